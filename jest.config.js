@@ -1,0 +1,11 @@
+/** Jest runs TypeScript through ts-jest in transpile-only mode (tsconfig `isolatedModules`); `npm run typecheck` does the type-checking. */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  testTimeout: 30_000,
+  // Integration suites start real servers; two workers match the 2-core machines CI runs on.
+  maxWorkers: 2,
+};
