@@ -1,0 +1,141 @@
+/**
+ * The config file's shape, with every default in one place. Code behind this module reads a fully
+ * resolved `Config` and never needs `?? default`. README.md "Config reference" documents each field.
+ */
+import { z } from 'zod';
+
+const url = z
+  .string()
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && !u.search;
+    } catch {
+      return false;
+    }
+  }, 'expected an http(s) URL without credentials or query string')
+  .transform((s) => s.replace(/\/+$/, ''));
+
+const secret = z.string().min(1, 'must not be empty');
+
+const rateLimit = z
+  .object({
+    /** Requests per second this gateway sends to the connection. Default 1 (every vendor's documented limit). */
+    requestsPerSecond: z.number().positive().max(1000).default(1),
+    /** Extra spacing between requests so network jitter never puts two inside one vendor window. Default 50 ms. */
+    spacingMarginMs: z.number().int().min(0).max(1000).default(50),
+    /** Most requests that may wait for this connection; more fail fast with RATE_LIMITED. Default 1000. */
+    maxQueue: z.number().int().positive().max(100_000).default(1000),
+  })
+  .strict()
+  .default({ requestsPerSecond: 1, spacingMarginMs: 50, maxQueue: 1000 });
+
+const timeouts = z
+  .object({
+    /** TCP/TLS connect timeout. Default 5 s. */
+    connectMs: z.number().int().positive().default(5_000),
+    /** Time to response headers once the request is sent. Default 15 s. */
+    headersMs: z.number().int().positive().default(15_000),
+    /** Overall cap for one upstream call, queue wait excluded. Default 30 s. */
+    requestMs: z.number().int().positive().default(30_000),
+  })
+  .strict()
+  .default({ connectMs: 5_000, headersMs: 15_000, requestMs: 30_000 });
+
+const connectionCommon = {
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected lowercase letters, digits, "-" or "_" (1-63 characters)'),
+  rateLimit,
+  timeouts,
+  /** How long list reads that dashboards poll (agents, queue status) are shared. Default 2000 ms; 0 turns it off. */
+  cacheTtlMs: z.number().int().min(0).max(300_000).default(2_000),
+};
+
+export const ameyoConnection = z
+  .object({
+    ...connectionCommon,
+    vendor: z.literal('ameyo'),
+    /** Contact-center id (`ccId` in every CMS and data-engine path). */
+    ccId: z.number().int().nonnegative(),
+    /** One base URL per API family (notes/vendors-real-world.md §3). `dataEngine` serves /v4 monitoring. */
+    baseUrls: z
+      .object({ cms: url, dataEngine: url, appServer: url })
+      .strict(),
+    /** HTTP Basic credentials for the CMS and data-engine APIs. */
+    credentials: z.object({ username: secret, password: secret }).strict(),
+  })
+  .strict();
+
+export const appsApiConnection = z
+  .object({
+    ...connectionCommon,
+    vendor: z.literal('apps-api'),
+    /** `https://{subdomain}.{domain}/apps/api/v1` and `.../manager/api/v1` (notes §1). */
+    baseUrls: z.object({ apps: url, manager: url }).strict(),
+    /** Basic auth: username = subdomain, password = API token (apps-api.txt "Basic Authentication"). */
+    credentials: z.object({ subdomain: secret, apiToken: secret }).strict(),
+  })
+  .strict();
+
+export const campaignApiConnection = z
+  .object({
+    ...connectionCommon,
+    vendor: z.literal('campaign-api'),
+    /** `https://{portalURL}:9443`. */
+    baseUrl: url,
+    /** Sent as `X-Account-ID` on every call except login. */
+    accountId: secret,
+    /** Either a login (`POST /api/v2/login`) or an `X-API-Key` (notes §2). */
+    credentials: z.union([
+      z.object({ username: secret, password: secret, domain: secret }).strict(),
+      z.object({ apiKey: secret }).strict(),
+    ]),
+    /** Renew the access token this long before it expires. Default 60 s. */
+    tokenRefreshSkewMs: z.number().int().min(0).default(60_000),
+    /** Token lifetime assumed when the token carries no `exp`. Default 3300 s (notes §2). */
+    tokenTtlMs: z.number().int().positive().default(3_300_000),
+  })
+  .strict();
+
+export const connectionSchema = z.discriminatedUnion('vendor', [ameyoConnection, appsApiConnection, campaignApiConnection]);
+
+export const tenantSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected lowercase letters, digits, "-" or "_" (1-63 characters)'),
+    /** Keys that select this tenant (`Authorization: Bearer <key>`). At least 16 characters each. */
+    apiKeys: z.array(z.string().min(16, 'must be at least 16 characters')).min(1, 'must list at least one key'),
+    connections: z.array(connectionSchema).default([]),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        /** Default 0.0.0.0 for a config file; demo mode binds 127.0.0.1. */
+        host: z.string().min(1).default('0.0.0.0'),
+        port: z.number().int().min(0).max(65_535).default(4000),
+        /** Overall deadline for one GraphQL request, queue waits included. Default 30 s. */
+        requestTimeoutMs: z.number().int().positive().max(600_000).default(30_000),
+        /** Largest JSON request body accepted. Default 1 MiB. */
+        maxBodyBytes: z.number().int().positive().default(1_048_576),
+        /** Serve the GraphQL IDE on GET /graphql. Default true. */
+        ide: z.boolean().default(true),
+      })
+      .strict()
+      .default({ host: '0.0.0.0', port: 4000, requestTimeoutMs: 30_000, maxBodyBytes: 1_048_576, ide: true }),
+    logging: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .default({ level: 'info' }),
+    tenants: z.array(tenantSchema).min(1, 'must list at least one tenant'),
+  })
+  .strict();
+
+export type Config = z.output<typeof configSchema>;
+export type TenantConfig = Config['tenants'][number];
+export type ConnectionConfig = TenantConfig['connections'][number];
+export type AmeyoConnectionConfig = z.output<typeof ameyoConnection>;
+export type AppsApiConnectionConfig = z.output<typeof appsApiConnection>;
+export type CampaignApiConnectionConfig = z.output<typeof campaignApiConnection>;
+/** What a config file may say before defaults are applied (demo mode builds one of these). */
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,29 @@
+/** Node refetching and connections. */
+import type { Resolvers } from '../../generated/graphql';
+import { vendorEnum } from '../enums';
+import { DateTime, JSONScalar } from './scalars';
+import { loadNode } from './agents';
+
+export const baseResolvers: Resolvers = {
+  DateTime,
+  JSON: JSONScalar,
+  Node: {
+    // Every node type is an Agent for now; later node types are told apart by their model.
+    __resolveType: () => 'Agent',
+  },
+  Query: {
+    node: (_root, { id }, ctx) => loadNode(id, ctx),
+    // graphql-js treats an Error returned in a list as thrown at that index: null plus an error there,
+    // while the other items still resolve.
+    nodes: (_root, { ids }, ctx) => Promise.all(ids.map((id) => loadNode(id, ctx).catch((err: Error) => err as never))),
+    connections: (_root, _args, ctx) => [...ctx.tenant.connections.values()],
+  },
+  Connection: {
+    id: (c) => c.connectionId,
+    vendor: (c) => vendorEnum(c.vendor),
+    capabilities: (c) => [...c.capabilities],
+    status: (c) => c.upstream.health.status,
+    statusCheckedAt: (c) => (c.upstream.health.checkedAt === null ? null : new Date(c.upstream.health.checkedAt)),
+    lastErrorCode: (c) => c.upstream.health.lastErrorCode,
+  },
+};

@@ -1,0 +1,25 @@
+/** Builds the executable schema from schema/*.graphql and the resolvers of each area. */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { agentResolvers } from './resolvers/agents';
+import { baseResolvers } from './resolvers/base';
+
+/** schema/ sits at the repository root, two levels above both src/graphql and dist/src/graphql. */
+export const SCHEMA_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../schema' : '../../schema');
+
+export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'));
+}
+
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({
+    typeDefs: loadTypeDefs(),
+    resolvers: [baseResolvers, agentResolvers] as never,
+    inheritResolversFromInterfaces: true,
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * The GraphQL IDE on GET /graphql: GraphiQL 3 with React 18, served from node_modules so it works with
+ * no internet access (no CDN). It opens with example operations in tabs and, in demo mode, the demo API
+ * key already in the headers editor. Assets are read once and served with long caching.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+
+export const IDE_ASSET_PREFIX = '/ide/';
+
+const ASSETS: Record<string, { module: string; type: string }> = {
+  'react.production.min.js': { module: 'react/umd/react.production.min.js', type: 'text/javascript; charset=utf-8' },
+  'react-dom.production.min.js': { module: 'react-dom/umd/react-dom.production.min.js', type: 'text/javascript; charset=utf-8' },
+  'graphiql.min.js': { module: 'graphiql/graphiql.min.js', type: 'text/javascript; charset=utf-8' },
+  'graphiql.min.css': { module: 'graphiql/graphiql.min.css', type: 'text/css; charset=utf-8' },
+};
+
+const cache = new Map<string, Buffer>();
+
+/** Serves one IDE asset; false when `name` is not one. */
+export function serveIdeAsset(name: string, res: ServerResponse): boolean {
+  const asset = ASSETS[name];
+  if (!asset) return false;
+  let body = cache.get(name);
+  if (!body) {
+    body = readFileSync(require.resolve(asset.module));
+    cache.set(name, body);
+  }
+  res.writeHead(200, {
+    'content-type': asset.type,
+    'content-length': String(body.length),
+    'cache-control': 'public, max-age=86400',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(body);
+  return true;
+}
+
+/** The example operations the IDE opens with, one tab each. */
+export const EXAMPLE_OPERATIONS: ReadonlyArray<{ query: string; variables?: string }> = [
+  {
+    query: `# Every agent of every connection, merged. Try filter: { statuses: [AVAILABLE] }.
+query Agents($first: Int = 25, $after: String) {
+  agents(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {
+      node { id name vendor status rawStatus connection { id } }
+    }
+  }
+}`,
+  },
+  {
+    query: `# The connections of your tenant, what each can do and how it is doing.
+query Connections {
+  connections { id vendor capabilities status statusCheckedAt lastErrorCode }
+}`,
+  },
+  {
+    query: `# Refetch one agent by the global ID from the Agents tab.
+query Agent($id: ID!) {
+  agent(id: $id) { id name email extension vendor status rawStatus statusChangedAt raw }
+}`,
+    variables: '{ "id": "paste an Agent id here" }',
+  },
+];
+
+const escapeForScript = (json: string) => json.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+
+/** Serves the IDE page. `defaultHeaders` is a JSON object string for the headers editor. */
+export function serveIdePage(res: ServerResponse, opts: { graphqlPath: string; defaultHeaders?: string }): void {
+  const nonce = randomBytes(16).toString('base64');
+  const settings = escapeForScript(
+    JSON.stringify({ url: opts.graphqlPath, tabs: EXAMPLE_OPERATIONS, headers: opts.defaultHeaders ?? '' }),
+  );
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Switchboard GraphQL</title>
+<link rel="stylesheet" href="${IDE_ASSET_PREFIX}graphiql.min.css">
+<style>html, body, #ide { height: 100%; margin: 0; }</style>
+</head>
+<body>
+<div id="ide">Loading the GraphQL IDE…</div>
+<script id="ide-settings" type="application/json">${settings}</script>
+<script src="${IDE_ASSET_PREFIX}react.production.min.js"></script>
+<script src="${IDE_ASSET_PREFIX}react-dom.production.min.js"></script>
+<script src="${IDE_ASSET_PREFIX}graphiql.min.js"></script>
+<script nonce="${nonce}">
+  const settings = JSON.parse(document.getElementById('ide-settings').textContent);
+  const fetcher = GraphiQL.createFetcher({ url: new URL(settings.url, location.href).href });
+  ReactDOM.createRoot(document.getElementById('ide')).render(
+    React.createElement(GraphiQL, {
+      fetcher,
+      defaultTabs: settings.tabs,
+      defaultHeaders: settings.headers,
+      defaultEditorToolsVisibility: settings.headers ? 'headers' : true,
+      shouldPersistHeaders: false,
+    }),
+  );
+</script>
+</body>
+</html>`;
+  const body = Buffer.from(html, 'utf8');
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': String(body.length),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:`,
+  });
+  res.end(body);
+}

@@ -1,0 +1,75 @@
+/**
+ * Prometheus metrics, served on GET /metrics. One registry per process; labels never hold a secret or a
+ * tenant's data, only configured ids (tenant, connection), vendor keys, route names and status codes.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'switchboard_process_' });
+
+/** Requests sent to a vendor. `status` is the HTTP status, or timeout | unreachable | reset | aborted | too-large. */
+export const upstreamRequests = new Counter({
+  name: 'switchboard_upstream_requests_total',
+  help: 'Requests sent to vendor APIs, by vendor, connection and outcome.',
+  labelNames: ['vendor', 'connection', 'status'] as const,
+  registers: [registry],
+});
+
+export const upstreamDuration = new Histogram({
+  name: 'switchboard_upstream_request_duration_seconds',
+  help: 'Time from sending a vendor request to its full response, rate-limit wait excluded.',
+  labelNames: ['vendor', 'connection', 'route'] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+});
+
+export const rateLimitWait = new Histogram({
+  name: 'switchboard_rate_limiter_queue_wait_seconds',
+  help: "Time a vendor request waited in its connection's rate-limit queue.",
+  labelNames: ['vendor', 'connection'] as const,
+  buckets: [0, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+  registers: [registry],
+});
+
+export const rateLimitQueueDepth = new Gauge({
+  name: 'switchboard_rate_limiter_queue_depth',
+  help: "Requests waiting in a connection's rate-limit queue.",
+  labelNames: ['vendor', 'connection'] as const,
+  registers: [registry],
+});
+
+export const rateLimitRejections = new Counter({
+  name: 'switchboard_rate_limiter_rejections_total',
+  help: 'Requests refused with RATE_LIMITED because their wait would pass their deadline or the queue was full.',
+  labelNames: ['vendor', 'connection'] as const,
+  registers: [registry],
+});
+
+export const sharedUpstreamReads = new Counter({
+  name: 'switchboard_upstream_shared_reads_total',
+  help: 'Vendor reads answered without a new request: joined an identical in-flight GET (inflight) or served from the short-TTL cache (cache).',
+  labelNames: ['vendor', 'connection', 'via'] as const,
+  registers: [registry],
+});
+
+export const graphqlRequests = new Counter({
+  name: 'switchboard_graphql_requests_total',
+  help: 'GraphQL operations, by tenant, operation name and outcome (ok | partial | error).',
+  labelNames: ['tenant', 'operation', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const graphqlDuration = new Histogram({
+  name: 'switchboard_graphql_request_duration_seconds',
+  help: 'Time to answer a GraphQL operation.',
+  labelNames: ['tenant', 'operation'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+});
+
+export const upstreamReachable = new Gauge({
+  name: 'switchboard_upstream_reachable',
+  help: "1 when the connection's vendor origins accepted a TCP connection at the last readiness check, else 0.",
+  labelNames: ['connection'] as const,
+  registers: [registry],
+});

@@ -1,0 +1,180 @@
+/**
+ * Per-connection pacing: requests to one vendor account leave at most `requestsPerSecond`, in FIFO order,
+ * and wait rather than fail. A request whose wait would pass its deadline fails at once with RATE_LIMITED
+ * and `retryAfterMs`, so callers never sit in a queue they cannot get out of in time. A vendor 429 pauses
+ * the whole connection (`pause`), not just the request that got it.
+ *
+ * In-memory and per process: with several replicas each paces on its own (docs/decisions.md, "Rate limiter").
+ */
+import { RateLimitedError, type ErrorFacts } from '../errors';
+import { rateLimitQueueDepth, rateLimitRejections, rateLimitWait } from '../metrics';
+import type { ConnectionIdentity, UpstreamInterceptor } from './types';
+
+export interface RateLimiterOptions {
+  /** Requests per second. Default 1 (the vendors' documented limit). */
+  requestsPerSecond?: number;
+  /** Added to every gap so jitter between our clock and the vendor's never puts two requests in one window. Default 50 ms. */
+  spacingMarginMs?: number;
+  /** Most requests waiting at once; more fail fast with RATE_LIMITED. Default 1000. */
+  maxQueue?: number;
+  /** Labels for metrics and error facts. */
+  identity: ConnectionIdentity;
+}
+
+interface Waiter {
+  deadlineAt: number;
+  enqueuedAt: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class RateLimiter {
+  readonly intervalMs: number;
+  private readonly maxQueue: number;
+  private readonly facts: ErrorFacts;
+  private readonly labels: { vendor: string; connection: string };
+  private readonly queue: Waiter[] = [];
+  /** Earliest time the next request may leave. */
+  private nextAt = 0;
+  private pumpTimer: NodeJS.Timeout | null = null;
+
+  constructor(opts: RateLimiterOptions) {
+    const { requestsPerSecond = 1, spacingMarginMs = 50, maxQueue = 1000, identity } = opts;
+    if (!(requestsPerSecond > 0)) throw new TypeError(`expected opts.requestsPerSecond to be > 0, got ${requestsPerSecond}`);
+    if (!(spacingMarginMs >= 0)) throw new TypeError(`expected opts.spacingMarginMs to be >= 0, got ${spacingMarginMs}`);
+    if (!(Number.isInteger(maxQueue) && maxQueue > 0)) throw new TypeError(`expected opts.maxQueue to be a positive integer, got ${maxQueue}`);
+    this.intervalMs = 1000 / requestsPerSecond + spacingMarginMs;
+    this.maxQueue = maxQueue;
+    this.facts = { vendor: identity.vendor, connectionId: identity.connectionId };
+    this.labels = { vendor: identity.vendor, connection: identity.label };
+  }
+
+  /** Requests waiting now. */
+  get depth(): number {
+    return this.queue.length;
+  }
+
+  /** How long a request enqueued now would wait, in ms. */
+  estimateWaitMs(now = Date.now()): number {
+    return Math.max(0, this.nextAt - now) + this.queue.length * this.intervalMs;
+  }
+
+  /** Resolves when the caller may send. Rejects with RATE_LIMITED if that would be after `deadlineAt`. */
+  acquire(deadlineAt: number): Promise<void> {
+    const now = Date.now();
+    const waitMs = this.estimateWaitMs(now);
+    if (this.queue.length >= this.maxQueue || now + waitMs > deadlineAt) {
+      rateLimitRejections.inc(this.labels);
+      const full = this.queue.length >= this.maxQueue;
+      return Promise.reject(
+        new RateLimitedError(
+          full
+            ? `too many requests are waiting for connection '${this.facts.connectionId}'; retry later`
+            : `connection '${this.facts.connectionId}' is at its rate limit; the wait (${Math.ceil(waitMs)} ms) would pass the request's deadline`,
+          { ...this.facts, retryAfterMs: Math.ceil(waitMs) },
+        ),
+      );
+    }
+    if (this.queue.length === 0 && now >= this.nextAt) {
+      this.nextAt = now + this.intervalMs;
+      rateLimitWait.observe(this.labels, 0);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        deadlineAt,
+        enqueuedAt: now,
+        resolve,
+        reject,
+        // The estimate can grow after enqueueing (a vendor 429 pause): give up at the deadline.
+        timer: setTimeout(() => this.expire(waiter), Math.max(0, deadlineAt - now)),
+      };
+      this.queue.push(waiter);
+      rateLimitQueueDepth.set(this.labels, this.queue.length);
+      this.schedulePump();
+    });
+  }
+
+  /** Holds every request for `ms` (a vendor 429 with Retry-After). */
+  pause(ms: number): void {
+    this.nextAt = Math.max(this.nextAt, Date.now() + ms);
+    if (this.pumpTimer) {
+      clearTimeout(this.pumpTimer);
+      this.pumpTimer = null;
+    }
+    this.schedulePump();
+  }
+
+  private expire(waiter: Waiter): void {
+    const i = this.queue.indexOf(waiter);
+    if (i < 0) return;
+    this.queue.splice(i, 1);
+    rateLimitQueueDepth.set(this.labels, this.queue.length);
+    rateLimitRejections.inc(this.labels);
+    waiter.reject(
+      new RateLimitedError(`connection '${this.facts.connectionId}' is at its rate limit; the request's deadline passed while it waited`, {
+        ...this.facts,
+        retryAfterMs: Math.ceil(this.estimateWaitMs()),
+      }),
+    );
+  }
+
+  private schedulePump(): void {
+    if (this.pumpTimer || this.queue.length === 0) return;
+    const delay = Math.max(0, this.nextAt - Date.now());
+    this.pumpTimer = setTimeout(() => {
+      this.pumpTimer = null;
+      this.pump();
+    }, delay);
+  }
+
+  private pump(): void {
+    const now = Date.now();
+    if (now < this.nextAt) return this.schedulePump();
+    const waiter = this.queue.shift();
+    if (!waiter) return;
+    clearTimeout(waiter.timer);
+    this.nextAt = now + this.intervalMs;
+    rateLimitQueueDepth.set(this.labels, this.queue.length);
+    rateLimitWait.observe(this.labels, (now - waiter.enqueuedAt) / 1000);
+    waiter.resolve();
+    this.schedulePump();
+  }
+}
+
+/** Clamp for a vendor's Retry-After: never less than one interval, never more than 60 s. */
+export function clampRetryAfterMs(header: string | undefined, fallbackMs: number): number {
+  let ms = fallbackMs;
+  if (header) {
+    const seconds = Number(header);
+    if (Number.isFinite(seconds)) ms = seconds * 1000;
+    else {
+      const date = Date.parse(header);
+      if (Number.isFinite(date)) ms = date - Date.now();
+    }
+  }
+  return Math.min(60_000, Math.max(fallbackMs, ms));
+}
+
+/**
+ * Every request waits for the connection's limiter. A vendor 429 pauses the whole connection for the
+ * clamped Retry-After and the request queues again, once: a 429 means the vendor did not act on it, so
+ * even a POST may be resent (notes/hardening-and-libraries.md §4). A second 429 goes up as the answer.
+ */
+export function createRateLimitInterceptor(limiter: RateLimiter): UpstreamInterceptor {
+  return (next) => async (req) => {
+    await limiter.acquire(req.scope.deadlineAt);
+    const res = await next(req);
+    if (res.status !== 429) return res;
+    limiter.pause(clampRetryAfterMs(res.headers['retry-after'], limiter.intervalMs));
+    try {
+      await limiter.acquire(req.scope.deadlineAt);
+    } catch {
+      return res; // no time left to wait out the pause: report the vendor's 429
+    }
+    const again = await next(req);
+    if (again.status === 429) limiter.pause(clampRetryAfterMs(again.headers['retry-after'], limiter.intervalMs));
+    return again;
+  };
+}

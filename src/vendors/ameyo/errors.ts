@@ -1,0 +1,26 @@
+/**
+ * Ameyo has three error shapes, one per API family (notes/vendors-real-world.md §3):
+ * - CMS / data engine `ExceptionBody`: `{statusCode, status, errorCode: "CONF-100x", errorMessage}`;
+ * - app server `RESTAPIErrorResponseEntity`: `{message, code, info, status}` (`message` may be empty, with the key in `info`);
+ * - web-access commands: `{status: "error", reason, details}`.
+ */
+import type { ErrorFacts, SwitchboardError } from '../../errors';
+import type { UpstreamResponse } from '../../upstream/types';
+import { httpError, readErrorBody } from '../wire';
+
+export function ameyoError(res: UpstreamResponse, facts: ErrorFacts): SwitchboardError {
+  const body = readErrorBody(res);
+  if (body && typeof body === 'object') {
+    const b = body as Record<string, unknown>;
+    if (typeof b['errorCode'] === 'string' || typeof b['errorMessage'] === 'string') {
+      return httpError(res, { message: (b['errorMessage'] as string) ?? null, upstreamCode: (b['errorCode'] as string) ?? undefined }, facts);
+    }
+    if ('code' in b && ('message' in b || 'info' in b)) {
+      const message = (typeof b['message'] === 'string' && b['message']) || (typeof b['info'] === 'string' && b['info']) || null;
+      return httpError(res, { message, upstreamCode: b['code'] != null ? String(b['code']) : undefined }, facts);
+    }
+    if (typeof b['reason'] === 'string') return httpError(res, { message: b['reason'] }, facts);
+  }
+  const text = typeof body === 'string' && body.length <= 500 && !body.startsWith('<') ? body : null;
+  return httpError(res, { message: text }, facts);
+}
