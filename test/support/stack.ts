@@ -1,0 +1,118 @@
+/**
+ * Test support: the simulators and a gateway on them, over real sockets, with the gateway's log lines
+ * captured. `startStack` registers nothing globally; callers close it in `afterAll`.
+ */
+import { Writable } from 'node:stream';
+import { startSimulators, AMEYO_SIM_DEFAULTS, APPS_API_SIM_DEFAULTS, CAMPAIGN_API_SIM_DEFAULTS, type Simulators, type SimulatorsOptions } from '../../sim';
+import { resolveConfig } from '../../src/config/load';
+import type { ConfigInput } from '../../src/config/schema';
+import { createLogger } from '../../src/logger';
+import { startGateway, type Gateway } from '../../src/server';
+
+export const KEY_A = 'test-key-tenant-a-0001';
+export const KEY_B = 'test-key-tenant-b-0002';
+
+type ConnectionInput = NonNullable<ConfigInput['tenants'][number]['connections']>[number];
+type ConnectionOverrides = Partial<Record<'rateLimit' | 'timeouts' | 'cacheTtlMs', unknown>>;
+
+/** The three connections of tenant A, pointing at `sims`. */
+export function connectionsFor(sims: Simulators, overrides: ConnectionOverrides = {}): ConnectionInput[] {
+  return [
+    {
+      id: 'ameyo-a',
+      vendor: 'ameyo',
+      ccId: AMEYO_SIM_DEFAULTS.ccId,
+      baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
+      credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
+      ...overrides,
+    },
+    {
+      id: 'apps-a',
+      vendor: 'apps-api',
+      baseUrls: { apps: sims.appsApi.appsBaseUrl, manager: sims.appsApi.managerBaseUrl },
+      credentials: { subdomain: APPS_API_SIM_DEFAULTS.subdomain, apiToken: APPS_API_SIM_DEFAULTS.token },
+      ...overrides,
+    },
+    {
+      id: 'dialer-a',
+      vendor: 'campaign-api',
+      baseUrl: sims.campaignApi.url,
+      accountId: CAMPAIGN_API_SIM_DEFAULTS.accountId,
+      credentials: { username: CAMPAIGN_API_SIM_DEFAULTS.username, password: CAMPAIGN_API_SIM_DEFAULTS.password, domain: CAMPAIGN_API_SIM_DEFAULTS.domain },
+      ...overrides,
+    },
+  ] as ConnectionInput[];
+}
+
+export interface StackOptions {
+  sims?: SimulatorsOptions;
+  /** Applied to every connection of tenant A. */
+  connection?: ConnectionOverrides;
+  /** Extra server settings. */
+  server?: ConfigInput['server'];
+  /** Tenants besides A; gets the simulators so it can point at them. */
+  moreTenants?: (sims: Simulators) => ConfigInput['tenants'];
+}
+
+export interface GqlResult {
+  status: number;
+  headers: Headers;
+  body: { data?: Record<string, any> | null; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }> };
+}
+
+export interface Stack {
+  sims: Simulators;
+  gateway: Gateway;
+  graphqlUrl: string;
+  /** Every line the gateway logged, parsed. */
+  logs: Array<Record<string, any>>;
+  gql(query: string, opts?: { variables?: Record<string, unknown>; apiKey?: string | null; headers?: Record<string, string> }): Promise<GqlResult>;
+  close(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const sims = await startSimulators(opts.sims);
+  const logs: Array<Record<string, any>> = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+      cb();
+    },
+  });
+  const config = resolveConfig({
+    server: { host: '127.0.0.1', port: 0, ...(opts.server ?? {}) },
+    tenants: [
+      { id: 'tenant-a', apiKeys: [KEY_A], connections: connectionsFor(sims, opts.connection) },
+      ...(opts.moreTenants?.(sims) ?? []),
+    ],
+  });
+  const gateway = await startGateway(config, { logger: createLogger('info', sink) });
+  const graphqlUrl = `${gateway.url}/graphql`;
+  return {
+    sims,
+    gateway,
+    graphqlUrl,
+    logs,
+    async gql(query, o = {}) {
+      const apiKey = o.apiKey === undefined ? KEY_A : o.apiKey;
+      const res = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+          ...(o.headers ?? {}),
+        },
+        body: JSON.stringify({ query, variables: o.variables ?? {} }),
+      });
+      return { status: res.status, headers: res.headers, body: (await res.json()) as GqlResult['body'] };
+    },
+    async close() {
+      await gateway.close();
+      await sims.close();
+    },
+  };
+}
+
+/** Requests a simulator logged, as `'METHOD /path'` strings, in order. */
+export const requestLines = (sim: { requests: ReadonlyArray<{ method: string; path: string }> }) =>
+  sim.requests.map((r) => `${r.method} ${r.path}`);
