@@ -4,17 +4,29 @@
  * key already in the headers editor. Assets are read once and served with long caching.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 
 export const IDE_ASSET_PREFIX = '/ide/';
 
-const ASSETS: Record<string, { module: string; type: string }> = {
-  'react.production.min.js': { module: 'react/umd/react.production.min.js', type: 'text/javascript; charset=utf-8' },
-  'react-dom.production.min.js': { module: 'react-dom/umd/react-dom.production.min.js', type: 'text/javascript; charset=utf-8' },
-  'graphiql.min.js': { module: 'graphiql/graphiql.min.js', type: 'text/javascript; charset=utf-8' },
-  'graphiql.min.css': { module: 'graphiql/graphiql.min.css', type: 'text/css; charset=utf-8' },
+const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
+  'react.production.min.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript; charset=utf-8' },
+  'react-dom.production.min.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript; charset=utf-8' },
+  'graphiql.min.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript; charset=utf-8' },
+  'graphiql.min.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css; charset=utf-8' },
 };
+
+/** A file inside an installed package, found from the package's entry point (the UMD builds are not in `exports`). */
+function packageFile(pkg: string, file: string): string {
+  let dir = path.dirname(require.resolve(pkg));
+  while (!existsSync(path.join(dir, 'package.json')) || JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name !== pkg) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the root of package ${pkg}`);
+    dir = parent;
+  }
+  return path.join(dir, file);
+}
 
 const cache = new Map<string, Buffer>();
 
@@ -24,7 +36,7 @@ export function serveIdeAsset(name: string, res: ServerResponse): boolean {
   if (!asset) return false;
   let body = cache.get(name);
   if (!body) {
-    body = readFileSync(require.resolve(asset.module));
+    body = readFileSync(packageFile(asset.pkg, asset.file));
     cache.set(name, body);
   }
   res.writeHead(200, {
