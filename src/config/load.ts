@@ -63,7 +63,7 @@ export function validateConfig(input: unknown): Config {
     const lines = parsed.error.issues.map((i) => {
       let path = [...i.path] as PathPart[];
       // A discriminated union reports an unknown discriminator at the union; name the field itself.
-      if (i.code === 'invalid_union' && 'discriminator' in i && typeof i.discriminator === 'string') {
+      if (i.code === 'invalid_union' && 'discriminator' in i && typeof i.discriminator === 'string' && path.at(-1) !== i.discriminator) {
         path = [...path, i.discriminator];
       }
       return `  ${formatPath(path)}: ${describeIssue(i)}`;

@@ -1,0 +1,4 @@
+/** Browser end-to-end tests (`npm run test:e2e`): need Chromium, so they are not part of `npm test`. */
+const base = require('./jest.config');
+/** @type {import('jest').Config} */
+module.exports = { ...base, testMatch: ['**/test/e2e/**/*.e2e.ts'], maxWorkers: 1 };
