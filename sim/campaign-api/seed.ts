@@ -206,16 +206,6 @@ function sectionSeeder(seed: number, section: string): Seeder {
   return createSeeder((seed ^ parseInt(hashHex(section).slice(0, 8), 16)) >>> 0);
 }
 
-/**
- * 32 lowercase hex from four 32-bit draws: the lead list needs thousands of ids, and `Seeder.hex32()` draws
- * one PRNG value per character, which is too slow for the "< 50 ms" seed budget.
- */
-function hex32(s: Seeder): string {
-  let out = '';
-  for (let i = 0; i < 4; i++) out += s.int(0, 0xffffffff).toString(16).padStart(8, '0');
-  return out;
-}
-
 function shuffle<T>(s: Seeder, items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = s.int(0, i);
@@ -256,7 +246,7 @@ const TAG_DEFS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 function buildTags(s: Seeder): AgentTag[] {
-  return TAG_DEFS.map(([name, color]) => ({ id: hex32(s), name, color }));
+  return TAG_DEFS.map(([name, color]) => ({ id: s.hex32(), name, color }));
 }
 
 const AGENT_COUNT = 24;
@@ -288,7 +278,7 @@ function buildAgents(s: Seeder, tags: AgentTag[]): SeedAgent[] {
     usedNames.add(`${first} ${last}`);
     const tagIds = shuffle(s, tags.map((t) => t.id)).slice(0, s.int(0, 2));
     return {
-      id: hex32(s),
+      id: s.hex32(),
       name: `${first} ${last}`,
       first_name: first,
       last_name: last,
@@ -302,7 +292,7 @@ function buildAgents(s: Seeder, tags: AgentTag[]): SeedAgent[] {
       // A logged-in agent's phone is registered; a logged-out one's may be; an invalid extension never is.
       registered: p.loggedIn || (p.validExtension && s.bool(0.4)),
       tagIds,
-      endpoint: hex32(s),
+      endpoint: s.hex32(),
     };
   });
 }
@@ -348,7 +338,7 @@ const LEAD_STATUS_WEIGHTS: ReadonlyArray<readonly [LeadStatus, number]> = [
 
 function buildCampaigns(s: Seeder): SeedCampaign[] {
   return CAMPAIGN_DEFS.map((def, i) => ({
-    id: hex32(s),
+    id: s.hex32(),
     name: def.name,
     status: def.status,
     created: SEED_EPOCH_S - (60 - i * 7) * DAY_S + s.int(0, DAY_S - 1),
@@ -372,7 +362,7 @@ function buildLeads(s: Seeder, campaigns: SeedCampaign[]): Lead[] {
         first_name: s.firstName(),
         last_name: s.lastName(),
         priority: s.int(1, 5),
-        id: hex32(s),
+        id: s.hex32(),
       });
     }
   });
@@ -426,7 +416,7 @@ function buildActivity(s: Seeder, campaigns: SeedCampaign[], leads: Lead[], agen
       ext: agent.extension,
       last_attempt: timestamp + k + s.int(0, 999_999) / 1e6,
       type,
-      uuid: `${hex32(s)}${hex32(s).slice(0, 4)}-clicktocall`,
+      uuid: `${s.hex32()}${s.hex32().slice(0, 4)}-clicktocall`,
     }));
     activity.push({
       datetime: goUtcString(timestamp),
@@ -441,7 +431,7 @@ function buildActivity(s: Seeder, campaigns: SeedCampaign[], leads: Lead[], agen
     if (i % CDR_EVERY === 0) {
       const disposition = DISPOSITION_BY_LEAD[lead.status] ?? 'answered';
       cdrs.push({
-        id: hex32(s),
+        id: s.hex32(),
         call_uuid: history[0]!.uuid,
         campaign_id: lead.campaign_id,
         lead_id: lead.id,

@@ -60,7 +60,8 @@ export function createSeeder(seed: number): Seeder {
       return items[items.length - 1]![0];
     },
     bool: (pTrue = 0.5) => rnd() < pTrue,
-    hex32: () => hex(32),
+    // Four 32-bit draws, not one per character: seeds need thousands of these ids.
+    hex32: () => Array.from({ length: 4 }, () => int(0, 0xffffffff).toString(16).padStart(8, '0')).join(''),
     uuid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${['8', '9', 'a', 'b'][int(0, 3)]}${hex(3)}-${hex(12)}`,
     firstName: () => FIRST[int(0, FIRST.length - 1)]!,
     lastName: () => LAST[int(0, LAST.length - 1)]!,
