@@ -37,11 +37,21 @@ export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: Pat
   return value;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** The value at `path` in the raw input (undefined when any step is missing). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   // Messages are built from the issue's kind, never from the input, so no value is ever echoed.
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}`;
+      return valueAt(input, issue.path) === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}`;
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
     case 'invalid_union':
@@ -66,7 +76,7 @@ export function validateConfig(input: unknown): Config {
       if (i.code === 'invalid_union' && 'discriminator' in i && typeof i.discriminator === 'string' && path.at(-1) !== i.discriminator) {
         path = [...path, i.discriminator];
       }
-      return `  ${formatPath(path)}: ${describeIssue(i)}`;
+      return `  ${formatPath(path)}: ${describeIssue(i, input)}`;
     });
     throw new ConfigError(`config is invalid:\n${lines.join('\n')}`);
   }

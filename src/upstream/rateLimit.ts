@@ -71,7 +71,7 @@ export class RateLimiter {
         new RateLimitedError(
           full
             ? `too many requests are waiting for connection '${this.facts.connectionId}'; retry later`
-            : `connection '${this.facts.connectionId}' is at its rate limit; the wait (${Math.ceil(waitMs)} ms) would pass the request's deadline`,
+            : `connection '${this.facts.connectionId}' is at its rate limit and the wait would pass the request's deadline; retry after retryAfterMs`,
           { ...this.facts, retryAfterMs: Math.ceil(waitMs) },
         ),
       );

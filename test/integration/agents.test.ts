@@ -265,6 +265,41 @@ describe('rate limit: 1 request/second per connection', () => {
   }, 30_000);
 });
 
+describe('rate limit: a wait past the deadline fails fast', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ server: { requestTimeoutMs: 2_500 } });
+  });
+  afterAll(() => stack.close());
+
+  it('answers RATE_LIMITED with retryAfterMs at once, and sends the vendor only what fits', async () => {
+    const agents = stack.sims.appsApi.state.agents.slice(0, 5);
+    const started = Date.now();
+    const results = await Promise.all(
+      agents.map((a) => stack.gql(`query($id: ID!) { agent(id: $id) { nativeId } }`, { variables: { id: encodeGlobalId('Agent', 'apps-a', String(a.id)) } })),
+    );
+    const ok = results.filter((r) => r.body.data?.['agent']);
+    const limited = results.filter((r) => r.body.errors);
+    // Slots leave 1,050 ms apart: at 0, ~1,050 and ~2,100 ms fit a 2,500 ms deadline; the 4th and 5th do not.
+    expect(ok).toHaveLength(3);
+    expect(limited).toHaveLength(2);
+    for (const r of limited) {
+      expect(r.body.data).toEqual({ agent: null });
+      const [err] = r.body.errors!;
+      expect(err).toMatchObject({
+        message: "connection 'apps-a' is at its rate limit and the wait would pass the request's deadline; retry after retryAfterMs",
+        path: ['agent'],
+        extensions: { code: 'RATE_LIMITED', vendor: 'apps-api', connectionId: 'apps-a', retryable: true },
+      });
+      expect(err!.extensions!['retryAfterMs']).toBeGreaterThan(2_500);
+      expect(err!.extensions!['retryAfterMs']).toBeLessThanOrEqual(4_300);
+    }
+    // Refused at once, not after waiting out the deadline.
+    expect(Date.now() - started).toBeLessThan(2_500 + 500);
+    expect(stack.sims.appsApi.requests.map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+});
+
 describe('campaign-API token lifecycle', () => {
   let stack: Stack;
   beforeAll(async () => {
