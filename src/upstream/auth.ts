@@ -45,7 +45,9 @@ export function createTokenAuth(opts: TokenAuthOptions): TokenAuth {
 
   const fetchToken = (scope: RequestScope): Promise<IssuedToken> => {
     if (!pending) {
-      pending = obtainToken(scope)
+      // Shared by every waiting request, so not cancelled when the one that started it goes away.
+      const { signal: _callerOnly, ...shared } = scope;
+      pending = obtainToken(shared)
         .then((t) => (current = t))
         .finally(() => {
           pending = null;

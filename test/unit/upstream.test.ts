@@ -227,6 +227,40 @@ describe('sharing reads', () => {
     expect(c).toBe(a);
   });
 
+  it('a caller leaving a shared GET does not fail the others; the call is cancelled only when all have left', async () => {
+    const adapter = await primed();
+    sim.setFaults({ latencyMs: 400 });
+    const { method, url } = buildRouteUrl('queuesStatus', campaignApiRoutes.queuesStatus, sim.url, { query: { shared: 1 } });
+    const send = (signal?: AbortSignal) =>
+      adapter.upstream.send({ method, url, route: 'queuesStatus', headers: {}, scope: { ...scope(), ...(signal ? { signal } : {}) } });
+    const leaving = new AbortController();
+    const first = send(leaving.signal);
+    const second = send(new AbortController().signal);
+    setTimeout(() => leaving.abort(), 50);
+    await expectError(first, 'UPSTREAM_UNAVAILABLE', 'the call to campaign-api was cancelled', {
+      vendor: 'campaign-api',
+      connectionId: 'dialer',
+      route: 'queuesStatus',
+      retryable: false,
+    });
+    expect((await second).status).toBe(200);
+    expect(logOf(sim.requests)).toEqual([`GET ${QUEUES}?shared=1 200`]);
+
+    // Both leave: the shared call itself is cancelled.
+    sim.clearRequests();
+    const a = new AbortController();
+    const b = new AbortController();
+    const both = Promise.allSettled([send(a.signal), send(b.signal)]);
+    setTimeout(() => {
+      a.abort();
+      b.abort();
+    }, 50);
+    const settled = await both;
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sim.requests.map((r) => r.status)).toEqual([0]); // the simulator saw the call, then the socket closed
+  });
+
   it('identical GETs on two connections are not shared', async () => {
     const one = await primed();
     const two = createCampaignApiAdapter('t2', pools, campaignConfig(sim.url));
