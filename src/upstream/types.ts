@@ -55,12 +55,3 @@ export function compose(handler: UpstreamHandler, interceptors: UpstreamIntercep
   return interceptors.reduceRight<UpstreamHandler>((next, interceptor) => interceptor(next), handler);
 }
 
-/** Parses a JSON body, or returns undefined when it is not JSON. */
-export function parseJsonBody(res: UpstreamResponse): unknown {
-  if (res.body.length === 0) return undefined;
-  try {
-    return JSON.parse(res.body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
