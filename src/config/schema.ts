@@ -71,8 +71,11 @@ export const appsApiConnection = z
     vendor: z.literal('apps-api'),
     /** `https://{subdomain}.{domain}/apps/api/v1` and `.../manager/api/v1` (notes §1). */
     baseUrls: z.object({ apps: url, manager: url }).strict(),
-    /** Basic auth: username = subdomain, password = API token (apps-api.txt "Basic Authentication"). */
-    credentials: z.object({ subdomain: secret, apiToken: secret }).strict(),
+    /**
+     * Basic auth: username = subdomain, password = API token (apps-api.txt "Basic Authentication").
+     * `companySecret` (optional) signs custom call data as an HS256 JWT (apps-api.txt "Send a custom data").
+     */
+    credentials: z.object({ subdomain: secret, apiToken: secret, companySecret: secret.optional() }).strict(),
   })
   .strict();
 

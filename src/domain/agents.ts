@@ -4,7 +4,7 @@
  * failing the whole answer.
  */
 import { BadUserInputError, InternalError, isSwitchboardError, type SwitchboardError } from '../errors';
-import type { Agent, AgentStatus, RequestScope, Tenant, VendorAdapter } from './types';
+import type { Agent, AgentStatus, AppsApiAgentQuery, RequestScope, Tenant, VendorAdapter } from './types';
 
 export interface AgentQuery {
   /** Only these connections (configured ids); all when empty or absent. */
@@ -12,6 +12,8 @@ export interface AgentQuery {
   statuses?: readonly AgentStatus[] | null;
   /** Case-insensitive substring of the name, email, extension or native id. */
   search?: string | null;
+  /** Filters the Apps API applies itself; when set, only connections that can apply them answer. */
+  appsApi?: AppsApiAgentQuery | null;
 }
 
 export interface ConnectionFailure {
@@ -52,8 +54,11 @@ function matches(agent: Agent, q: AgentQuery, needle: string | null): boolean {
 }
 
 export async function listAgents(tenant: Tenant, q: AgentQuery, scope: RequestScope): Promise<AgentListing> {
-  const adapters = selectConnections(tenant, q.connectionIds).filter((a) => a.agents);
-  const results = await Promise.allSettled(adapters.map((a) => a.agents!.listAgents(scope)));
+  const vendorFilter = q.appsApi ?? null;
+  const adapters = selectConnections(tenant, q.connectionIds).filter((a) => (vendorFilter ? a.filterAgents : a.agents));
+  const results = await Promise.allSettled(
+    adapters.map((a) => (vendorFilter ? a.filterAgents!(vendorFilter, scope) : a.agents!.listAgents(scope))),
+  );
   const needle = q.search?.trim().toLowerCase() || null;
   const agents: Agent[] = [];
   const failures: ConnectionFailure[] = [];

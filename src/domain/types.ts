@@ -10,8 +10,21 @@ export type { VendorKey, RequestScope };
 
 export type AgentStatus = 'AVAILABLE' | 'ON_CALL' | 'WRAP_UP' | 'AWAY' | 'OFFLINE' | 'UNKNOWN';
 
-/** What a connection can do; served by `Query.connections` as the feature table. */
-export type Capability = 'AGENT_DIRECTORY' | 'AGENT_PRESENCE';
+/** What a connection can do; served by `Query.connections` as the feature table (schema/connections.graphql). */
+export type Capability =
+  | 'AGENT_DIRECTORY'
+  | 'AGENT_PRESENCE'
+  | 'AGENT_CONTROL'
+  | 'CALL_LOG'
+  | 'CALL_CREATE'
+  | 'CALL_DATA'
+  | 'CAMPAIGN_CATALOG'
+  | 'LEAD_STORE'
+  | 'SMS'
+  | 'QUEUE_STATUS'
+  | 'END_USERS'
+  | 'DNC'
+  | 'CRM_DATA';
 
 export interface Agent {
   connectionId: string;
@@ -38,13 +51,299 @@ export interface AgentDirectory {
   getAgents(nativeIds: readonly string[], scope: RequestScope): Promise<Array<Agent | null>>;
 }
 
-/** One configured connection with its vendor adapter. */
+/** Vendor-side agent filters (Apps API Manager API; apps-api.txt "Users"). */
+export interface AppsApiAgentQuery {
+  nativeIds?: readonly string[] | null;
+  agentNumbers?: readonly string[] | null;
+  statusIds?: readonly string[] | null;
+  online?: boolean | null;
+  wrapUp?: boolean | null;
+  locations?: readonly string[] | null;
+  lastLoginAfter?: Date | null;
+  lastLoginBefore?: Date | null;
+  statusUpdatedAfter?: Date | null;
+  statusUpdatedBefore?: Date | null;
+}
+
+/** Sets statuses and logs agents out. */
+export interface AgentControl {
+  updateStatuses(
+    req: { status: string; agentIds: readonly string[]; teamIds: readonly string[] },
+    scope: RequestScope,
+  ): Promise<Array<{ agentNativeId: string; previousStatus: string | null; currentStatus: string | null; message: string | null }>>;
+  forceLogout(
+    req: { agentIds: readonly string[]; teamIds: readonly string[]; ipAddresses: readonly string[] },
+    scope: RequestScope,
+  ): Promise<{ agentNativeIds: string[]; jobId: string | null }>;
+}
+
+// ---------------------------------------------------------------------------------------------- calls
+
+export type CallStatus =
+  | 'SELECTING' | 'QUEUED' | 'ASSIGNED' | 'CONNECTING' | 'CONNECTED' | 'FINISHED' | 'FAILED' | 'SWITCHING'
+  | 'RECOVERED' | 'SCHEDULED' | 'ACTION_ONLY' | 'ACTION_ONLY_FINISHED' | 'DEFLECTED' | 'VOICEMAIL'
+  | 'VOICEMAIL_RECEIVED' | 'VOICEMAIL_READ' | 'UNKNOWN';
+export type CallType = 'OUTBOUND' | 'INBOUND' | 'SCHEDULED' | 'UNKNOWN';
+export type CallDirection = 'INBOUND' | 'OUTBOUND' | 'UNKNOWN';
+
+export interface MenuPath {
+  name: string | null;
+  materializedPath: string | null;
+}
+
+export interface CallTransfer {
+  connectionId: string;
+  status: string | null;
+  failReason: string | null;
+  createdAt: Date | null;
+  fromMenu: MenuPath | null;
+  toMenu: MenuPath | null;
+  fromAgentNativeId: string | null;
+  toAgentNativeId: string | null;
+}
+
+export interface CallParticipant {
+  connectionId: string;
+  type: string | null;
+  status: string | null;
+  agentNativeId: string | null;
+  endUserNativeId: string | null;
+  callDuration: number | null;
+  holdDuration: number | null;
+  connectedAt: Date | null;
+  endedAt: Date | null;
+  failReason: string | null;
+}
+
+export interface Call {
+  connectionId: string;
+  vendor: VendorKey;
+  nativeId: string;
+  status: CallStatus;
+  rawStatus: string;
+  type: CallType;
+  rawType: string | null;
+  direction: CallDirection;
+  lang: string | null;
+  createdAt: Date | null;
+  queuedAt: Date | null;
+  assignedAt: Date | null;
+  connectedAt: Date | null;
+  endedAt: Date | null;
+  scheduledAt: Date | null;
+  waitDuration: number | null;
+  callDuration: number | null;
+  holdDuration: number | null;
+  /** The handling agent's native id; resolved to an Agent through the loader. */
+  agentNativeId: string | null;
+  endUser: { nativeId: string | null; identifier: string | null } | null;
+  recording: { url: string; permission: string | null } | null;
+  transfers: CallTransfer[];
+  participants: CallParticipant[];
+  selectedMenu: { id: string; name: string | null; menuType: string | null } | null;
+  menuPath: MenuPath | null;
+  failReason: string | null;
+  failDetails: string | null;
+  parentNativeId: string | null;
+  raw: unknown;
+}
+
+export interface CallQuery {
+  statuses?: readonly CallStatus[] | null;
+  types?: readonly CallType[] | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+}
+
+/** A slice of a vendor list: `items` from `offset`, and the vendor's total when it says. */
+export interface PageResult<T> {
+  items: T[];
+  total: number | null;
+}
+
+export interface CallLog {
+  listCalls(q: CallQuery, offset: number, limit: number, scope: RequestScope): Promise<PageResult<Call>>;
+  getCall(nativeId: string, scope: RequestScope): Promise<Call | null>;
+}
+
+export interface CallCreateRequest {
+  type: Exclude<CallType, 'UNKNOWN'>;
+  agentEmail?: string | null;
+  endUserNumber?: string | null;
+  ticketId?: string | null;
+  menuId?: string | null;
+  outboundNumber?: string | null;
+  lang: string;
+  recordingPermission?: 'NOT_ASKED' | 'DENIED' | 'GRANTED' | null;
+  scheduledAt?: Date | null;
+  parentCallNativeId?: string | null;
+}
+
+/** `accepted`: the vendor took the request but an agent must complete it (Apps API 202). */
+export type CallCreateResult = { kind: 'created'; call: Call } | { kind: 'accepted' };
+
+export interface CallCreator {
+  createCall(req: CallCreateRequest, scope: RequestScope): Promise<CallCreateResult>;
+}
+
+export interface CustomerFlags {
+  verifiedCustomer: boolean;
+  badActor: boolean;
+  repeatCustomer: boolean;
+}
+
+export interface CallData {
+  updateEndUser(callNativeId: string, endUser: { identifier: string; name?: string | null; email?: string | null; phone?: string | null }, scope: RequestScope): Promise<void>;
+  getCustomerFlags(callNativeId: string, scope: RequestScope): Promise<CustomerFlags>;
+  updateCustomerFlags(callNativeId: string, flags: Partial<CustomerFlags>, scope: RequestScope): Promise<CustomerFlags>;
+  sendCustomData(callNativeId: string, fields: ReadonlyArray<{ key: string; label?: string | null; value: unknown }>, signed: boolean, scope: RequestScope): Promise<void>;
+}
+
+// ------------------------------------------------------------------------------- campaigns and leads
+
+export type CampaignStatus = 'ACTIVE' | 'PAUSED' | 'STOPPED' | 'COMPLETED' | 'DRAFT' | 'UNKNOWN';
+
+export type LeadStatus =
+  | 'NEW' | 'DIALING' | 'QUEUED' | 'CONNECTED' | 'COMPLETED' | 'TRANSFERRED' | 'NO_ANSWER' | 'BUSY' | 'ABANDONED'
+  | 'SKIPPED' | 'CLOSED' | 'VOICEMAIL' | 'INVALID_NUMBER' | 'FAILED' | 'RETRY_SCHEDULED' | 'DO_NOT_CALL' | 'UNKNOWN';
+
+export interface LeadStats {
+  total: number;
+  byStatus: Array<{ status: LeadStatus; rawStatus: string; count: number }>;
+}
+
+export interface Campaign {
+  connectionId: string;
+  vendor: VendorKey;
+  nativeId: string;
+  name: string;
+  status: CampaignStatus;
+  rawStatus: string;
+  mode: string | null;
+  leadStats: LeadStats | null;
+  raw: unknown;
+}
+
+export interface CampaignCatalog {
+  listCampaigns(scope: RequestScope): Promise<Campaign[]>;
+  getCampaigns(nativeIds: readonly string[], scope: RequestScope): Promise<Array<Campaign | null>>;
+}
+
+export interface Lead {
+  connectionId: string;
+  vendor: VendorKey;
+  nativeId: string;
+  campaignNativeId: string;
+  name: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phoneNumber: string | null;
+  status: LeadStatus;
+  rawStatus: string;
+  priority: number | null;
+  externalId: string | null;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+  raw: unknown;
+}
+
+export interface LeadInput {
+  name?: string | null;
+  email?: string | null;
+  phoneNumber?: string | null;
+  outboundNumber?: string | null;
+  externalId?: string | null;
+}
+
+export interface LeadStore {
+  listLeads(campaignNativeId: string, q: { statuses?: readonly LeadStatus[] | null }, offset: number, limit: number, scope: RequestScope): Promise<PageResult<Lead>>;
+  getLead(campaignNativeId: string, leadNativeId: string, scope: RequestScope): Promise<Lead | null>;
+  createLead(campaignNativeId: string, input: LeadInput, scope: RequestScope): Promise<Lead>;
+  updateLead(campaignNativeId: string, leadNativeId: string, input: LeadInput, scope: RequestScope): Promise<Lead>;
+  deleteLead(campaignNativeId: string, leadNativeId: string, scope: RequestScope): Promise<void>;
+}
+
+// ------------------------------------------------------------------------------------------- queues
+
+export type QueueChannel = 'VOICE' | 'CHAT';
+
+export interface Queue {
+  connectionId: string;
+  vendor: VendorKey;
+  nativeId: string;
+  name: string | null;
+  lang: string | null;
+  menuType: string | null;
+  currentWait: number | null;
+  scheduledCallbackWait: number | null;
+  loggedInAgentCount: number | null;
+  availableAgentCount: number | null;
+  raw: unknown;
+}
+
+export interface QueueStatusSource {
+  listQueues(lang: string, scope: RequestScope): Promise<Queue[]>;
+  waitTimes(lang: string, scope: RequestScope): Promise<Map<string, { voice: number | null; chat: number | null }>>;
+  operationStatus(queueNativeId: string, lang: string, channel: QueueChannel, scope: RequestScope): Promise<{ afterHours: boolean; overCapacity: boolean }>;
+}
+
+// ------------------------------------------------------------------------- SMS, end users, DNC, CRM
+
+export interface SmsSender {
+  sendSms(
+    req: { endUserNumber: string; outboundNumber: string; message: string; ticketId?: string | null; agentNativeId?: string | null },
+    scope: RequestScope,
+  ): Promise<{ nativeId: string; status: string | null; createdAt: Date | null; raw: unknown }>;
+}
+
+export interface EndUser {
+  connectionId: string;
+  nativeId: string;
+  identifier: string | null;
+}
+
+export interface EndUserDirectory {
+  upsertEndUser(req: { identifier: string; email?: string | null; name?: string | null; phone?: string | null }, scope: RequestScope): Promise<EndUser>;
+  findEndUser(by: { nativeId: string } | { identifier: string }, scope: RequestScope): Promise<EndUser | null>;
+}
+
+export interface DncEntry {
+  phoneNumber: string;
+  listed: boolean;
+  expiresAt: Date | null;
+}
+
+export interface DncList {
+  add(entries: ReadonlyArray<{ phoneNumber: string; expiresAt?: Date | null }>, scope: RequestScope): Promise<DncEntry[]>;
+  remove(phoneNumbers: readonly string[], scope: RequestScope): Promise<DncEntry[]>;
+  check(phoneNumber: string, scope: RequestScope): Promise<DncEntry>;
+}
+
+export interface CrmDataSink {
+  sendContactData(req: Record<string, unknown>, scope: RequestScope): Promise<void>;
+}
+
+/** One configured connection with its vendor adapter; each capability it has is one optional member. */
 export interface VendorAdapter {
   readonly vendor: VendorKey;
   readonly connectionId: string;
   readonly capabilities: readonly Capability[];
   readonly upstream: Upstream;
   readonly agents?: AgentDirectory;
+  readonly agentControl?: AgentControl;
+  /** Vendor-side agent filters, for adapters that have them. */
+  readonly filterAgents?: (q: AppsApiAgentQuery, scope: RequestScope) => Promise<Agent[]>;
+  readonly calls?: CallLog;
+  readonly callCreator?: CallCreator;
+  readonly callData?: CallData;
+  readonly campaigns?: CampaignCatalog;
+  readonly leads?: LeadStore;
+  readonly queues?: QueueStatusSource;
+  readonly sms?: SmsSender;
+  readonly endUsers?: EndUserDirectory;
+  readonly dnc?: DncList;
+  readonly crm?: CrmDataSink;
 }
 
 export interface Tenant {

@@ -4,7 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
-import type { Agent, RequestScope, Tenant } from '../domain/types';
+import type { Agent, Call, Campaign, CustomerFlags, RequestScope, Tenant, VendorAdapter } from '../domain/types';
 import { asConnectionFailure } from '../domain/agents';
 import type { SwitchboardError } from '../errors';
 
@@ -17,6 +17,12 @@ export interface PartialError {
 export interface Loaders {
   /** Agents by `agentKey(connectionId, nativeId)`; null when the vendor has no such agent. */
   agent: DataLoader<string, Agent | null>;
+  /** Calls by `agentKey(connectionId, nativeId)` (one vendor read per call: no batch lookup exists). */
+  call: DataLoader<string, Call | null>;
+  /** Campaigns by `agentKey(connectionId, nativeId)`, batched per connection. */
+  campaign: DataLoader<string, Campaign | null>;
+  /** A call's customer flags by `agentKey(connectionId, callNativeId)`. */
+  customerFlags: DataLoader<string, CustomerFlags | null>;
 }
 
 export interface GatewayContext {
@@ -33,10 +39,18 @@ export interface GatewayContext {
 }
 
 const SEP = '\u0000';
-export const agentKey = (connectionId: string, nativeId: string) => `${connectionId}${SEP}${nativeId}`;
+/** A loader key: the connection and the vendor's id, so tenants and connections never share an entry. */
+export const nodeKey = (connectionId: string, nativeId: string) => `${connectionId}${SEP}${nativeId}`;
 
-function createAgentLoader(tenant: Tenant, scope: RequestScope): DataLoader<string, Agent | null> {
-  return new DataLoader<string, Agent | null>(async (keys) => {
+/**
+ * A loader that groups keys by connection and asks `fetch` once per connection with its ids; a missing
+ * record is null, a failed connection an Error for its keys only (graphql/dataloader's contract).
+ */
+function createConnectionLoader<T>(
+  tenant: Tenant,
+  fetch: (adapter: VendorAdapter, nativeIds: string[]) => Promise<Array<T | null>> | null,
+): DataLoader<string, T | null> {
+  return new DataLoader<string, T | null>(async (keys) => {
     const byConnection = new Map<string, string[]>();
     for (const key of keys) {
       const [connectionId, nativeId] = key.split(SEP) as [string, string];
@@ -44,20 +58,21 @@ function createAgentLoader(tenant: Tenant, scope: RequestScope): DataLoader<stri
       if (!ids) byConnection.set(connectionId, (ids = []));
       if (!ids.includes(nativeId)) ids.push(nativeId);
     }
-    const answers = new Map<string, Agent | null | Error>();
+    const answers = new Map<string, T | null | Error>();
     await Promise.all(
       [...byConnection].map(async ([connectionId, ids]) => {
         const adapter = tenant.connections.get(connectionId);
-        if (!adapter?.agents) {
-          for (const id of ids) answers.set(agentKey(connectionId, id), null);
+        const pending = adapter ? fetch(adapter, ids) : null;
+        if (!adapter || !pending) {
+          for (const id of ids) answers.set(nodeKey(connectionId, id), null);
           return;
         }
         try {
-          const found = await adapter.agents.getAgents(ids, scope);
-          ids.forEach((id, i) => answers.set(agentKey(connectionId, id), found[i] ?? null));
+          const found = await pending;
+          ids.forEach((id, i) => answers.set(nodeKey(connectionId, id), found[i] ?? null));
         } catch (err) {
           const { error } = asConnectionFailure(adapter, err);
-          for (const id of ids) answers.set(agentKey(connectionId, id), error);
+          for (const id of ids) answers.set(nodeKey(connectionId, id), error);
         }
       }),
     );
@@ -76,7 +91,14 @@ export function createContext(tenant: Tenant, scope: RequestScope, log: Logger):
   return {
     tenant,
     scope: requestScope,
-    loaders: { agent: createAgentLoader(tenant, requestScope) },
+    loaders: {
+      agent: createConnectionLoader(tenant, (a, ids) => a.agents?.getAgents(ids, requestScope) ?? null),
+      call: createConnectionLoader(tenant, (a, ids) => (a.calls ? Promise.all(ids.map((id) => a.calls!.getCall(id, requestScope))) : null)),
+      campaign: createConnectionLoader(tenant, (a, ids) => a.campaigns?.getCampaigns(ids, requestScope) ?? null),
+      customerFlags: createConnectionLoader(tenant, (a, ids) =>
+        a.callData ? Promise.all(ids.map((id) => a.callData!.getCustomerFlags(id, requestScope))) : null,
+      ),
+    },
     partialErrors: [],
     stats,
     log,

@@ -5,8 +5,18 @@
  */
 import { BadUserInputError } from '../errors';
 
-export type NodeType = 'Agent';
-const NODE_TYPES: readonly NodeType[] = ['Agent'];
+export type NodeType = 'Agent' | 'Call' | 'Campaign' | 'Lead' | 'Queue';
+const NODE_TYPES: readonly NodeType[] = ['Agent', 'Call', 'Campaign', 'Lead', 'Queue'];
+
+/** A lead's native part holds its campaign too: the vendors address leads within a campaign. */
+export const leadNativeKey = (campaignNativeId: string, leadNativeId: string) => `${campaignNativeId}/${leadNativeId}`;
+export function splitLeadNativeKey(key: string): { campaignNativeId: string; leadNativeId: string } | null {
+  const i = key.lastIndexOf('/');
+  return i > 0 && i < key.length - 1 ? { campaignNativeId: key.slice(0, i), leadNativeId: key.slice(i + 1) } : null;
+}
+
+/** A queue's native part holds its language: the Apps API reads queue status per language. */
+export const queueNativeKey = (lang: string, queueNativeId: string) => `${lang}/${queueNativeId}`;
 
 export interface GlobalId {
   type: NodeType;

@@ -47,3 +47,118 @@ export function pageOfList<T>(items: readonly T[], first: number, after: string 
     totalCount: items.length,
   };
 }
+
+/** A page whose total is read only when the client asks for `totalCount`. */
+export interface LazyPage<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: Page<T>['pageInfo'];
+  totalCount: () => Promise<number | null>;
+}
+
+/** One vendor list, read by offset and limit (the adapter maps them onto the vendor's own paging). */
+export interface PagedSource<T> {
+  connectionId: string;
+  read(offset: number, limit: number): Promise<{ items: T[]; total: number | null }>;
+}
+
+/** Where a page stopped: the source index and the offset of the last item returned in it. */
+interface SourcePosition {
+  s: number;
+  o: number;
+}
+
+function encodeSourceCursor(p: SourcePosition): string {
+  return Buffer.from(`s:${p.s}:${p.o}`, 'utf8').toString('base64url');
+}
+
+function decodeSourceCursor(cursor: string, sources: number): SourcePosition {
+  const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const m = /^s:(\d{1,4}):(\d{1,9})$/.exec(text);
+  if (!m || Number(m[1]) >= sources) {
+    throw new BadUserInputError(`expected \`after\` to be a cursor from this connection, got ${JSON.stringify(cursor.slice(0, 64))}`);
+  }
+  return { s: Number(m[1]), o: Number(m[2]) };
+}
+
+/**
+ * Pages through several vendor lists one after another (connection 1's items, then connection 2's),
+ * reading only what the page needs. The cursor holds the source and the offset within it, which each
+ * adapter maps onto the vendor's paging (page/per, offset/limit). A source that fails is reported through
+ * `onFailure` and skipped, so the others still answer.
+ */
+export async function pageAcrossSources<T>(
+  sources: ReadonlyArray<PagedSource<T>>,
+  first: number,
+  after: string | null | undefined,
+  onFailure: (connectionId: string, err: unknown) => void,
+): Promise<LazyPage<T>> {
+  checkFirst(first);
+  let { s, o } = after ? decodeSourceCursor(after, sources.length) : { s: 0, o: -1 };
+  o += 1;
+  const totals = new Map<number, number | null>();
+  const failed = new Set<number>();
+  const edges: Array<{ cursor: string; node: T }> = [];
+  let lastHasMore = false;
+  while (edges.length < first && s < sources.length) {
+    const want = first - edges.length;
+    let res: { items: T[]; total: number | null };
+    try {
+      res = await sources[s]!.read(o, want);
+    } catch (err) {
+      failed.add(s);
+      onFailure(sources[s]!.connectionId, err);
+      s += 1;
+      o = 0;
+      continue;
+    }
+    totals.set(s, res.total);
+    res.items.forEach((node, i) => edges.push({ cursor: encodeSourceCursor({ s, o: o + i }), node }));
+    const exhausted = res.items.length < want || (res.total !== null && o + res.items.length >= res.total);
+    lastHasMore = !exhausted;
+    if (exhausted) {
+      s += 1;
+      o = 0;
+    } else {
+      o += res.items.length;
+    }
+  }
+  // More remains if the last source read was not exhausted, or a later source has items.
+  let hasNextPage = lastHasMore;
+  for (let later = s; !hasNextPage && later < sources.length; later++) {
+    if (later === s && lastHasMore) break;
+    try {
+      const probe = await sources[later]!.read(0, 1);
+      totals.set(later, probe.total);
+      hasNextPage = probe.items.length > 0;
+    } catch (err) {
+      failed.add(later);
+      onFailure(sources[later]!.connectionId, err);
+    }
+  }
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: after !== null && after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: async () => {
+      let sum = 0;
+      for (let i = 0; i < sources.length; i++) {
+        if (failed.has(i)) continue;
+        let total = totals.get(i);
+        if (total === undefined) {
+          try {
+            total = (await sources[i]!.read(0, 1)).total;
+          } catch {
+            continue; // already reported when the page was read, or reported by the next page
+          }
+        }
+        if (total === null) return null;
+        sum += total;
+      }
+      return sum;
+    },
+  };
+}

@@ -4,6 +4,10 @@ import path from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { agentResolvers } from './resolvers/agents';
+import { callResolvers } from './resolvers/calls';
+import { campaignResolvers } from './resolvers/campaigns';
+import { contactResolvers } from './resolvers/contacts';
+import { queueResolvers } from './resolvers/queues';
 import { baseResolvers } from './resolvers/base';
 
 /** schema/ sits at the repository root, two levels above both src/graphql and dist/src/graphql. */
@@ -19,7 +23,7 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [baseResolvers, agentResolvers] as never,
+    resolvers: [baseResolvers, agentResolvers, callResolvers, campaignResolvers, queueResolvers, contactResolvers] as never,
     inheritResolversFromInterfaces: true,
   });
 }

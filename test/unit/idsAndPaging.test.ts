@@ -36,7 +36,7 @@ describe('global IDs', () => {
     ['garbage with spaces and !', 'garbage with spaces and !'],
     ['empty string', ''],
     ['base64url of text that is not JSON', b64('hello world')],
-    ['wrong type', b64(['Queue', 'dialer', 'a1'])],
+    ['an unknown type', b64(['Widget', 'dialer', 'a1'])],
     ['wrong arity (2)', b64(['Agent', 'dialer'])],
     ['wrong arity (4)', b64(['Agent', 'dialer', 'a1', 'x'])],
     ['an object, not an array', b64({ type: 'Agent', connectionId: 'dialer', nativeId: 'a1' })],

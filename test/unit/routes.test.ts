@@ -37,8 +37,14 @@ describe('vendor route tables', () => {
   it('has rows for every vendor', () => {
     expect(ROWS.map((r) => `${r.vendor}.${r.name}`)).toEqual([
       'ameyo.monitoring',
-      'apps-api.listAgents',
-      'apps-api.listUserStatuses',
+      ...[
+        'listAgents', 'listUserStatuses', 'updateAgentStatuses', 'forceLogoutAgents', 'createCall', 'listCalls', 'getCall',
+        'getCustomerFlags', 'updateCustomerFlags', 'updateCallEndUser', 'sendCallCustomData', 'listCampaigns', 'getCampaign',
+        'listCampaignContacts', 'addCampaignContact', 'updateCampaignContact', 'deleteCampaignContact', 'importCampaignContacts',
+        'getContactImportJob', 'sendSms', 'listWaitTimes', 'listQueueStatus', 'getQueueOperationStatus', 'sendCrmContactData',
+        'upsertEndUser', 'findEndUser', 'addDnc', 'removeDnc', 'checkDnc', 'getBulkUserTemplate', 'uploadBulkUsers',
+        'proceedBulkUsers', 'getBulkUserJob', 'getBulkUserSchemeErrors', 'getBulkUserUpdateErrors',
+      ].map((n) => `apps-api.${n}`),
       'campaign-api.login',
       'campaign-api.queuesStatus',
     ]);

@@ -1,36 +1,109 @@
 /** Agents: thin resolvers over the agent service and the per-request agent loader. */
+import { responsePathAsArray } from 'graphql';
 import { listAgents } from '../../domain/agents';
 import type { Agent } from '../../domain/types';
-import { NotFoundError } from '../../errors';
 import type { Resolvers } from '../../generated/graphql';
-import { agentKey, type GatewayContext } from '../context';
+import { nodeKey, type GatewayContext } from '../context';
 import { vendorEnum } from '../enums';
-import { decodeGlobalId, encodeGlobalId } from '../ids';
+import { encodeGlobalId } from '../ids';
 import { checkFirst, pageOfList } from '../pagination';
+import { loadNode } from './nodes';
+import { connectionWith, inputError, withUserErrors, type UserError } from '../mutations';
+import { decodeGlobalId } from '../ids';
+import type { AgentStatusChangeModel, ForceLogoutModel } from '../mappers';
+import net from 'node:net';
 
-const notFound = (id: string) => new NotFoundError(`could not resolve to a node with id ${JSON.stringify(id)}`);
+/** Agent global IDs -> the vendor's ids, each of which must belong to `connectionId`. */
+function agentNativeIds(ctx: GatewayContext, connectionId: string, ids: readonly string[], field: string): { ids: string[]; errors: UserError[] } {
+  const out: string[] = [];
+  const errors: UserError[] = [];
+  ids.forEach((id, i) => {
+    let gid;
+    try {
+      gid = decodeGlobalId(id);
+    } catch (err) {
+      errors.push(inputError(['input', field, String(i)], (err as Error).message));
+      return;
+    }
+    if (gid.type !== 'Agent' || gid.connectionId !== connectionId) {
+      errors.push(inputError(['input', field, String(i)], `expected an Agent of connection '${connectionId}'`));
+    } else out.push(gid.nativeId);
+  });
+  return { ids: out, errors };
+}
 
-/** Resolves a global ID of any node type within the caller's tenant; NOT_FOUND for anything else. */
-export async function loadNode(id: string, ctx: GatewayContext): Promise<Agent> {
-  const gid = decodeGlobalId(id);
-  const adapter = ctx.tenant.connections.get(gid.connectionId);
-  if (!adapter || !adapter.agents) throw notFound(id);
-  const agent = await ctx.loaders.agent.load(agentKey(gid.connectionId, gid.nativeId));
-  if (!agent) throw notFound(id);
-  return agent;
+/** An IPv4/IPv6 address, a CIDR block (`34.211.11.0/24`) or a range (`10.0.0.1-10.0.0.9`), as force-logout takes. */
+export function isIpSelector(s: string): boolean {
+  const t = s.trim();
+  const cidr = /^(.+)\/(\d{1,3})$/.exec(t);
+  if (cidr) {
+    const v = net.isIP(cidr[1]!);
+    return v !== 0 && Number(cidr[2]) <= (v === 4 ? 32 : 128);
+  }
+  const range = t.split('-');
+  if (range.length === 2) return net.isIP(range[0]!.trim()) !== 0 && net.isIP(range[0]!.trim()) === net.isIP(range[1]!.trim());
+  return net.isIP(t) !== 0;
 }
 
 export const agentResolvers: Resolvers = {
   Query: {
-    agent: (_root, { id }, ctx) => loadNode(id, ctx),
+    agent: (_root, { id }, ctx) => loadNode<Agent>(id, ctx, 'Agent'),
     agents: async (_root, { filter, first, after }, ctx, info) => {
       checkFirst(first ?? 50);
       const listing = await listAgents(ctx.tenant, filter ?? {}, ctx.scope);
-      for (const f of listing.failures) ctx.partialErrors.push({ error: f.error, path: [info.path.key] });
-      for (const a of listing.agents) ctx.loaders.agent.prime(agentKey(a.connectionId, a.nativeId), a);
+      for (const f of listing.failures) ctx.partialErrors.push({ error: f.error, path: responsePathAsArray(info.path) });
+      for (const a of listing.agents) ctx.loaders.agent.prime(nodeKey(a.connectionId, a.nativeId), a);
       return pageOfList(listing.agents, first ?? 50, after);
     },
   },
+  Mutation: {
+    agentStatusUpdate: async (_root, { input }, ctx) => {
+      const adapter = connectionWith(ctx, input.connectionId, 'AGENT_CONTROL');
+      const agentIds = agentNativeIds(ctx, input.connectionId, input.agentIds ?? [], 'agentIds');
+      if (agentIds.errors.length) return { changes: [], userErrors: agentIds.errors };
+      const teamIds = input.teamIds ?? [];
+      if (agentIds.ids.length === 0 && teamIds.length === 0) {
+        return { changes: [], userErrors: [inputError(['input', 'agentIds'], 'give agentIds or teamIds')] };
+      }
+      if (!input.status.trim()) return { changes: [], userErrors: [inputError(['input', 'status'], 'status must not be empty')] };
+      return withUserErrors<{ changes: AgentStatusChangeModel[] }>({ changes: [] }, async () => ({
+        changes: (await adapter.agentControl!.updateStatuses({ status: input.status, agentIds: agentIds.ids, teamIds }, ctx.scope)).map((c) => ({
+          ...c,
+          connectionId: input.connectionId,
+        })),
+      }));
+    },
+    agentsForceLogout: async (_root, { input }, ctx) => {
+      const adapter = connectionWith(ctx, input.connectionId, 'AGENT_CONTROL');
+      const agentIds = agentNativeIds(ctx, input.connectionId, input.agentIds ?? [], 'agentIds');
+      const ipAddresses = input.ipAddresses ?? [];
+      const errors = [...agentIds.errors];
+      ipAddresses.forEach((ip, i) => {
+        if (!isIpSelector(ip)) errors.push(inputError(['input', 'ipAddresses', String(i)], `expected an IP address, CIDR block or range, got ${JSON.stringify(ip)}`));
+      });
+      const teamIds = input.teamIds ?? [];
+      if (!errors.length && agentIds.ids.length === 0 && teamIds.length === 0 && ipAddresses.length === 0) {
+        errors.push(inputError(['input'], 'give agentIds, teamIds or ipAddresses'));
+      }
+      const connectionId = input.connectionId;
+      if (errors.length) return { connectionId, agentNativeIds: [], jobId: null, userErrors: errors };
+      return withUserErrors<Omit<ForceLogoutModel, 'userErrors'>>({ connectionId, agentNativeIds: [], jobId: null }, async () => ({
+        connectionId,
+        ...(await adapter.agentControl!.forceLogout({ agentIds: agentIds.ids, teamIds, ipAddresses }, ctx.scope)),
+      }));
+    },
+  },
+
+  AgentStatusChange: {
+    agent: (c, _a, ctx) => ctx.loaders.agent.load(nodeKey(c.connectionId, c.agentNativeId)),
+  },
+
+  AgentsForceLogoutPayload: {
+    // Logged-out agents as they are now (after the logout), in one batched lookup.
+    agents: async (p, _a, ctx) =>
+      (await Promise.all(p.agentNativeIds.map((id) => ctx.loaders.agent.load(nodeKey(p.connectionId, id))))).filter((a): a is Agent => a !== null),
+  },
+
   Agent: {
     id: (a) => encodeGlobalId('Agent', a.connectionId, a.nativeId),
     vendor: (a) => vendorEnum(a.vendor),

@@ -1,15 +1,16 @@
 /** Node refetching and connections. */
 import type { Resolvers } from '../../generated/graphql';
 import { vendorEnum } from '../enums';
-import { DateTime, JSONScalar } from './scalars';
-import { loadNode } from './agents';
+import { DateTime, Duration, JSONScalar, PhoneNumber } from './scalars';
+import { loadNode, typeOfNode } from './nodes';
 
 export const baseResolvers: Resolvers = {
   DateTime,
   JSON: JSONScalar,
+  Duration,
+  PhoneNumber,
   Node: {
-    // Every node type is an Agent for now; later node types are told apart by their model.
-    __resolveType: () => 'Agent',
+    __resolveType: (model) => typeOfNode(model) ?? 'Agent',
   },
   Query: {
     node: (_root, { id }, ctx) => loadNode(id, ctx),

@@ -47,3 +47,36 @@ export const JSONScalar = new GraphQLScalarType({
   parseValue: (v) => v,
   parseLiteral: literalToJson,
 });
+
+const PHONE = /^\+?[0-9 ().-]+$/;
+
+function parsePhone(value: unknown): string {
+  if (typeof value === 'string' && PHONE.test(value.trim())) {
+    const digits = value.replace(/\D/g, '').length;
+    if (digits >= 7 && digits <= 15) return value.trim();
+  }
+  throw new GraphQLError(`expected PhoneNumber to be 7 to 15 digits with an optional leading +, got ${JSON.stringify(value)}`, {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
+}
+
+/** A dialable number: digits, optional leading `+`, and the usual separators (kept as given). */
+export const PhoneNumber = new GraphQLScalarType<string, string>({
+  name: 'PhoneNumber',
+  serialize: (v) => String(v),
+  parseValue: parsePhone,
+  parseLiteral: (ast) => parsePhone(ast.kind === Kind.STRING ? ast.value : undefined),
+});
+
+function parseDuration(value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw new GraphQLError(`expected Duration to be a whole number of seconds >= 0, got ${JSON.stringify(value)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** Whole seconds. */
+export const Duration = new GraphQLScalarType<number, number>({
+  name: 'Duration',
+  serialize: (v) => Math.round(Number(v)),
+  parseValue: parseDuration,
+  parseLiteral: (ast) => parseDuration(ast.kind === Kind.INT ? Number(ast.value) : undefined),
+});

@@ -1,14 +1,65 @@
 /**
  * Every Apps API / Manager API endpoint the gateway calls. Paths are relative to the family's base URL:
  * `apps` = https://{subdomain}.{domain}/apps/api/v1, `manager` = https://{subdomain}.{domain}/manager/api/v1.
- * Lists come from the Manager API (notes/vendors-real-world.md §1: the agent filters of apps-api.txt
- * "Users" are documented for `GET /manager/api/v1/agents`).
+ * Sources: vendor-docs/apps-api.txt and notes/vendors-real-world.md §1 (its endpoint map). Rows marked
+ * [U] are paths the notes could not confirm; they follow the vendor doc's names and live only here, so a
+ * wrong guess is a one-line fix.
  */
 import type { RouteTable } from '../routes';
 
 export type AppsApiFamily = 'apps' | 'manager';
 
 export const appsApiRoutes = {
+  // Agents and statuses (Manager API lists; notes §1 "Users list").
   listAgents: { route: 'GET /agents', family: 'manager', cached: true },
   listUserStatuses: { route: 'GET /user_statuses', family: 'manager', cached: true },
+  updateAgentStatuses: { route: 'POST /agent_statuses', family: 'apps' },
+  forceLogoutAgents: { route: 'POST /agent_statuses/force_logout', family: 'apps' },
+
+  // Calls: created through the Apps API, listed through the Manager API (notes §1 "Calls: list / get").
+  createCall: { route: 'POST /calls', family: 'apps' },
+  listCalls: { route: 'GET /calls', family: 'manager' },
+  getCall: { route: 'GET /calls/{id}', family: 'manager' },
+  getCustomerFlags: { route: 'GET /calls/{id}/customer_flag', family: 'apps' },
+  /** The doc's third customer_flag variant is probably PUT (notes §1 [U]). */
+  updateCustomerFlags: { route: 'PATCH /calls/{id}/customer_flag', family: 'apps', alternates: { method: ['PUT'] } },
+  updateCallEndUser: { route: 'POST /calls/{id}/end_user', family: 'apps' },
+  /** [U] path: the body is the vendor doc's "Send a custom data in a call". */
+  sendCallCustomData: { route: 'POST /calls/{id}/custom_data', family: 'apps' },
+
+  // Campaigns (Manager API) and their contacts (Apps API; notes §1 [T] for list/update/delete paths).
+  listCampaigns: { route: 'GET /outbound_dialer/campaigns', family: 'manager', cached: true },
+  getCampaign: { route: 'GET /outbound_dialer/campaigns/{id}', family: 'manager' },
+  listCampaignContacts: { route: 'GET /outbound_dialer/campaigns/{campaignId}/contacts', family: 'apps' },
+  addCampaignContact: { route: 'POST /outbound_dialer/campaigns/{campaignId}/contacts', family: 'apps' },
+  updateCampaignContact: { route: 'PATCH /outbound_dialer/campaigns/{campaignId}/contact', family: 'apps' },
+  deleteCampaignContact: { route: 'DELETE /outbound_dialer/campaigns/{campaignId}/contact', family: 'apps' },
+  importCampaignContacts: { route: 'POST /outbound_dialer/campaigns/{campaignId}/contacts/import', family: 'apps' },
+  getContactImportJob: { route: 'GET /outbound_dialer/campaigns/{campaignId}/contacts/jobs/{jobId}', family: 'apps' },
+
+  // SMS, queues, CRM data.
+  sendSms: { route: 'POST /sms', family: 'apps' },
+  listWaitTimes: { route: 'GET /wait_times', family: 'apps', cached: true },
+  listQueueStatus: { route: 'GET /queues/status', family: 'apps', cached: true },
+  getQueueOperationStatus: { route: 'GET /queue_operation_statuses', family: 'apps', cached: true },
+  sendCrmContactData: { route: 'POST /crm/contact_data', family: 'apps' },
+
+  // End users.
+  upsertEndUser: { route: 'POST /end_users', family: 'apps' },
+  findEndUser: { route: 'GET /end_users', family: 'apps' },
+
+  // Company DNC: add is confirmed; remove and check are [U] (notes §1).
+  addDnc: { route: 'POST /outbound_dialer/dnc', family: 'apps' },
+  removeDnc: { route: 'DELETE /outbound_dialer/dnc', family: 'apps' },
+  checkDnc: { route: 'GET /outbound_dialer/dnc', family: 'apps' },
+
+  // Bulk user management (notes §1, confirmed).
+  getBulkUserTemplate: { route: 'GET /bulk/users/template', family: 'apps' },
+  uploadBulkUsers: { route: 'POST /bulk/users/upload', family: 'apps', alternates: { method: ['PUT'] } },
+  proceedBulkUsers: { route: 'POST /bulk/users/proceed', family: 'apps' },
+  getBulkUserJob: { route: 'GET /bulk/users/jobs/{jobId}', family: 'apps' },
+  getBulkUserSchemeErrors: { route: 'GET /bulk/users/errors/scheme/{jobId}', family: 'apps' },
+  getBulkUserUpdateErrors: { route: 'GET /bulk/users/errors/update/{jobId}', family: 'apps' },
 } as const satisfies RouteTable<AppsApiFamily>;
+
+export type AppsApiRoute = keyof typeof appsApiRoutes;

@@ -20,3 +20,145 @@ export const wireAgent = z.looseObject({
 export type WireAgent = z.infer<typeof wireAgent>;
 
 export const wireAgentList = z.array(wireAgent);
+
+const id = z.union([z.number(), z.string()]);
+const maybeString = z.string().nullish();
+const maybeNumber = z.number().nullish();
+
+const wireAgentInfo = z.looseObject({ id: id.nullish() }).nullish();
+const wireMenuPath = z.looseObject({ name: maybeString, materialized_path: maybeString }).nullish();
+
+/** apps-api.txt "Calls Endpoints": the call object. */
+export const wireCall = z.looseObject({
+  id,
+  parent_id: id.nullish(),
+  lang: maybeString,
+  call_type: maybeString,
+  status: z.string(),
+  created_at: maybeString,
+  queued_at: maybeString,
+  assigned_at: maybeString,
+  connected_at: maybeString,
+  ends_at: maybeString,
+  scheduled_at: maybeString,
+  wait_duration: maybeNumber,
+  call_duration: maybeNumber,
+  hold_duration: maybeNumber,
+  recording_url: maybeString,
+  recording_permission: maybeString,
+  fail_reason: maybeString,
+  fail_details: maybeString,
+  selected_menu: z.looseObject({ id: id.nullish(), name: maybeString, menu_type: maybeString }).nullish(),
+  menu_path: wireMenuPath,
+  agent_info: wireAgentInfo,
+  end_user: z.looseObject({ id: id.nullish(), identifier: maybeString }).nullish(),
+  transfers: z
+    .array(
+      z.looseObject({
+        status: maybeString,
+        fail_reason: maybeString,
+        created_at: maybeString,
+        from_menu: wireMenuPath,
+        to_menu: wireMenuPath,
+        from_agent: wireAgentInfo,
+        to_agent: wireAgentInfo,
+      }),
+    )
+    .nullish(),
+  participants: z
+    .array(
+      z.looseObject({
+        type: maybeString,
+        status: maybeString,
+        user_id: id.nullish(),
+        end_user_id: id.nullish(),
+        call_duration: maybeNumber,
+        hold_duration: maybeNumber,
+        connected_at: maybeString,
+        ended_at: maybeString,
+        fail_reason: maybeString,
+      }),
+    )
+    .nullish(),
+});
+export type WireCall = z.infer<typeof wireCall>;
+export const wireCallList = z.array(wireCall);
+
+export const wireCustomerFlags = z.looseObject({
+  verified_customer: z.boolean(),
+  bad_actor: z.boolean(),
+  repeat_customer: z.boolean(),
+});
+
+export const wireMessage = z.looseObject({ message: z.string().nullish() });
+
+/** Manager API campaign (notes §1: `campaign_type, id, external_campaign_id, mode, status, queue, contact_stats`). */
+export const wireCampaign = z.looseObject({
+  id,
+  name: maybeString,
+  status: maybeString,
+  mode: maybeString,
+  contact_stats: z.record(z.string(), z.unknown()).nullish(),
+});
+export type WireCampaign = z.infer<typeof wireCampaign>;
+export const wireCampaignList = z.array(wireCampaign);
+
+/** apps-api.txt "Campaign Endpoints": the contact object (plus `email`, `phone_number`). */
+export const wireContact = z.looseObject({
+  id,
+  campaign_id: id.nullish(),
+  name: maybeString,
+  email: maybeString,
+  phone_number: maybeString,
+  status: z.string(),
+  priority: maybeNumber,
+  unique_id: maybeString,
+  created_at: maybeString,
+  updated_at: maybeString,
+});
+export type WireContact = z.infer<typeof wireContact>;
+export const wireContactList = z.array(wireContact);
+
+export const wireAgentStatusChanges = z.array(
+  z.looseObject({
+    agent_id: id,
+    previous_status: maybeString,
+    current_status: maybeString,
+    message: maybeString,
+  }),
+);
+
+export const wireForceLogout = z.looseObject({ agent_ids: z.array(id).nullish(), job_id: id.nullish() });
+
+export const wireSms = z.looseObject({ id, status: maybeString, created_at: maybeString });
+
+export const wireEndUser = z.looseObject({ id, identifier: maybeString });
+
+export const wireDncContacts = z.looseObject({
+  contacts: z.array(z.looseObject({ phone_number: z.string(), expires_at: maybeString })),
+});
+export const wireDncCheck = z.looseObject({ phone_number: z.string(), dnc: z.boolean(), expires_at: maybeString });
+
+export const wireQueueStatus = z.looseObject({
+  queues: z.array(
+    z.looseObject({
+      menu_id: id,
+      menu_type: maybeString,
+      lang: maybeString,
+      materialized_path: maybeString,
+      current_queue_ewt: maybeNumber,
+      scheduled_callback_ewt: maybeNumber,
+      logged_in_agents: maybeNumber,
+      available_agents: maybeNumber,
+    }),
+  ),
+});
+
+export const wireWaitTimes = z.array(z.looseObject({ menu_id: id, chat: maybeNumber, voice_call: maybeNumber }));
+
+export const wireQueueOperationStatus = z.looseObject({
+  // apps-api-queue-operation-statuses: the text says `after_hours`, the example `after_hour` (notes §1).
+  after_hour: z.boolean().nullish(),
+  after_hours: z.boolean().nullish(),
+  overcapacity: z.boolean().nullish(),
+});

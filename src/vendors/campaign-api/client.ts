@@ -5,21 +5,10 @@ import type { IssuedToken } from '../../upstream/auth';
 import type { RequestScope, UpstreamHandler } from '../../upstream/types';
 import { callRoute, type RouteContext } from '../routes';
 import { expectJson, parseWire } from '../wire';
+import { jwtExpiryMs } from '../jwt';
 import { campaignApiError } from './errors';
 import { campaignApiRoutes, type CampaignApiFamily } from './routes';
 import { wireLogin, wireQueueList, type WireQueue } from './types';
-
-/** Reads `exp` (seconds) from a JWT's payload without verifying it; null when there is none. */
-export function jwtExpiryMs(token: string): number | null {
-  const payload = token.split('.')[1];
-  if (!payload) return null;
-  try {
-    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
-  } catch {
-    return null;
-  }
-}
 
 export class CampaignApiClient {
   private readonly ctx: RouteContext<CampaignApiFamily>;
