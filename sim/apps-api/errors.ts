@@ -37,3 +37,23 @@ export const notFound = (): SimReply => messageReply(404, 'Not Found');
 
 /** A 400 with the vendor's message shape. */
 export const badRequest = (message: string): SimReply => messageReply(400, message);
+
+/** Vendor-doc 400 messages of the Calls endpoints (vendor-docs/apps-api.txt "Calls Endpoints", response table). */
+export const CALLS_400 = {
+  invalidCallType: 'invalid call type - ensure call_type is supported',
+  agentNotAvailable: 'Agent is not available to take this call',
+  missingParameter: 'Missing parameter - check to ensure that the required parameters have been added',
+} as const;
+
+/** The vendor's "missing parameter" text, which we reuse for every endpoint's missing required parameters (ours). */
+export const MISSING_PARAMETER = CALLS_400.missingParameter;
+
+/** `POST /calls/:id/end_user` and `POST /end_users` messages (notes §1: mid-session-authentication-apps-api). */
+export const END_USER_400 = {
+  identifierMissing: 'param is missing or the value is empty: identifier',
+  callEnded: 'Call is already ended',
+  duplicate: 'Duplicate request: Please wait for the interval to expire',
+} as const;
+
+/** The vendor's `{"message":"Not Found"}` 404 for an unknown record. */
+export const notFoundRecord = (): SimReply => messageReply(404, 'Not Found');

@@ -1,15 +1,52 @@
-/** The UJET "Apps API" simulator (vendor-docs/apps-api.txt) with its sibling Manager API list endpoints (notes/vendors-real-world.md §1). */
+/**
+ * The UJET "Apps API" simulator (vendor-docs/apps-api.txt) with its sibling Manager API list endpoints
+ * (notes/vendors-real-world.md §1). Routes, by module:
+ *
+ *   agents.ts        GET  /manager/api/v1/agents, GET /manager/api/v1/user_statuses (below)
+ *   calls.ts         POST /apps/api/v1/calls; GET /manager/api/v1/calls[/:id];
+ *                    GET|PATCH|PUT /apps/api/v1/calls/:id/customer_flag; POST /apps/api/v1/calls/:id/end_user;
+ *                    POST /apps/api/v1/calls/:id/custom_data
+ *   agent-status.ts  POST /apps/api/v1/agent_statuses; POST /apps/api/v1/agent_statuses/force_logout
+ *   campaigns.ts     GET /manager/api/v1/outbound_dialer/campaigns[/:id];
+ *                    GET|POST /apps/api/v1/outbound_dialer/campaigns/:id/contacts; PATCH|DELETE .../:id/contact;
+ *                    POST .../:id/contacts/import; GET .../:id/contacts/jobs/:job_id;
+ *                    POST|DELETE|GET /apps/api/v1/outbound_dialer/dnc
+ *   queues.ts        GET /apps/api/v1/wait_times; GET /apps/api/v1/queues/status; GET /apps/api/v1/queue_operation_statuses
+ *   misc.ts          POST /apps/api/v1/sms; POST /apps/api/v1/crm/contact_data; POST|GET /apps/api/v1/end_users
+ *   bulk-users.ts    GET /apps/api/v1/bulk/users/template; POST|PUT .../bulk/users/upload; POST .../bulk/users/proceed;
+ *                    GET .../bulk/users/jobs[/:job_id]; GET .../bulk/users/errors/{scheme,update}/:job_id
+ *
+ * Write endpoints change `state`, so later reads see the change. Every 400 is `{"message": ...}`; unknown records are
+ * 404 `{"message":"Not Found"}`.
+ */
 import { startSimServer, type SimContext, type SimServer, type SimVendor } from '../common/server';
+import { agentStatusRoutes } from './agent-status';
 import { listAgents } from './agents';
+import { bulkUserRoutes } from './bulk-users';
+import { callRoutes } from './calls';
+import { campaignRoutes } from './campaigns';
+import type { AppsEnv } from './env';
+import { miscRoutes } from './misc';
+import { queueRoutes } from './queues';
 import { notFound, serverError, tooManyRequests, unauthorized } from './errors';
 import { pageReply, readPage, requestOrigin } from './paging';
 import { buildAppsApiState, type AppsApiState } from './seed';
 
 export type {
-  Agent, AgentInfo, AppsApiState, Call, CallStatus, CallType, Campaign, CampaignContact, ContactStatus, Menu, UserStatus,
+  Agent, AgentInfo, AppsApiState, BulkUserJob, Call, CallStatus, CallType, Campaign, CampaignContact, ContactImportJob,
+  ContactStatus, CustomerFlags, DncEntry, EndUser, Menu, MenuQueue, SmsChat, UserStatus,
 } from './seed';
-export { CALL_STATUSES, CALL_STATUS_VALUES, CALL_TYPES, CONTACT_STATUSES, USER_STATUSES, buildAppsApiState } from './seed';
-export { USERS_400 } from './errors';
+export {
+  CALL_STATUSES, CALL_STATUS_VALUES, CALL_TYPES, CONTACT_STATUSES, OFFICE_IP_BLOCK, TEAM_IDS, USER_STATUSES, buildAppsApiState,
+} from './seed';
+export { CALLS_400, END_USER_400, MISSING_PARAMETER, USERS_400 } from './errors';
+export { CALL_TYPE_ALIASES, CALLS_OUR_400, END_USER_DUPLICATE_INTERVAL_MS } from './calls';
+export { FORCE_LOGOUT_JOB_THRESHOLD } from './agent-status';
+export { CONTACTS_400 } from './campaigns';
+export { QUEUES_400 } from './queues';
+export { MISC_400, SMS_CHAT_TYPES } from './misc';
+export { BULK_400, BULK_MAX_CHAT_LIMIT, BULK_ROLES } from './bulk-users';
+export { signHs256Jwt } from './util';
 
 export interface AppsApiSimOptions {
   host?: string;
@@ -24,12 +61,25 @@ export interface AppsApiSimOptions {
    * configured at a time"), which the current docs no longer have (notes §1). Default false.
    */
   strictLegacyFilterRules?: boolean;
+  /**
+   * The company secret that signs custom data `signed_data` (HS256 JWT, vendor doc "Calls" custom data). Default
+   * `APPS_API_SIM_DEFAULTS.companySecret`.
+   */
+  companySecret?: string;
+  /** The simulator's clock in ms since the epoch (timestamps of new records, "future time" checks, DNC expiry). Default Date.now. */
+  now?: () => number;
 }
 
-export const APPS_API_SIM_DEFAULTS: { subdomain: 'demo'; token: 'apps-demo-token'; seed: number } = Object.freeze({
+export const APPS_API_SIM_DEFAULTS: {
+  subdomain: 'demo';
+  token: 'apps-demo-token';
+  seed: number;
+  companySecret: 'apps-demo-company-secret';
+} = Object.freeze({
   subdomain: 'demo',
   token: 'apps-demo-token',
   seed: 20_261_102,
+  companySecret: 'apps-demo-company-secret',
 });
 
 export interface AppsApiSim extends SimServer {
@@ -66,10 +116,13 @@ export async function startAppsApiSim(opts: AppsApiSimOptions = {}): Promise<App
     seed = APPS_API_SIM_DEFAULTS.seed,
     accounts = [{ subdomain: APPS_API_SIM_DEFAULTS.subdomain, token: APPS_API_SIM_DEFAULTS.token }],
     strictLegacyFilterRules = false,
+    companySecret = APPS_API_SIM_DEFAULTS.companySecret,
+    now = Date.now,
   } = opts;
   const state = buildAppsApiState(seed);
   // The server's own address, for Link URLs when a request has no Host header; known once it listens.
   let selfUrl = 'http://127.0.0.1';
+  const env: AppsEnv = { state, now, companySecret, origin: (ctx) => requestOrigin(ctx, selfUrl) };
 
   const vendor: SimVendor = {
     name: 'apps-api',
@@ -87,6 +140,12 @@ export async function startAppsApiSim(opts: AppsApiSimOptions = {}): Promise<App
           return pageReply(ctx, requestOrigin(ctx, selfUrl), state.userStatuses, paging);
         },
       },
+      ...callRoutes(env),
+      ...agentStatusRoutes(env),
+      ...campaignRoutes(env),
+      ...queueRoutes(env),
+      ...miscRoutes(env),
+      ...bulkUserRoutes(env),
     ],
     // HTTP Basic: username = subdomain, password = API token (vendor-docs/apps-api.txt "Basic Authentication").
     authenticate(ctx) {

@@ -118,7 +118,8 @@ export interface Agent {
   external_user: boolean;
   phone_numbers: string[];
   extension_numbers: number[];
-  teams: Array<{ name: string }>;
+  /** `id` is ours (the doc's object has only `name`): the Agent Status endpoints select agents by `team_ids`. */
+  teams: Array<{ id: number; name: string }>;
   roles: Array<{ name: string }>;
   // Inferred from the filters (see above).
   status_id: number;
@@ -127,6 +128,11 @@ export interface Agent {
   wrap_up: boolean;
   last_login_time: string | null;
   status_updated_at: string;
+  /**
+   * Our assumption: the address the agent last logged in from (null when never logged in), so that
+   * `POST /agent_statuses/force_logout` can select agents by `ip_addrs`. Not in any documented object.
+   */
+  last_login_ip: string | null;
 }
 
 /** A menu (queue) as the call object's `selected_menu` and the campaign object's `queue` show it. */
@@ -282,6 +288,132 @@ export interface AppsApiState {
   campaignContacts: CampaignContact[];
   /** Ordered by id (and so by `created_at`) ascending. */
   calls: Call[];
+
+  // --- Added for the Apps API write endpoints. Seeded from a separate stream (`EXTRAS_SEED_SALT`) so that every
+  // --- record above stays byte-identical to what earlier versions generated.
+  /** Teams with ids (agents' `teams[]` carry the same `{id, name}`). */
+  teams: Array<{ id: number; name: string }>;
+  /** Queue settings of every menu in `menus` (same order): tree, language, after-hours/over-capacity, wait estimates. */
+  menuQueues: MenuQueue[];
+  /** Customer flags per call id (`GET/PATCH /calls/:id/customer_flag`). */
+  customerFlags: Record<string, CustomerFlags>;
+  /** Custom data per call id (`POST /calls/:id/custom_data`), merged over earlier posts. */
+  callCustomData: Record<string, Record<string, CustomDataField>>;
+  /** End users (`/end_users`), ordered by id ascending: the seeded calls' end users first. */
+  endUsers: EndUser[];
+  /** The company Do Not Call list. */
+  dnc: DncEntry[];
+  /** Chats created by `POST /sms`. */
+  chats: SmsChat[];
+  /** Bodies received by `POST /crm/contact_data`. */
+  crmContactData: CrmContactData[];
+  /** Campaign contact import jobs. */
+  contactImportJobs: ContactImportJob[];
+  /** Bulk user management jobs, ordered by id ascending. */
+  bulkUserJobs: BulkUserJob[];
+}
+
+/**
+ * Per-menu queue settings (wait times, queue status and queue operation status endpoints). Our assumption: the docs
+ * give the response fields but not how a tenant's menus are set up; `team_ids` say which agents staff the menu (the
+ * agent counts are computed from the live agents), `voice_call_ewt`/`chat_ewt` are the estimated waits in seconds
+ * (`chat_ewt` null for IVR menus, which have no chat channel).
+ */
+export interface MenuQueue {
+  menu_id: number;
+  lang: string;
+  materialized_path: string;
+  after_hour: boolean;
+  overcapacity: boolean;
+  voice_call_ewt: number;
+  chat_ewt: number | null;
+  /** Null for IVR menus: scheduled calls need a mobile or web menu (vendor doc, scheduled call `menu_id`). */
+  scheduled_callback_ewt: number | null;
+  breakthrough_agents: number;
+  team_ids: number[];
+}
+
+export interface CustomerFlags {
+  verified_customer: boolean;
+  bad_actor: boolean;
+  repeat_customer: boolean;
+}
+
+export interface CustomDataField {
+  label?: string;
+  value: unknown;
+}
+
+export interface EndUser {
+  id: number;
+  identifier: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface DncEntry {
+  phone_number: string;
+  /** ISO time, or null for no expiry. */
+  expires_at: string | null;
+}
+
+/** The chat object `POST /sms` answers (fields: notes §1 / our assumption). */
+export interface SmsChat {
+  id: number;
+  chat_type: string;
+  status: string;
+  end_user_number: string;
+  outbound_number: string;
+  ticket_id: string | null;
+  agent_id: number | null;
+  created_at: string;
+  message: string;
+}
+
+export interface CrmContactData {
+  received_at: string;
+  body: Record<string, unknown>;
+}
+
+export interface ContactImportJob {
+  id: number;
+  campaign_id: number;
+  status: 'created' | 'in_progress' | 'finished';
+  total_rows: number;
+  imported_rows: number;
+  failed_rows: number;
+  errors: Array<{ row: number; message: string }>;
+  created_at: string;
+  /** Internal: the uploaded rows, imported when the job finishes. Not part of the wire object. */
+  rows: unknown[];
+  /** Internal: status reads so far (each read advances one step). */
+  reads: number;
+}
+
+export interface BulkUserError {
+  message: string;
+  column: string | null;
+  row: number;
+}
+
+export interface BulkUserJob {
+  id: number;
+  created_at: string;
+  process_requested_at: string | null;
+  filename: string | null;
+  total_rows: number;
+  affected_rows: number;
+  failed_rows: number;
+  status: 'created' | 'valid_scheme' | 'invalid_scheme' | 'in_progress' | 'finished';
+  uploaded_user_name: string | null;
+  proceed_user_name: string | null;
+  uploaded_api_user_name: string | null;
+  proceed_api_user_name: string | null;
+  scheme_errors: BulkUserError[];
+  update_errors: Array<BulkUserError & { error_type: 'warning' | 'error' }>;
+  /** Internal: the uploaded rows. Not part of the wire object. */
+  rows: unknown[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -290,6 +422,13 @@ export interface AppsApiState {
 
 export const AGENT_LOCATIONS = Object.freeze(['Austin', 'Bengaluru', 'Dublin', 'Manila'] as const);
 export const AGENT_TEAMS = Object.freeze(['Sales', 'Support', 'Billing', 'Retention'] as const);
+/**
+ * Team ids (our assumption; the doc's Agent Status example sends `"team_ids": [1]`, so small integers). Listed on each
+ * agent's `teams[]` and in `state.teams`.
+ */
+export const TEAM_IDS: Readonly<Record<(typeof AGENT_TEAMS)[number], number>> = Object.freeze({
+  Sales: 1, Support: 2, Billing: 3, Retention: 4,
+});
 
 const AGENT_COUNT = 30;
 const CALL_COUNT = 260;
@@ -340,7 +479,7 @@ function buildAgents(s: Seeder): Agent[] {
       statusUpdatedMs = lastLoginMs === null ? SEED_EPOCH_MS - s.int(1, 29) * DAY : lastLoginMs + s.int(1, 9) * HOUR;
     }
     const teamCount = s.bool(0.25) ? 2 : 1;
-    const teams = shuffle(s, [...AGENT_TEAMS]).slice(0, teamCount).sort().map((name) => ({ name }));
+    const teams = shuffle(s, [...AGENT_TEAMS]).slice(0, teamCount).sort().map((name) => ({ id: TEAM_IDS[name], name }));
     const roles = [{ name: 'Agent' }, ...(i % 10 === 0 ? [{ name: 'Manager' }] : [])];
     const ucaas = s.bool(0.2);
     const handle = `${first}.${last}.${id}`.toLowerCase();
@@ -368,6 +507,7 @@ function buildAgents(s: Seeder): Agent[] {
       wrap_up: statusId === STATUS_WRAP_UP_ID,
       last_login_time: lastLoginMs === null ? null : iso(lastLoginMs),
       status_updated_at: iso(statusUpdatedMs),
+      last_login_ip: null, // filled in by buildExtras from its own seeder stream
     });
   });
   const offline = agents.filter((a) => !a.online);
@@ -580,7 +720,7 @@ const NOT_DIALED: ReadonlySet<ContactStatus> = new Set<ContactStatus>([
  * number"; "Blocked Phone Number" has no key there). The aggregate keys' exact definitions are not documented; ours are
  * an approximation: Remaining = Upcoming + Redial Scheduled; Running = in-flight; Completed = final; Reached = talked.
  */
-function contactStats(contacts: CampaignContact[], redials: number): Record<string, number> {
+export function contactStats(contacts: readonly CampaignContact[], redials: number): Record<string, number> {
   const n = (...st: ContactStatus[]) => contacts.filter((c) => st.includes(c.status)).length;
   const remaining = n('Upcoming', 'Redial Scheduled');
   const running = n('Dialing', 'Queued', 'Connected', 'Transferred');
@@ -702,6 +842,126 @@ function buildCampaigns(s: Seeder, menus: Menu[]): { campaigns: Campaign[]; cont
   return { campaigns, contacts };
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Extras for the write endpoints: a separate seeder stream, so the records above keep their exact values.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** XORed into the seed for the extras stream. */
+const EXTRAS_SEED_SALT = 0x5a17_e11a;
+
+/** The block that `POST /agent_statuses/force_logout` examples use (vendor doc: `"ip_addrs": ["34.211.11.0/24"]`). */
+export const OFFICE_IP_BLOCK = '34.211.11.0/24';
+
+/**
+ * Menus beyond the five the calls and campaigns were seeded with (ours): the root 59 that those five already name as
+ * their parent, sub-menus at depth 3, and a Spanish tree rooted at 70.
+ */
+function extraMenus(): Menu[] {
+  const m = (id: number, name: string, parent_id: number | null, position: number, menu_type: Menu['menu_type']): Menu => ({
+    id, name, parent_id, position, deleted: false, hidden: false, menu_type, output_msg: null,
+  });
+  return [
+    m(59, 'Main Menu', null, 1, 'ivr_menu'),
+    m(66, 'Technical Support', 61, 1, 'ivr_menu'),
+    m(67, 'Web Orders', 63, 1, 'web_menu'),
+    m(68, 'App Billing', 64, 1, 'mobile_menu'),
+    m(70, 'Menú Principal', null, 2, 'ivr_menu'),
+    m(71, 'Soporte', 70, 1, 'ivr_menu'),
+    m(72, 'Ayuda Web', 70, 2, 'web_menu'),
+    m(73, 'Ayuda Móvil', 70, 3, 'mobile_menu'),
+  ];
+}
+
+/**
+ * Queue settings per menu id (ours): language, which teams staff it, and the after-hours / over-capacity switches.
+ * 62 Billing and 72 Ayuda Web are after hours; 61 Support and 71 Soporte are over capacity.
+ */
+const MENU_SETTINGS: Readonly<Record<number, { lang: string; teams: Array<(typeof AGENT_TEAMS)[number]>; after_hour?: true; overcapacity?: true }>> = {
+  59: { lang: 'en', teams: ['Sales', 'Support', 'Billing', 'Retention'] },
+  60: { lang: 'en', teams: ['Sales'] },
+  61: { lang: 'en', teams: ['Support'], overcapacity: true },
+  62: { lang: 'en', teams: ['Billing'], after_hour: true },
+  63: { lang: 'en', teams: ['Retention'] },
+  64: { lang: 'en', teams: ['Support'] },
+  66: { lang: 'en', teams: ['Support'] },
+  67: { lang: 'en', teams: ['Sales'] },
+  68: { lang: 'en', teams: ['Billing'] },
+  70: { lang: 'es', teams: ['Support', 'Billing'] },
+  71: { lang: 'es', teams: ['Support'], overcapacity: true },
+  72: { lang: 'es', teams: ['Support'], after_hour: true },
+  73: { lang: 'es', teams: ['Billing'] },
+};
+
+function materializedPath(menus: readonly Menu[], menu: Menu): string {
+  const ids: number[] = [];
+  for (let m: Menu | undefined = menu; m; m = m.parent_id === null ? undefined : menus.find((x) => x.id === m!.parent_id)) {
+    ids.unshift(m.id);
+  }
+  return ids.join('/');
+}
+
+function buildExtras(seed: number, base: Omit<AppsApiState, 'teams' | 'menuQueues' | 'customerFlags' | 'callCustomData' | 'endUsers' | 'dnc' | 'chats' | 'crmContactData' | 'contactImportJobs' | 'bulkUserJobs'>): AppsApiState {
+  const x = createSeeder((seed ^ EXTRAS_SEED_SALT) >>> 0);
+  // Agents' last login address: about half from the office block 34.211.11.0/24, the rest elsewhere.
+  for (const agent of base.agents) {
+    if (agent.last_login_time === null) continue;
+    agent.last_login_ip = x.bool(0.45)
+      ? `34.211.11.${x.int(2, 254)}`
+      : x.pick([`10.20.${x.int(0, 255)}.${x.int(1, 254)}`, `198.51.100.${x.int(1, 254)}`, `203.0.113.${x.int(1, 254)}`]);
+  }
+  const menus = [...base.menus, ...extraMenus()];
+  const menuQueues: MenuQueue[] = menus.map((menu) => {
+    const set = MENU_SETTINGS[menu.id]!;
+    const busy = set.overcapacity === true;
+    const scheduling = menu.menu_type !== 'ivr_menu';
+    return {
+      menu_id: menu.id,
+      lang: set.lang,
+      materialized_path: materializedPath(menus, menu),
+      after_hour: set.after_hour === true,
+      overcapacity: busy,
+      voice_call_ewt: busy ? x.int(900, 1800) : x.int(15, 300),
+      chat_ewt: scheduling ? (busy ? x.int(600, 1200) : x.int(10, 240)) : null,
+      scheduled_callback_ewt: scheduling ? x.int(300, 3600) : null,
+      breakthrough_agents: x.int(0, 3),
+      team_ids: set.teams.map((t) => TEAM_IDS[t]),
+    };
+  });
+  const customerFlags: Record<string, CustomerFlags> = {};
+  for (const call of base.calls) {
+    customerFlags[String(call.id)] = { verified_customer: call.verified, bad_actor: x.bool(0.05), repeat_customer: x.bool(0.3) };
+  }
+  const endUsers: EndUser[] = [];
+  const seen = new Set<number>();
+  for (const call of base.calls) {
+    if (seen.has(call.end_user.id)) continue;
+    seen.add(call.end_user.id);
+    endUsers.push({ id: call.end_user.id, identifier: call.end_user.identifier, name: null, email: null, phone: x.phone() });
+  }
+  endUsers.sort((a, b) => a.id - b.id);
+  // DNC: two standalone numbers, one with an expiry, and the number of the first "Upcoming" contact of the first campaign.
+  const upcoming = base.campaignContacts.find((c) => c.campaign_id === base.campaigns[0]!.id && c.status === 'Upcoming')!;
+  const dnc: DncEntry[] = [
+    { phone_number: '+14155550199', expires_at: null },
+    { phone_number: '+16285550142', expires_at: '2030-01-01T00:00:00.000Z' },
+    { phone_number: upcoming.phone_number, expires_at: null },
+  ];
+  return {
+    ...base,
+    menus,
+    teams: AGENT_TEAMS.map((name) => ({ id: TEAM_IDS[name], name })),
+    menuQueues,
+    customerFlags,
+    callCustomData: {},
+    endUsers,
+    dnc,
+    chats: [],
+    crmContactData: [],
+    contactImportJobs: [],
+    bulkUserJobs: [],
+  };
+}
+
 /** Builds the whole state from `seed`. The same seed always gives an equal state. */
 export function buildAppsApiState(seed: number): AppsApiState {
   const s = createSeeder(seed);
@@ -709,7 +969,7 @@ export function buildAppsApiState(seed: number): AppsApiState {
   const menus = buildMenus();
   const { campaigns, contacts } = buildCampaigns(s, menus);
   const calls = buildCalls(s, agents, menus);
-  return {
+  return buildExtras(seed, {
     seed,
     userStatuses: USER_STATUSES.map((st) => ({ ...st })),
     agents,
@@ -717,5 +977,5 @@ export function buildAppsApiState(seed: number): AppsApiState {
     campaigns,
     campaignContacts: contacts,
     calls,
-  };
+  });
 }

@@ -1,4 +1,5 @@
 /** Tests of the Apps API simulator (sim/apps-api): auth, errors, the Manager API agents list, rate limit, log, seed. */
+import crypto from 'node:crypto';
 import http from 'node:http';
 import { SEED_EPOCH_MS } from '../../sim/common/seed';
 import {
@@ -433,6 +434,21 @@ describe('seed', () => {
   });
 
   const state = buildAppsApiState(APPS_API_SIM_DEFAULTS.seed);
+
+  it('keeps the records seeded before the write endpoints byte-identical (new fields and records only appended)', () => {
+    // The state as it was before teams got ids, agents a last_login_ip, and the extra menus/collections were added.
+    const original = {
+      seed: state.seed,
+      userStatuses: state.userStatuses,
+      agents: state.agents.map(({ last_login_ip: _ip, ...a }) => ({ ...a, teams: a.teams.map((t) => ({ name: t.name })) })),
+      menus: state.menus.slice(0, 5),
+      campaigns: state.campaigns,
+      campaignContacts: state.campaignContacts,
+      calls: state.calls,
+    };
+    const digest = crypto.createHash('sha256').update(JSON.stringify(original)).digest('hex');
+    expect(digest).toBe('8fa801c3383efe883e64279fb924ddac867284c54622c30903d28da13d8095b5');
+  });
 
   it('has at least 25 agents using every user status, several offline', () => {
     expect(state.agents.length).toBeGreaterThanOrEqual(25);
