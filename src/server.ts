@@ -22,6 +22,7 @@ import { createPartialErrorsPlugin } from './graphql/plugins/partialErrors';
 import { createRequestLogPlugin } from './graphql/plugins/requestLog';
 import { buildSchema } from './graphql/schema';
 import { IDE_ASSET_PREFIX, serveIdeAsset, serveIdePage } from './ide';
+import { hasPreflightHeader, isMultipart, readMultipartOperations, UploadRequestError } from './uploads';
 import { registry } from './metrics';
 import { createReadiness } from './readiness';
 import { PoolRegistry } from './upstream/transport';
@@ -119,12 +120,31 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       tenant = tenantResolver.resolve(req.headers.authorization);
     } catch (err) {
       if (!isSwitchboardError(err)) throw err;
-      req.resume();
-      return sendGraphQLError(res, 401, err, { 'www-authenticate': 'Bearer realm="switchboard"' });
+      // The body is never read for an unauthenticated request; closing the connection discards it.
+      return sendGraphQLError(res, 401, err, { 'www-authenticate': 'Bearer realm="switchboard"', connection: 'close' });
     }
 
     let body: unknown;
-    if (req.method === 'POST') {
+    if (req.method === 'POST' && isMultipart(req)) {
+      if (!hasPreflightHeader(req)) {
+        return sendGraphQLError(
+          res,
+          400,
+          { message: 'multipart requests need an Apollo-Require-Preflight (or X-Apollo-Operation-Name) header', code: 'BAD_REQUEST' },
+          { connection: 'close' },
+        );
+      }
+      try {
+        body = await readMultipartOperations(req, res, {
+          maxFileBytes: Math.max(config.server.uploads.maxFileBytes, config.server.uploads.maxJsonFileBytes),
+          maxFiles: config.server.uploads.maxFiles,
+          maxFieldBytes: config.server.maxBodyBytes,
+        });
+      } catch (err) {
+        if (!(err instanceof UploadRequestError)) throw err;
+        return sendGraphQLError(res, err.status, { message: err.message, code: 'BAD_REQUEST' }, { connection: 'close' });
+      }
+    } else if (req.method === 'POST') {
       let raw: Buffer;
       try {
         raw = await readBody(req, config.server.maxBodyBytes);
@@ -158,7 +178,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () =>
-        createContext(tenant, { deadlineAt: Date.now() + config.server.requestTimeoutMs, signal: abort.signal }, logger),
+        createContext(tenant, { deadlineAt: Date.now() + config.server.requestTimeoutMs, signal: abort.signal }, logger, config.server.uploads),
     });
     const outHeaders: Record<string, string> = {};
     for (const [k, v] of result.headers) outHeaders[k] = v;

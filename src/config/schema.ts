@@ -123,9 +123,27 @@ export const configSchema = z
         maxBodyBytes: z.number().int().positive().default(1_048_576),
         /** Serve the GraphQL IDE on GET /graphql. Default true. */
         ide: z.boolean().default(true),
+        uploads: z
+          .object({
+            /** Largest streamed file (CSV contact uploads). Default 256 MiB. */
+            maxFileBytes: z.number().int().positive().default(268_435_456),
+            /** Largest JSON file (bulk users, lead imports), read whole to be checked before the vendor sees it. Default 10 MiB. */
+            maxJsonFileBytes: z.number().int().positive().default(10_485_760),
+            /** Most files in one request. Default 1. */
+            maxFiles: z.number().int().positive().max(100).default(1),
+          })
+          .strict()
+          .default({ maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1 }),
       })
       .strict()
-      .default({ host: '0.0.0.0', port: 4000, requestTimeoutMs: 30_000, maxBodyBytes: 1_048_576, ide: true }),
+      .default({
+        host: '0.0.0.0',
+        port: 4000,
+        requestTimeoutMs: 30_000,
+        maxBodyBytes: 1_048_576,
+        ide: true,
+        uploads: { maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1 },
+      }),
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

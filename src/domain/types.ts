@@ -24,7 +24,8 @@ export type Capability =
   | 'QUEUE_STATUS'
   | 'END_USERS'
   | 'DNC'
-  | 'CRM_DATA';
+  | 'CRM_DATA'
+  | 'BULK_USERS';
 
 export interface Agent {
   connectionId: string;
@@ -256,12 +257,68 @@ export interface LeadInput {
   externalId?: string | null;
 }
 
+export type LeadImportJobStatus = 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'UNKNOWN';
+
+export interface ImportRowError {
+  row: number | null;
+  column: string | null;
+  message: string;
+}
+
+export interface LeadImportJob {
+  connectionId: string;
+  campaignNativeId: string;
+  nativeId: string;
+  status: LeadImportJobStatus;
+  rawStatus: string;
+  totalRows: number | null;
+  importedRows: number | null;
+  failedRows: number | null;
+  errors: ImportRowError[];
+  raw: unknown;
+}
+
+/** A file received from a client: `filename` is for messages only, never a path. */
+export interface UploadedFile {
+  filename: string;
+  content: Buffer;
+}
+
 export interface LeadStore {
   listLeads(campaignNativeId: string, q: { statuses?: readonly LeadStatus[] | null }, offset: number, limit: number, scope: RequestScope): Promise<PageResult<Lead>>;
   getLead(campaignNativeId: string, leadNativeId: string, scope: RequestScope): Promise<Lead | null>;
   createLead(campaignNativeId: string, input: LeadInput, scope: RequestScope): Promise<Lead>;
   updateLead(campaignNativeId: string, leadNativeId: string, input: LeadInput, scope: RequestScope): Promise<Lead>;
   deleteLead(campaignNativeId: string, leadNativeId: string, scope: RequestScope): Promise<void>;
+  /** Starts a bulk import of a JSON array of leads. */
+  importLeads?(campaignNativeId: string, file: UploadedFile, scope: RequestScope): Promise<LeadImportJob>;
+  getImportJob?(campaignNativeId: string, jobNativeId: string, scope: RequestScope): Promise<LeadImportJob | null>;
+}
+
+export type BulkUserJobStatus = 'CREATED' | 'VALID_SCHEME' | 'INVALID_SCHEME' | 'IN_PROGRESS' | 'FINISHED' | 'UNKNOWN';
+
+export interface BulkUserJob {
+  connectionId: string;
+  nativeId: string;
+  status: BulkUserJobStatus;
+  rawStatus: string;
+  filename: string | null;
+  totalRows: number | null;
+  affectedRows: number | null;
+  failedRows: number | null;
+  createdAt: Date | null;
+  processRequestedAt: Date | null;
+  schemeErrors: Array<ImportRowError & { errorType: string | null }>;
+  updateErrors: Array<ImportRowError & { errorType: string | null }>;
+  raw: unknown;
+}
+
+/** Bulk user management: a template, upload (validated by the vendor), proceed, and job status. */
+export interface BulkUserAdmin {
+  template(scope: RequestScope): Promise<unknown>;
+  upload(file: UploadedFile, jobNativeId: string | null, scope: RequestScope): Promise<BulkUserJob>;
+  proceed(jobNativeId: string, scope: RequestScope): Promise<BulkUserJob>;
+  getJob(jobNativeId: string, scope: RequestScope): Promise<BulkUserJob | null>;
 }
 
 // ------------------------------------------------------------------------------------------- queues
@@ -344,6 +401,7 @@ export interface VendorAdapter {
   readonly endUsers?: EndUserDirectory;
   readonly dnc?: DncList;
   readonly crm?: CrmDataSink;
+  readonly bulkUsers?: BulkUserAdmin;
 }
 
 export interface Tenant {

@@ -25,8 +25,15 @@ export interface Loaders {
   customerFlags: DataLoader<string, CustomerFlags | null>;
 }
 
+/** Upload limits resolvers apply (config `server.uploads`). */
+export interface RequestLimits {
+  maxFileBytes: number;
+  maxJsonFileBytes: number;
+}
+
 export interface GatewayContext {
   tenant: Tenant;
+  limits: RequestLimits;
   scope: RequestScope;
   loaders: Loaders;
   partialErrors: PartialError[];
@@ -80,7 +87,7 @@ function createConnectionLoader<T>(
   });
 }
 
-export function createContext(tenant: Tenant, scope: RequestScope, log: Logger): GatewayContext {
+export function createContext(tenant: Tenant, scope: RequestScope, log: Logger, limits: RequestLimits): GatewayContext {
   const stats = { upstreamCalls: 0 };
   const requestScope: RequestScope = {
     ...scope,
@@ -90,6 +97,7 @@ export function createContext(tenant: Tenant, scope: RequestScope, log: Logger):
   };
   return {
     tenant,
+    limits,
     scope: requestScope,
     loaders: {
       agent: createConnectionLoader(tenant, (a, ids) => a.agents?.getAgents(ids, requestScope) ?? null),

@@ -1,5 +1,5 @@
 /** The domain objects that schema types resolve from (codegen.yml `mappers`). */
-import type { Agent, Call, CallParticipant, CallTransfer, Campaign, EndUser, Lead, Queue, VendorAdapter } from '../domain/types';
+import type { Agent, BulkUserJob, Call, CallParticipant, CallTransfer, Campaign, EndUser, Lead, LeadImportJob, Queue, VendorAdapter } from '../domain/types';
 import type { LazyPage, Page } from './pagination';
 
 export type AgentModel = Agent;
@@ -17,3 +17,5 @@ export type QueueModel = Queue;
 export type EndUserModel = EndUser;
 export type AgentStatusChangeModel = { connectionId: string; agentNativeId: string; previousStatus: string | null; currentStatus: string | null; message: string | null };
 export type ForceLogoutModel = { connectionId: string; agentNativeIds: string[]; jobId: string | null; userErrors: Array<{ field: string[] | null; message: string; code: string }> };
+export type LeadImportJobModel = LeadImportJob;
+export type BulkUserJobModel = BulkUserJob;

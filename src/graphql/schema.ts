@@ -8,6 +8,7 @@ import { callResolvers } from './resolvers/calls';
 import { campaignResolvers } from './resolvers/campaigns';
 import { contactResolvers } from './resolvers/contacts';
 import { queueResolvers } from './resolvers/queues';
+import { uploadResolvers } from './resolvers/uploads';
 import { baseResolvers } from './resolvers/base';
 
 /** schema/ sits at the repository root, two levels above both src/graphql and dist/src/graphql. */
@@ -23,7 +24,7 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [baseResolvers, agentResolvers, callResolvers, campaignResolvers, queueResolvers, contactResolvers] as never,
+    resolvers: [baseResolvers, agentResolvers, callResolvers, campaignResolvers, queueResolvers, contactResolvers, uploadResolvers] as never,
     inheritResolversFromInterfaces: true,
   });
 }

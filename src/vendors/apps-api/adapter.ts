@@ -5,8 +5,13 @@ import type {
   Agent,
   AgentStatus,
   AppsApiAgentQuery,
+  BulkUserJob,
+  BulkUserJobStatus,
   CallCreateRequest,
   CustomerFlags,
+  LeadImportJob,
+  LeadImportJobStatus,
+  UploadedFile,
   DncEntry,
   RequestScope,
   VendorAdapter,
@@ -40,8 +45,14 @@ import {
   wireQueueStatus,
   wireSms,
   wireWaitTimes,
+  wireBulkUploaded,
+  wireBulkUserJob,
+  wireContactImportJob,
+  wireImportStarted,
   type WireAgent,
+  type WireBulkUserJob,
 } from './types';
+import { encodeMultipart } from '../../upstream/multipart';
 
 /**
  * Status names: the system statuses "Available", "In-call", "Wrap-up" and "Offline"; anything else is
@@ -115,6 +126,49 @@ function createCallBody(req: CallCreateRequest): Record<string, unknown> {
 
 const idNumber = (id: string) => (/^\d+$/.test(id) ? Number(id) : id);
 
+const toDate = (s: string | null | undefined): Date | null => {
+  if (!s) return null;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+const IMPORT_STATUS: Readonly<Record<string, LeadImportJobStatus>> = { created: 'PENDING', in_progress: 'RUNNING', finished: 'FINISHED', failed: 'FAILED' };
+const BULK_STATUS: Readonly<Record<string, BulkUserJobStatus>> = {
+  created: 'CREATED',
+  valid_scheme: 'VALID_SCHEME',
+  invalid_scheme: 'INVALID_SCHEME',
+  in_progress: 'IN_PROGRESS',
+  finished: 'FINISHED',
+};
+
+function toBulkUserJob(connectionId: string, w: WireBulkUserJob): BulkUserJob {
+  const errs = (list: WireBulkUserJob['scheme_errors']) =>
+    (list ?? []).map((e) => ({ row: e.row ?? null, column: e.column ?? null, message: e.message, errorType: e.error_type ?? null }));
+  return {
+    connectionId,
+    nativeId: String(w.id),
+    status: BULK_STATUS[w.status] ?? 'UNKNOWN',
+    rawStatus: w.status,
+    filename: w.filename ?? null,
+    totalRows: w.total_rows ?? null,
+    affectedRows: w.affected_rows ?? null,
+    failedRows: w.failed_rows ?? null,
+    createdAt: toDate(w.created_at),
+    processRequestedAt: toDate(w.process_requested_at),
+    schemeErrors: errs(w.scheme_errors),
+    updateErrors: errs(w.update_errors),
+    raw: w,
+  };
+}
+
+/** A JSON file as a multipart `file` part (plus text fields), the way the bulk endpoints take it. */
+function jsonFilePart(file: UploadedFile, fields: Record<string, string> = {}) {
+  return encodeMultipart([
+    ...Object.entries(fields).map(([name, value]) => ({ name, value })),
+    { name: 'file', filename: file.filename.toLowerCase().endsWith('.json') ? file.filename : 'upload.json', contentType: 'application/json', content: file.content },
+  ]);
+}
+
 /** Null for a vendor 404, the value otherwise. */
 async function orNull<T>(p: Promise<T>): Promise<T | null> {
   try {
@@ -151,7 +205,7 @@ export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, conf
     connectionId: cid,
     capabilities: [
       'AGENT_DIRECTORY', 'AGENT_PRESENCE', 'AGENT_CONTROL', 'CALL_LOG', 'CALL_CREATE', 'CALL_DATA', 'CAMPAIGN_CATALOG',
-      'LEAD_STORE', 'SMS', 'QUEUE_STATUS', 'END_USERS', 'DNC', 'CRM_DATA',
+      'LEAD_STORE', 'SMS', 'QUEUE_STATUS', 'END_USERS', 'DNC', 'CRM_DATA', 'BULK_USERS',
     ],
     upstream,
 
@@ -295,6 +349,66 @@ export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, conf
       },
       async deleteLead(campaignNativeId, leadNativeId, scope) {
         await client.write('deleteCampaignContact', wireMessage, scope, { contact_id: idNumber(leadNativeId) }, { params: { campaignId: campaignNativeId } });
+      },
+      async importLeads(campaignNativeId, file, scope) {
+        const { contentType, body } = jsonFilePart(file);
+        const started = await client.json('importCampaignContacts', wireImportStarted, scope, {
+          params: { campaignId: campaignNativeId },
+          headers: { 'content-type': contentType },
+          body,
+        });
+        const jobId = String(started.id);
+        const rawStatus = started.status ?? 'created';
+        return {
+          connectionId: cid,
+          campaignNativeId,
+          nativeId: jobId,
+          status: IMPORT_STATUS[rawStatus] ?? 'UNKNOWN',
+          rawStatus,
+          totalRows: null,
+          importedRows: null,
+          failedRows: null,
+          errors: [],
+          raw: started,
+        } satisfies LeadImportJob;
+      },
+      async getImportJob(campaignNativeId, jobNativeId, scope) {
+        const w = await orNull(client.json('getContactImportJob', wireContactImportJob, scope, { params: { campaignId: campaignNativeId, jobId: jobNativeId } }));
+        if (!w) return null;
+        return {
+          connectionId: cid,
+          campaignNativeId,
+          nativeId: String(w.id),
+          status: IMPORT_STATUS[w.status] ?? 'UNKNOWN',
+          rawStatus: w.status,
+          totalRows: w.total_rows ?? null,
+          importedRows: w.imported_rows ?? null,
+          failedRows: w.failed_rows ?? null,
+          errors: (w.errors ?? []).map((e) => ({ row: e.row ?? null, column: e.column ?? null, message: e.message })),
+          raw: w,
+        };
+      },
+    },
+
+    bulkUsers: {
+      template: (scope) => client.json('getBulkUserTemplate', z.unknown(), scope),
+      async upload(file, jobNativeId, scope) {
+        // PUT with the job id re-uploads into that job (notes §1 "Bulk users: upload").
+        const { contentType, body } = jobNativeId ? jsonFilePart(file, { id: jobNativeId }) : jsonFilePart(file);
+        const uploaded = await client.json('uploadBulkUsers', wireBulkUploaded, scope, {
+          headers: { 'content-type': contentType },
+          body,
+          ...(jobNativeId ? { method: 'PUT' as const } : {}),
+        });
+        // The job as the upload answer has it; its validation runs at the vendor and is read with getJob.
+        return toBulkUserJob(cid, { ...uploaded, id: uploaded.id, status: uploaded.status ?? 'created' });
+      },
+      async proceed(jobNativeId, scope) {
+        return toBulkUserJob(cid, await client.write('proceedBulkUsers', wireBulkUserJob, scope, { id: idNumber(jobNativeId) }));
+      },
+      async getJob(jobNativeId, scope) {
+        const w = await orNull(client.json('getBulkUserJob', wireBulkUserJob, scope, { params: { jobId: jobNativeId } }));
+        return w ? toBulkUserJob(cid, w) : null;
       },
     },
 

@@ -162,3 +162,32 @@ export const wireQueueOperationStatus = z.looseObject({
   after_hours: z.boolean().nullish(),
   overcapacity: z.boolean().nullish(),
 });
+
+/** Contact import job (our simulator's shape; notes §1 [T] only say the import "returns a job id"). */
+export const wireImportStarted = z.looseObject({ id, status: maybeString });
+export const wireContactImportJob = z.looseObject({
+  id,
+  campaign_id: id.nullish(),
+  status: z.string(),
+  total_rows: maybeNumber,
+  imported_rows: maybeNumber,
+  failed_rows: maybeNumber,
+  errors: z.array(z.looseObject({ row: maybeNumber, column: maybeString, message: z.string() })).nullish(),
+});
+
+const wireBulkError = z.looseObject({ row: maybeNumber, column: maybeString, message: z.string(), error_type: maybeString });
+/** notes §1 "Bulk users: job status". */
+export const wireBulkUserJob = z.looseObject({
+  id,
+  status: z.string(),
+  filename: maybeString,
+  total_rows: maybeNumber,
+  affected_rows: maybeNumber,
+  failed_rows: maybeNumber,
+  created_at: maybeString,
+  process_requested_at: maybeString,
+  scheme_errors: z.array(wireBulkError).nullish(),
+  update_errors: z.array(wireBulkError).nullish(),
+});
+export type WireBulkUserJob = z.infer<typeof wireBulkUserJob>;
+export const wireBulkUploaded = z.looseObject({ id, status: maybeString });

@@ -1,0 +1,120 @@
+/**
+ * File uploads (the GraphQL multipart request spec), in two halves:
+ *
+ * - HTTP: a multipart POST is read only after auth passed (server.ts) and only with a preflight header
+ *   (`Apollo-Require-Preflight` or `X-Apollo-Operation-Name`): multipart is a CORS "simple request", so
+ *   without one a browser on any origin could trigger it (GHSA-2p3c-p3qw-69r4,
+ *   notes/hardening-and-libraries.md §1.4). Refusals happen before a byte of the body is read.
+ * - Resolvers: `readUpload` takes the file with our own byte limit. graphql-upload-minimal truncates
+ *   silently past its `maxFileSize` (issue #51, notes §1.5), so we let it read one byte more than our
+ *   limit and refuse the file ourselves when that byte arrives.
+ */
+import type http from 'node:http';
+import type { Readable } from 'node:stream';
+import { processRequest } from 'graphql-upload-minimal';
+import { BadUserInputError } from './errors';
+
+export interface UploadLimits {
+  /** Largest file accepted, in bytes. */
+  maxFileBytes: number;
+  /** Most files in one request. */
+  maxFiles: number;
+  /** Largest non-file field (`operations`, `map`), in bytes. */
+  maxFieldBytes: number;
+}
+
+export const isMultipart = (req: http.IncomingMessage) => (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
+
+/** True when the request carries a header a browser cannot send cross-origin without a CORS preflight. */
+export function hasPreflightHeader(req: http.IncomingMessage): boolean {
+  const h = (name: string) => {
+    const v = req.headers[name];
+    return typeof v === 'string' && v.trim() !== '';
+  };
+  return h('apollo-require-preflight') || h('x-apollo-operation-name');
+}
+
+/** An upload refusal the HTTP layer answers with `status`. */
+export class UploadRequestError extends Error {
+  override readonly name = 'UploadRequestError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads a GraphQL multipart request into its operations object (files stay streams, resolved by the
+ * Upload scalar). Throws UploadRequestError with the HTTP status for a malformed request or exceeded limits.
+ */
+export async function readMultipartOperations(req: http.IncomingMessage, res: http.ServerResponse, limits: UploadLimits): Promise<unknown> {
+  try {
+    return await processRequest(req, res, {
+      // One byte over our limit, so `readUpload` can tell "exactly at the limit" from "over it".
+      maxFileSize: limits.maxFileBytes + 1,
+      maxFiles: limits.maxFiles,
+      maxFieldSize: limits.maxFieldBytes,
+    });
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    throw new UploadRequestError(typeof status === 'number' && status >= 400 && status < 500 ? status : 400, (err as Error).message);
+  }
+}
+
+/** What a resolver gets from `readUpload`. */
+export interface ReceivedFile {
+  /** The client's name for the file: for messages only, never a path. */
+  filename: string;
+  content: Buffer;
+}
+
+interface FileUpload {
+  filename: string;
+  createReadStream(): Readable;
+}
+
+/**
+ * Reads an uploaded file into memory, refusing it past `maxBytes` with a BAD_USER_INPUT naming the limit.
+ * Used for the small JSON files of bulk imports, which must be parsed and checked whole before the vendor
+ * sees them; large CSV uploads stream instead.
+ */
+export async function readUpload(upload: Promise<FileUpload> | FileUpload, maxBytes: number, field: string): Promise<ReceivedFile> {
+  const file = await upload;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const stream = file.createReadStream();
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        stream.destroy();
+        throw new BadUserInputError(`${field} is larger than ${maxBytes} bytes`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    if (err instanceof BadUserInputError) throw err;
+    throw new BadUserInputError(`${field} could not be read: ${(err as Error).message}`);
+  }
+  return { filename: String(file.filename ?? ''), content: Buffer.concat(chunks) };
+}
+
+/**
+ * Parses a received file as a JSON array, sniffing its content rather than trusting the client's MIME
+ * type. Throws BAD_USER_INPUT with `field` in the message when it is not one.
+ */
+export function parseJsonArrayFile(file: ReceivedFile, field: string): unknown[] {
+  let text = file.content.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (!text.trimStart().startsWith('[')) throw new BadUserInputError(`${field} must be a JSON array`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new BadUserInputError(`${field} is not valid JSON`);
+  }
+  if (!Array.isArray(data)) throw new BadUserInputError(`${field} must be a JSON array`);
+  return data;
+}
