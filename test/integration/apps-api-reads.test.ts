@@ -1,0 +1,391 @@
+/**
+ * Issue 3, Apps API reads over real HTTP: calls with their agents in two vendor requests, paging every
+ * call with `first: 37`, campaigns and leads, queues, vendor-side agent filters, and file uploads.
+ */
+import { encodeGlobalId } from '../../src/graphql/ids';
+import { KEY_A, requestLines, startStack, type Stack } from '../support/stack';
+
+const FAST = { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } };
+
+/** `switchboard_upstream_requests_total` summed over statuses for one connection. */
+async function upstreamCount(stack: Stack, connection: string): Promise<number> {
+  const text = await (await fetch(`${stack.gateway.url}/metrics`)).text();
+  let sum = 0;
+  for (const m of text.matchAll(/^switchboard_upstream_requests_total\{vendor="[^"]+",connection="([^"]+)",status="[^"]+"\} (\d+)$/gm)) {
+    if (m[1] === connection) sum += Number(m[2]);
+  }
+  return sum;
+}
+
+/** A GraphQL multipart request as a browser client sends it (operations, map, then the file). */
+async function uploadRequest(stack: Stack, query: string, variables: Record<string, unknown>, file: { name: string; type: string; content: string }, headers: Record<string, string> = {}) {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query, variables: { ...variables, file: null } }));
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.append('0', new Blob([file.content], { type: file.type }), file.name);
+  const res = await fetch(stack.graphqlUrl, { method: 'POST', headers, body: form });
+  return { status: res.status, body: (await res.json()) as { data?: any; errors?: any[] } };
+}
+
+describe('calls', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ sims: FAST, connection: { rateLimit: { requestsPerSecond: 100 }, cacheTtlMs: 0 } });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sims.appsApi.clearRequests());
+
+  it('lists 50 calls with agent { name } in exactly 2 upstream requests', async () => {
+    const before = await upstreamCount(stack, 'tenant-a/apps-a');
+    const res = await stack.gql(`{ calls(first: 50) { totalCount edges { node { nativeId status agent { name } } } } }`);
+    expect(res.body.errors).toBeUndefined();
+    const calls = stack.sims.appsApi.state.calls;
+    expect(res.body.data!['calls'].totalCount).toBe(calls.length);
+    const nodes = res.body.data!['calls'].edges.map((e: { node: unknown }) => e.node);
+    expect(nodes).toHaveLength(50);
+    const agentsById = new Map(stack.sims.appsApi.state.agents.map((a) => [a.id, `${a.first_name} ${a.last_name}`]));
+    nodes.forEach((n: { nativeId: string; agent: { name: string } | null }, i: number) => {
+      const wire = calls[i]!;
+      expect(n.nativeId).toBe(String(wire.id));
+      expect(n.agent).toEqual(wire.agent_info ? { name: agentsById.get(wire.agent_info.id) } : null);
+    });
+    expect(requestLines(stack.sims.appsApi)).toEqual(['GET /manager/api/v1/calls', 'GET /manager/api/v1/agents']);
+    expect(stack.sims.appsApi.requests[0]!.query).toEqual({ page: ['1'], per: ['50'] });
+    const agentIds = [...new Set(calls.slice(0, 50).flatMap((c) => (c.agent_info ? [String(c.agent_info.id)] : [])))];
+    expect(stack.sims.appsApi.requests[1]!.query['id[]']!.sort()).toEqual(agentIds.sort());
+    expect((await upstreamCount(stack, 'tenant-a/apps-a')) - before).toBe(2);
+  });
+
+  it('pages through every call with first: 37, each exactly once, in one request per page', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const res: Awaited<ReturnType<Stack['gql']>> = await stack.gql(
+        `query($after: String) { calls(first: 37, after: $after) { pageInfo { hasNextPage endCursor } edges { node { nativeId } } } }`,
+        { variables: { after } },
+      );
+      expect(res.body.errors).toBeUndefined();
+      pages++;
+      const page = res.body.data!['calls'];
+      seen.push(...page.edges.map((e: { node: { nativeId: string } }) => e.node.nativeId));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+      expect(pages).toBeLessThan(20);
+    }
+    const all = stack.sims.appsApi.state.calls.map((c) => String(c.id));
+    expect(seen).toEqual(all);
+    expect(pages).toBe(Math.ceil(all.length / 37));
+    expect(stack.sims.appsApi.requests.map((r) => r.rawQuery)).toEqual(Array.from({ length: pages }, (_, i) => `page=${i + 1}&per=37`));
+  });
+
+  it('passes the filter to the vendor: statuses, types and the creation window', async () => {
+    const res = await stack.gql(
+      `{ calls(first: 10, filter: { statuses: [FINISHED, VOICEMAIL_RECEIVED], types: [OUTBOUND], createdAfter: "2026-10-20T00:00:00Z", createdBefore: "2026-11-01T00:00:00Z" }) { totalCount edges { node { status type direction createdAt } } } }`,
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(stack.sims.appsApi.requests[0]!.query).toEqual({
+      'status[]': ['finished', 'voicemail_received'],
+      'call_type[]': ['Voice Outbound (API)'],
+      'created_at[from]': ['2026-10-20T00:00:00.000Z'],
+      'created_at[to]': ['2026-11-01T00:00:00.000Z'],
+      page: ['1'],
+      per: ['10'],
+    });
+    const expected = stack.sims.appsApi.state.calls.filter(
+      (c) =>
+        ['finished', 'voicemail_received'].includes(c.status) &&
+        c.call_type === 'Voice Outbound (API)' &&
+        c.created_at >= '2026-10-20T00:00:00.000Z' &&
+        c.created_at <= '2026-11-01T00:00:00.000Z',
+    );
+    expect(res.body.data!['calls'].totalCount).toBe(expected.length);
+    for (const e of res.body.data!['calls'].edges) {
+      expect(['FINISHED', 'VOICEMAIL_RECEIVED']).toContain(e.node.status);
+      expect(e.node).toMatchObject({ type: 'OUTBOUND', direction: 'OUTBOUND' });
+    }
+  });
+
+  it('reads one call with its references: agent, transfers, participants, menus, recording', async () => {
+    const wire = stack.sims.appsApi.state.calls.find((c) => (c.transfers?.length ?? 0) > 0 && c.agent_info)!;
+    const id = encodeGlobalId('Call', 'apps-a', String(wire.id));
+    const res = await stack.gql(
+      `query($id: ID!) { call(id: $id) { id nativeId rawStatus rawType lang waitDuration callDuration
+         agent { nativeId } transfers { status fromAgent { nativeId } toAgent { nativeId } }
+         participants { type status agent { nativeId } } selectedMenu { id name } menuPath { name materializedPath }
+         recording { url } endUser { identifier } failReason raw } }`,
+      { variables: { id } },
+    );
+    expect(res.body.errors).toBeUndefined();
+    const call = res.body.data!['call'];
+    expect(call).toMatchObject({
+      id,
+      nativeId: String(wire.id),
+      rawStatus: wire.status,
+      rawType: wire.call_type,
+      agent: { nativeId: String(wire.agent_info!.id) },
+      transfers: wire.transfers!.map((t) => ({
+        status: t.status,
+        fromAgent: t.from_agent ? { nativeId: String(t.from_agent.id) } : null,
+        toAgent: t.to_agent ? { nativeId: String(t.to_agent.id) } : null,
+      })),
+    });
+    expect(call.raw).toEqual(JSON.parse(JSON.stringify(wire)));
+    expect(requestLines(stack.sims.appsApi)[0]).toBe(`GET /manager/api/v1/calls/${wire.id}`);
+  });
+
+  it('answers an unknown call with null and NOT_FOUND', async () => {
+    const id = encodeGlobalId('Call', 'apps-a', '99999999');
+    const res = await stack.gql(`query($id: ID!) { call(id: $id) { id } }`, { variables: { id } });
+    expect(res.body.data).toEqual({ call: null });
+    expect(res.body.errors![0]).toMatchObject({ message: `could not resolve to a node with id "${id}"`, extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it('keeps the other connections answering when the call log fails, with the failure as an error', async () => {
+    stack.sims.appsApi.setFaults({ serverErrorStatus: 503 });
+    try {
+      const res = await stack.gql(`{ calls(first: 5) { totalCount edges { node { id } } } }`);
+      expect(res.body.data).toEqual({ calls: { totalCount: 0, edges: [] } });
+      expect(res.body.errors).toEqual([
+        {
+          message: 'apps-api is unavailable (HTTP 503): Internal Server Error',
+          path: ['calls'],
+          extensions: { code: 'UPSTREAM_UNAVAILABLE', vendor: 'apps-api', connectionId: 'apps-a', retryable: true, upstreamStatus: 503 },
+        },
+      ]);
+    } finally {
+      stack.sims.appsApi.resetFaults();
+    }
+  });
+});
+
+describe('agents: the Apps API filters', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ sims: FAST, connection: { rateLimit: { requestsPerSecond: 100 }, cacheTtlMs: 0 } });
+  });
+  afterAll(() => stack.close());
+
+  it('sends every documented filter to the Manager API and answers only from Apps API connections', async () => {
+    stack.sims.appsApi.clearRequests();
+    stack.sims.ameyo.clearRequests();
+    const res = await stack.gql(`{ agents(first: 100, filter: { appsApi: {
+        online: true, wrapUp: false, locations: ["Dublin", "Austin"], statusIds: ["1", "5"], agentNumbers: [],
+        lastLoginAfter: "2026-01-01T00:00:00Z", statusUpdatedBefore: "2026-11-30T00:00:00Z" } }) { totalCount edges { node { vendor raw } } } }`);
+    expect(res.body.errors).toBeUndefined();
+    expect(requestLines(stack.sims.ameyo)).toEqual([]);
+    expect(stack.sims.appsApi.requests[0]!.query).toEqual({
+      'status_id[]': ['1', '5'],
+      'online[]': ['true'],
+      'wrap_up[]': ['false'],
+      'location[]': ['Dublin', 'Austin'],
+      'last_login_time[from]': ['2026-01-01T00:00:00.000Z'],
+      'status_updated_at[to]': ['2026-11-30T00:00:00.000Z'],
+      page: ['1'],
+      per: ['100'],
+    });
+    const expected = stack.sims.appsApi.state.agents.filter(
+      (a) =>
+        a.online &&
+        !a.wrap_up &&
+        ['Dublin', 'Austin'].includes(a.location) &&
+        [1, 5].includes(a.status_id) &&
+        a.last_login_time !== null &&
+        a.last_login_time >= '2026-01-01T00:00:00.000Z' &&
+        a.status_updated_at <= '2026-11-30T00:00:00.000Z',
+    );
+    expect(res.body.data!['agents'].totalCount).toBe(expected.length);
+    for (const e of res.body.data!['agents'].edges) expect(e.node.vendor).toBe('APPS_API');
+  });
+});
+
+describe('campaigns and leads', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ sims: FAST, connection: { rateLimit: { requestsPerSecond: 100 } } });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sims.appsApi.clearRequests());
+
+  it('lists Apps API campaigns with normalised status and lead statistics', async () => {
+    const res = await stack.gql(`{ campaigns(first: 100) { totalCount edges { node { nativeId name vendor status rawStatus mode leadStats { total byStatus { status rawStatus count } } } } } }`);
+    expect(res.body.errors).toBeUndefined();
+    const apps = res.body.data!['campaigns'].edges.map((e: { node: any }) => e.node).filter((n: any) => n.vendor === 'APPS_API');
+    const wire = stack.sims.appsApi.state.campaigns;
+    expect(apps.map((n: any) => n.nativeId)).toEqual(wire.map((c) => String(c.id)));
+    const first = wire[0]!;
+    const contacts = stack.sims.appsApi.state.campaignContacts.filter((c) => c.campaign_id === first.id);
+    expect(apps[0]).toMatchObject({ name: first.name, rawStatus: first.status, status: 'ACTIVE', mode: first.mode });
+    expect(apps[0].leadStats.total).toBe(contacts.length);
+    const counted = apps[0].leadStats.byStatus.reduce((n: number, s: { count: number }) => n + s.count, 0);
+    expect(counted).toBe(contacts.length);
+  });
+
+  it('pages a campaign\'s leads over page/per, with totalCount from Total and the campaign resolved from the cached list', async () => {
+    const campaign = stack.sims.appsApi.state.campaigns[0]!;
+    const contacts = stack.sims.appsApi.state.campaignContacts.filter((c) => c.campaign_id === campaign.id);
+    const id = encodeGlobalId('Campaign', 'apps-a', String(campaign.id));
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 20; i++) {
+      const res: Awaited<ReturnType<Stack['gql']>> = await stack.gql(
+        `query($id: ID!, $after: String) { campaign(id: $id) { leads(first: 10, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+           edges { node { nativeId status rawStatus phoneNumber campaign { nativeId name } } } } } }`,
+        { variables: { id, after } },
+      );
+      expect(res.body.errors).toBeUndefined();
+      const leads = res.body.data!['campaign'].leads;
+      expect(leads.totalCount).toBe(contacts.length);
+      for (const e of leads.edges) expect(e.node.campaign).toEqual({ nativeId: String(campaign.id), name: campaign.name });
+      seen.push(...leads.edges.map((e: { node: { nativeId: string } }) => e.node.nativeId));
+      if (!leads.pageInfo.hasNextPage) break;
+      after = leads.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(contacts.map((c) => String(c.id)));
+    const contactReads = requestLines(stack.sims.appsApi).filter((l) => l.endsWith('/contacts'));
+    expect(contactReads).toHaveLength(Math.ceil(contacts.length / 10));
+    // Every lead's campaign came from at most one campaign-list read (shared, and cached for the connection's TTL).
+    expect(requestLines(stack.sims.appsApi).filter((l) => l === 'GET /manager/api/v1/outbound_dialer/campaigns').length).toBeLessThanOrEqual(1);
+  });
+
+  it('filters leads by normalised status', async () => {
+    const campaign = stack.sims.appsApi.state.campaigns[0]!;
+    const id = encodeGlobalId('Campaign', 'apps-a', String(campaign.id));
+    const res = await stack.gql(`query($id: ID!) { campaign(id: $id) { leads(first: 100, filter: { statuses: [NO_ANSWER] }) { totalCount edges { node { rawStatus status } } } } }`, {
+      variables: { id },
+    });
+    expect(res.body.errors).toBeUndefined();
+    expect(stack.sims.appsApi.requests.at(-1)!.query['status[]']).toEqual(['Not Picked Up', 'Not Reached to Contact']);
+    const expected = stack.sims.appsApi.state.campaignContacts.filter(
+      (c) => c.campaign_id === campaign.id && ['Not Picked Up', 'Not Reached to Contact'].includes(c.status),
+    );
+    expect(res.body.data!['campaign'].leads.totalCount).toBe(expected.length);
+  });
+});
+
+describe('queues', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ sims: FAST, connection: { rateLimit: { requestsPerSecond: 100 } } });
+  });
+  afterAll(() => stack.close());
+
+  it('answers queue status, wait times and operation status, reading wait times once for all queues', async () => {
+    stack.sims.appsApi.clearRequests();
+    const res = await stack.gql(`{ queues(filter: { lang: "en" }) { id nativeId name menuType currentWait availableAgentCount
+        waitTimes { voice chat } operationStatus(channel: VOICE) { channel afterHours overCapacity } } }`);
+    expect(res.body.errors).toBeUndefined();
+    const queues = res.body.data!['queues'];
+    const menus = stack.sims.appsApi.state.menuQueues.filter((m) => m.lang === 'en');
+    expect(queues.map((q: { nativeId: string }) => q.nativeId).sort()).toEqual(menus.map((m) => String(m.menu_id)).sort());
+    const billing = queues.find((q: { nativeId: string }) => q.nativeId === '62');
+    expect(billing.operationStatus).toEqual({ channel: 'VOICE', afterHours: true, overCapacity: false });
+    const support = queues.find((q: { nativeId: string }) => q.nativeId === '61');
+    expect(support.operationStatus).toEqual({ channel: 'VOICE', afterHours: false, overCapacity: true });
+    const lines = requestLines(stack.sims.appsApi);
+    expect(lines.filter((l) => l === 'GET /apps/api/v1/queues/status')).toHaveLength(1);
+    expect(lines.filter((l) => l === 'GET /apps/api/v1/wait_times')).toHaveLength(1);
+    expect(lines.filter((l) => l === 'GET /apps/api/v1/queue_operation_statuses')).toHaveLength(queues.length);
+    expect(stack.sims.appsApi.requests.find((r) => r.path.endsWith('/queue_operation_statuses'))!.query).toMatchObject({ lang: ['en'], channel_type: ['call'] });
+  });
+});
+
+describe('uploads: lead imports and bulk users', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ sims: FAST, connection: { rateLimit: { requestsPerSecond: 100 }, cacheTtlMs: 0 }, server: { uploads: { maxJsonFileBytes: 2048 } } });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sims.appsApi.clearRequests());
+
+  const auth = { authorization: `Bearer ${KEY_A}`, 'apollo-require-preflight': 'true' };
+  const IMPORT = `mutation($campaignId: ID!, $file: Upload!) { leadsImport(input: { campaignId: $campaignId, file: $file }) { job { nativeId status rawStatus } userErrors { field message code } } }`;
+
+  it('imports leads from a JSON file: the file reaches the vendor byte for byte, and the job can be followed', async () => {
+    const campaign = stack.sims.appsApi.state.campaigns[1]!;
+    const campaignId = encodeGlobalId('Campaign', 'apps-a', String(campaign.id));
+    const rows = [
+      { name: 'Ada Lovelace', phone_number: '+14155550101', external_unique_id: 'imp-1' },
+      { name: 'Bad Number', phone_number: '12', external_unique_id: 'imp-2' },
+    ];
+    const content = JSON.stringify(rows);
+    const res = await uploadRequest(stack, IMPORT, { campaignId }, { name: 'leads.json', type: 'application/json', content }, auth);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.leadsImport).toEqual({ job: { nativeId: expect.any(String), status: 'PENDING', rawStatus: 'created' }, userErrors: [] });
+    const sent = stack.sims.appsApi.requests[0]!;
+    expect(`${sent.method} ${sent.path}`).toBe(`POST /apps/api/v1/outbound_dialer/campaigns/${campaign.id}/contacts/import`);
+    expect(sent.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(sent.body).toContain(`Content-Disposition: form-data; name="file"; filename="leads.json"\r\nContent-Type: application/json\r\n\r\n${content}\r\n`);
+
+    const jobId = res.body.data.leadsImport.job.nativeId;
+    const states: string[] = [];
+    let last: any;
+    for (let i = 0; i < 3; i++) {
+      const job = await stack.gql(`query($c: ID!, $j: ID!) { leadImportJob(campaignId: $c, jobId: $j) { status totalRows importedRows failedRows errors { row message } campaign { nativeId } } }`, {
+        variables: { c: campaignId, j: jobId },
+      });
+      expect(job.body.errors).toBeUndefined();
+      last = job.body.data!['leadImportJob'];
+      states.push(last.status);
+    }
+    expect(states).toEqual(['PENDING', 'RUNNING', 'FINISHED']);
+    expect(last).toEqual({ status: 'FINISHED', totalRows: 2, importedRows: 1, failedRows: 1, errors: [{ row: 2, message: 'phone_number is invalid' }], campaign: { nativeId: String(campaign.id) } });
+  });
+
+  it('refuses a file that is not a JSON array, and one over the byte limit, before the vendor sees it', async () => {
+    const campaignId = encodeGlobalId('Campaign', 'apps-a', String(stack.sims.appsApi.state.campaigns[1]!.id));
+    const csv = await uploadRequest(stack, IMPORT, { campaignId }, { name: 'leads.json', type: 'application/json', content: 'name,phone\nAda,+1415' }, auth);
+    expect(csv.body.data.leadsImport).toEqual({ job: null, userErrors: [{ field: ['input', 'file'], message: 'file must be a JSON array', code: 'BAD_USER_INPUT' }] });
+    const big = await uploadRequest(stack, IMPORT, { campaignId }, { name: 'big.json', type: 'application/json', content: JSON.stringify(Array(300).fill({ phone_number: '+14155550101' })) }, auth);
+    expect(big.body.data.leadsImport).toEqual({ job: null, userErrors: [{ field: ['input', 'file'], message: 'file is larger than 2048 bytes', code: 'BAD_USER_INPUT' }] });
+    expect(stack.sims.appsApi.requests).toEqual([]);
+  });
+
+  it('refuses a multipart request without a preflight header, or without a key, before reading it', async () => {
+    const campaignId = encodeGlobalId('Campaign', 'apps-a', String(stack.sims.appsApi.state.campaigns[1]!.id));
+    const file = { name: 'leads.json', type: 'application/json', content: '[]' };
+    const noPreflight = await uploadRequest(stack, IMPORT, { campaignId }, file, { authorization: `Bearer ${KEY_A}` });
+    expect(noPreflight).toEqual({
+      status: 400,
+      body: { errors: [{ message: 'multipart requests need an Apollo-Require-Preflight (or X-Apollo-Operation-Name) header', extensions: { code: 'BAD_REQUEST' } }] },
+    });
+    const noKey = await uploadRequest(stack, IMPORT, { campaignId }, file, { 'apollo-require-preflight': 'true' });
+    expect(noKey).toEqual({ status: 401, body: { errors: [{ message: 'missing API key: send `Authorization: Bearer <api key>`', extensions: { code: 'UNAUTHENTICATED' } }] } });
+    expect(stack.sims.appsApi.requests).toEqual([]);
+  });
+
+  it('runs bulk user management: template, upload, scheme errors, re-upload, proceed, finished', async () => {
+    const template = await stack.gql(`{ bulkUserTemplate(connectionId: "apps-a") }`);
+    expect(Array.isArray(template.body.data!['bulkUserTemplate'])).toBe(true);
+    const UPLOAD = `mutation($file: Upload!, $jobId: ID) { bulkUsersUpload(input: { connectionId: "apps-a", file: $file, jobId: $jobId }) { job { nativeId status } userErrors { message } } }`;
+    const JOB = `query($id: ID!) { bulkUserJob(connectionId: "apps-a", jobId: $id) { status totalRows schemeErrors { row column message } updateErrors { row message errorType } } }`;
+
+    const bad = JSON.stringify([{ email: 'not-an-email', first_name: 'A', last_name: 'B' }]);
+    const up = await uploadRequest(stack, UPLOAD, {}, { name: 'users.json', type: 'application/json', content: bad }, auth);
+    expect(up.body.errors).toBeUndefined();
+    const jobId = up.body.data.bulkUsersUpload.job.nativeId;
+    expect(up.body.data.bulkUsersUpload.job.status).toBe('CREATED');
+    const invalid = await stack.gql(JOB, { variables: { id: jobId } });
+    expect(invalid.body.data!['bulkUserJob'].status).toBe('INVALID_SCHEME');
+    expect(invalid.body.data!['bulkUserJob'].schemeErrors.length).toBeGreaterThan(0);
+    expect(invalid.body.data!['bulkUserJob'].schemeErrors[0]).toMatchObject({ row: 1, column: 'email' });
+
+    const proceedTooEarly = await stack.gql(`mutation($id: ID!) { bulkUsersProceed(input: { connectionId: "apps-a", jobId: $id }) { job { status } userErrors { field message code } } }`, {
+      variables: { id: jobId },
+    });
+    expect(proceedTooEarly.body.data!['bulkUsersProceed']).toEqual({ job: null, userErrors: [{ field: null, message: 'Job is not ready to proceed', code: 'BAD_USER_INPUT' }] });
+
+    const good = JSON.stringify([{ email: 'new.agent@example.com', first_name: 'New', last_name: 'Agent' }]);
+    const again = await uploadRequest(stack, UPLOAD, { jobId }, { name: 'users.json', type: 'application/json', content: good }, auth);
+    expect(again.body.errors).toBeUndefined();
+    const put = stack.sims.appsApi.requests.filter((r) => r.path === '/apps/api/v1/bulk/users/upload').at(-1)!;
+    expect(put.method).toBe('PUT');
+    expect(put.body).toContain(`name="id"\r\n\r\n${jobId}\r\n`);
+    expect((await stack.gql(JOB, { variables: { id: jobId } })).body.data!['bulkUserJob'].status).toBe('VALID_SCHEME');
+    const proceed = await stack.gql(`mutation($id: ID!) { bulkUsersProceed(input: { connectionId: "apps-a", jobId: $id }) { job { status } userErrors { message } } }`, { variables: { id: jobId } });
+    expect(proceed.body.data!['bulkUsersProceed']).toEqual({ job: { status: 'IN_PROGRESS' }, userErrors: [] });
+    expect(JSON.parse(stack.sims.appsApi.requests.at(-1)!.body)).toEqual({ id: Number(jobId) });
+    const finished = await stack.gql(JOB, { variables: { id: jobId } });
+    expect(finished.body.data!['bulkUserJob']).toMatchObject({ status: 'FINISHED', totalRows: 1 });
+  });
+});
