@@ -377,8 +377,19 @@ export interface DncList {
   check(phoneNumber: string, scope: RequestScope): Promise<DncEntry>;
 }
 
+export interface CrmContactData {
+  callNativeId: string;
+  agentNativeId?: string | null;
+  lcmKey?: string | null;
+  dnis?: string | null;
+  orgId?: string | null;
+  contact: Record<string, unknown>;
+  pacingMode?: string | null;
+  callType?: string | null;
+}
+
 export interface CrmDataSink {
-  sendContactData(req: Record<string, unknown>, scope: RequestScope): Promise<void>;
+  sendContactData(data: CrmContactData, scope: RequestScope): Promise<void>;
 }
 
 /** One configured connection with its vendor adapter; each capability it has is one optional member. */

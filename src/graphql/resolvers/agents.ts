@@ -8,26 +8,18 @@ import { vendorEnum } from '../enums';
 import { encodeGlobalId } from '../ids';
 import { checkFirst, pageOfList } from '../pagination';
 import { loadNode } from './nodes';
-import { connectionWith, inputError, withUserErrors, type UserError } from '../mutations';
-import { decodeGlobalId } from '../ids';
+import { connectionWith, inputError, inputNodeId, withUserErrors, type UserError } from '../mutations';
 import type { AgentStatusChangeModel, ForceLogoutModel } from '../mappers';
 import net from 'node:net';
 
 /** Agent global IDs -> the vendor's ids, each of which must belong to `connectionId`. */
-function agentNativeIds(ctx: GatewayContext, connectionId: string, ids: readonly string[], field: string): { ids: string[]; errors: UserError[] } {
+function agentNativeIds(connectionId: string, ids: readonly string[], field: string): { ids: string[]; errors: UserError[] } {
   const out: string[] = [];
   const errors: UserError[] = [];
   ids.forEach((id, i) => {
-    let gid;
-    try {
-      gid = decodeGlobalId(id);
-    } catch (err) {
-      errors.push(inputError(['input', field, String(i)], (err as Error).message));
-      return;
-    }
-    if (gid.type !== 'Agent' || gid.connectionId !== connectionId) {
-      errors.push(inputError(['input', field, String(i)], `expected an Agent of connection '${connectionId}'`));
-    } else out.push(gid.nativeId);
+    const r = inputNodeId(id, 'Agent', connectionId, ['input', field, String(i)]);
+    if ('error' in r) errors.push(r.error);
+    else out.push(r.nativeId);
   });
   return { ids: out, errors };
 }
@@ -59,7 +51,7 @@ export const agentResolvers: Resolvers = {
   Mutation: {
     agentStatusUpdate: async (_root, { input }, ctx) => {
       const adapter = connectionWith(ctx, input.connectionId, 'AGENT_CONTROL');
-      const agentIds = agentNativeIds(ctx, input.connectionId, input.agentIds ?? [], 'agentIds');
+      const agentIds = agentNativeIds(input.connectionId, input.agentIds ?? [], 'agentIds');
       if (agentIds.errors.length) return { changes: [], userErrors: agentIds.errors };
       const teamIds = input.teamIds ?? [];
       if (agentIds.ids.length === 0 && teamIds.length === 0) {
@@ -75,7 +67,7 @@ export const agentResolvers: Resolvers = {
     },
     agentsForceLogout: async (_root, { input }, ctx) => {
       const adapter = connectionWith(ctx, input.connectionId, 'AGENT_CONTROL');
-      const agentIds = agentNativeIds(ctx, input.connectionId, input.agentIds ?? [], 'agentIds');
+      const agentIds = agentNativeIds(input.connectionId, input.agentIds ?? [], 'agentIds');
       const ipAddresses = input.ipAddresses ?? [];
       const errors = [...agentIds.errors];
       ipAddresses.forEach((ip, i) => {

@@ -6,8 +6,8 @@ import { asConnectionFailure } from '../../domain/agents';
 import type { Resolvers } from '../../generated/graphql';
 import { nodeKey, type GatewayContext } from '../context';
 import { vendorEnum } from '../enums';
-import { decodeGlobalId, encodeGlobalId } from '../ids';
-import { connectionWith, inputError, nodeWith, withUserErrors, type UserError } from '../mutations';
+import { encodeGlobalId } from '../ids';
+import { connectionWith, inputError, inputNodeId, isBlank, nodeWith, withUserErrors, type UserError } from '../mutations';
 import { pageAcrossSources, type PagedSource } from '../pagination';
 import { loadNode } from './nodes';
 
@@ -28,16 +28,16 @@ function callCreateInputErrors(input: {
   const need = (field: string, message: string) => errors.push(inputError(['input', field], message));
   switch (input.type) {
     case 'OUTBOUND':
-      if (!input.agentEmail) need('agentEmail', 'agentEmail is required for an OUTBOUND call');
-      if (!input.endUserNumber && !input.ticketId) need('endUserNumber', 'endUserNumber or ticketId is required for an OUTBOUND call');
+      if (isBlank(input.agentEmail)) need('agentEmail', 'agentEmail is required for an OUTBOUND call');
+      if (isBlank(input.endUserNumber) && isBlank(input.ticketId)) need('endUserNumber', 'endUserNumber or ticketId is required for an OUTBOUND call');
       break;
     case 'INBOUND':
-      if (!input.menuId) need('menuId', 'menuId is required for an INBOUND call');
-      if (!input.endUserNumber) need('endUserNumber', 'endUserNumber is required for an INBOUND call');
+      if (isBlank(input.menuId)) need('menuId', 'menuId is required for an INBOUND call');
+      if (isBlank(input.endUserNumber)) need('endUserNumber', 'endUserNumber is required for an INBOUND call');
       break;
     case 'SCHEDULED':
-      if (!input.endUserNumber) need('endUserNumber', 'endUserNumber is required for a SCHEDULED call');
-      if (!input.menuId && !input.parentCallId) need('menuId', 'menuId is required for a SCHEDULED call unless parentCallId is given');
+      if (isBlank(input.endUserNumber)) need('endUserNumber', 'endUserNumber is required for a SCHEDULED call');
+      if (isBlank(input.menuId) && isBlank(input.parentCallId)) need('menuId', 'menuId is required for a SCHEDULED call unless parentCallId is given');
       if (!input.scheduledAt) need('scheduledAt', 'scheduledAt is required for a SCHEDULED call');
       else if (input.scheduledAt.getTime() <= Date.now()) need('scheduledAt', 'scheduledAt must be in the future');
       break;
@@ -89,11 +89,9 @@ export const callResolvers: Resolvers = {
       const errors = callCreateInputErrors(input);
       let parentCallNativeId: string | null = null;
       if (input.parentCallId) {
-        const gid = decodeGlobalId(input.parentCallId);
-        if (gid.type !== 'Call' || gid.connectionId !== input.connectionId) {
-          errors.push(inputError(['input', 'parentCallId'], 'parentCallId must be a Call of the same connection'));
-        }
-        parentCallNativeId = gid.nativeId;
+        const parent = inputNodeId(input.parentCallId, 'Call', input.connectionId, ['input', 'parentCallId']);
+        if ('error' in parent) errors.push(parent.error);
+        else parentCallNativeId = parent.nativeId;
       }
       if (errors.length) return { call: null, accepted: false, userErrors: errors };
       const req: CallCreateRequest = {
@@ -117,10 +115,14 @@ export const callResolvers: Resolvers = {
     callEndUserUpdate: async (_root, { input }, ctx) => {
       const { adapter, nativeId } = nodeWith(ctx, input.callId, 'Call', 'CALL_DATA');
       if (!input.identifier.trim()) return { accepted: false, userErrors: [inputError(['input', 'identifier'], 'identifier must not be empty')] };
-      return withUserErrors<{ accepted: boolean }>({ accepted: false }, async () => {
-        await adapter.callData!.updateEndUser(nativeId, { identifier: input.identifier, name: input.name, email: input.email, phone: input.phone }, ctx.scope);
-        return { accepted: true };
-      });
+      return withUserErrors<{ accepted: boolean }>(
+        { accepted: false },
+        async () => {
+          await adapter.callData!.updateEndUser(nativeId, { identifier: input.identifier, name: input.name, email: input.email, phone: input.phone }, ctx.scope);
+          return { accepted: true };
+        },
+        { target: { id: input.callId, type: 'Call' } },
+      );
     },
 
     callCustomerFlagsUpdate: async (_root, { input }, ctx) => {
@@ -133,7 +135,9 @@ export const callResolvers: Resolvers = {
       if (Object.keys(flags).length === 0) {
         return { flags: null, userErrors: [inputError(['input'], 'give at least one of verifiedCustomer, badActor, repeatCustomer')] };
       }
-      return withUserErrors<{ flags: CustomerFlags | null }>({ flags: null }, async () => ({ flags: await adapter.callData!.updateCustomerFlags(nativeId, flags, ctx.scope) }));
+      return withUserErrors<{ flags: CustomerFlags | null }>({ flags: null }, async () => ({ flags: await adapter.callData!.updateCustomerFlags(nativeId, flags, ctx.scope) }), {
+        target: { id: input.callId, type: 'Call' },
+      });
     },
 
     callCustomDataSend: async (_root, { input }, ctx) => {
@@ -142,10 +146,14 @@ export const callResolvers: Resolvers = {
       if (keys.length === 0) return { sent: false, userErrors: [inputError(['input', 'fields'], 'fields must not be empty')] };
       const dup = keys.find((k, i) => keys.indexOf(k) !== i);
       if (dup) return { sent: false, userErrors: [inputError(['input', 'fields'], `field key '${dup}' is given twice`)] };
-      return withUserErrors<{ sent: boolean }>({ sent: false }, async () => {
-        await adapter.callData!.sendCustomData(nativeId, input.fields, input.signed ?? false, ctx.scope);
-        return { sent: true };
-      });
+      return withUserErrors<{ sent: boolean }>(
+        { sent: false },
+        async () => {
+          await adapter.callData!.sendCustomData(nativeId, input.fields, input.signed ?? false, ctx.scope);
+          return { sent: true };
+        },
+        { target: { id: input.callId, type: 'Call' } },
+      );
     },
   },
 };

@@ -69,7 +69,7 @@ export const campaignResolvers: Resolvers = {
           { phoneNumber: input.phoneNumber, name: input.name, email: input.email, outboundNumber: input.outboundNumber, externalId: input.externalId },
           ctx.scope,
         ),
-      }));
+      }), { target: { id: input.campaignId, type: 'Campaign' } });
     },
     leadUpdate: async (_root, { input }, ctx) => {
       const { adapter, nativeId } = nodeWith(ctx, input.leadId, 'Lead', 'LEAD_STORE');
@@ -81,7 +81,7 @@ export const campaignResolvers: Resolvers = {
       }
       return withUserErrors<{ lead: Lead | null }>({ lead: null }, async () => ({
         lead: await adapter.leads!.updateLead(key.campaignNativeId, key.leadNativeId, changes, ctx.scope),
-      }));
+      }), { target: { id: input.leadId, type: 'Lead' } });
     },
     leadDelete: async (_root, { input }, ctx) => {
       const { adapter, nativeId } = nodeWith(ctx, input.leadId, 'Lead', 'LEAD_STORE');
@@ -90,7 +90,7 @@ export const campaignResolvers: Resolvers = {
       return withUserErrors<{ deletedLeadId: string | null }>({ deletedLeadId: null }, async () => {
         await adapter.leads!.deleteLead(key.campaignNativeId, key.leadNativeId, ctx.scope);
         return { deletedLeadId: input.leadId };
-      });
+      }, { target: { id: input.leadId, type: 'Lead' } });
     },
   },
 };

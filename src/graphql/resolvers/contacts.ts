@@ -2,8 +2,7 @@
 import { BadUserInputError } from '../../errors';
 import type { DncEntry, EndUser } from '../../domain/types';
 import type { Resolvers } from '../../generated/graphql';
-import { decodeGlobalId } from '../ids';
-import { connectionWith, inputError, withUserErrors } from '../mutations';
+import { connectionWith, inputError, inputNodeId, withUserErrors } from '../mutations';
 
 export const contactResolvers: Resolvers = {
   Query: {
@@ -35,11 +34,9 @@ export const contactResolvers: Resolvers = {
       if (!input.message.trim()) return { sms: null, userErrors: [inputError(['input', 'message'], 'message must not be empty')] };
       let agentNativeId: string | null = null;
       if (input.agentId) {
-        const gid = decodeGlobalId(input.agentId);
-        if (gid.type !== 'Agent' || gid.connectionId !== input.connectionId) {
-          return { sms: null, userErrors: [inputError(['input', 'agentId'], `expected an Agent of connection '${input.connectionId}'`)] };
-        }
-        agentNativeId = gid.nativeId;
+        const agent = inputNodeId(input.agentId, 'Agent', input.connectionId, ['input', 'agentId']);
+        if ('error' in agent) return { sms: null, userErrors: [agent.error] };
+        agentNativeId = agent.nativeId;
       }
       return withUserErrors<{ sms: Awaited<ReturnType<NonNullable<typeof adapter.sms>['sendSms']>> | null }>({ sms: null }, async () => ({
         sms: await adapter.sms!.sendSms(
@@ -70,18 +67,20 @@ export const contactResolvers: Resolvers = {
       if (input.contact === null || typeof input.contact !== 'object' || Array.isArray(input.contact)) {
         return { sent: false, userErrors: [inputError(['input', 'contact'], 'contact must be a JSON object')] };
       }
-      const body: Record<string, unknown> = { call_id: input.callNativeId, contact: input.contact };
-      const optional: Array<[string, unknown]> = [
-        ['agent_id', input.agentNativeId],
-        ['lcm_key', input.lcmKey],
-        ['dnis', input.dnis],
-        ['org_id', input.orgId],
-        ['pacing_mode', input.pacingMode],
-        ['call_type', input.callType],
-      ];
-      for (const [k, v] of optional) if (v != null) body[k] = v;
       return withUserErrors<{ sent: boolean }>({ sent: false }, async () => {
-        await adapter.crm!.sendContactData(body, ctx.scope);
+        await adapter.crm!.sendContactData(
+          {
+            callNativeId: input.callNativeId,
+            agentNativeId: input.agentNativeId,
+            lcmKey: input.lcmKey,
+            dnis: input.dnis,
+            orgId: input.orgId,
+            contact: input.contact as Record<string, unknown>,
+            pacingMode: input.pacingMode,
+            callType: input.callType,
+          },
+          ctx.scope,
+        );
         return { sent: true };
       });
     },

@@ -46,7 +46,7 @@ export const uploadResolvers: Resolvers = {
           parseJsonArrayFile(file, 'file');
           return { job: await store.importLeads(nativeId, file, ctx.scope) };
         },
-        ['input', 'file'],
+        { field: ['input', 'file'] },
       );
     },
 
@@ -59,7 +59,7 @@ export const uploadResolvers: Resolvers = {
           parseJsonArrayFile(file, 'file');
           return { job: await admin.upload(file, input.jobId ?? null, ctx.scope) };
         },
-        ['input', 'file'],
+        { field: ['input', 'file'] },
       );
     },
 

@@ -491,7 +491,18 @@ export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, conf
     },
 
     crm: {
-      async sendContactData(body, scope) {
+      async sendContactData(d, scope) {
+        // apps-api.txt "CRM contact data" body; ids as numbers where they are numeric, like every other body.
+        const body: Record<string, unknown> = { call_id: idNumber(d.callNativeId), contact: d.contact };
+        const optional: Array<[string, unknown]> = [
+          ['agent_id', d.agentNativeId != null ? idNumber(d.agentNativeId) : null],
+          ['lcm_key', d.lcmKey],
+          ['dnis', d.dnis],
+          ['org_id', d.orgId],
+          ['pacing_mode', d.pacingMode],
+          ['call_type', d.callType],
+        ];
+        for (const [k, v] of optional) if (v != null) body[k] = v;
         await client.write('sendCrmContactData', z.unknown(), scope, body);
       },
     },
