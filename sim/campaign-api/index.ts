@@ -8,6 +8,10 @@ import { createCampaignApiState, type AccountInput, type CampaignApiState } from
 export type { CampaignApiPrincipal } from './auth';
 export * from './seed';
 export * from './errors';
+export * from './store';
+export * from './validate';
+export * from './views';
+export { DISPOSITION_SET, LEAD_DELETED, LEAD_STATUS_SET, historyKey } from './routes';
 
 export interface CampaignApiSimOptions {
   /** Default '127.0.0.1'. */
@@ -37,7 +41,8 @@ export const CAMPAIGN_API_SIM_DEFAULTS = {
 } as const;
 
 export interface CampaignApiSim extends SimServer {
-  state: CampaignApiState;
+  /** The live state: the route handlers mutate it in place (add/delete lead, lead status, CDR disposition). */
+  readonly state: CampaignApiState;
   /** Number of successful logins so far. */
   readonly loginCount: number;
   /** Makes every token issued so far invalid (as if expired). */
@@ -101,7 +106,9 @@ export async function startCampaignApiSim(opts: CampaignApiSimOptions = {}): Pro
     setFaults: (faults) => server.setFaults(faults),
     resetFaults: () => server.resetFaults(),
     close: () => server.close(),
-    state,
+    get state() {
+      return state;
+    },
     get loginCount() {
       return tokens.loginCount;
     },

@@ -157,20 +157,36 @@ export interface CampaignActivity {
 
 /**
  * A call detail record, for `PUT /api/v2/config/campaigns/call/{cdrID}/disposition/voicemail`. The vendor doc
- * gives only the path; this shape (and the 32-hex id) is our design.
+ * gives only the path; this shape is our design.
+ *
+ * Our assumption (the doc is silent on what a "cdrID" is): a CDR's `id` IS the call UUID that the
+ * campaign-activity record shows in `lead_history[].uuid` (doc format `<hex>-clicktocall`), so a client can go
+ * from an activity record to its CDR. One click-to-call is one call: every `lead_history` entry of one activity
+ * record carries the same uuid, and each activity record has exactly one CDR.
  */
 export interface CallDetailRecord {
+  /** The call UUID, e.g. "d7bf2f395cf9adddece9dd8df49712f13d39-clicktocall" (36 hex + "-clicktocall"). */
   id: string;
-  /** The `uuid` of the matching campaign-activity `lead_history` entry. */
-  call_uuid: string;
   campaign_id: string;
   lead_id: string;
   lead_number: string;
   agent_id: string;
-  /** Unix seconds. */
+  /** Unix seconds; equals the activity record's `timestamp`. */
   started: number;
   duration: number;
+  /** Set to "voicemail" by the disposition endpoint. */
   disposition: CdrDisposition;
+}
+
+/**
+ * What the add-lead body carries beyond the leads-list shape (`type`, `ticket_id`, `note`, `cool_off`; vendor doc
+ * "Add Lead to campaign"). The list never shows them (the doc's lead has 9 keys), so they are kept aside.
+ */
+export interface LeadExtras {
+  type: string;
+  ticket_id: string;
+  note: string;
+  cool_off: number;
 }
 
 /** The simulator's whole data set. Mutable: later endpoints (add/delete lead, set status) change it in place. */
@@ -181,10 +197,13 @@ export interface CampaignApiState {
   agents: SeedAgent[];
   queues: SeedQueue[];
   campaigns: SeedCampaign[];
-  /** Every campaign's leads, each campaign's in creation order. */
+  /** Every campaign's leads, each campaign's in creation order; added leads are appended, deleted ones spliced out. */
   leads: Lead[];
-  /** Oldest first. */
+  /** Add-lead fields that the leads list does not show, by lead id (only leads added through the API). */
+  leadExtras: Record<string, LeadExtras>;
+  /** Oldest first; spans the 30 days before `SEED_EPOCH_MS`. */
   activity: CampaignActivity[];
+  /** One per activity record, `id` = that record's call uuid. */
   cdrs: CallDetailRecord[];
 }
 
@@ -324,6 +343,10 @@ function buildQueues(s: Seeder, agents: SeedAgent[]): SeedQueue[] {
   }));
 }
 
+/**
+ * Names are unique on purpose: campaign-activity records name their campaign only by `campaign_name` (the vendor
+ * doc's record has no campaign id), and the gateway maps names back to campaigns.
+ */
 const CAMPAIGN_DEFS: ReadonlyArray<{ name: string; status: CampaignStatus; leads: number }> = [
   { name: 'Spring Renewals', status: 'running', leads: 1250 },
   { name: 'Win-back Q4', status: 'paused', leads: 180 },
@@ -370,7 +393,8 @@ function buildLeads(s: Seeder, campaigns: SeedCampaign[]): Lead[] {
 }
 
 const ACTIVITY_COUNT = 200;
-const CDR_EVERY = 3;
+/** How far back the seeded activity reaches: the 30 days before the seed epoch (history report tests page through it). */
+export const ACTIVITY_SPAN_DAYS = 30;
 
 const DISPOSITION_BY_LEAD: Partial<Record<LeadStatus, CdrDisposition>> = {
   success: 'answered',
@@ -382,17 +406,31 @@ const DISPOSITION_BY_LEAD: Partial<Record<LeadStatus, CdrDisposition>> = {
   dnc: 'answered',
 };
 
-/** Dial events for leads that have been tried, over the 3 days before the seed epoch; every third has a CDR. */
+/** A call uuid in the vendor doc's format: 36 hex + "-clicktocall". */
+const callUuid = (s: Seeder): string => `${s.hex32()}${s.hex32().slice(0, 4)}-clicktocall`;
+
+/**
+ * Dial events for leads that have been tried, over the 30 days before the seed epoch, by agents with a valid
+ * extension (every seeded agent sits in at least one queue, so `agent_extension` is a queue agent's extension).
+ * Every event is one call: its `lead_history` entries share one uuid, which is also the id of its CDR.
+ */
 function buildActivity(s: Seeder, campaigns: SeedCampaign[], leads: Lead[], agents: SeedAgent[]) {
   const tried = leads.filter((l) => l.status !== 'new');
   const dialers = agents.filter((a) => a.extension_is_valid);
   const campaignById = new Map(campaigns.map((c) => [c.id, c]));
-  const timestamps = Array.from({ length: ACTIVITY_COUNT }, () => SEED_EPOCH_S - s.int(60, 3 * DAY_S)).sort((a, b) => a - b);
+  const timestamps = Array.from({ length: ACTIVITY_COUNT }, () =>
+    SEED_EPOCH_S - s.int(60, ACTIVITY_SPAN_DAYS * DAY_S - 1),
+  ).sort((a, b) => a - b);
   const activity: CampaignActivity[] = [];
   const cdrs: CallDetailRecord[] = [];
-  timestamps.forEach((timestamp, i) => {
+  const usedUuids = new Set<string>();
+  for (const timestamp of timestamps) {
     const lead = s.pick(tried);
     const agent = s.pick(dialers);
+    let uuid: string;
+    do uuid = callUuid(s);
+    while (usedUuids.has(uuid));
+    usedUuids.add(uuid);
     const snapshot = (at: number): ActivityAgent => ({
       delay: agent.delay,
       device_endpoints: [],
@@ -416,7 +454,7 @@ function buildActivity(s: Seeder, campaigns: SeedCampaign[], leads: Lead[], agen
       ext: agent.extension,
       last_attempt: timestamp + k + s.int(0, 999_999) / 1e6,
       type,
-      uuid: `${s.hex32()}${s.hex32().slice(0, 4)}-clicktocall`,
+      uuid,
     }));
     activity.push({
       datetime: goUtcString(timestamp),
@@ -428,21 +466,18 @@ function buildActivity(s: Seeder, campaigns: SeedCampaign[], leads: Lead[], agen
       agent_extension: agent.extension,
       lead_history: history,
     });
-    if (i % CDR_EVERY === 0) {
-      const disposition = DISPOSITION_BY_LEAD[lead.status] ?? 'answered';
-      cdrs.push({
-        id: s.hex32(),
-        call_uuid: history[0]!.uuid,
-        campaign_id: lead.campaign_id,
-        lead_id: lead.id,
-        lead_number: lead.number,
-        agent_id: agent.id,
-        started: timestamp,
-        duration: disposition === 'answered' ? s.int(20, 900) : s.int(0, 45),
-        disposition,
-      });
-    }
-  });
+    const disposition = DISPOSITION_BY_LEAD[lead.status] ?? 'answered';
+    cdrs.push({
+      id: uuid,
+      campaign_id: lead.campaign_id,
+      lead_id: lead.id,
+      lead_number: lead.number,
+      agent_id: agent.id,
+      started: timestamp,
+      duration: disposition === 'answered' ? s.int(20, 900) : s.int(0, 45),
+      disposition,
+    });
+  }
   return { activity, cdrs };
 }
 
@@ -454,5 +489,5 @@ export function createCampaignApiState(seed: number, accounts: AccountInput[]): 
   const campaigns = buildCampaigns(sectionSeeder(seed, 'campaigns'));
   const leads = buildLeads(sectionSeeder(seed, 'leads'), campaigns);
   const { activity, cdrs } = buildActivity(sectionSeeder(seed, 'activity'), campaigns, leads, agents);
-  return { seed, accounts: accounts.map(buildAccount), tags, agents, queues, campaigns, leads, activity, cdrs };
+  return { seed, accounts: accounts.map(buildAccount), tags, agents, queues, campaigns, leads, leadExtras: {}, activity, cdrs };
 }

@@ -1,5 +1,6 @@
 // Renders campaign-API state into the vendor doc's response shapes (key order as in the doc's examples).
-import type { AgentTag, CampaignApiState, SeedAgent, SeedQueue } from './seed';
+import { LEAD_STATUSES, type AgentTag, type CampaignApiState, type Lead, type LeadStatus, type SeedAgent, type SeedQueue } from './seed';
+import { campaignLeads } from './store';
 
 export interface QueueAgentView {
   id: string;
@@ -87,4 +88,74 @@ export function queuesStatusView(state: CampaignApiState): QueueStatusView[] {
   const agentsById = new Map(state.agents.map((a) => [a.id, a]));
   const tagsById = new Map(state.tags.map((t) => [t.id, t]));
   return state.queues.map((q) => queueView(q, agentsById, tagsById));
+}
+
+/** A lead in the doc's shape and key order ("Get Leads status by Campaign"), as a copy. */
+export function leadView(lead: Lead): Lead {
+  return {
+    created: lead.created,
+    campaign_id: lead.campaign_id,
+    number: lead.number,
+    status: lead.status,
+    retries: lead.retries,
+    first_name: lead.first_name,
+    last_name: lead.last_name,
+    priority: lead.priority,
+    id: lead.id,
+  };
+}
+
+/**
+ * How a "success" count is split into the two "success" keys of the status report: [floor(n/3) (at least 1),
+ * the rest] when n >= 2, else [n]. The doc's example reads `"success": 10, ..., "success": 25` with
+ * `total_leads` 44 = 4 + 10 + 5 + 25, so the duplicate keys are parts to be summed (our reading).
+ */
+export function successParts(n: number): number[] {
+  if (n < 2) return [n];
+  const first = Math.max(1, Math.floor(n / 3));
+  return [first, n - first];
+}
+
+/** One `leads_by_status` entry as emitted, in text order (a status may appear twice). */
+export type StatusCountEntry = [LeadStatus, number];
+
+/**
+ * The `leads_by_status` entries of one campaign, in emission order: the statuses in `LEAD_STATUSES` order with
+ * their counts (zero counts omitted), the first "success" part in its place and, when the count is at least 2,
+ * the second "success" part last (as in the doc's example, where the second "success" closes the object).
+ */
+export function leadsByStatusEntries(leads: readonly Lead[]): StatusCountEntry[] {
+  const counts = new Map<LeadStatus, number>();
+  for (const l of leads) counts.set(l.status, (counts.get(l.status) ?? 0) + 1);
+  const entries: StatusCountEntry[] = [];
+  let tail: StatusCountEntry | undefined;
+  for (const status of LEAD_STATUSES) {
+    const n = counts.get(status) ?? 0;
+    if (n === 0) continue;
+    if (status === 'success') {
+      const [first, second] = successParts(n) as [number, number | undefined];
+      entries.push([status, first]);
+      if (second !== undefined) tail = [status, second];
+    } else {
+      entries.push([status, n]);
+    }
+  }
+  if (tail) entries.push(tail);
+  return entries;
+}
+
+/**
+ * `GET /api/v2/reports/campaigns/leads/status` as JSON TEXT: an object keyed by campaign id, each
+ * `{name, status, total_leads, leads_by_status}` (doc key order). Written by hand, not with JSON.stringify,
+ * because `leads_by_status` repeats the "success" key (see `successParts`); `JSON.parse` of this text keeps only
+ * the last part, so clients must read the text with a parser that sums duplicate keys.
+ */
+export function leadsStatusReportText(state: CampaignApiState): string {
+  const q = (v: string | number) => JSON.stringify(v);
+  const campaigns = state.campaigns.map((c) => {
+    const leads = campaignLeads(state, c.id);
+    const byStatus = leadsByStatusEntries(leads).map(([status, n]) => `${q(status)}:${n}`).join(',');
+    return `${q(c.id)}:{"name":${q(c.name)},"status":${q(c.status)},"total_leads":${leads.length},"leads_by_status":{${byStatus}}}`;
+  });
+  return `{${campaigns.join(',')}}`;
 }
