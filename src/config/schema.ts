@@ -96,6 +96,8 @@ export const campaignApiConnection = z
     tokenRefreshSkewMs: z.number().int().min(0).default(60_000),
     /** Token lifetime assumed when the token carries no `exp`. Default 3300 s (notes §2). */
     tokenTtlMs: z.number().int().positive().default(3_300_000),
+    /** Method for "Add Lead to campaign": the doc says PUT, deployments are seen taking POST (notes §2). Default PUT. */
+    leadCreateMethod: z.enum(['PUT', 'POST']).default('PUT'),
   })
   .strict();
 

@@ -25,7 +25,10 @@ export type Capability =
   | 'END_USERS'
   | 'DNC'
   | 'CRM_DATA'
-  | 'BULK_USERS';
+  | 'BULK_USERS'
+  | 'LEAD_STATUS'
+  | 'CAMPAIGN_ACTIVITY'
+  | 'CALL_DISPOSITION';
 
 export interface Agent {
   connectionId: string;
@@ -243,6 +246,7 @@ export interface Lead {
   status: LeadStatus;
   rawStatus: string;
   priority: number | null;
+  retries: number | null;
   externalId: string | null;
   createdAt: Date | null;
   updatedAt: Date | null;
@@ -251,10 +255,27 @@ export interface Lead {
 
 export interface LeadInput {
   name?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
   email?: string | null;
   phoneNumber?: string | null;
   outboundNumber?: string | null;
   externalId?: string | null;
+  retries?: number | null;
+  type?: string | null;
+  priority?: number | null;
+  ticketId?: string | null;
+  note?: string | null;
+  coolOff?: number | null;
+}
+
+/** One page of a vendor list read from an opaque start key (page/per offsets and `next_start_key` alike). */
+export interface KeyedPage<T> {
+  items: T[];
+  /** Where the next page starts; null after the last page. */
+  nextKey: string | null;
+  /** The list's total, read only when asked for; null when the vendor does not say. */
+  total: () => Promise<number | null>;
 }
 
 export type LeadImportJobStatus = 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'UNKNOWN';
@@ -285,11 +306,16 @@ export interface UploadedFile {
 }
 
 export interface LeadStore {
-  listLeads(campaignNativeId: string, q: { statuses?: readonly LeadStatus[] | null }, offset: number, limit: number, scope: RequestScope): Promise<PageResult<Lead>>;
+  /** Input fields this vendor takes for a lead; others are refused with a user error. */
+  readonly inputFields: ReadonlyArray<keyof LeadInput>;
+  /** Leads from `startKey` (null: the first page). Status filters the vendor cannot apply are applied to each page. */
+  listLeads(campaignNativeId: string, q: { statuses?: readonly LeadStatus[] | null }, startKey: string | null, limit: number, scope: RequestScope): Promise<KeyedPage<Lead>>;
   getLead(campaignNativeId: string, leadNativeId: string, scope: RequestScope): Promise<Lead | null>;
   createLead(campaignNativeId: string, input: LeadInput, scope: RequestScope): Promise<Lead>;
   updateLead(campaignNativeId: string, leadNativeId: string, input: LeadInput, scope: RequestScope): Promise<Lead>;
   deleteLead(campaignNativeId: string, leadNativeId: string, scope: RequestScope): Promise<void>;
+  /** Sets a lead's status, where the vendor allows it (campaign API). */
+  setLeadStatus?(campaignNativeId: string, leadNativeId: string, status: LeadStatus, scope: RequestScope): Promise<void>;
   /** Starts a bulk import of a JSON array of leads. */
   importLeads?(campaignNativeId: string, file: UploadedFile, scope: RequestScope): Promise<LeadImportJob>;
   getImportJob?(campaignNativeId: string, jobNativeId: string, scope: RequestScope): Promise<LeadImportJob | null>;
@@ -336,13 +362,54 @@ export interface Queue {
   scheduledCallbackWait: number | null;
   loggedInAgentCount: number | null;
   availableAgentCount: number | null;
+  extension: string | null;
+  strategy: string | null;
+  /** Longest a caller may wait in the queue, in seconds. */
+  maxWait: number | null;
+  agentCount: number | null;
+  idleAgentCount: number | null;
+  onCallAgentCount: number | null;
+  loggedOutAgentCount: number | null;
+  /** The queue's agents, when the vendor lists them with the queue (the same Agent objects `agents` returns). */
+  agents: Agent[] | null;
   raw: unknown;
 }
 
 export interface QueueStatusSource {
   listQueues(lang: string, scope: RequestScope): Promise<Queue[]>;
-  waitTimes(lang: string, scope: RequestScope): Promise<Map<string, { voice: number | null; chat: number | null }>>;
-  operationStatus(queueNativeId: string, lang: string, channel: QueueChannel, scope: RequestScope): Promise<{ afterHours: boolean; overCapacity: boolean }>;
+  /** Per-queue estimated waits, where the vendor reports them. */
+  waitTimes?(lang: string, scope: RequestScope): Promise<Map<string, { voice: number | null; chat: number | null }>>;
+  /** After-hours and over-capacity flags, where the vendor reports them. */
+  operationStatus?(queueNativeId: string, lang: string, channel: QueueChannel, scope: RequestScope): Promise<{ afterHours: boolean; overCapacity: boolean }>;
+}
+
+export type CallDisposition = 'VOICEMAIL' | 'NO_ANSWER' | 'BUSY' | 'CALLBACK' | 'COMPLETED' | 'WRONG_NUMBER' | 'DO_NOT_CALL';
+
+export interface CallDisposer {
+  /** The dispositions this vendor can set; others are UNSUPPORTED_BY_VENDOR. */
+  readonly dispositions: readonly CallDisposition[];
+  setDisposition(callNativeId: string, disposition: CallDisposition, scope: RequestScope): Promise<void>;
+}
+
+/** One lead-history record of a campaign (campaign-api-9443.txt "Get Campaigns activity"). */
+export interface CampaignActivityEvent {
+  connectionId: string;
+  time: Date;
+  campaignNativeId: string | null;
+  campaignName: string | null;
+  leadName: string | null;
+  leadNumber: string | null;
+  agentNativeId: string | null;
+  agentName: string | null;
+  agentExtension: string | null;
+  eventType: string | null;
+  type: string | null;
+  callUuid: string | null;
+  raw: unknown;
+}
+
+export interface CampaignActivitySource {
+  listActivity(q: { from: Date; to: Date; campaignNativeIds?: readonly string[] | null }, startKey: string | null, limit: number, scope: RequestScope): Promise<KeyedPage<CampaignActivityEvent>>;
 }
 
 // ------------------------------------------------------------------------- SMS, end users, DNC, CRM
@@ -413,6 +480,8 @@ export interface VendorAdapter {
   readonly dnc?: DncList;
   readonly crm?: CrmDataSink;
   readonly bulkUsers?: BulkUserAdmin;
+  readonly dispositions?: CallDisposer;
+  readonly activity?: CampaignActivitySource;
 }
 
 export interface Tenant {

@@ -1,5 +1,5 @@
 /** The domain objects that schema types resolve from (codegen.yml `mappers`). */
-import type { Agent, BulkUserJob, Call, CallParticipant, CallTransfer, Campaign, EndUser, Lead, LeadImportJob, Queue, VendorAdapter } from '../domain/types';
+import type { Agent, BulkUserJob, CampaignActivityEvent, Call, CallParticipant, CallTransfer, Campaign, EndUser, Lead, LeadImportJob, Queue, VendorAdapter } from '../domain/types';
 import type { LazyPage, Page } from './pagination';
 
 export type AgentModel = Agent;
@@ -19,3 +19,5 @@ export type AgentStatusChangeModel = { connectionId: string; agentNativeId: stri
 export type ForceLogoutModel = { connectionId: string; agentNativeIds: string[]; jobId: string | null; userErrors: Array<{ field: string[] | null; message: string; code: string }> };
 export type LeadImportJobModel = LeadImportJob;
 export type BulkUserJobModel = BulkUserJob;
+export type CampaignActivityEventModel = CampaignActivityEvent;
+export type CampaignActivityPageModel = LazyPage<CampaignActivityEvent>;

@@ -162,3 +162,65 @@ export async function pageAcrossSources<T>(
     },
   };
 }
+
+interface KeyPosition {
+  /** The vendor start key the page was read from (null: the first page). */
+  k: string | null;
+  /** The item's index in that read; -1 means "before the first item" (resume exactly at `k`). */
+  i: number;
+}
+
+function encodeKeyCursor(p: KeyPosition): string {
+  return Buffer.from(JSON.stringify([p.k, p.i]), 'utf8').toString('base64url');
+}
+
+function decodeKeyCursor(cursor: string): KeyPosition {
+  try {
+    if (cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not ours');
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && (v[0] === null || typeof v[0] === 'string') && Number.isInteger(v[1]) && v[1] >= -1 && v[1] < 1000) {
+      return { k: v[0], i: v[1] };
+    }
+  } catch {
+    // fall through
+  }
+  throw new BadUserInputError(`expected \`after\` to be a cursor from this connection, got ${JSON.stringify(cursor.slice(0, 64))}`);
+}
+
+/**
+ * Relay pages over a list the vendor reads from opaque start keys (`next_start_key`, or an offset). A
+ * client following `endCursor` costs exactly one vendor read per page: the last edge's cursor is the
+ * vendor's next key itself. Any other cursor re-reads its page from that page's key and skips to it.
+ * `keep` drops items the vendor could not filter out; the page may then hold fewer than `first`.
+ */
+export async function pageKeyed<T>(
+  read: (startKey: string | null, limit: number) => Promise<{ items: T[]; nextKey: string | null; total: () => Promise<number | null> }>,
+  first: number,
+  after: string | null | undefined,
+  keep: (item: T) => boolean = () => true,
+): Promise<LazyPage<T>> {
+  checkFirst(first);
+  const from = after ? decodeKeyCursor(after) : { k: null, i: -1 };
+  const skip = from.i + 1;
+  const res = await read(from.k, skip + first);
+  const items = res.items.slice(skip, skip + first);
+  const edges: Array<{ cursor: string; node: T }> = [];
+  // endCursor is the last item examined, kept or not, so the next page never re-reads a filtered tail.
+  let lastCursor: string | null = null;
+  items.forEach((node, j) => {
+    const index = skip + j;
+    const lastOfRead = index === res.items.length - 1;
+    lastCursor = encodeKeyCursor(lastOfRead && res.nextKey !== null ? { k: res.nextKey, i: -1 } : { k: from.k, i: index });
+    if (keep(node)) edges.push({ cursor: lastCursor, node });
+  });
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: res.nextKey !== null || res.items.length > skip + first,
+      hasPreviousPage: after !== null && after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: lastCursor,
+    },
+    totalCount: res.total,
+  };
+}

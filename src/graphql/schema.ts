@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { activityResolvers } from './resolvers/activity';
 import { agentResolvers } from './resolvers/agents';
 import { callResolvers } from './resolvers/calls';
 import { campaignResolvers } from './resolvers/campaigns';
@@ -24,7 +25,7 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [baseResolvers, agentResolvers, callResolvers, campaignResolvers, queueResolvers, contactResolvers, uploadResolvers] as never,
+    resolvers: [baseResolvers, agentResolvers, callResolvers, campaignResolvers, queueResolvers, contactResolvers, uploadResolvers, activityResolvers] as never,
     inheritResolversFromInterfaces: true,
   });
 }

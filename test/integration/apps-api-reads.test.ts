@@ -272,7 +272,7 @@ describe('queues', () => {
 
   it('answers queue status, wait times and operation status, reading wait times once for all queues', async () => {
     stack.sims.appsApi.clearRequests();
-    const res = await stack.gql(`{ queues(filter: { lang: "en" }) { id nativeId name menuType currentWait availableAgentCount
+    const res = await stack.gql(`{ queues(filter: { connectionIds: ["apps-a"], lang: "en" }) { id nativeId name menuType currentWait availableAgentCount
         waitTimes { voice chat } operationStatus(channel: VOICE) { channel afterHours overCapacity } } }`);
     expect(res.body.errors).toBeUndefined();
     const queues = res.body.data!['queues'];

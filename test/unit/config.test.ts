@@ -104,6 +104,7 @@ describe('a valid file', () => {
       cacheTtlMs: 2_000,
       tokenRefreshSkewMs: 60_000,
       tokenTtlMs: 3_300_000,
+      leadCreateMethod: 'PUT',
     });
     // a partial block keeps the defaults of the fields it does not name
     expect(ujet).toMatchObject({

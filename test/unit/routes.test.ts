@@ -45,8 +45,9 @@ describe('vendor route tables', () => {
         'upsertEndUser', 'findEndUser', 'addDnc', 'removeDnc', 'checkDnc', 'getBulkUserTemplate', 'uploadBulkUsers',
         'proceedBulkUsers', 'getBulkUserJob', 'getBulkUserSchemeErrors', 'getBulkUserUpdateErrors',
       ].map((n) => `apps-api.${n}`),
-      'campaign-api.login',
-      'campaign-api.queuesStatus',
+      ...['login', 'queuesStatus', 'campaignsStatus', 'listLeads', 'campaignActivity', 'addLead', 'setLeadStatus', 'deleteLead', 'setVoicemailDisposition'].map(
+        (n) => `campaign-api.${n}`,
+      ),
     ]);
   });
 

@@ -1,14 +1,13 @@
 /** Campaigns and their leads: merged catalog, Relay leads over the vendor's paging, lead mutations. */
-import { responsePathAsArray } from 'graphql';
 import { asConnectionFailure, selectConnections } from '../../domain/agents';
-import type { Campaign, Lead } from '../../domain/types';
-import { NotFoundError } from '../../errors';
+import type { Campaign, Lead, LeadInput, LeadStatus } from '../../domain/types';
+import { NotFoundError, UnsupportedByVendorError } from '../../errors';
 import type { Resolvers } from '../../generated/graphql';
 import { nodeKey } from '../context';
 import { vendorEnum } from '../enums';
 import { encodeGlobalId, leadNativeKey, splitLeadNativeKey } from '../ids';
 import { inputError, nodeWith, withUserErrors } from '../mutations';
-import { checkFirst, pageAcrossSources, pageOfList } from '../pagination';
+import { checkFirst, pageKeyed, pageOfList } from '../pagination';
 import { loadNode, notFound } from './nodes';
 
 export const campaignResolvers: Resolvers = {
@@ -33,15 +32,17 @@ export const campaignResolvers: Resolvers = {
     vendor: (c) => vendorEnum(c.vendor),
     connection: (c, _a, ctx) => ctx.tenant.connections.get(c.connectionId)!,
     raw: (c) => c.raw ?? {},
-    leads: async (c, { filter, first, after }, ctx, info) => {
+    leads: async (c, { filter, first, after }, ctx) => {
       const store = ctx.tenant.connections.get(c.connectionId)?.leads;
-      const q = { statuses: filter?.statuses ?? null };
-      const sources = store
-        ? [{ connectionId: c.connectionId, read: (offset: number, limit: number) => store.listLeads(c.nativeId, q, offset, limit, ctx.scope) }]
-        : [];
-      return pageAcrossSources<Lead>(sources, first ?? 50, after, (_conn, err) => {
-        ctx.partialErrors.push({ error: asConnectionFailure(ctx.tenant.connections.get(c.connectionId)!, err).error, path: responsePathAsArray(info.path) });
-      });
+      if (!store) throw new UnsupportedByVendorError(`connection '${c.connectionId}' has no lead store`, { vendor: c.vendor, connectionId: c.connectionId });
+      const statuses = filter?.statuses?.length ? filter.statuses : null;
+      // Vendors that filter by status return only matching leads; the others are filtered here, page by page.
+      return pageKeyed<Lead>(
+        (startKey, limit) => store.listLeads(c.nativeId, { statuses }, startKey, limit, ctx.scope),
+        first ?? 50,
+        after,
+        statuses ? (l) => statuses.includes(l.status) : undefined,
+      );
     },
   },
 
@@ -63,13 +64,36 @@ export const campaignResolvers: Resolvers = {
   Mutation: {
     leadCreate: async (_root, { input }, ctx) => {
       const { adapter, nativeId } = nodeWith(ctx, input.campaignId, 'Campaign', 'LEAD_STORE');
-      return withUserErrors<{ lead: Lead | null }>({ lead: null }, async () => ({
-        lead: await adapter.leads!.createLead(
-          nativeId,
-          { phoneNumber: input.phoneNumber, name: input.name, email: input.email, outboundNumber: input.outboundNumber, externalId: input.externalId },
-          ctx.scope,
-        ),
-      }), { target: { id: input.campaignId, type: 'Campaign' } });
+      const store = adapter.leads!;
+      const { campaignId: _c, ...fields } = input;
+      const given = Object.entries(fields).filter(([, v]) => v !== null && v !== undefined).map(([k]) => k as keyof LeadInput);
+      const refused = given.filter((k) => !store.inputFields.includes(k));
+      if (refused.length) {
+        return {
+          lead: null,
+          userErrors: refused.map((k) => inputError(['input', k], `${k} is not taken by ${adapter.vendor} leads (it takes ${store.inputFields.join(', ')})`)),
+        };
+      }
+      const errors = [];
+      if (input.retries != null && (input.retries < 0 || input.retries > 100)) errors.push(inputError(['input', 'retries'], 'retries must be between 0 and 100'));
+      if (input.priority != null && (input.priority < 1 || input.priority > 10)) errors.push(inputError(['input', 'priority'], 'priority must be between 1 and 10'));
+      if (errors.length) return { lead: null, userErrors: errors };
+      return withUserErrors<{ lead: Lead | null }>({ lead: null }, async () => ({ lead: await store.createLead(nativeId, fields, ctx.scope) }), {
+        target: { id: input.campaignId, type: 'Campaign' },
+      });
+    },
+    leadStatusUpdate: async (_root, { input }, ctx) => {
+      const { adapter, nativeId } = nodeWith(ctx, input.leadId, 'Lead', 'LEAD_STATUS');
+      const key = splitLeadNativeKey(nativeId);
+      if (!key) throw notFound(input.leadId);
+      return withUserErrors<{ leadId: string | null; status: LeadStatus | null }>(
+        { leadId: null, status: null },
+        async () => {
+          await adapter.leads!.setLeadStatus!(key.campaignNativeId, key.leadNativeId, input.status, ctx.scope);
+          return { leadId: input.leadId, status: input.status };
+        },
+        { field: ['input', 'status'], target: { id: input.leadId, type: 'Lead' } },
+      );
     },
     leadUpdate: async (_root, { input }, ctx) => {
       const { adapter, nativeId } = nodeWith(ctx, input.leadId, 'Lead', 'LEAD_STORE');

@@ -5,6 +5,7 @@ import type { Queue } from '../../domain/types';
 import type { Resolvers } from '../../generated/graphql';
 import { vendorEnum } from '../enums';
 import { encodeGlobalId, queueNativeKey } from '../ids';
+import { nodeKey } from '../context';
 
 export const queueResolvers: Resolvers = {
   Query: {
@@ -26,13 +27,20 @@ export const queueResolvers: Resolvers = {
     connection: (q, _a, ctx) => ctx.tenant.connections.get(q.connectionId)!,
     waitTimes: async (q, _a, ctx) => {
       // One wait-times read per connection and language, however many queues ask (the route is cached and coalesced).
-      const all = await ctx.tenant.connections.get(q.connectionId)!.queues!.waitTimes(q.lang ?? 'en', ctx.scope);
-      return all.get(q.nativeId) ?? null;
+      const source = ctx.tenant.connections.get(q.connectionId)!.queues!;
+      if (!source.waitTimes) return null;
+      return (await source.waitTimes(q.lang ?? 'en', ctx.scope)).get(q.nativeId) ?? null;
     },
-    operationStatus: async (q, { channel }, ctx) => ({
-      channel,
-      ...(await ctx.tenant.connections.get(q.connectionId)!.queues!.operationStatus(q.nativeId, q.lang ?? 'en', channel, ctx.scope)),
-    }),
+    operationStatus: async (q, { channel }, ctx) => {
+      const source = ctx.tenant.connections.get(q.connectionId)!.queues!;
+      if (!source.operationStatus) return null;
+      return { channel, ...(await source.operationStatus(q.nativeId, q.lang ?? 'en', channel, ctx.scope)) };
+    },
+    // The agents came with the queue: prime the loader so `agent(id)` and `agents` see the same objects for free.
+    agents: (q, _a, ctx) => {
+      for (const a of q.agents ?? []) ctx.loaders.agent.prime(nodeKey(a.connectionId, a.nativeId), a);
+      return q.agents ?? [];
+    },
     raw: (q) => q.raw ?? {},
   },
 };

@@ -308,7 +308,10 @@ export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, conf
     },
 
     leads: {
-      async listLeads(campaignNativeId, q, offset, limit, scope) {
+      inputFields: ['name', 'email', 'phoneNumber', 'outboundNumber', 'externalId'],
+      async listLeads(campaignNativeId, q, startKey, limit, scope) {
+        // The start key is an offset into the page/per list (the vendor filters by status itself).
+        const offset = startKey === null ? 0 : Number(startKey);
         const raw = q.statuses?.length
           ? Object.entries(APPS_API_CONTACT_STATUSES).filter(([, s]) => q.statuses!.includes(s)).map(([name]) => name)
           : undefined;
@@ -316,7 +319,9 @@ export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, conf
           params: { campaignId: campaignNativeId },
           query: { 'status[]': raw },
         });
-        return { items: res.items.map((w) => toLead(cid, campaignNativeId, w)), total: res.total };
+        const next = offset + res.items.length;
+        const more = res.items.length === limit && (res.total === null || next < res.total);
+        return { items: res.items.map((w) => toLead(cid, campaignNativeId, w)), nextKey: more ? String(next) : null, total: async () => res.total };
       },
       async getLead(campaignNativeId, leadNativeId, scope) {
         // The API has no contact lookup: read the campaign's contacts until it appears.
@@ -426,6 +431,14 @@ export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, conf
           scheduledCallbackWait: q.scheduled_callback_ewt ?? null,
           loggedInAgentCount: q.logged_in_agents ?? null,
           availableAgentCount: q.available_agents ?? null,
+          extension: null,
+          strategy: null,
+          maxWait: null,
+          agentCount: null,
+          idleAgentCount: null,
+          onCallAgentCount: null,
+          loggedOutAgentCount: null,
+          agents: null,
           raw: q,
         }));
       },

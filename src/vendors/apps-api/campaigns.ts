@@ -110,6 +110,7 @@ export function toLead(connectionId: string, campaignNativeId: string, w: WireCo
     status: appsApiLeadStatus(w.status),
     rawStatus: w.status,
     priority: w.priority ?? null,
+    retries: null,
     externalId: w.unique_id ?? null,
     createdAt: date(w.created_at),
     updatedAt: date(w.updated_at),

@@ -3,12 +3,25 @@ import type { CampaignApiConnectionConfig } from '../../config/schema';
 import type { ErrorFacts } from '../../errors';
 import type { IssuedToken } from '../../upstream/auth';
 import type { RequestScope, UpstreamHandler } from '../../upstream/types';
-import { callRoute, type RouteContext } from '../routes';
-import { expectJson, parseWire } from '../wire';
+import { UpstreamError } from '../../errors';
 import { jwtExpiryMs } from '../jwt';
+import { JsonObject, parseJsonKeepingDuplicates } from '../jsonEntries';
+import { callRoute, type RouteCall, type RouteContext } from '../routes';
+import { expectJson, parseWire } from '../wire';
 import { campaignApiError } from './errors';
-import { campaignApiRoutes, type CampaignApiFamily } from './routes';
-import { wireLogin, wireQueueList, type WireQueue } from './types';
+import { campaignApiRoutes, type CampaignApiFamily, type CampaignApiRoute } from './routes';
+import { wireActivityPage, wireLead, wireLeadPage, wireLogin, wireQueueList, type WireActivityRecord, type WireLead, type WireQueue } from './types';
+
+/** One campaign of the leads-by-status report, with every `leads_by_status` entry kept (duplicates too). */
+export interface CampaignStatusRow {
+  id: string;
+  name: string | null;
+  status: string | null;
+  totalLeads: number | null;
+  /** `[status, count]` in the order the vendor printed them; a status may appear more than once. */
+  leadsByStatus: Array<[string, number]>;
+  raw: unknown;
+}
 
 export class CampaignApiClient {
   private readonly ctx: RouteContext<CampaignApiFamily>;
@@ -37,10 +50,81 @@ export class CampaignApiClient {
     return { token: body.access_token, expiresAt: jwtExpiryMs(body.access_token) ?? Date.now() + config.tokenTtlMs };
   }
 
+  private send(route: CampaignApiRoute, scope: RequestScope, call: RouteCall = {}) {
+    return callRoute(this.ctx, campaignApiRoutes, route, scope, call);
+  }
+
   /** `GET /callcenter/queues/status`: every queue with its agents. */
   async queuesStatus(scope: RequestScope): Promise<WireQueue[]> {
-    const res = await callRoute(this.ctx, campaignApiRoutes, 'queuesStatus', scope);
+    const res = await this.send('queuesStatus', scope);
     const facts = { ...this.facts, route: 'queuesStatus' };
     return parseWire(wireQueueList, expectJson(res, facts), facts);
+  }
+
+  /** `GET /api/v2/reports/campaigns/leads/status`, read with duplicate keys kept (see jsonEntries.ts). */
+  async campaignsStatus(scope: RequestScope): Promise<CampaignStatusRow[]> {
+    const res = await this.send('campaignsStatus', scope);
+    const facts = { ...this.facts, route: 'campaignsStatus', upstreamStatus: res.status };
+    let doc;
+    try {
+      doc = parseJsonKeepingDuplicates(res.body.toString('utf8'));
+    } catch {
+      throw new UpstreamError('campaign-api sent a response that is not valid JSON', facts);
+    }
+    if (!(doc instanceof JsonObject)) throw new UpstreamError('campaign-api sent an unexpected response: body: expected an object keyed by campaign id', facts);
+    return doc.entries.map(([id, v]) => {
+      if (!(v instanceof JsonObject)) throw new UpstreamError(`campaign-api sent an unexpected response: ${id}: expected an object`, facts);
+      const str = (k: string) => (typeof v.get(k) === 'string' ? (v.get(k) as string) : null);
+      const byStatus = v.get('leads_by_status');
+      const leadsByStatus: Array<[string, number]> =
+        byStatus instanceof JsonObject ? byStatus.entries.filter((e): e is [string, number] => typeof e[1] === 'number').map(([k, n]) => [k, n]) : [];
+      const total = v.get('total_leads');
+      return { id, name: str('name'), status: str('status'), totalLeads: typeof total === 'number' ? total : null, leadsByStatus, raw: v };
+    });
+  }
+
+  /** One page of `GET /api/v2/config/campaigns/{id}/leads` (`page_size`, `next_start_key`). */
+  async listLeads(scope: RequestScope, campaignId: string, pageSize: number, startKey: string | null): Promise<{ leads: WireLead[]; nextKey: string | null }> {
+    const res = await this.send('listLeads', scope, { params: { campaignId }, query: { page_size: pageSize, next_start_key: startKey } });
+    const facts = { ...this.facts, route: 'listLeads' };
+    const page = parseWire(wireLeadPage, expectJson(res, facts), facts);
+    return { leads: page.data, nextKey: page.next_start_key || null };
+  }
+
+  /** One page of `GET /api/v2/reports/campaigns/leads/history`; dates in Unix seconds (notes §2). */
+  async activity(scope: RequestScope, from: Date, to: Date, pageSize: number, startKey: string | null): Promise<{ records: WireActivityRecord[]; nextKey: string | null }> {
+    const res = await this.send('campaignActivity', scope, {
+      query: { startDate: Math.floor(from.getTime() / 1000), endDate: Math.floor(to.getTime() / 1000), pageSize, startKey },
+    });
+    const facts = { ...this.facts, route: 'campaignActivity' };
+    const page = parseWire(wireActivityPage, expectJson(res, facts), facts);
+    return Array.isArray(page) ? { records: page, nextKey: null } : { records: page.data, nextKey: page.next_start_key || null };
+  }
+
+  /** "Add Lead to campaign". The vendor may answer the lead or only a message; null then. */
+  async addLead(scope: RequestScope, campaignId: string, body: Record<string, unknown>): Promise<WireLead | null> {
+    const res = await this.send('addLead', scope, { params: { campaignId }, json: body, method: this.config.leadCreateMethod });
+    const parsed = wireLead.safeParse(safeJson(res.body));
+    return parsed.success ? parsed.data : null;
+  }
+
+  async setLeadStatus(scope: RequestScope, leadId: string, status: string): Promise<void> {
+    await this.send('setLeadStatus', scope, { params: { leadId, status } });
+  }
+
+  async deleteLead(scope: RequestScope, leadId: string): Promise<void> {
+    await this.send('deleteLead', scope, { params: { leadId } });
+  }
+
+  async setVoicemailDisposition(scope: RequestScope, cdrId: string): Promise<void> {
+    await this.send('setVoicemailDisposition', scope, { params: { cdrId } });
+  }
+}
+
+function safeJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
   }
 }

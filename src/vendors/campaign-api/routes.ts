@@ -8,8 +8,24 @@ import type { RouteTable } from '../routes';
 export type CampaignApiFamily = 'portal';
 
 export const campaignApiRoutes = {
-  /** campaign-api-9443.txt "Get access token". Some deployments use /api/v2/config/login (notes §2). */
+  /** "Get access token". Some deployments use /api/v2/config/login (notes §2). */
   login: { route: 'POST /api/v2/login', family: 'portal' },
-  /** campaign-api-9443.txt "Get Queues Status". */
+  /** "Get Queues Status". */
   queuesStatus: { route: 'GET /callcenter/queues/status', family: 'portal', cached: true },
+  /** "Get Campaigns status and Leads by status": an object keyed by campaign id. */
+  campaignsStatus: { route: 'GET /api/v2/reports/campaigns/leads/status', family: 'portal', cached: true },
+  /** "Get Leads status by Campaign": `page_size`, `next_start_key`. */
+  listLeads: { route: 'GET /api/v2/config/campaigns/{campaignId}/leads', family: 'portal' },
+  /** "Get Campaigns activity": `startDate`, `endDate` (Unix seconds; the doc's `starDate` is a typo, notes §2), `pageSize`, `startKey`. */
+  campaignActivity: { route: 'GET /api/v2/reports/campaigns/leads/history', family: 'portal' },
+  /** "Add Lead to campaign": the doc says PUT; clients are seen using POST (notes §2). `leadCreateMethod` picks. */
+  addLead: { route: 'PUT /api/v2/config/campaigns/{campaignId}/lead', family: 'portal', alternates: { method: ['POST'] } },
+  /** "Set Lead status". */
+  setLeadStatus: { route: 'POST /api/v2/config/campaigns/leads/{leadId}/status/{status}', family: 'portal' },
+  /** "Delete Lead". */
+  deleteLead: { route: 'DELETE /api/v2/config/campaigns/leads/{leadId}', family: 'portal' },
+  /** "Set call disposition to Voicemail". */
+  setVoicemailDisposition: { route: 'PUT /api/v2/config/campaigns/call/{cdrId}/disposition/voicemail', family: 'portal' },
 } as const satisfies RouteTable<CampaignApiFamily>;
+
+export type CampaignApiRoute = keyof typeof campaignApiRoutes;
