@@ -27,6 +27,8 @@ export function demoConfig(sims: Simulators, port: number): ConfigInput {
             ccId: AMEYO_SIM_DEFAULTS.ccId,
             baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
             credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
+            webAccess: { hashKey: AMEYO_SIM_DEFAULTS.hashKey, requestingHost: AMEYO_SIM_DEFAULTS.requestingHost },
+            appServerToken: AMEYO_SIM_DEFAULTS.appServerToken,
           },
           {
             id: 'apps-demo',

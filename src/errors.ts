@@ -32,6 +32,8 @@ export interface ErrorFacts {
   upstreamCode?: string;
   /** The vendor route (`listAgents`), for logs only; never sent to clients. */
   route?: string;
+  /** True when the request provably never reached the vendor (connect refused, our rate limit, a vendor 429). Internal. */
+  notSent?: boolean;
 }
 
 export abstract class SwitchboardError extends Error {
@@ -47,7 +49,7 @@ export abstract class SwitchboardError extends Error {
 
   /** The `extensions` a client sees: the code plus every fact except `route`. */
   extensions(): Record<string, unknown> {
-    const { route: _route, ...visible } = this.facts;
+    const { route: _route, notSent: _notSent, ...visible } = this.facts;
     const ext: Record<string, unknown> = { code: this.code };
     for (const [k, v] of Object.entries(visible)) if (v !== undefined) ext[k] = v;
     return ext;

@@ -4,6 +4,7 @@
  *   GET  /graphql (browser)  GraphQL IDE, no auth (the IDE's own requests carry the key)
  *   GET  /ide/*              the IDE's assets, from node_modules
  *   *    /graphql            API key -> tenant (401 UNAUTHENTICATED otherwise), then Apollo
+ *   GET  /files/...          downloads (upload error reports, recordings) under the caller's key
  *   GET  /healthz            the process is up
  *   GET  /readyz             config loaded and vendors reachable (see readiness.ts)
  *   GET  /metrics            Prometheus
@@ -23,6 +24,8 @@ import { createRequestLogPlugin } from './graphql/plugins/requestLog';
 import { buildSchema } from './graphql/schema';
 import { IDE_ASSET_PREFIX, serveIdeAsset, serveIdePage } from './ide';
 import { hasPreflightHeader, isMultipart, readMultipartOperations, UploadRequestError } from './uploads';
+import { IdempotencyStore } from './domain/idempotency';
+import { createFileRoutes } from './files';
 import { registry } from './metrics';
 import { createReadiness } from './readiness';
 import { PoolRegistry } from './upstream/transport';
@@ -95,6 +98,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   }
   const tenantResolver = createTenantResolver(config.tenants.map((t) => ({ apiKeys: t.apiKeys, tenant: tenants.get(t.id)! })));
   const readiness = createReadiness(origins);
+  const idempotency = new IdempotencyStore();
+  const fileRoutes = createFileRoutes({ tenants: tenantResolver, logger, timeoutMs: config.server.uploads.timeoutMs });
 
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildSchema(),
@@ -125,7 +130,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     }
 
     let body: unknown;
-    if (req.method === 'POST' && isMultipart(req)) {
+    const multipart = req.method === 'POST' && isMultipart(req);
+    if (multipart) {
       if (!hasPreflightHeader(req)) {
         return sendGraphQLError(
           res,
@@ -133,6 +139,12 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
           { message: 'multipart requests need an Apollo-Require-Preflight (or X-Apollo-Operation-Name) header', code: 'BAD_REQUEST' },
           { connection: 'close' },
         );
+      }
+      // A declared size past every limit is refused before a byte is read or sent on.
+      const declared = Number(req.headers['content-length']);
+      const most = config.server.uploads.maxFileBytes * config.server.uploads.maxFiles + config.server.maxBodyBytes;
+      if (Number.isFinite(declared) && declared > most) {
+        return sendGraphQLError(res, 413, { message: `request body is larger than ${most} bytes`, code: 'BAD_REQUEST' }, { connection: 'close' });
       }
       try {
         body = await readMultipartOperations(req, res, {
@@ -178,7 +190,11 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () =>
-        createContext(tenant, { deadlineAt: Date.now() + config.server.requestTimeoutMs, signal: abort.signal }, logger, config.server.uploads),
+        createContext(tenant, { deadlineAt: Date.now() + (multipart ? config.server.uploads.timeoutMs : config.server.requestTimeoutMs), signal: abort.signal }, logger, {
+          limits: config.server.uploads,
+          publicBaseUrl: config.server.publicUrl ?? `http://${req.headers.host ?? `${config.server.host}:${config.server.port}`}`,
+          idempotency,
+        }),
     });
     const outHeaders: Record<string, string> = {};
     for (const [k, v] of result.headers) outHeaders[k] = v;
@@ -205,6 +221,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       if (req.method === 'GET' && url.pathname.startsWith(IDE_ASSET_PREFIX) && config.server.ide) {
         if (serveIdeAsset(url.pathname.slice(IDE_ASSET_PREFIX.length), res)) return;
       }
+      if (await fileRoutes(req, res, url)) return;
       if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (req.method === 'GET' && url.pathname === '/readyz') {
         const report = await readiness.check();
@@ -224,7 +241,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       else res.destroy();
     });
   });
-  server.requestTimeout = config.server.requestTimeoutMs + 30_000;
+  // Node's own cap on a whole request must allow the longest one we accept (an upload).
+  server.requestTimeout = Math.max(config.server.requestTimeoutMs, config.server.uploads.timeoutMs) + 30_000;
   server.headersTimeout = 30_000;
 
   await new Promise<void>((resolve, reject) => {

@@ -283,7 +283,12 @@ export async function startSimServer(vendor: SimVendor, opts: SimServerOptions =
   const server = http.createServer(async (req, res) => {
     const receivedAtMs = performance.timeOrigin + performance.now();
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      // The client went away mid-body (an aborted upload): nothing arrived whole, so nothing is logged.
+      return;
+    }
     const rawBody = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
     const path = (req.url ?? '/').split('?')[0]!;

@@ -62,6 +62,23 @@ export const ameyoConnection = z
       .strict(),
     /** HTTP Basic credentials for the CMS and data-engine APIs. */
     credentials: z.object({ username: secret, password: secret }).strict(),
+    /** Web-access commands (manual dial, voice logs): the token Ameyo support issues (notes §3c). */
+    webAccess: z
+      .object({
+        hashKey: secret,
+        /** Default `token-based-authorization-policy`. */
+        policyName: z.string().min(1).default('token-based-authorization-policy'),
+        requestingHost: z.string().min(1),
+      })
+      .strict()
+      .optional(),
+    /** The `authorization` token of the app server's disposeCallForUser (ameyo-crm-url-integration.txt). */
+    appServerToken: secret.optional(),
+    /** Ameyo customer fields a contact upload may map CSV columns to. Default: the contact-upload doc's list. */
+    contactFields: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(['name', 'phone1', 'phone2', 'phone3', 'phone4', 'phone5', 'email', 'twitter', 'facebook', 'timezone']),
   })
   .strict();
 
@@ -133,9 +150,13 @@ export const configSchema = z
             maxJsonFileBytes: z.number().int().positive().default(10_485_760),
             /** Most files in one request. Default 1. */
             maxFiles: z.number().int().positive().max(100).default(1),
+            /** Deadline of a request that carries files, and of a download. Default 30 min. */
+            timeoutMs: z.number().int().positive().default(1_800_000),
           })
           .strict()
-          .default({ maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1 }),
+          .default({ maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000 }),
+        /** The URL clients reach the gateway at, for download links (behind a proxy). Default: from the Host header. */
+        publicUrl: url.optional(),
       })
       .strict()
       .default({
@@ -144,7 +165,7 @@ export const configSchema = z
         requestTimeoutMs: 30_000,
         maxBodyBytes: 1_048_576,
         ide: true,
-        uploads: { maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1 },
+        uploads: { maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000 },
       }),
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })

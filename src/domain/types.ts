@@ -28,7 +28,11 @@ export type Capability =
   | 'BULK_USERS'
   | 'LEAD_STATUS'
   | 'CAMPAIGN_ACTIVITY'
-  | 'CALL_DISPOSITION';
+  | 'CALL_DISPOSITION'
+  | 'CONTACT_UPLOAD'
+  | 'DIALER'
+  | 'RECORDINGS'
+  | 'PRESENCE_TABLES';
 
 export interface Agent {
   connectionId: string;
@@ -43,8 +47,24 @@ export interface Agent {
   /** The vendor's status value as it came (`'Wrap-up'`, `'idle'`, `'On Call'`). */
   rawStatus: string;
   statusChangedAt: Date | null;
+  /** What the agent is doing now, where the vendor reports it (Ameyo user sessions). */
+  presence?: AgentPresence | null;
   /** The wire record, for the `raw: JSON` escape hatch. */
   raw: unknown;
+}
+
+export interface AgentPresence {
+  sessionId: string | null;
+  campaign: { nativeId: string; name: string | null } | null;
+  queue: { nativeId: string; name: string | null } | null;
+  interactionId: string | null;
+  /** VOICE, CHAT, ... as the vendor names the channel. */
+  channel: string | null;
+  customerStatus: string | null;
+  customer: { nativeId: string | null; name: string | null; phone: string | null; crtObjectId: string | null } | null;
+  /** The vendor's id of the current call (Ameyo crt object id), when on one. */
+  callNativeId: string | null;
+  waiting: boolean | null;
 }
 
 /** Lists and fetches a connection's agents, with their current presence. */
@@ -412,6 +432,101 @@ export interface CampaignActivitySource {
   listActivity(q: { from: Date; to: Date; campaignNativeIds?: readonly string[] | null }, startKey: string | null, limit: number, scope: RequestScope): Promise<KeyedPage<CampaignActivityEvent>>;
 }
 
+// --------------------------------------------------------- contact uploads, dialing, recordings, presence
+
+export interface ContactUploadTask {
+  connectionId: string;
+  campaignNativeId: string;
+  leadListNativeId: string;
+  /** The vendor's task id, exactly as it printed it (Ameyo's are near or past 2^53). */
+  taskId: string;
+}
+
+export interface ContactUploadRequest {
+  campaignNativeId: string;
+  leadListNativeId: string;
+  userId: string;
+  /** Vendor field -> CSV column. */
+  headerMapping: ReadonlyArray<{ field: string; column: string }>;
+  updateDuplicates: boolean;
+  churnUpdatedRecords: boolean;
+  migrate: boolean;
+  filename: string;
+  /** The CSV, streamed; read once. */
+  content: AsyncIterable<Buffer>;
+}
+
+export interface ContactUploadErrorRow {
+  /** 1-based data row of the uploaded file. */
+  rowNumber: number | null;
+  reason: string;
+  values: Array<{ column: string; value: string }>;
+}
+
+export interface ContactUploader {
+  /** The vendor fields a header mapping may target. */
+  readonly contactFields: readonly string[];
+  upload(req: ContactUploadRequest, scope: RequestScope): Promise<ContactUploadTask>;
+  errorRows(task: ContactUploadTask, scope: RequestScope): Promise<ContactUploadErrorRow[]>;
+  openErrorFile(task: ContactUploadTask, scope: RequestScope): Promise<DownloadStream>;
+}
+
+/** A body streamed from the vendor to the client. */
+export interface DownloadStream {
+  stream: import('node:stream').Readable;
+  contentType: string;
+  contentLength: number | null;
+  filename: string;
+}
+
+/** The vendor's answer to a dial or dispose command: Ameyo's `{result, reason}`. */
+export interface DialResult {
+  success: boolean;
+  reason: string | null;
+}
+
+export interface Dialer {
+  dial(
+    req: { userId: string; campaignId: string; phone: string; customerRecord?: unknown; extraParams?: unknown; shouldAddCustomer?: boolean | null },
+    scope: RequestScope,
+  ): Promise<DialResult>;
+  dispose(
+    req: { userId: string; dispositionCode: string; callbackTime?: Date | null; selfCallback?: boolean | null; phone?: string | null; notes?: string | null; requestId: string },
+    scope: RequestScope,
+  ): Promise<DialResult>;
+  disposeAndDial(
+    req: { userId: string; campaignContextId: string; crtObjectId: string; userCrtObjectId?: string | null; dispositionCode: string; phone: string; customerId?: string | null; requestId: string },
+    scope: RequestScope,
+  ): Promise<DialResult>;
+}
+
+export type RecordingFormat = 'WAV' | 'MP3';
+
+export interface RecordingSource {
+  /** The recording as a stream, or null when the vendor has none. */
+  open(callNativeId: string, format: RecordingFormat, scope: RequestScope): Promise<DownloadStream | null>;
+}
+
+export type PresenceTable = 'user-runtime-information' | 'user-session-information' | 'chat-information' | 'customer-information';
+
+export interface PresenceQuery {
+  campaignIds?: readonly string[] | null;
+  userIds?: readonly string[] | null;
+  userName?: string | null;
+  statuses?: readonly string[] | null;
+  queueIds?: readonly string[] | null;
+  userTypes?: readonly string[] | null;
+  sessionIds?: readonly string[] | null;
+  callIds?: readonly string[] | null;
+  chatIds?: readonly string[] | null;
+  /** `field:asc` / `field:desc`, in the vendor's (snake_case) field names. */
+  sortBy?: readonly string[] | null;
+}
+
+export interface PresenceTables {
+  page(table: PresenceTable, q: PresenceQuery, offset: number, limit: number, scope: RequestScope): Promise<{ rows: Array<Record<string, unknown>>; total: number | null }>;
+}
+
 // ------------------------------------------------------------------------- SMS, end users, DNC, CRM
 
 export interface SmsSender {
@@ -482,6 +597,10 @@ export interface VendorAdapter {
   readonly bulkUsers?: BulkUserAdmin;
   readonly dispositions?: CallDisposer;
   readonly activity?: CampaignActivitySource;
+  readonly contactUploads?: ContactUploader;
+  readonly dialer?: Dialer;
+  readonly recordings?: RecordingSource;
+  readonly presence?: PresenceTables;
 }
 
 export interface Tenant {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Agent, Call, Campaign, CustomerFlags, RequestScope, Tenant, VendorAdapter } from '../domain/types';
 import { asConnectionFailure } from '../domain/agents';
 import type { SwitchboardError } from '../errors';
+import type { IdempotencyStore } from '../domain/idempotency';
 
 /** A failure that leaves the rest of the answer intact (one connection down), reported beside the data. */
 export interface PartialError {
@@ -34,6 +35,10 @@ export interface RequestLimits {
 export interface GatewayContext {
   tenant: Tenant;
   limits: RequestLimits;
+  /** `http(s)://host[:port]` clients reach this gateway at, for download URLs. */
+  publicBaseUrl: string;
+  /** Shared by every request: remembers side-effecting mutations by idempotency key. */
+  idempotency: IdempotencyStore;
   scope: RequestScope;
   loaders: Loaders;
   partialErrors: PartialError[];
@@ -87,7 +92,13 @@ function createConnectionLoader<T>(
   });
 }
 
-export function createContext(tenant: Tenant, scope: RequestScope, log: Logger, limits: RequestLimits): GatewayContext {
+export interface ContextOptions {
+  limits: RequestLimits;
+  publicBaseUrl: string;
+  idempotency: IdempotencyStore;
+}
+
+export function createContext(tenant: Tenant, scope: RequestScope, log: Logger, opts: ContextOptions): GatewayContext {
   const stats = { upstreamCalls: 0 };
   const requestScope: RequestScope = {
     ...scope,
@@ -97,7 +108,7 @@ export function createContext(tenant: Tenant, scope: RequestScope, log: Logger, 
   };
   return {
     tenant,
-    limits,
+    ...opts,
     scope: requestScope,
     loaders: {
       agent: createConnectionLoader(tenant, (a, ids) => a.agents?.getAgents(ids, requestScope) ?? null),

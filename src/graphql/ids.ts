@@ -5,8 +5,21 @@
  */
 import { BadUserInputError } from '../errors';
 
-export type NodeType = 'Agent' | 'Call' | 'Campaign' | 'Lead' | 'Queue';
-const NODE_TYPES: readonly NodeType[] = ['Agent', 'Call', 'Campaign', 'Lead', 'Queue'];
+export type NodeType = 'Agent' | 'Call' | 'Campaign' | 'Lead' | 'Queue' | 'ContactUploadTask';
+const NODE_TYPES: readonly NodeType[] = ['Agent', 'Call', 'Campaign', 'Lead', 'Queue', 'ContactUploadTask'];
+
+/** An upload task's native part: the campaign, the lead list and the vendor's task id. */
+export const uploadTaskNativeKey = (campaignId: string, leadListId: string, taskId: string) => [campaignId, leadListId, taskId].map(encodeURIComponent).join('/');
+export function splitUploadTaskNativeKey(key: string): { campaignNativeId: string; leadListNativeId: string; taskId: string } | null {
+  const parts = key.split('/');
+  if (parts.length !== 3 || parts.some((p) => p === '')) return null;
+  try {
+    const [campaignNativeId, leadListNativeId, taskId] = parts.map(decodeURIComponent) as [string, string, string];
+    return { campaignNativeId, leadListNativeId, taskId };
+  } catch {
+    return null;
+  }
+}
 
 /** A lead's native part holds its campaign too: the vendors address leads within a campaign. */
 export const leadNativeKey = (campaignNativeId: string, leadNativeId: string) => `${campaignNativeId}/${leadNativeId}`;

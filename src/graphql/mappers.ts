@@ -1,5 +1,5 @@
 /** The domain objects that schema types resolve from (codegen.yml `mappers`). */
-import type { Agent, BulkUserJob, CampaignActivityEvent, Call, CallParticipant, CallTransfer, Campaign, EndUser, Lead, LeadImportJob, Queue, VendorAdapter } from '../domain/types';
+import type { Agent, AgentPresence, BulkUserJob, CampaignActivityEvent, ContactUploadTask, Call, CallParticipant, CallTransfer, Campaign, EndUser, Lead, LeadImportJob, Queue, VendorAdapter } from '../domain/types';
 import type { LazyPage, Page } from './pagination';
 
 export type AgentModel = Agent;
@@ -21,3 +21,8 @@ export type LeadImportJobModel = LeadImportJob;
 export type BulkUserJobModel = BulkUserJob;
 export type CampaignActivityEventModel = CampaignActivityEvent;
 export type CampaignActivityPageModel = LazyPage<CampaignActivityEvent>;
+export type ContactUploadTaskModel = ContactUploadTask;
+export type AgentPresenceModel = AgentPresence & { connectionId: string };
+/** A monitoring-table row, with the connection it came from. */
+export type PresenceRowModel = { connectionId: string; row: Record<string, unknown> };
+export type PresencePageModel = LazyPage<PresenceRowModel>;

@@ -5,6 +5,10 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { activityResolvers } from './resolvers/activity';
 import { agentResolvers } from './resolvers/agents';
+import { contactUploadResolvers } from './resolvers/contactUploads';
+import { dialingResolvers } from './resolvers/dialing';
+import { presenceResolvers } from './resolvers/presence';
+import { recordingResolvers } from './resolvers/recordings';
 import { callResolvers } from './resolvers/calls';
 import { campaignResolvers } from './resolvers/campaigns';
 import { contactResolvers } from './resolvers/contacts';
@@ -25,7 +29,7 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [baseResolvers, agentResolvers, callResolvers, campaignResolvers, queueResolvers, contactResolvers, uploadResolvers, activityResolvers] as never,
+    resolvers: [baseResolvers, agentResolvers, callResolvers, campaignResolvers, queueResolvers, contactResolvers, uploadResolvers, activityResolvers, contactUploadResolvers, presenceResolvers, dialingResolvers, recordingResolvers] as never,
     inheritResolversFromInterfaces: true,
   });
 }

@@ -4,7 +4,7 @@
  * - bearer tokens (campaign-api login): fetched lazily, once, and shared by every concurrent request;
  *   renewed `refreshSkewMs` before expiry; renewed once on a 401 and the request sent again once.
  */
-import type { RequestScope, UpstreamInterceptor } from './types';
+import { isReplayable, type RequestScope, type UpstreamInterceptor } from './types';
 
 /** HTTP Basic: `Authorization: Basic base64(user:password)`. */
 export function basicAuthHeader(username: string, password: string): string {
@@ -67,6 +67,10 @@ export function createTokenAuth(opts: TokenAuthOptions): TokenAuth {
     const used = await tokenFor(req.scope);
     const res = await next({ ...req, headers: applyToken(req.headers, used.token) });
     if (res.status !== 401) return res;
+    if (!isReplayable(req)) {
+      if (current === used) current = null; // the next request logs in again; this one cannot be resent
+      return res;
+    }
     // Renew once, unless a concurrent request already did after this one was sent.
     if (current === used) current = null;
     const renewed = await tokenFor(req.scope);

@@ -18,7 +18,7 @@ export function createCacheInterceptor(opts: CacheOptions): UpstreamInterceptor 
   const entries = new Map<string, { expiresAt: number; res: UpstreamResponse }>();
   const labels = { vendor: identity.vendor, connection: identity.label, via: 'cache' };
   return (next) => async (req) => {
-    if (req.method !== 'GET' || !req.cacheTtlMs || req.cacheTtlMs <= 0) return next(req);
+    if (req.method !== 'GET' || !req.cacheTtlMs || req.cacheTtlMs <= 0 || req.responseType === 'stream') return next(req);
     const key = req.url.href;
     const hit = entries.get(key);
     if (hit && hit.expiresAt > Date.now()) {

@@ -39,7 +39,7 @@ export function createDedupeInterceptor(identity: ConnectionIdentity): UpstreamI
   };
 
   return (next) => (req) => {
-    if (req.method !== 'GET' || req.isAuthRequest) return next(req);
+    if (req.method !== 'GET' || req.isAuthRequest || req.responseType === 'stream') return next(req);
     const key = req.url.href;
     let call = inflight.get(key);
     if (call) {

@@ -24,3 +24,36 @@ export function encodeMultipart(parts: readonly MultipartPart[]): { contentType:
   chunks.push(Buffer.from(`--${boundary}--\r\n`, 'utf8'));
   return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(chunks) };
 }
+
+/** Passes `source` through, failing with `onExceeded()` once more than `maxBytes` have gone by. */
+export async function* limitBytes(source: AsyncIterable<Buffer>, maxBytes: number, onExceeded: () => Error): AsyncGenerator<Buffer> {
+  let seen = 0;
+  for await (const chunk of source) {
+    seen += chunk.length;
+    if (seen > maxBytes) throw onExceeded();
+    yield chunk;
+  }
+}
+
+/**
+ * A multipart/form-data body whose file part streams from `file.content` as the socket drains: text
+ * fields first, then the file, then the closing boundary. Memory stays at one chunk, whatever the size.
+ */
+export function multipartStream(
+  fields: ReadonlyArray<{ name: string; value: string }>,
+  file: { name: string; filename: string; contentType: string; content: AsyncIterable<Buffer> },
+): { contentType: string; body: AsyncIterable<Buffer> } {
+  const boundary = `----switchboard${randomBytes(12).toString('hex')}`;
+  async function* body(): AsyncGenerator<Buffer> {
+    for (const f of fields) {
+      yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${safe(f.name)}"\r\n\r\n${f.value}\r\n`, 'utf8');
+    }
+    yield Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${safe(file.name)}"; filename="${safe(file.filename)}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+      'utf8',
+    );
+    yield* file.content;
+    yield Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+  }
+  return { contentType: `multipart/form-data; boundary=${boundary}`, body: body() };
+}

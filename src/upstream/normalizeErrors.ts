@@ -23,7 +23,7 @@ export function transportFailureToError(err: TransportFailure, facts: ErrorFacts
     case 'too-large':
       return new UpstreamUnavailableError(`${vendor} sent a response larger than the gateway accepts`, { ...facts, retryable: false }, { cause: err });
     default:
-      return new UpstreamUnavailableError(`${vendor} could not be reached`, facts, { cause: err });
+      return new UpstreamUnavailableError(`${vendor} could not be reached`, { ...facts, notSent: true }, { cause: err });
   }
 }
 

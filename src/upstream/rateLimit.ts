@@ -8,7 +8,7 @@
  */
 import { RateLimitedError, type ErrorFacts } from '../errors';
 import { rateLimitQueueDepth, rateLimitRejections, rateLimitWait } from '../metrics';
-import type { ConnectionIdentity, UpstreamInterceptor } from './types';
+import { isReplayable, type ConnectionIdentity, type UpstreamInterceptor } from './types';
 
 export interface RateLimiterOptions {
   /** Requests per second. Default 1 (the vendors' documented limit). */
@@ -72,7 +72,7 @@ export class RateLimiter {
           full
             ? `too many requests are waiting for connection '${this.facts.connectionId}'; retry later`
             : `connection '${this.facts.connectionId}' is at its rate limit and the wait would pass the request's deadline; retry after retryAfterMs`,
-          { ...this.facts, retryAfterMs: Math.ceil(waitMs) },
+          { ...this.facts, retryAfterMs: Math.ceil(waitMs), notSent: true },
         ),
       );
     }
@@ -116,6 +116,7 @@ export class RateLimiter {
       new RateLimitedError(`connection '${this.facts.connectionId}' is at its rate limit; the request's deadline passed while it waited`, {
         ...this.facts,
         retryAfterMs: Math.ceil(this.estimateWaitMs()),
+        notSent: true,
       }),
     );
   }
@@ -168,6 +169,7 @@ export function createRateLimitInterceptor(limiter: RateLimiter): UpstreamInterc
     const res = await next(req);
     if (res.status !== 429) return res;
     limiter.pause(clampRetryAfterMs(res.headers['retry-after'], limiter.intervalMs));
+    if (!isReplayable(req)) return res; // a one-shot stream body cannot be sent again
     try {
       await limiter.acquire(req.scope.deadlineAt);
     } catch {

@@ -4,6 +4,7 @@
  * from the pool and an overall deadline through an AbortSignal (undici has no total-time cap of its own:
  * notes/hardening-and-libraries.md §3.5).
  */
+import { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { UpstreamHandler, UpstreamResponse } from './types';
 
@@ -87,7 +88,7 @@ export function createTransport(opts: TransportOptions): UpstreamHandler {
   } = opts;
 
   return async (req): Promise<UpstreamResponse> => {
-    const remainingMs = Math.min(requestTimeoutMs, req.scope.deadlineAt - Date.now());
+    const remainingMs = Math.min(req.timeoutMs ?? requestTimeoutMs, req.scope.deadlineAt - Date.now());
     if (remainingMs <= 0) throw new TransportFailure('timeout', 'the request deadline passed before the call');
     const timeout = AbortSignal.timeout(remainingMs);
     const signal = req.scope.signal ? AbortSignal.any([timeout, req.scope.signal]) : timeout;
@@ -98,9 +99,17 @@ export function createTransport(opts: TransportOptions): UpstreamHandler {
         path: req.url.pathname + req.url.search,
         method: req.method,
         headers: req.headers,
-        body: req.body,
+        // A stream body goes as a Readable: undici pulls from it as the socket drains (backpressure).
+        body: req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : Readable.from(req.body, { objectMode: false }),
         signal,
       });
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) {
+        if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      }
+      if (req.responseType === 'stream' && res.statusCode < 400) {
+        return { status: res.statusCode, headers, body: Buffer.alloc(0), stream: res.body };
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body) {
@@ -110,10 +119,6 @@ export function createTransport(opts: TransportOptions): UpstreamHandler {
           throw new TransportFailure('too-large', `the vendor's response exceeded ${maxResponseBytes} bytes`);
         }
         chunks.push(chunk as Buffer);
-      }
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) {
-        if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
       }
       return { status: res.statusCode, headers, body: Buffer.concat(chunks) };
     } catch (err) {

@@ -23,8 +23,13 @@ export interface UpstreamRequest {
   /** The routes-table key (`listAgents`): metrics, logs and error facts use it instead of the URL. */
   route: string;
   headers: Record<string, string>;
-  body?: string | Buffer;
+  /** A stream body (uploads) is sent once and never resent: no 429 retry, no re-login retry. */
+  body?: string | Buffer | AsyncIterable<Uint8Array>;
   scope: RequestScope;
+  /** Overall cap for this call instead of the connection's `timeouts.requestMs` (long uploads and downloads). */
+  timeoutMs?: number;
+  /** 'stream': a 2xx body is handed over unread as `stream` (downloads); error bodies are still read. */
+  responseType?: 'buffer' | 'stream';
   /** Share identical in-flight reads and cache them this long (ms). 0 or undefined: neither. */
   cacheTtlMs?: number;
   /** Set by the auth interceptor on its own login calls so they skip auth handling. */
@@ -34,8 +39,15 @@ export interface UpstreamRequest {
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string>;
+  /** The body; empty when `stream` is set. */
   body: Buffer;
+  /** The unread 2xx body of a `responseType: 'stream'` request; the caller must consume or destroy it. */
+  stream?: import('node:stream').Readable;
 }
+
+/** True when a request can be sent again as it is (its body is not a one-shot stream). */
+export const isReplayable = (req: UpstreamRequest) =>
+  req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body);
 
 export type UpstreamHandler = (req: UpstreamRequest) => Promise<UpstreamResponse>;
 

@@ -1,5 +1,6 @@
 /**
- * A JSON reader that keeps every key of an object, duplicates included. `JSON.parse` keeps only the last
+ * A JSON reader that keeps every key of an object, duplicates included, and (on request) the exact digits
+ * of integers past 2^53 (Ameyo's `task_id`s: notes/vendors-real-world.md §3d). `JSON.parse` keeps only the last
  * of two equal keys; the campaign API's leads-by-status report prints a status twice in one object
  * (campaign-api-9443.txt "Get Campaigns status and Leads by Status": "success": 10 and "success": 25, with
  * total_leads 44 = 4 + 10 + 5 + 25), so the parts must be seen to be summed.
@@ -23,7 +24,12 @@ class JsonSyntaxError extends Error {
   override readonly name = 'JsonSyntaxError';
 }
 
-export function parseJsonKeepingDuplicates(text: string): JsonValue {
+export interface ParseOptions {
+  /** Return integers beyond Number.MAX_SAFE_INTEGER as their exact digits (a string), not a rounded number. */
+  exactIntegers?: boolean;
+}
+
+export function parseJsonKeepingDuplicates(text: string, opts: ParseOptions = {}): JsonValue {
   let i = 0;
   const fail = (what: string): never => {
     throw new JsonSyntaxError(`${what} at position ${i}`);
@@ -90,7 +96,9 @@ export function parseJsonKeepingDuplicates(text: string): JsonValue {
     const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 64));
     if (!m) return fail('unexpected token');
     i += m[0].length;
-    return JSON.parse(m[0]) as JsonValue;
+    const n = JSON.parse(m[0]) as JsonValue;
+    if (opts.exactIntegers && typeof n === 'number' && !Number.isSafeInteger(n) && /^-?\d+$/.test(m[0])) return m[0];
+    return n;
   };
   const result = value();
   ws();

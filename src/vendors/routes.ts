@@ -27,9 +27,12 @@ export interface RouteCall {
   /** Appended in order; arrays repeat the key (`id[]=1&id[]=2`); null/undefined are skipped. */
   query?: Record<string, QueryValue>;
   headers?: Record<string, string>;
-  /** A JSON body (serialised here) or raw bytes/text. */
+  /** A JSON body (serialised here) or raw bytes/text, or a one-shot stream (uploads). */
   json?: unknown;
-  body?: string | Buffer;
+  body?: string | Buffer | AsyncIterable<Uint8Array>;
+  /** Overall cap for this call, for long uploads and downloads. */
+  timeoutMs?: number;
+  responseType?: 'buffer' | 'stream';
   /** Overrides the row's method with one of its `alternates`. */
   method?: HttpMethod;
 }
@@ -99,6 +102,8 @@ export function callRoute<Family extends string>(
     route: name,
     headers,
     ...(body !== undefined ? { body } : {}),
+    ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),
+    ...(call.responseType ? { responseType: call.responseType } : {}),
     scope,
     ...(def.cached ? { cacheTtlMs: ctx.cacheTtlMs } : {}),
   });

@@ -38,6 +38,7 @@ export function httpError(res: UpstreamResponse, detail: VendorErrorDetail, fact
   if (status === 429) {
     return new RateLimitedError(`${vendor} is rate limiting this connection${said}`, {
       ...f,
+      notSent: true,
       retryAfterMs: clampRetryAfterMs(res.headers['retry-after'], 1000),
     });
   }

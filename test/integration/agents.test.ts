@@ -180,7 +180,7 @@ describe('agents across three vendors', () => {
     expect(res.body).toEqual({
       data: {
         connections: [
-          { id: 'ameyo-a', vendor: 'AMEYO', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE'], status: 'UP', lastErrorCode: null },
+          { id: 'ameyo-a', vendor: 'AMEYO', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CONTACT_UPLOAD', 'DIALER', 'RECORDINGS'], status: 'UP', lastErrorCode: null },
           { id: 'apps-a', vendor: 'APPS_API', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'AGENT_CONTROL', 'CALL_LOG', 'CALL_CREATE', 'CALL_DATA', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'SMS', 'QUEUE_STATUS', 'END_USERS', 'DNC', 'CRM_DATA', 'BULK_USERS'], status: 'UP', lastErrorCode: null },
           { id: 'dialer-a', vendor: 'CAMPAIGN_API', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'QUEUE_STATUS', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'LEAD_STATUS', 'CAMPAIGN_ACTIVITY', 'CALL_DISPOSITION'], status: 'UP', lastErrorCode: null },
         ],

@@ -64,7 +64,7 @@ describe('switchboard CLI', () => {
     expect(res.body).toEqual({
       data: {
         connections: [
-          { id: 'ameyo-main', vendor: 'AMEYO', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE'], status: 'UNKNOWN' },
+          { id: 'ameyo-main', vendor: 'AMEYO', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CONTACT_UPLOAD'], status: 'UNKNOWN' },
           { id: 'ujet', vendor: 'APPS_API', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'AGENT_CONTROL', 'CALL_LOG', 'CALL_CREATE', 'CALL_DATA', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'SMS', 'QUEUE_STATUS', 'END_USERS', 'DNC', 'CRM_DATA', 'BULK_USERS'], status: 'UNKNOWN' },
           { id: 'dialer', vendor: 'CAMPAIGN_API', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'QUEUE_STATUS', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'LEAD_STATUS', 'CAMPAIGN_ACTIVITY', 'CALL_DISPOSITION'], status: 'UNKNOWN' },
         ],

@@ -98,7 +98,7 @@ describe('RateLimiter fail-fast', () => {
     expect(retryAfterMs).toBeGreaterThanOrEqual(180);
     expect(retryAfterMs).toBeLessThanOrEqual(200);
     expect(err.message).toBe("connection 'dialer' is at its rate limit and the wait would pass the request's deadline; retry after retryAfterMs");
-    expect(err.facts).toEqual({ vendor: 'campaign-api', connectionId: 'dialer', retryable: true, retryAfterMs });
+    expect(err.facts).toEqual({ vendor: 'campaign-api', connectionId: 'dialer', retryable: true, retryAfterMs, notSent: true });
     expect(err.extensions()).toEqual({ code: 'RATE_LIMITED', vendor: 'campaign-api', connectionId: 'dialer', retryable: true, retryAfterMs });
     expect(l.depth).toBe(3); // the refused request did not join the queue
     await Promise.all(queued);

@@ -36,7 +36,7 @@ function thrown(fn: () => unknown): Error {
 describe('vendor route tables', () => {
   it('has rows for every vendor', () => {
     expect(ROWS.map((r) => `${r.vendor}.${r.name}`)).toEqual([
-      'ameyo.monitoring',
+      ...['monitoring', 'uploadContacts', 'contactUploadErrorFile', 'clickToDial', 'downloadVoiceLog', 'disposeCallForUser', 'disposeAndManualDial'].map((n) => `ameyo.${n}`),
       ...[
         'listAgents', 'listUserStatuses', 'updateAgentStatuses', 'forceLogoutAgents', 'createCall', 'listCalls', 'getCall',
         'getCustomerFlags', 'updateCustomerFlags', 'updateCallEndUser', 'sendCallCustomData', 'listCampaigns', 'getCampaign',

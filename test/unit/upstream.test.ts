@@ -96,7 +96,7 @@ async function expectError(p: Promise<unknown>, code: string, message: string, f
   expect(isSwitchboardError(caught)).toBe(true);
   const err = caught as SwitchboardError;
   expect({ code: err.code, message: err.message, facts: err.facts }).toEqual({ code, message, facts });
-  const { route: _route, ...visible } = facts;
+  const { route: _route, notSent: _notSent, ...visible } = facts;
   expect(err.extensions()).toEqual({ code, ...visible });
   expectNoSecrets(err);
   return err;
@@ -314,6 +314,7 @@ describe('transport failures', () => {
       connectionId: 'dialer',
       route: 'queuesStatus',
       retryable: true,
+      notSent: true,
     });
     expect(adapter.upstream.health.status).toBe('DOWN');
     expect(adapter.upstream.health.lastErrorCode).toBe('UPSTREAM_UNAVAILABLE');
@@ -456,6 +457,7 @@ describe('vendor answers', () => {
       upstreamStatus: 429,
       retryable: true,
       retryAfterMs: 1_000,
+      notSent: true,
     });
     expect(logOf(sim.requests)).toEqual([`GET ${QUEUES} 429`, `GET ${QUEUES} 429`]);
   });

@@ -229,9 +229,10 @@ describe.each(Object.keys(TABLE) as VendorKey[])('%s error bodies', (vendor) => 
     const base: ErrorFacts = { vendor, connectionId: 'conn-1', route: 'someRoute' };
     const err = MAPPERS[vendor](response(row), { ...base, upstreamStatus: row.status });
     expect({ code: err.code, message: err.message }).toEqual({ code: row.code, message: row.message });
-    expect(err.facts).toEqual({ ...base, upstreamStatus: row.status, ...row.facts });
-    // `route` is for logs only and never reaches the client
-    const { route: _route, ...visible } = err.facts;
+    // A vendor 429 means the vendor did not act: the request counts as never sent (idempotency).
+    expect(err.facts).toEqual({ ...base, upstreamStatus: row.status, ...row.facts, ...(row.code === 'RATE_LIMITED' ? { notSent: true } : {}) });
+    // `route` and `notSent` are internal and never reach the client
+    const { route: _route, notSent: _notSent, ...visible } = err.facts;
     expect(err.extensions()).toEqual({ code: row.code, ...visible });
     expect(err.extensions()).not.toHaveProperty('route');
   });

@@ -1,10 +1,10 @@
 /** Refetching any node by global ID (`node`, `nodes`, and the typed `agent`, `call`, `campaign` fields). */
-import type { Agent, Call, Campaign, Lead, Queue } from '../../domain/types';
+import type { Agent, Call, Campaign, ContactUploadTask, Lead, Queue } from '../../domain/types';
 import { NotFoundError } from '../../errors';
 import { nodeKey, type GatewayContext } from '../context';
-import { decodeGlobalId, splitLeadNativeKey, type NodeType } from '../ids';
+import { decodeGlobalId, splitLeadNativeKey, splitUploadTaskNativeKey, type NodeType } from '../ids';
 
-type NodeModel = Agent | Call | Campaign | Lead | Queue;
+type NodeModel = Agent | Call | Campaign | Lead | Queue | ContactUploadTask;
 
 /** Which schema type a model returned by `loadNode` is, for `Node.__resolveType`. */
 const nodeTypes = new WeakMap<object, NodeType>();
@@ -26,6 +26,11 @@ async function load(type: NodeType, connectionId: string, nativeId: string, ctx:
     case 'Lead': {
       const parts = splitLeadNativeKey(nativeId);
       return parts && adapter.leads ? adapter.leads.getLead(parts.campaignNativeId, parts.leadNativeId, ctx.scope) : null;
+    }
+    case 'ContactUploadTask': {
+      // The task is named by its ids; reading its error report is what talks to the vendor.
+      const parts = splitUploadTaskNativeKey(nativeId);
+      return parts && adapter.contactUploads ? { connectionId, ...parts } : null;
     }
     case 'Queue': {
       const i = nativeId.indexOf('/');

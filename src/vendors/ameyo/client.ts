@@ -1,12 +1,13 @@
 /** The Ameyo wire client: requests by route name, envelopes unwrapped; no domain mapping. */
 import type { AmeyoConnectionConfig } from '../../config/schema';
-import type { ErrorFacts } from '../../errors';
+import { UpstreamError, type ErrorFacts } from '../../errors';
 import type { Upstream } from '../../upstream/createUpstream';
-import type { RequestScope } from '../../upstream/types';
-import { callRoute, type QueryValue, type RouteContext } from '../routes';
+import type { RequestScope, UpstreamResponse } from '../../upstream/types';
+import { JsonObject, parseJsonKeepingDuplicates, type JsonValue } from '../jsonEntries';
+import { callRoute, type QueryValue, type RouteCall, type RouteContext } from '../routes';
 import { expectJson, parseWire } from '../wire';
 import { ameyoRoutes, type AmeyoFamily, type MonitoringTable } from './routes';
-import { wireMonitoringEnvelope } from './types';
+import { wireCommandResult, wireMonitoringEnvelope } from './types';
 
 /** Rows per monitoring page we ask for (the doc's default `limit`). */
 export const AMEYO_MONITORING_PAGE = 100;
@@ -15,7 +16,7 @@ export interface MonitoringQuery {
   offset?: number;
   limit?: number;
   /** `prop:asc` / `prop:desc`, repeatable. */
-  sortBy?: string[];
+  sortBy?: readonly string[];
   /** Kebab-case filters as documented (`user-ids`, `campaign-ids`, `status`, ...). */
   filters?: Record<string, QueryValue>;
 }
@@ -25,6 +26,8 @@ export interface MonitoringPage {
   /** `metadata.total` (some builds send it as a string: notes §3d). */
   total: number | null;
 }
+
+type Route = keyof typeof ameyoRoutes;
 
 export class AmeyoClient {
   private readonly ctx: RouteContext<AmeyoFamily>;
@@ -38,9 +41,13 @@ export class AmeyoClient {
     this.facts = { vendor: 'ameyo', connectionId: config.id };
   }
 
+  private send(route: Route, scope: RequestScope, call: RouteCall = {}): Promise<UpstreamResponse> {
+    return callRoute(this.ctx, ameyoRoutes, route, scope, call);
+  }
+
   /** `GET /v4/cc-list/{ccId}/monitoring/user-session-information?table-name=...`. */
   async monitoring(scope: RequestScope, table: MonitoringTable, q: MonitoringQuery = {}): Promise<MonitoringPage> {
-    const res = await callRoute(this.ctx, ameyoRoutes, 'monitoring', scope, {
+    const res = await this.send('monitoring', scope, {
       params: { ccId: this.config.ccId },
       query: {
         'table-name': table,
@@ -54,5 +61,65 @@ export class AmeyoClient {
     const env = parseWire(wireMonitoringEnvelope, expectJson(res, facts), facts);
     const total = env.metadata?.total != null ? Number(env.metadata.total) : null;
     return { rows: env.response.map((r) => r.data), total: Number.isFinite(total) ? total : null };
+  }
+
+  /**
+   * Streams a contact upload (ameyo-contact-upload.txt). The body is sent once: a stream cannot be
+   * replayed. Answers the task id as the exact digits Ameyo printed.
+   */
+  async uploadContacts(scope: RequestScope, processId: string, leadId: string, contentType: string, body: AsyncIterable<Buffer>, timeoutMs: number): Promise<string> {
+    const res = await this.send('uploadContacts', scope, {
+      params: { ccId: this.config.ccId, processId, leadId },
+      headers: { 'content-type': contentType, accept: '*/*' },
+      body,
+      timeoutMs,
+    });
+    const facts = { ...this.facts, route: 'uploadContacts', upstreamStatus: res.status };
+    let env: JsonValue;
+    try {
+      env = parseJsonKeepingDuplicates(res.body.toString('utf8'), { exactIntegers: true });
+    } catch {
+      throw new UpstreamError('ameyo sent a response that is not valid JSON', facts);
+    }
+    // {metadata, method, response: [{data: {task_id}, http_code, error_data}], http_code, request_id}
+    const first = env instanceof JsonObject ? (env.get('response') as JsonValue[] | undefined)?.[0] : undefined;
+    const data = first instanceof JsonObject ? first.get('data') : undefined;
+    const taskId = data instanceof JsonObject ? data.get('task_id') : undefined;
+    if (typeof taskId !== 'string' && typeof taskId !== 'number') {
+      const rowError = first instanceof JsonObject ? first.get('error_data') : undefined;
+      throw new UpstreamError(`ameyo accepted the upload but sent no task_id${rowError ? ` (error_data: ${JSON.stringify(rowError)})` : ''}`, facts);
+    }
+    return String(taskId);
+  }
+
+  /** The error CSV of an upload task, read whole (for parsing) or streamed (for downloads). */
+  errorFile(scope: RequestScope, processId: string, leadId: string, taskId: string, stream: boolean): Promise<UpstreamResponse> {
+    return this.send('contactUploadErrorFile', scope, {
+      params: { ccId: this.config.ccId, processId, leadId, taskId },
+      headers: { accept: 'text/csv, */*' },
+      ...(stream ? { responseType: 'stream' as const } : {}),
+    });
+  }
+
+  /** A web-access or app-server command answering `{result, reason}`. */
+  async command(route: 'clickToDial' | 'disposeCallForUser' | 'disposeAndManualDial', scope: RequestScope, json: unknown, headers: Record<string, string> = {}): Promise<{ result: string; reason: string | null }> {
+    const res = await this.send(route, scope, {
+      json,
+      headers,
+      ...(route === 'clickToDial' ? { query: { command: 'clickToDialWithTokenAsync' } } : {}),
+    });
+    const facts = { ...this.facts, route };
+    const body = parseWire(wireCommandResult, expectJson(res, facts), facts);
+    return { result: body.result, reason: body.reason ?? null };
+  }
+
+  /** `downloadVoiceLog`, streamed. Ameyo answers a JSON message (HTTP 200) when there is no recording. */
+  voiceLog(scope: RequestScope, crtObjectId: string, targetFormat: 'wav' | 'mp3'): Promise<UpstreamResponse> {
+    return this.send('downloadVoiceLog', scope, {
+      query: { command: 'downloadVoiceLog', data: JSON.stringify({ crtObjectId, targetFormat }) },
+      headers: { accept: 'audio/*, application/json' },
+      responseType: 'stream',
+      timeoutMs: 300_000,
+    });
   }
 }

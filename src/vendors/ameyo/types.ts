@@ -24,3 +24,6 @@ export const wireUserSession = z.looseObject({
   campaign_name: z.string().nullish(),
 });
 export type WireUserSession = z.infer<typeof wireUserSession>;
+
+/** Web-access and app-server commands answer `{"result": "success"|"failed", "reason": ...}` (ameyo-crm-url-integration.txt). */
+export const wireCommandResult = z.looseObject({ result: z.string(), reason: z.string().nullish() });
