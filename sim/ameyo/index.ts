@@ -1,6 +1,10 @@
-/** The Ameyo simulator: CMS basicauth and the data-engine monitoring API on the shared simulator engine. */
+/**
+ * The Ameyo simulator on the shared simulator engine: CMS basicauth and contact uploads (+ error file), the
+ * data-engine monitoring API, the app server's dispose commands (`/ameyorestapi`) and the web-access commands
+ * (`/ameyowebaccess`: manual dial, voice logs).
+ */
 import { startSimServer, type SimServer } from '../common/server';
-import { SEED_EPOCH_MS } from '../common/seed';
+import { createSeeder, SEED_EPOCH_MS } from '../common/seed';
 import { ameyoVendor } from './routes';
 import type { AmeyoRuntime } from './runtime';
 import { seedAmeyoState, type AmeyoState } from './seed';
@@ -8,11 +12,16 @@ import { seedAmeyoState, type AmeyoState } from './seed';
 export * from './seed';
 export { MONITORING_TABLES, type MonitoringTable, type UserSessionRow, type UserRuntimeRow, type ChatRow, type CustomerRow } from './monitoring';
 export type { ExceptionBody } from './errors';
+export { WEB_ACCESS_POLICY_NAME, type WebAccessError } from './webaccess';
+export type { RestApiErrorResponseEntity } from './appserver';
+export { CONTACT_UPLOAD_FIELDS } from './upload';
+export { parseCsv, formatCsvLine } from './csv';
+export { voiceLogWav, voiceLogMp3 } from './audio';
 
 export interface AmeyoSimOptions {
   host?: string;
   port?: number;
-  /** Requests per second per Basic username. Default 1 (not documented by Ameyo; our policy). 0 = off. */
+  /** Requests per second per Basic username (web access: per hash key; app server: per token / session). Default 1 (not documented by Ameyo; our policy). 0 = off. */
   requestsPerSecond?: number;
   seed?: number;
   /** The contact center id (`{ccId}` in paths, `contextId` in basicauth). Default 1. */
@@ -21,6 +30,12 @@ export interface AmeyoSimOptions {
   adminBearerToken?: string;
   /** HTTP Basic credentials accepted from the start. Default: one user from AMEYO_SIM_DEFAULTS. */
   users?: Array<{ username: string; password: string }>;
+  /** Web-access commands' `hash-key` header. Default 'ameyo-demo-hash-key'. */
+  hashKey?: string;
+  /** Web-access commands' `requesting-host` header. Default 'switchboard.demo'. */
+  requestingHost?: string;
+  /** `/ameyorestapi/voice/disposeCallForUser`'s `authorization` header. Default 'ameyo-demo-app-token'. */
+  appServerToken?: string;
 }
 
 export const AMEYO_SIM_DEFAULTS: {
@@ -28,12 +43,18 @@ export const AMEYO_SIM_DEFAULTS: {
   username: 'switchboard_api';
   password: 'ameyo-demo-password';
   adminBearerToken: 'ameyo-demo-admin-token';
+  hashKey: 'ameyo-demo-hash-key';
+  requestingHost: 'switchboard.demo';
+  appServerToken: 'ameyo-demo-app-token';
   seed: number;
 } = {
   ccId: 1,
   username: 'switchboard_api',
   password: 'ameyo-demo-password',
   adminBearerToken: 'ameyo-demo-admin-token',
+  hashKey: 'ameyo-demo-hash-key',
+  requestingHost: 'switchboard.demo',
+  appServerToken: 'ameyo-demo-app-token',
   seed: 20261102,
 };
 
@@ -45,8 +66,9 @@ export interface AmeyoSim extends SimServer {
 export async function startAmeyoSim(opts: AmeyoSimOptions = {}): Promise<AmeyoSim> {
   const ccId = opts.ccId ?? AMEYO_SIM_DEFAULTS.ccId;
   if (!Number.isInteger(ccId)) throw new TypeError(`expected opts.ccId to be an integer, got ${ccId}`);
+  const seed = opts.seed ?? AMEYO_SIM_DEFAULTS.seed;
   const state = seedAmeyoState({
-    seed: opts.seed ?? AMEYO_SIM_DEFAULTS.seed,
+    seed,
     ccId,
     users: opts.users ?? [{ username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password }],
   });
@@ -54,6 +76,11 @@ export async function startAmeyoSim(opts: AmeyoSimOptions = {}): Promise<AmeyoSi
   const rt: AmeyoRuntime = {
     state,
     adminBearerToken: opts.adminBearerToken ?? AMEYO_SIM_DEFAULTS.adminBearerToken,
+    hashKey: opts.hashKey ?? AMEYO_SIM_DEFAULTS.hashKey,
+    requestingHost: opts.requestingHost ?? AMEYO_SIM_DEFAULTS.requestingHost,
+    appServerToken: opts.appServerToken ?? AMEYO_SIM_DEFAULTS.appServerToken,
+    // A stream of its own (seed-derived), so run-time ids never shift the seeded values.
+    random: createSeeder((seed ^ 0x5a17c0de) >>> 0),
     simNow: () => SEED_EPOCH_MS + (Date.now() - startedAtMs),
     wallNow: () => Date.now(),
   };

@@ -186,7 +186,7 @@ function customerDetails(view: View, i: AmeyoInteraction | undefined): CustomerD
     // Idle agent: all nulls, as in the doc's example row.
     return { id: null, name: null, phone_info: { phone: null, display_phone: null, unique_identifier: null }, crt_object_id: null, addition_details: {} };
   }
-  const phone = contact?.phone1 ?? null;
+  const phone = contact?.phone1 ?? i.phone ?? null; // i.phone: a manual dial to a number that is no contact
   return {
     id: i.customerId,
     name: contact?.name ?? null,
@@ -277,7 +277,7 @@ function chatRow(view: View, i: AmeyoInteraction): ChatRow {
 function customerRow(view: View, i: AmeyoInteraction): CustomerRow {
   const agent = view.agentOf(i);
   const contact = view.contacts.get(i.customerId);
-  const phone = contact?.phone1 ?? null;
+  const phone = contact?.phone1 ?? i.phone ?? null;
   return {
     contact_center_id: view.state.ccId,
     customer_id: i.customerId,

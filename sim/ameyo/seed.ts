@@ -130,6 +130,84 @@ export interface AmeyoInteraction {
   /** VOICE only (`service_info.sip_trunk_id`). */
   sipTrunkId: string | null;
   waiting: boolean;
+  /**
+   * The dialed number when the interaction was started by a manual dial to a number that is no seeded contact
+   * (OUR ADDITION; absent on seeded interactions). Monitoring shows it when the contact lookup finds nothing.
+   */
+  phone?: string;
+}
+
+/**
+ * Each campaign's disposition plan: the codes `disposeCallForUser` / `disposeAndManualDial` accept, matched
+ * exactly (CRM doc: "code configured in the campaign's disposition plan that must match exactly"). The codes are
+ * OUR ASSUMPTION (the doc's samples use "sale"; notes §3b show "Redial" in production code).
+ */
+export const AMEYO_BASE_DISPOSITION_PLAN = ['sale', 'callback', 'not_interested', 'wrong_number', 'voicemail'] as const;
+const EXTRA_DISPOSITIONS: Record<number, string[]> = {
+  389: ['promise_to_pay', 'Redial'],
+  412: ['resolved', 'escalated'],
+  437: ['resolved'],
+};
+
+/** One `POST /v1/cc-list/…/contact-upload-tasks` task (see upload.ts). */
+export interface AmeyoUploadTask {
+  /** Decimal digits; may exceed 2^53, so never a JS number. */
+  taskId: string;
+  ccId: number;
+  processId: number;
+  leadId: number;
+  fields: {
+    user_id: string;
+    /** null when the part was not sent (the doc's default is then false). */
+    update_duplicate: boolean | null;
+    churn_updated_records: boolean | null;
+    migrate: boolean | null;
+    header_mapping: Record<string, string>;
+  };
+  /** The `file` part's filename, null when the part had none. */
+  fileName: string | null;
+  contentType: string | null;
+  byteLength: number;
+  /** Hex SHA-256 of the exact bytes of the `file` part. */
+  sha256: string;
+  /** The file's bytes when byteLength <= 1 MiB, else null. */
+  fileBytes: Buffer | null;
+  /** The CSV header columns, in order (for the error file). */
+  header: string[];
+  /** Data rows (blank lines are not rows). */
+  rowCount: number;
+  badRows: Array<{ row: number; values: string[]; reason: string }>;
+  createdAtMs: number;
+}
+
+/** A successful dial: `clickToDialWithTokenAsync` or the dial half of `disposeAndManualDial`. */
+export interface AmeyoDial {
+  command: 'clickToDialWithTokenAsync' | 'disposeAndManualDial';
+  userId: string;
+  campaignId: number;
+  /** As sent. */
+  phone: string;
+  /** The new call's crt id (disposeAndManualDial); null for the async click-to-dial, which starts no call here. */
+  crtObjectId: string | null;
+  /** The parsed request body. */
+  body: unknown;
+  /** Real clock (ms since the epoch) and simulated clock when the dial was accepted. */
+  atMs: number;
+  simAtMs: number;
+}
+
+/** A successful dispose (`disposeCallForUser` or `disposeAndManualDial`). */
+export interface AmeyoDisposition {
+  command: 'disposeCallForUser' | 'disposeAndManualDial';
+  userId: string;
+  sessionId: string;
+  crtObjectId: string;
+  dispositionCode: string;
+  /** disposeCallForUser's dispositionParams, normalized; null for disposeAndManualDial. */
+  params: { isSelfCallback: boolean; callbackTime: string | null; phone: string | null } | null;
+  body: unknown;
+  atMs: number;
+  simAtMs: number;
 }
 
 /** Everything the simulator serves. Mutable: later endpoints (uploads, dialing) change it. */
@@ -145,6 +223,13 @@ export interface AmeyoState {
   calls: AmeyoCallRecord[];
   sessions: AmeyoSession[];
   interactions: AmeyoInteraction[];
+  /** Campaign id → its disposition plan. */
+  dispositionPlans: Record<number, string[]>;
+  uploadTasks: AmeyoUploadTask[];
+  /** The next upload task id (decimal string; 2^53 + 1 at start, +2 per task). */
+  nextUploadTaskId: string;
+  dials: AmeyoDial[];
+  dispositions: AmeyoDisposition[];
 }
 
 export interface AmeyoSeedOptions {
@@ -316,6 +401,9 @@ export function seedAmeyoState(opts: AmeyoSeedOptions): AmeyoState {
     contact.attempts++;
   }
   calls.sort((a, b) => a.startedAtMs - b.startedAtMs);
+  // Voice-log tests need a call without a recording. ~20% have none (every seed tried has some); this guard only
+  // acts if a seed ever drew none, so it changes no seeded value in practice.
+  if (calls.every((c) => c.hasRecording)) calls[calls.length - 1]!.hasRecording = false;
 
   // Live sessions and interactions.
   const sessions: AmeyoSession[] = [];
@@ -379,5 +467,41 @@ export function seedAmeyoState(opts: AmeyoSeedOptions): AmeyoState {
     interactions.push(newInteraction(campaign, s.pick(campaign.queueIds), null, 'Inactive'));
   }
 
-  return { ccId: opts.ccId, seed: opts.seed, apiUsers, agents, campaigns, queues, leadLists, contacts, calls, sessions, interactions };
+  // Everything below draws nothing from the seeder, so the seeded values above are unchanged.
+  const dispositionPlans: Record<number, string[]> = {};
+  for (const c of campaigns) dispositionPlans[c.campaignId] = [...AMEYO_BASE_DISPOSITION_PLAN, ...(EXTRA_DISPOSITIONS[c.campaignId] ?? [])];
+
+  return {
+    ccId: opts.ccId,
+    seed: opts.seed,
+    apiUsers,
+    agents,
+    campaigns,
+    queues,
+    leadLists,
+    contacts,
+    calls,
+    sessions,
+    interactions,
+    dispositionPlans,
+    uploadTasks: [],
+    nextUploadTaskId: AMEYO_FIRST_UPLOAD_TASK_ID,
+    dials: [],
+    dispositions: [],
+  };
+}
+
+/**
+ * The first upload task id: 2^53 + 1 = 9007199254740993, which `JSON.parse` cannot represent (it reads
+ * 9007199254740992). The doc's example id 4231888909951751 is close to 2^53 (notes §3d); starting above it makes a
+ * client that parses ids as JS numbers fail visibly. Ids then increase by 2 (all odd, so none is representable).
+ */
+export const AMEYO_FIRST_UPLOAD_TASK_ID = '9007199254740993';
+
+/** crt ids of the finished calls that have / have not a voice log (`hasRecording`, ~20% without, from the seed). */
+export function recordingCrtIds(state: Pick<AmeyoState, 'calls'>): { withRecording: string[]; withoutRecording: string[] } {
+  return {
+    withRecording: state.calls.filter((c) => c.hasRecording).map((c) => c.crtObjectId),
+    withoutRecording: state.calls.filter((c) => !c.hasRecording).map((c) => c.crtObjectId),
+  };
 }

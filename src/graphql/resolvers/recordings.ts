@@ -13,6 +13,7 @@ export const recordingResolvers: Resolvers = {
       // Ameyo has no "does it exist" call: open the voice log, read its head, and let it go.
       const file = await adapter.recordings!.open(nativeId, fmt, ctx.scope);
       if (!file) throw notFound(callId);
+      file.stream.on('error', () => undefined); // destroying an unread undici body reports an abort; it is the point
       file.stream.destroy();
       return { callId, format: fmt, url: `${ctx.publicBaseUrl}${recordingPath(callId, fmt)}`, contentType: file.contentType, byteLength: file.contentLength };
     },
