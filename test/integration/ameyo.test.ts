@@ -414,3 +414,100 @@ describe('Ameyo recordings', () => {
     expect(requestLines(stack.sims.ameyo).length).toBeGreaterThan(0);
   });
 });
+
+describe('Ameyo error families and ambiguous timeouts', () => {
+  const KEY_W = 'test-key-tenant-w-0005';
+  const KEY_T = 'test-key-tenant-t-0006';
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      sims: FAST,
+      connection: { rateLimit: { requestsPerSecond: 200 }, cacheTtlMs: 0 },
+      moreTenants: (sims) => [
+        {
+          id: 'tenant-w',
+          apiKeys: [KEY_W],
+          connections: [
+            {
+              id: 'ameyo-wrong',
+              vendor: 'ameyo',
+              ccId: 1,
+              baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
+              credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
+              webAccess: { hashKey: 'not-the-hash-key', requestingHost: AMEYO_SIM_DEFAULTS.requestingHost },
+              appServerToken: 'not-the-app-token',
+              rateLimit: { requestsPerSecond: 200 },
+            },
+          ],
+        },
+        {
+          id: 'tenant-t',
+          apiKeys: [KEY_T],
+          connections: [
+            {
+              id: 'ameyo-slow',
+              vendor: 'ameyo',
+              ccId: 1,
+              baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
+              credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
+              webAccess: { hashKey: AMEYO_SIM_DEFAULTS.hashKey, requestingHost: AMEYO_SIM_DEFAULTS.requestingHost },
+              rateLimit: { requestsPerSecond: 200 },
+              timeouts: { headersMs: 300 },
+            },
+          ],
+        },
+      ],
+    });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => {
+    stack.sims.ameyo.clearRequests();
+    stack.sims.ameyo.resetFaults();
+  });
+
+  const session = () => stack.sims.ameyo.state.sessions.find((s) => s.userStatus === 'Ready')!;
+
+  it('web-access family: {status, reason, details} on a refused hash key -> UPSTREAM_ERROR with the reason', async () => {
+    const s = session();
+    const res = await stack.gql(`mutation($input: CallDialInput!) { callDial(input: $input) { accepted } }`, {
+      apiKey: KEY_W,
+      variables: { input: { connectionId: 'ameyo-wrong', agentId: encodeGlobalId('Agent', 'ameyo-wrong', s.userId), campaignId: String(s.campaignId), phoneNumber: '+14155550120', idempotencyKey: 'dial-w-0001-abc' } },
+    });
+    expect(res.body.errors![0]).toMatchObject({
+      message: "ameyo refused the connection's credentials (HTTP 401): Invalid token",
+      extensions: { code: 'UPSTREAM_ERROR', vendor: 'ameyo', connectionId: 'ameyo-wrong', upstreamStatus: 401 },
+    });
+    const sent = stack.sims.ameyo.requests.filter((r) => r.path.startsWith('/ameyowebaccess'));
+    expect(sent.map((r) => r.status)).toEqual([401]);
+    expect(sent[0]!.headers['hash-key']).toBe('not-the-hash-key');
+  });
+
+  it('app-server family: RESTAPIErrorResponseEntity on a refused token -> UPSTREAM_ERROR with its code', async () => {
+    const s = stack.sims.ameyo.state.sessions.find((x) => x.userStatus === 'Wrap-up' || x.userStatus === 'On Call')!;
+    const res = await stack.gql(`mutation($input: CallDisposeInput!) { callDispose(input: $input) { accepted } }`, {
+      apiKey: KEY_W,
+      variables: { input: { connectionId: 'ameyo-wrong', agentId: encodeGlobalId('Agent', 'ameyo-wrong', s.userId), dispositionCode: 'sale', idempotencyKey: 'dispose-w-0001' } },
+    });
+    expect(res.body.errors![0]).toMatchObject({
+      message: "ameyo refused the connection's credentials (HTTP 401): invalid.authentication.token",
+      extensions: { code: 'UPSTREAM_ERROR', vendor: 'ameyo', connectionId: 'ameyo-wrong', upstreamStatus: 401, upstreamCode: '909090' },
+    });
+  });
+
+  it('a dial whose answer times out is reported as possibly sent, never resent, and the same key replays it', async () => {
+    const s = session();
+    stack.sims.ameyo.setFaults({ latencyMs: 3_000 });
+    const input = { connectionId: 'ameyo-slow', agentId: encodeGlobalId('Agent', 'ameyo-slow', s.userId), campaignId: String(s.campaignId), phoneNumber: '+14155550121', idempotencyKey: 'dial-t-0001-abc' };
+    const query = `mutation($input: CallDialInput!) { callDial(input: $input) { accepted } }`;
+    const first = await stack.gql(query, { apiKey: KEY_T, variables: { input } });
+    const expected = {
+      message: "ameyo did not answer; the command may have reached it and was not retried. Check the agent's call before trying again with a new idempotencyKey.",
+      extensions: { code: 'UPSTREAM_TIMEOUT', vendor: 'ameyo', connectionId: 'ameyo-slow', retryable: false },
+    };
+    expect(first.body.errors![0]).toMatchObject(expected);
+    const again = await stack.gql(query, { apiKey: KEY_T, variables: { input } });
+    expect(again.body.errors![0]).toMatchObject(expected);
+    await new Promise((r) => setTimeout(r, 3_200)); // let the slow simulator finish and log what it received
+    expect(stack.sims.ameyo.requests.filter((r) => r.path.startsWith('/ameyowebaccess'))).toHaveLength(1);
+  }, 15_000);
+});
