@@ -5,7 +5,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'switchboard_process_' });
+// Default process and Node metrics as switchboard_process_resident_memory_bytes, switchboard_nodejs_heap_size_used_bytes, ...
+collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
 
 /** Requests sent to a vendor. `status` is the HTTP status, or timeout | unreachable | reset | aborted | too-large. */
 export const upstreamRequests = new Counter({

@@ -101,6 +101,9 @@ export function createTransport(opts: TransportOptions): UpstreamHandler {
         headers: req.headers,
         // A stream body goes as a Readable: undici pulls from it as the socket drains (backpressure).
         body: req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : Readable.from(req.body, { objectMode: false }),
+        // A call with its own deadline (a large upload or download) may wait past the connection's header
+        // timeout for the vendor to process it; the deadline is its limit instead.
+        ...(req.timeoutMs !== undefined ? { headersTimeout: remainingMs, bodyTimeout: remainingMs } : {}),
         signal,
       });
       const headers: Record<string, string> = {};

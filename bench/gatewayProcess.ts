@@ -1,0 +1,33 @@
+/**
+ * The gateway in a process of its own, for bench/upload.ts (started with child_process.fork): `run()` from
+ * src/cli.ts with `--config FILE`, exactly as `node dist/src/main.js --config FILE` would. Its RSS is what
+ * the benchmark samples (from the gateway's own /metrics).
+ *
+ * IPC: -> { type: 'ready', url } once listening (url = the GraphQL endpoint). Exits when the parent
+ * disconnects or on SIGTERM/SIGINT.
+ */
+import { run } from '../src/cli';
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error('bench/gatewayProcess must be started with child_process.fork (IPC)');
+  const configFile = process.argv[2];
+  if (!configFile) throw new Error('usage: gatewayProcess CONFIG_FILE');
+  const running = await run(['--config', configFile], { env: process.env, stdout: process.stdout });
+  if (!running) throw new Error('the gateway did not start');
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    running.close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2_000).unref();
+  };
+  process.on('disconnect', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.send({ type: 'ready', url: running.graphqlUrl });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench/gatewayProcess: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
