@@ -16,9 +16,15 @@ const UPLOAD = `mutation($input: ContactsUploadInput!) { contactsUpload(input: $
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 /** A GraphQL multipart request as a browser sends it: operations, map, then the file. */
-async function upload(stack: Stack, input: Record<string, unknown>, csv: string, headers: Record<string, string> = { authorization: `Bearer ${KEY_A}`, 'apollo-require-preflight': 'true' }) {
+async function upload(
+  stack: Stack,
+  input: Record<string, unknown>,
+  csv: string,
+  headers: Record<string, string> = { authorization: `Bearer ${KEY_A}`, 'apollo-require-preflight': 'true' },
+  query = UPLOAD,
+) {
   const form = new FormData();
-  form.append('operations', JSON.stringify({ query: UPLOAD, variables: { input: { ...input, file: null } } }));
+  form.append('operations', JSON.stringify({ query, variables: { input: { ...input, file: null } } }));
   form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
   form.append('0', new Blob([csv], { type: 'text/csv' }), 'contacts.csv');
   const res = await fetch(stack.graphqlUrl, { method: 'POST', headers, body: form });
@@ -509,5 +515,21 @@ describe('Ameyo error families and ambiguous timeouts', () => {
     expect(again.body.errors![0]).toMatchObject(expected);
     await new Promise((r) => setTimeout(r, 3_200)); // let the slow simulator finish and log what it received
     expect(stack.sims.ameyo.requests.filter((r) => r.path.startsWith('/ameyowebaccess'))).toHaveLength(1);
+  }, 15_000);
+
+  it("an upload waits for Ameyo's answer past the connection's header timeout (its own deadline bounds it)", async () => {
+    const list = stack.sims.ameyo.state.leadLists[0]!;
+    stack.sims.ameyo.setFaults({ latencyMs: 1_000 }); // Ameyo takes 1 s to answer; headersMs is 300
+    const csv = 'customer_name,phone1\r\nAda,+14155550101\r\n';
+    const res = await upload(
+      stack,
+      { connectionId: 'ameyo-slow', campaignId: String(list.campaignId), leadListId: String(list.leadId), userId: 'supervisor1', headerMapping: [{ field: 'phone1', column: 'phone1' }] },
+      csv,
+      { authorization: `Bearer ${KEY_T}`, 'apollo-require-preflight': 'true' },
+      `mutation($input: ContactsUploadInput!) { contactsUpload(input: $input) { task { taskId } userErrors { field message code } } }`,
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.contactsUpload.userErrors).toEqual([]);
+    expect(res.body.data.contactsUpload.task.taskId).toMatch(/^\d+$/);
   }, 15_000);
 });
