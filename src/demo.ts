@@ -15,7 +15,8 @@ export const DEMO_TENANT_ID = 'demo';
 /** The demo config for running simulators. `port` defaults to 4000; the host is always loopback. */
 export function demoConfig(sims: Simulators, port: number): ConfigInput {
   return {
-    server: { host: '127.0.0.1', port },
+    // Demo mode is for exploring: the IDE needs introspection.
+    server: { host: '127.0.0.1', port, introspection: true },
     tenants: [
       {
         id: DEMO_TENANT_ID,

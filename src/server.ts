@@ -20,6 +20,7 @@ import { isSwitchboardError, type SwitchboardError } from './errors';
 import { createContext, type GatewayContext } from './graphql/context';
 import { createFormatError, formatSwitchboardError } from './graphql/errors';
 import { createPartialErrorsPlugin } from './graphql/plugins/partialErrors';
+import { createQueryLimitsPlugin } from './graphql/plugins/queryLimits';
 import { createRequestLogPlugin } from './graphql/plugins/requestLog';
 import { buildSchema } from './graphql/schema';
 import { IDE_ASSET_PREFIX, serveIdeAsset, serveIdePage } from './ide';
@@ -94,7 +95,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       connections.set(c.id, createAdapter(t.id, c, pools));
       origins.set(`${t.id}/${c.id}`, originsOf(c));
     }
-    tenants.set(t.id, { id: t.id, connections });
+    tenants.set(t.id, { id: t.id, connections, limits: { ...config.server.limits, ...t.limits } });
   }
   const tenantResolver = createTenantResolver(config.tenants.map((t) => ({ apiKeys: t.apiKeys, tenant: tenants.get(t.id)! })));
   const readiness = createReadiness(origins);
@@ -104,10 +105,12 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildSchema(),
     csrfPrevention: true,
-    introspection: true,
+    introspection: config.server.introspection,
+    // No "Did you mean ...?" in errors: suggestions leak the schema even with introspection off (OWASP).
+    hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(logger),
-    plugins: [createRequestLogPlugin(), createPartialErrorsPlugin()],
+    plugins: [createQueryLimitsPlugin((ctx) => ctx.tenant.limits), createRequestLogPlugin(), createPartialErrorsPlugin()],
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),

@@ -120,11 +120,28 @@ export const campaignApiConnection = z
 
 export const connectionSchema = z.discriminatedUnion('vendor', [ameyoConnection, appsApiConnection, campaignApiConnection]);
 
+/** Query limits (src/graphql/plugins/queryLimits.ts). Defaults after GraphQL Armor's, depth and cost sized to this schema. */
+const limitsShape = {
+  /** Deepest field nesting. Default 10. */
+  maxDepth: z.number().int().positive().max(100),
+  /** Most aliases in one operation. Default 10 (each can fan out into vendor calls). */
+  maxAliases: z.number().int().min(0).max(1000),
+  /** Most directives. Default 50. */
+  maxDirectives: z.number().int().min(0).max(1000),
+  /** Most lexer tokens in the document. Default 2000. */
+  maxTokens: z.number().int().positive().max(100_000),
+  /** Highest cost: objects times the `first` of the lists above them. Default 5000. */
+  maxCost: z.number().int().positive().max(10_000_000),
+};
+export const DEFAULT_LIMITS = { maxDepth: 10, maxAliases: 10, maxDirectives: 50, maxTokens: 2000, maxCost: 5000 };
+
 export const tenantSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected lowercase letters, digits, "-" or "_" (1-63 characters)'),
     /** Keys that select this tenant (`Authorization: Bearer <key>`). At least 16 characters each. */
     apiKeys: z.array(z.string().min(16, 'must be at least 16 characters')).min(1, 'must list at least one key'),
+    /** Overrides of `server.limits` for this tenant. */
+    limits: z.object(limitsShape).partial().strict().default({}),
     connections: z.array(connectionSchema).default([]),
   })
   .strict();
@@ -157,6 +174,18 @@ export const configSchema = z
           .default({ maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000 }),
         /** The URL clients reach the gateway at, for download links (behind a proxy). Default: from the Host header. */
         publicUrl: url.optional(),
+        /** Serve schema introspection. Default false (demo mode turns it on). */
+        introspection: z.boolean().default(false),
+        limits: z
+          .object({
+            maxDepth: limitsShape.maxDepth.default(DEFAULT_LIMITS.maxDepth),
+            maxAliases: limitsShape.maxAliases.default(DEFAULT_LIMITS.maxAliases),
+            maxDirectives: limitsShape.maxDirectives.default(DEFAULT_LIMITS.maxDirectives),
+            maxTokens: limitsShape.maxTokens.default(DEFAULT_LIMITS.maxTokens),
+            maxCost: limitsShape.maxCost.default(DEFAULT_LIMITS.maxCost),
+          })
+          .strict()
+          .default(DEFAULT_LIMITS),
       })
       .strict()
       .default({
@@ -166,6 +195,8 @@ export const configSchema = z
         maxBodyBytes: 1_048_576,
         ide: true,
         uploads: { maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000 },
+        introspection: false,
+        limits: DEFAULT_LIMITS,
       }),
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })

@@ -605,6 +605,8 @@ export interface VendorAdapter {
 
 export interface Tenant {
   id: string;
+  /** Query limits for this tenant (server defaults with the tenant's overrides). */
+  limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
   /** The tenant's connections, in config order, by id. */
   connections: Map<string, VendorAdapter>;
 }

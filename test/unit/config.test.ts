@@ -89,7 +89,12 @@ tenants:
 describe('a valid file', () => {
   it('loads with every default resolved', () => {
     const config = loadConfigFile(writeYaml(VALID_YAML), {});
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 4000, requestTimeoutMs: 30_000, maxBodyBytes: 1_048_576, ide: true, uploads: { maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000 } });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 4000, requestTimeoutMs: 30_000, maxBodyBytes: 1_048_576, ide: true,
+      uploads: { maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000 },
+      introspection: false,
+      limits: { maxDepth: 10, maxAliases: 10, maxDirectives: 50, maxTokens: 2000, maxCost: 5000 },
+    });
+    expect(config.tenants[0]!.limits).toEqual({});
     expect(config.logging).toEqual({ level: 'info' });
     const [dialer, ujet, ameyo] = config.tenants[0]!.connections;
     expect(dialer).toEqual({
