@@ -48,6 +48,28 @@ const connectionCommon = {
   timeouts,
   /** How long list reads that dashboards poll (agents, queue status) are shared. Default 2000 ms; 0 turns it off. */
   cacheTtlMs: z.number().int().min(0).max(300_000).default(2_000),
+  /** Retries of safe reads (GET) on 502/503/504 and failed connections. */
+  retry: z
+    .object({
+      /** Default 2. */
+      maxRetries: z.number().int().min(0).max(10).default(2),
+      /** Default 200 ms, doubling per try. */
+      baseDelayMs: z.number().int().min(0).default(200),
+      /** Default 2000 ms. */
+      maxDelayMs: z.number().int().min(0).default(2_000),
+    })
+    .strict()
+    .default({ maxRetries: 2, baseDelayMs: 200, maxDelayMs: 2_000 }),
+  /** The connection's circuit breaker. */
+  circuitBreaker: z
+    .object({
+      /** Consecutive vendor failures that open it. Default 5. */
+      failureThreshold: z.number().int().positive().default(5),
+      /** How long it stays open before a trial call. Default 10 s. */
+      cooldownMs: z.number().int().positive().default(10_000),
+    })
+    .strict()
+    .default({ failureThreshold: 5, cooldownMs: 10_000 }),
 };
 
 export const ameyoConnection = z

@@ -6,7 +6,9 @@
  *     -> dedupe           join an identical in-flight GET
  *     -> health           remember the outcome for Query.connections
  *     -> normalizeErrors  status >= 400 and transport failures -> our error classes
+ *     -> breaker          fail fast while the vendor keeps failing; a trial call after the cooldown
  *     -> auth             Basic / API key headers, or a shared bearer token renewed once on a 401
+ *     -> retry            safe methods only: 502/503/504 and failed connections, backoff with jitter
  *     -> rateLimit        FIFO pacing at requestsPerSecond; a 429 pauses the connection
  *     -> metrics          count what really leaves
  *     -> transport        undici Pool per origin, connect/header timeouts, overall deadline
@@ -22,6 +24,8 @@ import { createRateLimitInterceptor, RateLimiter } from './rateLimit';
 import { createTransport, type PoolRegistry } from './transport';
 import { compose, type ConnectionIdentity, type UpstreamHandler, type UpstreamInterceptor } from './types';
 import { ConnectionHealth, createHealthInterceptor } from './health';
+import { CircuitBreaker, createBreakerInterceptor } from './breaker';
+import { createRetryInterceptor } from './retry';
 
 export interface UpstreamParts {
   /** The vendor's wire-error mapper (src/vendors/<key>/errors.ts). */
@@ -36,6 +40,7 @@ export interface Upstream {
   send: UpstreamHandler;
   limiter: RateLimiter;
   health: ConnectionHealth;
+  breaker: CircuitBreaker;
 }
 
 export function createUpstream(tenantId: string, connection: ConnectionConfig, pools: PoolRegistry, parts: UpstreamParts): Upstream {
@@ -48,13 +53,16 @@ export function createUpstream(tenantId: string, connection: ConnectionConfig, p
     headersTimeoutMs: connection.timeouts.headersMs,
     requestTimeoutMs: connection.timeouts.requestMs,
   });
+  const breaker = new CircuitBreaker({ identity, ...connection.circuitBreaker });
   const paced = compose(transport, [createRateLimitInterceptor(limiter), createMetricsInterceptor(identity)]);
   const send = compose(paced, [
     createCacheInterceptor({ identity }),
     createDedupeInterceptor(identity),
     createHealthInterceptor(health),
     createNormalizeErrorsInterceptor(identity, parts.toError),
+    createBreakerInterceptor(breaker),
     parts.createAuth(paced),
+    createRetryInterceptor(connection.retry),
   ]);
-  return { identity, send, limiter, health };
+  return { identity, send, limiter, health, breaker };
 }

@@ -107,6 +107,8 @@ describe('a valid file', () => {
       rateLimit: { requestsPerSecond: 1, spacingMarginMs: 50, maxQueue: 1000 },
       timeouts: { connectMs: 5_000, headersMs: 15_000, requestMs: 30_000 },
       cacheTtlMs: 2_000,
+      retry: { maxRetries: 2, baseDelayMs: 200, maxDelayMs: 2_000 },
+      circuitBreaker: { failureThreshold: 5, cooldownMs: 10_000 },
       tokenRefreshSkewMs: 60_000,
       tokenTtlMs: 3_300_000,
       leadCreateMethod: 'PUT',

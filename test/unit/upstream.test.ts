@@ -369,7 +369,7 @@ describe('transport failures', () => {
     expect(Date.now() - start).toBeLessThan(1_000);
   });
 
-  it('connectionReset is UPSTREAM_UNAVAILABLE', async () => {
+  it('connectionReset is UPSTREAM_UNAVAILABLE after the read was retried twice', async () => {
     const adapter = await primed();
     sim.setFaults({ connectionReset: true });
     await expectError(queuesRequest(adapter, sim.url), 'UPSTREAM_UNAVAILABLE', 'campaign-api closed the connection before answering', {
@@ -378,7 +378,7 @@ describe('transport failures', () => {
       route: 'queuesStatus',
       retryable: true,
     });
-    expect(logOf(sim.requests)).toEqual([`GET ${QUEUES} 0`]);
+    expect(logOf(sim.requests)).toEqual([`GET ${QUEUES} 0`, `GET ${QUEUES} 0`, `GET ${QUEUES} 0`]);
   });
 
   it('a truncated body is UPSTREAM_UNAVAILABLE', async () => {
@@ -417,7 +417,8 @@ describe('vendor answers', () => {
       upstreamStatus: 503,
       retryable: true,
     });
-    expect(logOf(sim.requests)).toEqual([`GET ${QUEUES} 503`]);
+    // A safe read is retried twice on 503 (backoff with jitter) before the answer goes up.
+    expect(logOf(sim.requests)).toEqual([`GET ${QUEUES} 503`, `GET ${QUEUES} 503`, `GET ${QUEUES} 503`]);
     expect(adapter.upstream.health.status).toBe('DOWN');
   });
 

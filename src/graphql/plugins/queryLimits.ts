@@ -43,12 +43,19 @@ function refuse(limit: keyof QueryLimits, name: string, max: number, actual: num
   });
 }
 
-/** Counts lexer tokens, stopping as soon as `max` is passed. */
+/**
+ * Counts lexer tokens, stopping as soon as `max` is passed. A lexing error stops the count: the parser
+ * then reports it as GRAPHQL_PARSE_FAILED (an error thrown here would be a 500).
+ */
 export function countTokens(query: string, max: number): number {
   const lexer = new Lexer(new Source(query));
   let n = 0;
-  for (let t = lexer.advance(); t.kind !== TokenKind.EOF; t = lexer.advance()) {
-    if (++n > max) return n;
+  try {
+    for (let t = lexer.advance(); t.kind !== TokenKind.EOF; t = lexer.advance()) {
+      if (++n > max) return n;
+    }
+  } catch {
+    return n;
   }
   return n;
 }

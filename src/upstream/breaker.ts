@@ -1,0 +1,95 @@
+/**
+ * A circuit breaker per connection: after `failureThreshold` consecutive vendor failures (5xx, timeouts,
+ * refused or reset connections; never a 4xx, which is the caller's or our credentials' business, nor our
+ * own rate limiting), requests fail at once with UPSTREAM_UNAVAILABLE and `retryAfterMs` instead of
+ * queueing behind a vendor that is down. After `cooldownMs` one trial request goes through (half-open):
+ * success closes the circuit, failure opens it again. It recovers on its own.
+ *
+ * It counts outcomes of real HTTP calls only: it sits below error normalisation, where statuses and
+ * transport failures are still raw (docs/decisions.md, "Resilience").
+ */
+import { UpstreamUnavailableError } from '../errors';
+import { TransportFailure } from './transport';
+import type { ConnectionIdentity, UpstreamInterceptor } from './types';
+
+export interface BreakerOptions {
+  identity: ConnectionIdentity;
+  /** Consecutive failures that open the circuit. Default 5. */
+  failureThreshold?: number;
+  /** How long it stays open before a trial request. Default 10_000 (10 s). */
+  cooldownMs?: number;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export class CircuitBreaker {
+  readonly failureThreshold: number;
+  readonly cooldownMs: number;
+  private failures = 0;
+  private openedAt: number | null = null;
+  private trialInFlight = false;
+
+  constructor(private readonly opts: BreakerOptions) {
+    const { failureThreshold = 5, cooldownMs = 10_000 } = opts;
+    if (!(Number.isInteger(failureThreshold) && failureThreshold > 0)) throw new TypeError(`expected opts.failureThreshold to be a positive integer, got ${failureThreshold}`);
+    if (!(cooldownMs > 0)) throw new TypeError(`expected opts.cooldownMs to be > 0, got ${cooldownMs}`);
+    this.failureThreshold = failureThreshold;
+    this.cooldownMs = cooldownMs;
+  }
+
+  get state(): BreakerState {
+    if (this.openedAt === null) return 'closed';
+    return Date.now() - this.openedAt >= this.cooldownMs ? 'half-open' : 'open';
+  }
+
+  /** Throws when the circuit is open (or half-open with its one trial already out). */
+  admit(): { trial: boolean } {
+    const state = this.state;
+    if (state === 'closed') return { trial: false };
+    if (state === 'half-open' && !this.trialInFlight) {
+      this.trialInFlight = true;
+      return { trial: true };
+    }
+    const retryAfterMs = Math.max(0, this.cooldownMs - (Date.now() - this.openedAt!));
+    throw new UpstreamUnavailableError(
+      `${this.opts.identity.vendor} is failing; connection '${this.opts.identity.connectionId}' is not calling it for now (circuit open)`,
+      { vendor: this.opts.identity.vendor, connectionId: this.opts.identity.connectionId, retryAfterMs: Math.max(1, retryAfterMs), notSent: true },
+    );
+  }
+
+  onSuccess(): void {
+    this.failures = 0;
+    this.openedAt = null;
+    this.trialInFlight = false;
+  }
+
+  onFailure(trial: boolean): void {
+    this.trialInFlight = false;
+    this.failures++;
+    if (trial || this.failures >= this.failureThreshold) this.openedAt = Date.now();
+  }
+
+  /** A call that ended neither way (a 4xx, a cancelled request): a trial slot is freed, nothing counted. */
+  onNeutral(): void {
+    this.trialInFlight = false;
+  }
+}
+
+const isVendorFailure = (status: number) => status >= 500;
+
+export function createBreakerInterceptor(breaker: CircuitBreaker): UpstreamInterceptor {
+  return (next) => async (req) => {
+    const { trial } = breaker.admit();
+    try {
+      const res = await next(req);
+      if (isVendorFailure(res.status)) breaker.onFailure(trial);
+      else if (res.status < 400 || res.status === 404) breaker.onSuccess();
+      else breaker.onNeutral();
+      return res;
+    } catch (err) {
+      if (err instanceof TransportFailure && err.kind !== 'aborted' && err.kind !== 'too-large') breaker.onFailure(trial);
+      else breaker.onNeutral();
+      throw err;
+    }
+  };
+}
