@@ -5,7 +5,7 @@
  * the detail goes to the log. It never throws.
  */
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { isSwitchboardError, type SwitchboardError } from '../errors';
 
@@ -42,6 +42,11 @@ export function createFormatError(log: Logger) {
       if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
         const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
         return { ...formatted, extensions };
+      }
+      // Apollo marks some request errors only by their HTTP status (e.g. "provided sha does not match query").
+      const http = original instanceof GraphQLError ? (original.extensions?.['http'] as { status?: number } | undefined) : undefined;
+      if (http?.status && http.status >= 400 && http.status < 500) {
+        return { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), extensions: { code: 'BAD_REQUEST' } };
       }
       log.error({ err: original, path: formatted.path }, 'unexpected error in a resolver');
       return { message: INTERNAL_MESSAGE, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL' } };
