@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { SimContext, SimReply, SimRoute } from '../common/server';
 import { formatCsvLine, parseCsv } from './csv';
 import { badRequest, notFound } from './errors';
-import { parseMultipart, type MultipartPart } from './multipart';
+import { parseMultipart, type MultipartPart } from '../common/multipart';
 import type { AmeyoRuntime } from './runtime';
 import type { AmeyoCampaign, AmeyoUploadTask } from './seed';
 

@@ -17,6 +17,7 @@ import type {
   VendorAdapter,
 } from '../../domain/types';
 import { BadUserInputError, isSwitchboardError } from '../../errors';
+import { pickByNativeId } from '../../domain/lookup';
 import { basicAuthHeader, createStaticHeadersInterceptor } from '../../upstream/auth';
 import { createUpstream } from '../../upstream/createUpstream';
 import type { PoolRegistry } from '../../upstream/transport';
@@ -300,11 +301,8 @@ export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, conf
 
     campaigns: {
       listCampaigns,
-      async getCampaigns(nativeIds, scope) {
-        // One (cached) list read answers any number of ids.
-        const byId = new Map((await listCampaigns(scope)).map((c) => [c.nativeId, c]));
-        return nativeIds.map((id) => byId.get(id) ?? null);
-      },
+      // One (cached) list read answers any number of ids.
+      getCampaigns: async (nativeIds, scope) => pickByNativeId(await listCampaigns(scope), nativeIds),
     },
 
     leads: {

@@ -13,6 +13,7 @@ import type {
   VendorAdapter,
 } from '../../domain/types';
 import { BadUserInputError } from '../../errors';
+import { pickByNativeId } from '../../domain/lookup';
 import { createStaticHeadersInterceptor, createTokenAuth } from '../../upstream/auth';
 import { createUpstream } from '../../upstream/createUpstream';
 import type { PoolRegistry } from '../../upstream/transport';
@@ -209,11 +210,8 @@ export function createCampaignApiAdapter(tenantId: string, pools: PoolRegistry, 
 
     agents: {
       listAgents,
-      async getAgents(nativeIds, scope) {
-        // The API has no agent lookup: one (cached, shared) queue-status read answers any number of ids.
-        const byId = new Map((await listAgents(scope)).map((a) => [a.nativeId, a]));
-        return nativeIds.map((id) => byId.get(id) ?? null);
-      },
+      // The API has no agent lookup: one (cached, shared) queue-status read answers any number of ids.
+      getAgents: async (nativeIds, scope) => pickByNativeId(await listAgents(scope), nativeIds),
     },
 
     queues: {
@@ -222,10 +220,7 @@ export function createCampaignApiAdapter(tenantId: string, pools: PoolRegistry, 
 
     campaigns: {
       listCampaigns,
-      async getCampaigns(nativeIds, scope) {
-        const byId = new Map((await listCampaigns(scope)).map((c) => [c.nativeId, c]));
-        return nativeIds.map((id) => byId.get(id) ?? null);
-      },
+      getCampaigns: async (nativeIds, scope) => pickByNativeId(await listCampaigns(scope), nativeIds),
     },
 
     leads: {

@@ -1,8 +1,5 @@
-/**
- * A multipart/form-data reader (RFC 7578) for the contact-upload API. Copied from sim/apps-api/util.ts (kept local:
- * the simulators do not share vendor code), with part headers kept so duplicate or odd parts can be reported.
- */
-import type { SimContext } from '../common/server';
+/** A multipart/form-data reader (RFC 7578) for the simulators' upload endpoints (Ameyo contacts, Apps API bulk files). */
+import type { SimContext } from './server';
 
 export interface MultipartPart {
   name: string;
