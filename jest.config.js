@@ -4,6 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The fault suite runs on its own (`npm run test:faults`, jest.faults.config.js); CI runs both.
+  testPathIgnorePatterns: ['/node_modules/', '/test/faults/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 30_000,
   // Integration suites start real servers; two workers match the 2-core machines CI runs on.

@@ -8,7 +8,7 @@
  * It counts outcomes of real HTTP calls only: it sits below error normalisation, where statuses and
  * transport failures are still raw (docs/decisions.md, "Resilience").
  */
-import { UpstreamUnavailableError } from '../errors';
+import { UpstreamUnavailableError, isSwitchboardError } from '../errors';
 import { TransportFailure } from './transport';
 import type { ConnectionIdentity, UpstreamInterceptor } from './types';
 
@@ -77,6 +77,19 @@ export class CircuitBreaker {
 
 const isVendorFailure = (status: number) => status >= 500;
 
+/**
+ * A thrown failure that is the vendor's: a transport failure (not our own cancel or size cap), or an
+ * already-mapped error from a call made inside the chain (the campaign API's login) that reached the
+ * vendor and failed there (5xx, timeout, refused). Our own refusals (`notSent`) and 4xx do not count.
+ */
+function isVendorFailureError(err: unknown): boolean {
+  if (err instanceof TransportFailure) return err.kind !== 'aborted' && err.kind !== 'too-large';
+  if (!isSwitchboardError(err) || err.code === 'RATE_LIMITED') return false;
+  if (err.code === 'UPSTREAM_TIMEOUT') return true;
+  if (err.code === 'UPSTREAM_UNAVAILABLE') return !err.facts.notSent || err.facts.upstreamStatus !== undefined;
+  return err.code === 'UPSTREAM_ERROR' && (err.facts.upstreamStatus ?? 0) >= 500;
+}
+
 export function createBreakerInterceptor(breaker: CircuitBreaker): UpstreamInterceptor {
   return (next) => async (req) => {
     const { trial } = breaker.admit();
@@ -87,7 +100,7 @@ export function createBreakerInterceptor(breaker: CircuitBreaker): UpstreamInter
       else breaker.onNeutral();
       return res;
     } catch (err) {
-      if (err instanceof TransportFailure && err.kind !== 'aborted' && err.kind !== 'too-large') breaker.onFailure(trial);
+      if (isVendorFailureError(err)) breaker.onFailure(trial);
       else breaker.onNeutral();
       throw err;
     }

@@ -1,8 +1,9 @@
 /**
- * What the gateway last saw of a connection, for `Query.connections { status }` and /readyz: UP after a
- * success, DOWN after the vendor could not be reached or timed out, DEGRADED after any other vendor fault
- * (5xx, bad body, rejected credentials), UNKNOWN before the first call. A caller's own mistake (400, 404)
- * or our rate limit says nothing about the vendor's health and changes nothing.
+ * What the gateway last saw of a connection, for `Query.connections { status }` and /readyz: UP after an
+ * answer, DOWN after the vendor could not be reached or timed out, DEGRADED after any other vendor fault
+ * (5xx, rejected credentials), UNKNOWN before the first call. A caller's own mistake (400, 404) or our
+ * rate limit says nothing about the vendor's health and changes nothing. It judges the HTTP exchange only:
+ * a 2xx whose body turns out malformed (read later, by the vendor client) still counts as UP.
  */
 import { isSwitchboardError } from '../errors';
 import type { UpstreamInterceptor } from './types';

@@ -27,6 +27,8 @@ export function transportFailureToError(err: TransportFailure, facts: ErrorFacts
   }
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
 export function createNormalizeErrorsInterceptor(identity: ConnectionIdentity, toError: VendorErrorMapper): UpstreamInterceptor {
   return (next) => async (req) => {
     const facts: ErrorFacts = { vendor: identity.vendor, connectionId: identity.connectionId, route: req.route };
@@ -34,7 +36,12 @@ export function createNormalizeErrorsInterceptor(identity: ConnectionIdentity, t
     try {
       res = await next(req);
     } catch (err) {
-      if (err instanceof TransportFailure) throw transportFailureToError(err, facts);
+      if (err instanceof TransportFailure) {
+        const error = transportFailureToError(err, facts);
+        // A write whose answer was lost may have been carried out: not something to simply retry.
+        if (!SAFE_METHODS.has(req.method) && !error.facts.notSent) error.facts.retryable = false;
+        throw error;
+      }
       throw err;
     }
     if (res.status >= 400) throw toError(res, { ...facts, upstreamStatus: res.status });

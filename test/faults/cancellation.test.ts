@@ -1,0 +1,138 @@
+/**
+ * @jest-environment ./test/faults/support/environment.ts
+ *
+ * A client that goes away cancels the upstream work it alone was waiting for (src/server.ts aborts the
+ * request's signal when the response closes unfinished; src/upstream/dedupe.ts cancels a shared read only
+ * when its last caller has left). The proof is the simulator's log: a request whose socket was closed
+ * before the simulator answered keeps status 0 (sim/common/server.ts skips the write when the response is
+ * destroyed), while one that was answered shows its status, here after the same latency.
+ *
+ * The connections' own timeouts (5 s) are far above the latency (1 s), so only the client can cancel.
+ */
+import type { Stack } from '../support/stack';
+import { KEY_A } from '../support/stack';
+import { AGENTS_OF, CAMPAIGN_LOGIN, agentsOf, logOf, resetSims, sleep, startFaultStack, waitUntil } from './support/faultStack';
+import { installProcessGuard } from './support/guard';
+
+installProcessGuard();
+
+const LATENCY_MS = 1_000;
+const AMEYO_AGENTS = 'GET /v4/cc-list/1/monitoring/user-session-information';
+const QUEUES = 'GET /callcenter/queues/status';
+
+/** An `agents` read of one connection that the test can abandon, as a browser tab being closed would. */
+function abandonableRead(stack: Stack, connectionId: string) {
+  const controller = new AbortController();
+  const response = fetch(stack.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY_A}` },
+    body: JSON.stringify({ query: AGENTS_OF, variables: { ids: [connectionId] } }),
+    signal: controller.signal,
+  }).then(async (res) => ({ status: res.status, body: (await res.json()) as { data?: any; errors?: unknown[] } }));
+  // The abandoned one's rejection is asserted by the test; keep it from counting as unhandled meanwhile.
+  response.catch(() => undefined);
+  return { response, leave: () => controller.abort() };
+}
+
+const slowTimeouts = { timeouts: { headersMs: 5_000, requestMs: 5_000 } };
+
+describe('a client that leaves', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startFaultStack(slowTimeouts);
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => resetSims(stack));
+
+  const ameyo = () => stack.sims.ameyo;
+
+  it('control: a client that stays gets the slow answer, and the simulator logs it answered', async () => {
+    ameyo().setFaults({ latencyMs: LATENCY_MS });
+    const res = await agentsOf(stack, 'ameyo-a');
+    expect(res.body.errors).toBeUndefined();
+    expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 200`]);
+  });
+
+  it('cancels the upstream request it was waiting on; the gateway keeps serving', async () => {
+    ameyo().setFaults({ latencyMs: LATENCY_MS });
+    const read = abandonableRead(stack, 'ameyo-a');
+    await waitUntil('the vendor has the request', () => ameyo().requests.length === 1, 2_000);
+    read.leave();
+    await expect(read.response).rejects.toThrow(/abort/i);
+
+    // Past the latency: the simulator never answered, because the gateway closed the socket.
+    await sleep(LATENCY_MS + 200);
+    expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 0`]);
+
+    // Nothing else was sent, and the next client is served at once.
+    ameyo().resetFaults();
+    ameyo().clearRequests();
+    const next = await stack.gql(`{ agents(first: 100) { totalCount edges { node { vendor } } } }`);
+    expect(next.body.errors).toBeUndefined();
+    expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 200`]);
+    const conns = await stack.gql(`{ connections { id status } }`);
+    expect(conns.body.data!['connections']).toEqual([
+      { id: 'ameyo-a', status: 'UP' },
+      { id: 'apps-a', status: 'UP' },
+      { id: 'dialer-a', status: 'UP' },
+    ]);
+  });
+
+  it('two clients share one coalesced read: one leaving does not fail the other', async () => {
+    ameyo().setFaults({ latencyMs: LATENCY_MS });
+    const leaving = abandonableRead(stack, 'ameyo-a');
+    await waitUntil('the vendor has the request', () => ameyo().requests.length === 1, 2_000);
+    const staying = agentsOf(stack, 'ameyo-a');
+    await sleep(200); // the second client has joined the read in flight
+    leaving.leave();
+    await expect(leaving.response).rejects.toThrow(/abort/i);
+
+    const res = await staying;
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!['agents'].totalCount).toBe(ameyo().state.sessions.length);
+    // One vendor request for both clients, answered: the one that left did not cancel it.
+    expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 200`]);
+  });
+
+  it('when every client of a coalesced read leaves, the shared request is cancelled', async () => {
+    ameyo().setFaults({ latencyMs: LATENCY_MS });
+    const first = abandonableRead(stack, 'ameyo-a');
+    await waitUntil('the vendor has the request', () => ameyo().requests.length === 1, 2_000);
+    const second = abandonableRead(stack, 'ameyo-a');
+    await sleep(100);
+    first.leave();
+    await sleep(50);
+    expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 0`]); // one still waiting: not cancelled yet, not answered yet
+    second.leave();
+    await expect(first.response).rejects.toThrow(/abort/i);
+    await expect(second.response).rejects.toThrow(/abort/i);
+    await sleep(LATENCY_MS + 200);
+    expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 0`]);
+  });
+});
+
+describe('a client that leaves during the shared campaign-API login', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startFaultStack(slowTimeouts); // dialer-a has not logged in yet
+  });
+  afterAll(() => stack.close());
+
+  it('does not cancel the login other requests share; its own read is never sent', async () => {
+    const sim = stack.sims.campaignApi;
+    sim.setFaults({ latencyMs: LATENCY_MS });
+    const read = abandonableRead(stack, 'dialer-a');
+    await waitUntil('the login is in flight', () => sim.requests.length === 1, 2_000);
+    read.leave();
+    await expect(read.response).rejects.toThrow(/abort/i);
+    await sleep(LATENCY_MS + 200);
+    expect(logOf(sim)).toEqual([`${CAMPAIGN_LOGIN} 200`]);
+
+    // The next read uses that token: no second login.
+    sim.resetFaults();
+    const res = await agentsOf(stack, 'dialer-a');
+    expect(res.body.errors).toBeUndefined();
+    expect(logOf(sim)).toEqual([`${CAMPAIGN_LOGIN} 200`, `${QUEUES} 200`]);
+    expect(sim.loginCount).toBe(1);
+  });
+});
