@@ -20,7 +20,7 @@ import { isSwitchboardError, type SwitchboardError } from './errors';
 import { createContext, type GatewayContext } from './graphql/context';
 import { createFormatError, formatSwitchboardError } from './graphql/errors';
 import { createPartialErrorsPlugin } from './graphql/plugins/partialErrors';
-import { createQueryLimitsPlugin } from './graphql/plugins/queryLimits';
+import { createQueryLimitsPlugin, tokenLimitError } from './graphql/plugins/queryLimits';
 import { createRequestLogPlugin } from './graphql/plugins/requestLog';
 import { buildSchema } from './graphql/schema';
 import { IDE_ASSET_PREFIX, serveIdeAsset, serveIdePage } from './ide';
@@ -109,6 +109,9 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     // No "Did you mean ...?" in errors: suggestions leak the schema even with introspection off (OWASP).
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
+    // src/main.ts owns SIGINT/SIGTERM. Apollo's own handler (on unless NODE_ENV=test) raced it: both
+    // stopped the server and the process never exited after serving a query.
+    stopOnTerminationSignals: false,
     formatError: createFormatError(logger),
     plugins: [createQueryLimitsPlugin((ctx) => ctx.tenant.limits), createRequestLogPlugin(), createPartialErrorsPlugin()],
     logger: {
@@ -179,6 +182,14 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       } else {
         body = raw.toString('utf8');
       }
+    }
+
+    // The token limit, before Apollo parses anything (src/graphql/plugins/queryLimits.ts).
+    const documentText = req.method === 'GET' ? url.searchParams.get('query') : body && typeof body === 'object' ? (body as { query?: unknown }).query : undefined;
+    const tooLong = tokenLimitError(documentText, tenant.limits.maxTokens);
+    if (tooLong) {
+      const { http: _http, ...extensions } = tooLong.extensions;
+      return sendJson(res, 400, { errors: [{ message: tooLong.message, extensions }] });
     }
 
     const headers = new HeaderMap();

@@ -75,16 +75,31 @@ interface FileUpload {
   createReadStream(): Readable;
 }
 
+const unreadable = (field: string, err: unknown) => new BadUserInputError(`${field} could not be read: ${(err as Error).message}`);
+
+/**
+ * Awaits an Upload scalar's promise and opens the file. graphql-upload-minimal reports a file the request
+ * never delivered (or one over `maxFiles`) by rejecting the promise or throwing from createReadStream;
+ * either is the caller's to fix, so it becomes a BAD_USER_INPUT naming `field`.
+ */
+export async function openUpload<T extends { createReadStream(): Readable }>(upload: Promise<T> | T, field: string): Promise<{ file: T; stream: Readable }> {
+  try {
+    const file = await upload;
+    return { file, stream: file.createReadStream() };
+  } catch (err) {
+    throw unreadable(field, err);
+  }
+}
+
 /**
  * Reads an uploaded file into memory, refusing it past `maxBytes` with a BAD_USER_INPUT naming the limit.
  * Used for the small JSON files of bulk imports, which must be parsed and checked whole before the vendor
  * sees them; large CSV uploads stream instead.
  */
 export async function readUpload(upload: Promise<FileUpload> | FileUpload, maxBytes: number, field: string): Promise<ReceivedFile> {
-  const file = await upload;
+  const { file, stream } = await openUpload(upload, field);
   const chunks: Buffer[] = [];
   let size = 0;
-  const stream = file.createReadStream();
   try {
     for await (const chunk of stream) {
       size += (chunk as Buffer).length;
@@ -96,7 +111,7 @@ export async function readUpload(upload: Promise<FileUpload> | FileUpload, maxBy
     }
   } catch (err) {
     if (err instanceof BadUserInputError) throw err;
-    throw new BadUserInputError(`${field} could not be read: ${(err as Error).message}`);
+    throw unreadable(field, err);
   }
   return { filename: String(file.filename ?? ''), content: Buffer.concat(chunks) };
 }

@@ -16,7 +16,11 @@ const url = z
   }, 'expected an http(s) URL without credentials or query string')
   .transform((s) => s.replace(/\/+$/, ''));
 
-const secret = z.string().min(1, 'must not be empty');
+/** Credentials go into HTTP headers and form fields: a line break or NUL there would split or break them. */
+const secret = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((s) => !/[\r\n\0]/.test(s), 'must not contain a line break or NUL (a trailing newline from a secret file?)');
 
 const rateLimit = z
   .object({

@@ -22,6 +22,12 @@ const REQUEST_ERROR_CODES = new Set([
 
 export const INTERNAL_MESSAGE = 'Internal server error';
 
+/**
+ * `hideSchemaDetailsFromClientErrors` strips "Did you mean ...?" from validation errors only; graphql-js
+ * also suggests enum values when it coerces a variable, which would leak the schema with introspection off.
+ */
+const withoutSuggestion = (message: string) => message.replace(/\s*Did you mean [^?]*\?$/, '');
+
 export function formatSwitchboardError(error: SwitchboardError, path?: ReadonlyArray<string | number>): GraphQLFormattedError {
   return { message: error.message, ...(path ? { path } : {}), extensions: error.extensions() };
 }
@@ -41,7 +47,13 @@ export function createFormatError(log: Logger) {
       const code = formatted.extensions?.['code'];
       if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
         const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
-        return { ...formatted, extensions };
+        return { ...formatted, message: withoutSuggestion(formatted.message), extensions };
+      }
+      // graphql-js refuses some requests only at execution, with a bare GraphQLError that is not about
+      // any field (no path, no cause; Apollo has named its code INTERNAL_SERVER_ERROR): "Schema is not
+      // configured to execute subscription operation.".
+      if (original instanceof GraphQLError && !original.path && !original.originalError && (!code || code === 'INTERNAL_SERVER_ERROR')) {
+        return { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), extensions: { code: 'BAD_REQUEST' } };
       }
       // Apollo marks some request errors only by their HTTP status (e.g. "provided sha does not match query").
       const http = original instanceof GraphQLError ? (original.extensions?.['http'] as { status?: number } | undefined) : undefined;

@@ -59,7 +59,7 @@ interface FaultCase {
   /**
    * `connections { status lastErrorCode }` of the faulty connection afterwards (src/upstream/health.ts);
    * `unchanged` for a 429 (rate limiting says nothing about health). Not asserted for the malformed body:
-   * see known-bugs/health-malformed-body.bug.ts.
+   * health sees only the HTTP answer, and a 2xx with a malformed body counts as UP (src/upstream/health.ts).
    */
   health?: { status: string; lastErrorCode: string | null } | 'unchanged';
   expected(c: ConnectionUnderTest): Expected;

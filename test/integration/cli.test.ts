@@ -55,6 +55,22 @@ describe('switchboard CLI', () => {
     });
   });
 
+  // Regression: outside NODE_ENV=test Apollo installed its own SIGTERM/SIGINT handlers, which raced
+  // src/main.ts's and left the process running after it had served a query.
+  it('leaves SIGTERM and SIGINT to src/main.ts: the gateway installs no signal handlers of its own', async () => {
+    const before = { term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') };
+    const env = process.env['NODE_ENV'];
+    process.env['NODE_ENV'] = 'production';
+    try {
+      const r = (await run([], { env: { PORT: '0' }, stdout: capture(), logDestination: capture().stream }))!;
+      running.push(r);
+      expect((await post(r.graphqlUrl, DEMO_API_KEY, '{ connections { id } }')).status).toBe(200);
+      expect({ term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') }).toEqual(before);
+    } finally {
+      process.env['NODE_ENV'] = env;
+    }
+  });
+
   it('starts on config/example.yaml with --config, secrets from the environment, PORT overriding the port', async () => {
     const logs = capture();
     const r = (await run(['--config', EXAMPLE], { env: { ...EXAMPLE_ENV, PORT: '0' }, stdout: capture(), logDestination: logs.stream }))!;

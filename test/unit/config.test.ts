@@ -249,6 +249,15 @@ describe('validation messages name the field, never the value', () => {
     );
   });
 
+  it('a credential with a trailing newline (a secret file read as is)', () => {
+    const input = baseConfig();
+    input.tenants[0]!.connections[0]!['accountId'] = 'c0ffee5a1e5d4b0a9e7f3c2d1b0a9f8e\n';
+    expectConfigError(
+      () => validateConfig(input),
+      'config is invalid:\n  tenants[0].connections[0].accountId: must not contain a line break or NUL (a trailing newline from a secret file?)',
+    );
+  });
+
   it('a too-short API key', () => {
     const input = baseConfig();
     input.tenants[0]!['apiKeys'] = [SHORT_KEY];

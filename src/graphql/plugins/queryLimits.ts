@@ -2,7 +2,8 @@
  * Limits against abusive queries, checked before anything executes (OWASP GraphQL cheat sheet; the
  * numbers after GraphQL Armor's defaults: notes/hardening-and-libraries.md §1.2):
  *
- * - tokens: counted with graphql-js's lexer before parsing, so a huge document costs no parse;
+ * - tokens: counted with graphql-js's lexer by the HTTP layer before Apollo parses (server.ts): an error
+ *   thrown from Apollo's `parsingDidStart` would be a 500, so `tokenLimitError` is called there;
  * - depth, aliases, directives: counted over the operation with its fragments expanded;
  * - cost: the vendor work a query can cause. Every field with a selection counts 1, and a list field
  *   multiplies what is below it by its `first` (50 when not given), so `calls(first: 100) { agent }`
@@ -37,10 +38,21 @@ export interface QueryLimits {
 /** The default page size of list fields without `first` (schema: `first: Int = 50`). */
 const DEFAULT_FIRST = 50;
 
-function refuse(limit: keyof QueryLimits, name: string, max: number, actual: number): never {
-  throw new GraphQLError(`query ${name} is ${actual}, over the limit of ${max}`, {
+function limitError(name: string, max: number, actual: number): GraphQLError {
+  return new GraphQLError(`query ${name} is ${actual}, over the limit of ${max}`, {
     extensions: { code: 'BAD_USER_INPUT', limit: name, max, actual, http: { status: 400 } },
   });
+}
+
+function refuse(_limit: keyof QueryLimits, name: string, max: number, actual: number): never {
+  throw limitError(name, max, actual);
+}
+
+/** The token-limit refusal for a document, or null when it is within the limit. */
+export function tokenLimitError(query: unknown, maxTokens: number): GraphQLError | null {
+  if (typeof query !== 'string') return null;
+  const tokens = countTokens(query, maxTokens);
+  return tokens > maxTokens ? limitError('tokens', maxTokens, tokens) : null;
 }
 
 /**
@@ -67,11 +79,21 @@ interface Measures {
   cost: number;
 }
 
-/** Measures one operation, fragments expanded (a fragment cycle is a validation error; the guard stops it here too). */
+/** Keeps counts finite however big a bomb is: anything past this is over every limit anyway. */
+const CAP = 1e12;
+const capped = (n: number) => Math.min(CAP, n);
+
+/**
+ * Measures one operation as if its fragments were expanded, in time linear in the document: each
+ * fragment is measured once and reused (a fragment bomb expands exponentially; its measure does not).
+ * Cost is linear in the list sizes above a selection, so a fragment's cost is computed at multiplier 1
+ * and scaled where it is spread. A fragment cycle (a validation error anyway) counts as empty.
+ */
 export function measureOperation(doc: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): Measures {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const m: Measures = { depth: 0, aliases: 0, directives: operation.directives?.length ?? 0, cost: 0 };
+  const memo = new Map<string, Measures>();
+  const inProgress = new Set<string>();
 
   const firstOf = (args: ReadonlyArray<{ name: { value: string }; value: ValueNode }> | undefined): number | null => {
     const arg = args?.find((a) => a.name.value === 'first');
@@ -84,32 +106,47 @@ export function measureOperation(doc: DocumentNode, operation: OperationDefiniti
     return DEFAULT_FIRST;
   };
 
-  const walk = (set: SelectionSetNode, depth: number, multiplier: number, seen: ReadonlySet<string>): void => {
-    m.depth = Math.max(m.depth, depth);
+  const measureSet = (set: SelectionSetNode): Measures => {
+    const m: Measures = { depth: 0, aliases: 0, directives: 0, cost: 0 };
+    const add = (o: Measures, scale = 1) => {
+      m.depth = Math.max(m.depth, o.depth);
+      m.aliases = capped(m.aliases + o.aliases);
+      m.directives = capped(m.directives + o.directives);
+      m.cost = capped(m.cost + o.cost * scale);
+    };
     for (const sel of set.selections) {
-      m.directives += sel.directives?.length ?? 0;
+      m.directives = capped(m.directives + (sel.directives?.length ?? 0));
       if (sel.kind === Kind.FIELD) {
-        if (sel.alias) m.aliases++;
+        if (sel.alias) m.aliases = capped(m.aliases + 1);
         if (!sel.selectionSet) continue;
-        m.cost += multiplier;
         const first = firstOf(sel.arguments);
         const listed = first ?? (sel.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges') ? DEFAULT_FIRST : 1);
-        walk(sel.selectionSet, depth + 1, multiplier * Math.max(1, listed), seen);
+        const child = measureSet(sel.selectionSet);
+        add({ depth: child.depth + 1, aliases: child.aliases, directives: child.directives, cost: 1 + Math.max(1, listed) * child.cost });
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        walk(sel.selectionSet, depth, multiplier, seen);
+        add(measureSet(sel.selectionSet));
       } else {
-        const name = sel.name.value;
-        const frag = fragments.get(name);
-        if (!frag || seen.has(name)) continue;
-        m.directives += frag.directives?.length ?? 0;
-        walk(frag.selectionSet, depth, multiplier, new Set([...seen, name]));
+        add(measureFragment(sel.name.value));
       }
-      // Stop walking a bomb as soon as it is known to be one.
-      if (m.cost > 1e9) return;
     }
+    return m;
   };
-  walk(operation.selectionSet, 0, 1, new Set());
-  return m;
+
+  const measureFragment = (name: string): Measures => {
+    const known = memo.get(name);
+    if (known) return known;
+    const frag = fragments.get(name);
+    if (!frag || inProgress.has(name)) return { depth: 0, aliases: 0, directives: 0, cost: 0 };
+    inProgress.add(name);
+    const inner = measureSet(frag.selectionSet);
+    inProgress.delete(name);
+    const m = { ...inner, directives: capped(inner.directives + (frag.directives?.length ?? 0)) };
+    memo.set(name, m);
+    return m;
+  };
+
+  const m = measureSet(operation.selectionSet);
+  return { ...m, directives: capped(m.directives + (operation.directives?.length ?? 0)) };
 }
 
 /** Checks every request against its tenant's limits before execution. */
@@ -118,12 +155,6 @@ export function createQueryLimitsPlugin(limitsFor: (ctx: GatewayContext) => Quer
     async requestDidStart({ contextValue }) {
       const limits = limitsFor(contextValue);
       return {
-        async parsingDidStart({ request }) {
-          if (request.query) {
-            const tokens = countTokens(request.query, limits.maxTokens);
-            if (tokens > limits.maxTokens) refuse('maxTokens', 'tokens', limits.maxTokens, tokens);
-          }
-        },
         async didResolveOperation({ document, operation, request }) {
           if (!operation) return;
           const m = measureOperation(document, operation, request.variables ?? {});

@@ -3,6 +3,7 @@ import type { ContactUploadTask } from '../../domain/types';
 import { BadUserInputError } from '../../errors';
 import type { Resolvers } from '../../generated/graphql';
 import { peekCsvHeader } from '../../csv';
+import { openUpload } from '../../uploads';
 import { limitBytes } from '../../upstream/multipart';
 import { encodeGlobalId, uploadTaskNativeKey } from '../ids';
 import { connectionWith, inputError, withUserErrors, type UserError } from '../mutations';
@@ -28,17 +29,16 @@ export const contactUploadResolvers: Resolvers = {
         if (!m.column.trim()) errors.push(inputError(['input', 'headerMapping', String(i), 'column'], 'column must not be empty'));
       });
       if (input.headerMapping.length === 0) errors.push(inputError(['input', 'headerMapping'], 'headerMapping must map at least one field'));
-      const file = await input.file;
       if (errors.length) {
-        file.createReadStream().resume(); // drain the upload: nothing of it goes anywhere
+        // Drain the upload (nothing of it goes anywhere); an unreadable file adds nothing to these errors.
+        await openUpload(input.file, 'file').then(({ stream }) => stream.resume(), () => undefined);
         return { task: null, userErrors: errors };
       }
-
       let exceeded = false;
-      const stream = file.createReadStream();
       return withUserErrors<{ task: ContactUploadTask | null }>(
         { task: null },
         async () => {
+          const { stream } = await openUpload(input.file, 'file');
           // Our own byte limit: graphql-upload-minimal truncates silently past its own (notes §1.5).
           const limited = limitBytes(stream, ctx.limits.maxFileBytes, () => {
             exceeded = true;

@@ -1,0 +1,235 @@
+/**
+ * Abuse suite, secrets: a stack whose connections carry distinctive secrets (passwords, tokens, API keys,
+ * Ameyo hash key and app-server token, an Apps API company secret), driven through every error path we can
+ * reach; then every captured log line, response body and header, and the /metrics text are scanned for
+ * each secret, its Basic form and the campaign bearer tokens the simulator saw. None may appear.
+ */
+import { encodeGlobalId } from '../../src/graphql/ids';
+import { startStack, type Stack } from '../support/stack';
+import { multipartBody, rawRequest } from './helpers';
+
+const S = {
+  keyGood: 'sbkey-GOOD-7f3a9c1e5b2d4f60',
+  keyDenied: 'sbkey-DENY-0a1b2c3d4e5f6789',
+  keyWrong: 'sbkey-WRONG-never-configured-1234',
+  ameyoPassword: 'AMEYO-PW-q8Zr2LxP',
+  ameyoHashKey: 'AMEYO-HASH-x7Vb3NqK',
+  ameyoAppToken: 'AMEYO-APPTOK-m4Ht9WsE',
+  appsToken: 'APPS-TOKEN-c5Jd8RfY',
+  appsCompanySecret: 'APPS-COSECRET-u2Kg6TbZ',
+  dialerPassword: 'DIALER-PW-n9Lw1QeV',
+  dialerApiKey: 'DIALER-APIKEY-h3Ps7MyC',
+  dialerAccount: 'd1a1e7acc0b9e4d7a2c5f6e7d8c9b0a1',
+  badAmeyoPassword: 'BAD-AMEYO-PW-r6Tz0XuJ',
+  badHashKey: 'BAD-HASH-k1Nd5VgH',
+  badAppToken: 'BAD-APPTOK-w8Qa4EpL',
+  badAppsToken: 'BAD-APPS-TOKEN-z3Fy7CoS',
+  badDialerPassword: 'BAD-DIALER-PW-e5Rb2IuM',
+  badDialerApiKey: 'BAD-DIALER-APIKEY-y1Vc9OaT',
+};
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('no secret in any log line, response, header or metric, whatever fails', () => {
+  let stack: Stack;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack({
+      sims: {
+        ameyo: { requestsPerSecond: 0, users: [{ username: 'sb_api', password: S.ameyoPassword }], hashKey: S.ameyoHashKey, appServerToken: S.ameyoAppToken },
+        appsApi: { requestsPerSecond: 0, accounts: [{ subdomain: 'acme', token: S.appsToken }], companySecret: S.appsCompanySecret },
+        campaignApi: {
+          requestsPerSecond: 0,
+          accounts: [{ accountId: S.dialerAccount, domain: 'acme', username: 'sb', password: S.dialerPassword, apiKey: S.dialerApiKey }],
+        },
+      },
+      // Tenant A (the harness's) uses the simulators' default credentials, which these simulators refuse.
+      connection: { cacheTtlMs: 0, rateLimit: { requestsPerSecond: 1000 }, timeouts: { connectMs: 1000, headersMs: 1000, requestMs: 1500 } },
+      server: { uploads: { maxJsonFileBytes: 512 }, limits: { maxDepth: 10, maxAliases: 10, maxDirectives: 50, maxTokens: 2000, maxCost: 5000 } },
+      moreTenants: (sims) => {
+        const common = { cacheTtlMs: 0, rateLimit: { requestsPerSecond: 1000 }, retry: { maxRetries: 0 }, timeouts: { connectMs: 1000, headersMs: 1000, requestMs: 1500 } };
+        const ameyoUrls = { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url };
+        const appsUrls = { apps: sims.appsApi.appsBaseUrl, manager: sims.appsApi.managerBaseUrl };
+        return [
+          {
+            id: 'tenant-good',
+            apiKeys: [S.keyGood],
+            connections: [
+              { id: 'ameyo-g', vendor: 'ameyo', ccId: 1, baseUrls: ameyoUrls, credentials: { username: 'sb_api', password: S.ameyoPassword }, webAccess: { hashKey: S.ameyoHashKey, requestingHost: 'switchboard.demo' }, appServerToken: S.ameyoAppToken, ...common },
+              { id: 'apps-g', vendor: 'apps-api', baseUrls: appsUrls, credentials: { subdomain: 'acme', apiToken: S.appsToken, companySecret: S.appsCompanySecret }, ...common },
+              { id: 'dialer-g', vendor: 'campaign-api', baseUrl: sims.campaignApi.url, accountId: S.dialerAccount, credentials: { username: 'sb', password: S.dialerPassword, domain: 'acme' }, ...common },
+              { id: 'dialer-k', vendor: 'campaign-api', baseUrl: sims.campaignApi.url, accountId: S.dialerAccount, credentials: { apiKey: S.dialerApiKey }, ...common },
+            ],
+          },
+          {
+            id: 'tenant-denied',
+            apiKeys: [S.keyDenied],
+            connections: [
+              { id: 'ameyo-d', vendor: 'ameyo', ccId: 1, baseUrls: ameyoUrls, credentials: { username: 'sb_api', password: S.badAmeyoPassword }, webAccess: { hashKey: S.badHashKey, requestingHost: 'switchboard.demo' }, appServerToken: S.badAppToken, ...common },
+              { id: 'apps-d', vendor: 'apps-api', baseUrls: appsUrls, credentials: { subdomain: 'acme', apiToken: S.badAppsToken }, ...common },
+              { id: 'dialer-d', vendor: 'campaign-api', baseUrl: sims.campaignApi.url, accountId: S.dialerAccount, credentials: { username: 'sb', password: S.badDialerPassword, domain: 'acme' }, ...common },
+              { id: 'dialer-dk', vendor: 'campaign-api', baseUrl: sims.campaignApi.url, accountId: S.dialerAccount, credentials: { apiKey: S.badDialerApiKey }, ...common },
+              // Nothing listens here: connection refused.
+              { id: 'apps-down', vendor: 'apps-api', baseUrls: { apps: 'http://127.0.0.1:9/apps/api/v1', manager: 'http://127.0.0.1:9/manager/api/v1' }, credentials: { subdomain: 'acme', apiToken: S.appsToken }, ...common },
+            ],
+          },
+        ];
+      },
+    });
+  });
+  afterAll(() => stack?.close());
+
+  const record = async (query: string, apiKey: string | null, variables: Record<string, unknown> = {}) => {
+    const r = await stack.gql(query, { apiKey, variables });
+    seen.push(JSON.stringify(r.body), JSON.stringify([...r.headers]));
+    return r;
+  };
+  const sims = () => [stack.sims.ameyo, stack.sims.appsApi, stack.sims.campaignApi];
+
+  const READS = [
+    '{ agents(first: 100) { totalCount edges { node { id name rawStatus presence { sessionId } } } } }',
+    '{ calls(first: 5) { totalCount edges { node { id agent { name } } } } }',
+    '{ campaigns(first: 5) { totalCount edges { node { id leads(first: 2) { totalCount edges { node { id } } } } } } }',
+    '{ queues { id waitTimes { voice } } }',
+    '{ connections { id status lastErrorCode } }',
+  ];
+
+  it('drives auth failures, refused vendor credentials and unreachable vendors', async () => {
+    for (const key of [S.keyWrong, `${S.keyGood}x`, null]) {
+      const r = await record('{ connections { id } }', key);
+      expect(r.status).toBe(401);
+    }
+    const raw = await rawRequest(stack.graphqlUrl, { headers: { authorization: `Basic ${b64(`x:${S.keyGood}`)}`, 'content-type': 'application/json' }, body: '{"query":"{ connections { id } }"}' });
+    seen.push(raw.text, JSON.stringify(raw.headers));
+    for (const q of READS) for (const key of [S.keyGood, S.keyDenied]) await record(q, key);
+    // The good tenant's credentials work, so the secrets were really in use.
+    const good = await record('{ agents(first: 100) { totalCount } }', S.keyGood);
+    expect(good.body.errors).toBeUndefined();
+    expect(good.body.data!['agents'].totalCount).toBeGreaterThan(0);
+    const denied = await record('{ agents { totalCount } }', S.keyDenied);
+    const codes = denied.body.errors!.map((e) => `${e.extensions!['connectionId']}:${e.extensions!['code']}`).sort();
+    expect(codes).toEqual(expect.arrayContaining(['ameyo-d:UPSTREAM_ERROR', 'apps-d:UPSTREAM_ERROR', 'apps-down:UPSTREAM_UNAVAILABLE']));
+    // Tenant A's default credentials are refused by these simulators too.
+    await record('{ agents { totalCount } }', 'test-key-tenant-a-0001');
+  });
+
+  it('drives dial, dispose, recording and custom-data paths with good and refused credentials', async () => {
+    for (const [key, ameyo, apps] of [
+      [S.keyGood, 'ameyo-g', 'apps-g'],
+      [S.keyDenied, 'ameyo-d', 'apps-d'],
+    ] as const) {
+      const agent = encodeGlobalId('Agent', ameyo, String(stack.sims.ameyo.state.sessions[0]?.userId ?? 'u1'));
+      await record(
+        'mutation($a: ID!) { callDial(input: { connectionId: "' +
+          ameyo +
+          '", agentId: $a, campaignId: "1", phoneNumber: "+14155550101", idempotencyKey: "secrets-dial-' +
+          ameyo +
+          '" }) { accepted vendorReason userErrors { message code } } }',
+        key,
+        { a: agent },
+      );
+      await record(
+        'mutation($a: ID!) { callDispose(input: { connectionId: "' + ameyo + '", agentId: $a, dispositionCode: "Sale", idempotencyKey: "secrets-dispose-' + ameyo + '" }) { accepted vendorReason userErrors { message code } } }',
+        key,
+        { a: agent },
+      );
+      await record('query($c: ID!) { recording(callId: $c) { url byteLength } }', key, { c: encodeGlobalId('Call', ameyo, 'crt-1') });
+      for (const signed of [true, false]) {
+        await record(
+          `mutation($c: ID!) { callCustomDataSend(input: { callId: $c, signed: ${signed}, fields: [{ key: "field1", value: "v" }] }) { sent userErrors { message code } } }`,
+          key,
+          { c: encodeGlobalId('Call', apps, String(stack.sims.appsApi.state.calls[0]!.id)) },
+        );
+      }
+      await record('{ bulkUserTemplate(connectionId: "' + apps + '") }', key);
+      await record('mutation { leadCreate(input: { campaignId: "' + encodeGlobalId('Campaign', key === S.keyGood ? 'dialer-g' : 'dialer-d', '1') + '", phoneNumber: "+14155550101" }) { lead { id } userErrors { message } } }', key);
+      await record('{ campaignActivity(filter: { from: "2026-01-01T00:00:00Z", to: "2026-12-01T00:00:00Z" }) { edges { cursor } } }', key);
+    }
+  });
+
+  it('drives 5xx, timeouts, resets, malformed and truncated bodies, 429 storms and expired tokens', async () => {
+    const faults = [{ serverErrorStatus: 500 }, { serverErrorStatus: 503 }, { malformedBody: true }, { connectionReset: true }, { truncatedBody: true }, { tooManyRequests: true }, { expiredToken: true }, { latencyMs: 2500 }] as const;
+    for (const fault of faults) {
+      for (const sim of sims()) sim.setFaults(fault);
+      for (const q of READS.slice(0, 3)) await record(q, S.keyGood);
+      await record('mutation { dncAdd(input: { connectionId: "apps-g", entries: [{ phoneNumber: "+14155550101" }] }) { userErrors { message } } }', S.keyGood);
+      for (const sim of sims()) sim.resetFaults();
+    }
+    stack.sims.campaignApi.expireAllTokens();
+    await record(READS[2]!, S.keyGood);
+  }, 40_000);
+
+  it('drives limit refusals, bad input and upload refusals', async () => {
+    await record(`{ ${Array.from({ length: 11 }, (_, i) => `a${i}: agents { totalCount }`).join(' ')} }`, S.keyGood);
+    await record(`{ connections { ${'id '.repeat(2100)} } }`, S.keyGood);
+    await record('{ campaigns(first: 100) { edges { node { leads(first: 100) { edges { node { id } } } } } } }', S.keyGood);
+    await record('{ agents(first: 100000) { totalCount } }', S.keyGood);
+    await record('{ dncCheck(connectionId: "apps-g", phoneNumber: "12") { listed } }', S.keyGood);
+    await record('{ bulkUserJob(connectionId: "apps-g", jobId: "..") { nativeId } }', S.keyGood);
+    await record('subscription { connections { id } }', S.keyGood);
+    const BULK = 'mutation($input: BulkUsersUploadInput!) { bulkUsersUpload(input: $input) { job { nativeId } userErrors { message code } } }';
+    const ops = JSON.stringify({ query: BULK, variables: { input: { connectionId: 'apps-g', file: null } } });
+    const uploads: Array<Array<{ name: string; value: string; filename?: string; type?: string }>> = [
+      [{ name: 'operations', value: ops }, { name: 'map', value: '{"0":["variables.input.file"]}' }, { name: '0', value: 'a,b\n1,2', filename: 'u.json', type: 'application/json' }],
+      [{ name: 'operations', value: ops }, { name: 'map', value: '{"0":["variables.input.file"]}' }, { name: '0', value: `[${'1,'.repeat(400)}1]`, filename: 'u.json' }],
+      [{ name: 'operations', value: ops }, { name: 'map', value: '{"0":["variables.input.file"]}' }],
+      [{ name: 'operations', value: '{bad' }],
+      [{ name: 'operations', value: ops }, { name: 'map', value: '{"0":["variables.input.file"]}' }, { name: '0', value: '[]', filename: 'u.json' }],
+    ];
+    for (const key of [S.keyGood, S.keyDenied]) {
+      for (const parts of uploads) {
+        const r = await rawRequest(stack.graphqlUrl, {
+          headers: { authorization: `Bearer ${key}`, 'apollo-require-preflight': 'true', 'content-type': 'multipart/form-data; boundary=XX' },
+          body: multipartBody('XX', parts),
+        });
+        seen.push(r.text, JSON.stringify(r.headers));
+      }
+    }
+    const noPreflight = await rawRequest(stack.graphqlUrl, { headers: { authorization: `Bearer ${S.keyGood}`, 'content-type': 'multipart/form-data; boundary=XX' }, body: 'x' });
+    seen.push(noPreflight.text, JSON.stringify(noPreflight.headers));
+    for (const path of ['/files/contact-upload-errors/x', `/files/contact-upload-errors/${encodeGlobalId('ContactUploadTask', 'ameyo-d', '1/2/3')}`, '/readyz', '/nope']) {
+      for (const key of [S.keyGood, S.keyDenied]) {
+        const r = await rawRequest(`${stack.gateway.url}${path}`, { method: 'GET', headers: { authorization: `Bearer ${key}` } });
+        seen.push(r.text, JSON.stringify(r.headers));
+      }
+    }
+  });
+
+  it('printed no secret anywhere: logs, bodies, headers, metrics', async () => {
+    const metrics = await (await fetch(`${stack.gateway.url}/metrics`)).text();
+    const campaignTokens = stack.sims.campaignApi.requests
+      .map((r) => r.headers['authorization'])
+      .filter((h): h is string => !!h && h.startsWith('Bearer '))
+      .map((h) => h.slice('Bearer '.length));
+    expect(campaignTokens.length).toBeGreaterThan(0);
+    // Every secret did reach a vendor (so the scan looks for something that was really in play).
+    const wire = sims()
+      .flatMap((s) => s.requests.map((r) => JSON.stringify(r.headers) + r.body))
+      .join('\n');
+    for (const s of [S.ameyoHashKey, S.ameyoAppToken, S.dialerApiKey, S.badDialerApiKey, S.badHashKey, S.dialerPassword, S.dialerAccount]) expect(wire).toContain(s);
+    expect(wire).toContain(b64(`acme:${S.appsToken}`));
+    expect(wire).toContain(b64(`sb_api:${S.badAmeyoPassword}`));
+
+    const secrets = [
+      ...Object.values(S).filter((s) => s !== S.dialerAccount),
+      b64(`sb_api:${S.ameyoPassword}`),
+      b64(`sb_api:${S.badAmeyoPassword}`),
+      b64(`acme:${S.appsToken}`),
+      b64(`acme:${S.badAppsToken}`),
+      b64(`x:${S.keyGood}`),
+      ...campaignTokens,
+    ];
+    const logs = stack.logs.map((l) => JSON.stringify(l));
+    expect(logs.length).toBeGreaterThan(30);
+    expect(seen.length).toBeGreaterThan(100);
+    const leaks: string[] = [];
+    for (const [where, texts] of [
+      ['log', logs],
+      ['response', seen],
+      ['metrics', [metrics]],
+    ] as const) {
+      for (const text of texts) for (const s of secrets) if (text.includes(s)) leaks.push(`${where} contains ${s.slice(0, 12)}…: ${text.slice(0, 300)}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+});
