@@ -7,6 +7,7 @@
  * disconnects or on SIGTERM/SIGINT.
  */
 import { run } from '../src/cli';
+import { exitWithParent, runChild } from './child';
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('bench/gatewayProcess must be started with child_process.fork (IPC)');
@@ -14,20 +15,8 @@ async function main(): Promise<void> {
   if (!configFile) throw new Error('usage: gatewayProcess CONFIG_FILE');
   const running = await run(['--config', configFile], { env: process.env, stdout: process.stdout });
   if (!running) throw new Error('the gateway did not start');
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    running.close().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 2_000).unref();
-  };
-  process.on('disconnect', stop);
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  exitWithParent(running);
   process.send({ type: 'ready', url: running.graphqlUrl });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench/gatewayProcess: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+runChild('bench/gatewayProcess', main);

@@ -13,6 +13,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { startAmeyoSim } from '../sim/ameyo';
+import { exitWithParent, runChild } from './child';
 
 /** Wall-clock ms (sub-ms precision), comparable across processes on this machine. */
 const wallMs = () => performance.timeOrigin + performance.now();
@@ -45,16 +46,7 @@ async function main(): Promise<void> {
   const campaign = sim.state.campaigns.find((c) => c.leadListIds.length > 0);
   if (!campaign) throw new Error('the seeded Ameyo state has no campaign with a lead list');
 
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    sim.close().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 2_000).unref();
-  };
-  process.on('disconnect', stop);
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  exitWithParent(sim);
 
   process.on('message', (msg: { type?: string }) => {
     if (msg?.type === 'lastTask') {
@@ -77,7 +69,4 @@ async function main(): Promise<void> {
   process.send({ type: 'ready', url: sim.url, ccId: sim.state.ccId, processId: String(campaign.campaignId), leadId: String(campaign.leadListIds[0]) });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench/simProcess: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+runChild('bench/simProcess', main);

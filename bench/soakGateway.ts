@@ -12,21 +12,13 @@
 import { DEMO_API_KEY, startDemo } from '../src/demo';
 import { createLogger } from '../src/logger';
 import { GRAPHQL_PATH } from '../src/server';
+import { exitWithParent, runChild } from './child';
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('bench/soakGateway must be started with child_process.fork (IPC)');
   const logger = createLogger(process.env['LOG_LEVEL'] ?? 'warn');
   const demo = await startDemo({ port: 0, logger });
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    demo.close().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 3_000).unref();
-  };
-  process.on('disconnect', stop);
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  exitWithParent(demo, 3_000);
   process.send({
     type: 'ready',
     url: `${demo.gateway.url}${GRAPHQL_PATH}`,
@@ -36,7 +28,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench/soakGateway: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+runChild('bench/soakGateway', main);
