@@ -44,10 +44,6 @@ function limitError(name: string, max: number, actual: number): GraphQLError {
   });
 }
 
-function refuse(_limit: keyof QueryLimits, name: string, max: number, actual: number): never {
-  throw limitError(name, max, actual);
-}
-
 /** The token-limit refusal for a document, or null when it is within the limit. */
 export function tokenLimitError(query: unknown, maxTokens: number): GraphQLError | null {
   if (typeof query !== 'string') return null;
@@ -158,10 +154,10 @@ export function createQueryLimitsPlugin(limitsFor: (ctx: GatewayContext) => Quer
         async didResolveOperation({ document, operation, request }) {
           if (!operation) return;
           const m = measureOperation(document, operation, request.variables ?? {});
-          if (m.depth > limits.maxDepth) refuse('maxDepth', 'depth', limits.maxDepth, m.depth);
-          if (m.aliases > limits.maxAliases) refuse('maxAliases', 'aliases', limits.maxAliases, m.aliases);
-          if (m.directives > limits.maxDirectives) refuse('maxDirectives', 'directives', limits.maxDirectives, m.directives);
-          if (m.cost > limits.maxCost) refuse('maxCost', 'cost', limits.maxCost, m.cost);
+          if (m.depth > limits.maxDepth) throw limitError('depth', limits.maxDepth, m.depth);
+          if (m.aliases > limits.maxAliases) throw limitError('aliases', limits.maxAliases, m.aliases);
+          if (m.directives > limits.maxDirectives) throw limitError('directives', limits.maxDirectives, m.directives);
+          if (m.cost > limits.maxCost) throw limitError('cost', limits.maxCost, m.cost);
         },
       };
     },
