@@ -135,6 +135,11 @@ export interface SimServerOptions {
   port?: number;
   /** Requests per second per rate-limit key; the vendor's documented limit. Default 1. 0 turns it off. */
   requestsPerSecond?: number;
+  /**
+   * The request log keeps at most this many entries, dropping the oldest (a long-running demo must not grow
+   * without end). Default 10,000.
+   */
+  maxLoggedRequests?: number;
 }
 
 /** A running simulator. */
@@ -142,7 +147,7 @@ export interface SimServer {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   readonly url: string;
   readonly port: number;
-  /** Every request received, oldest first (control endpoints excluded). */
+  /** The requests received, oldest first (control endpoints excluded; the latest `maxLoggedRequests`). */
   readonly requests: SimRequest[];
   /** Clears the request log. */
   clearRequests(): void;
@@ -232,9 +237,13 @@ export async function startSimServer(vendor: SimVendor, opts: SimServerOptions =
     host = '127.0.0.1',
     port = 0,
     requestsPerSecond = 1, // the vendors' documented limit
+    maxLoggedRequests = 10_000,
   } = opts;
   if (!(requestsPerSecond >= 0)) {
     throw new TypeError(`expected opts.requestsPerSecond to be >= 0, got ${requestsPerSecond}`);
+  }
+  if (!Number.isInteger(maxLoggedRequests) || maxLoggedRequests < 1) {
+    throw new TypeError(`expected opts.maxLoggedRequests to be an integer >= 1, got ${maxLoggedRequests}`);
   }
   const minIntervalMs = requestsPerSecond > 0 ? 1000 / requestsPerSecond : 0;
   const routes = vendor.routes.map(compile);
@@ -306,6 +315,7 @@ export async function startSimServer(vendor: SimVendor, opts: SimServerOptions =
       status: 0,
       route: null,
     };
+    if (requests.length >= maxLoggedRequests) requests.splice(0, requests.length - maxLoggedRequests + 1);
     requests.push(entry);
 
     let json: unknown;
