@@ -49,6 +49,12 @@ const MAX_IN_FLIGHT = envNum('SOAK_MAX_IN_FLIGHT', 400, 1, 10_000);
 const FAULT_EVERY_S = envNum('SOAK_FAULT_EVERY_S', 60, 1);
 const FAULT_ON_S = envNum('SOAK_FAULT_ON_S', 20, 1);
 const QUIET_START_S = envNum('SOAK_QUIET_START_S', 60, 0);
+/**
+ * The first minute's tour: each of the seven switches on for this many seconds, one after another from
+ * TOUR_START_S, so every error path has run once before RSS is read "after the first minute". 0 turns it off.
+ */
+const TOUR_ON_S = envNum('SOAK_TOUR_ON_S', 5, 0);
+const TOUR_START_S = 3;
 const QUIET_END_S = envNum('SOAK_QUIET_END_S', 90, 0);
 /** After a switch goes off, its effects may still be seen for this long (2 s cache, queues, in-flight calls). */
 const GRACE_MS = envNum('SOAK_GRACE_MS', 5_000, 0);
@@ -206,8 +212,20 @@ const SWITCH_CYCLE: Array<{ name: SwitchName; body: Record<string, unknown>; sim
   { name: 'serverErrorStatus', body: { serverErrorStatus: 503 }, sim: 'campaignApi' },
 ];
 
+/** The tour (each distinct switch once, back to back, inside the first minute), then one switch every FAULT_EVERY_S. */
 function faultPlan(): FaultPlan[] {
   const plans: FaultPlan[] = [];
+  if (TOUR_ON_S > 0) {
+    const kinds = SWITCH_CYCLE.filter((slot, i) => SWITCH_CYCLE.findIndex((o) => o.name === slot.name) === i);
+    kinds.forEach((slot, i) => {
+      const onS = TOUR_START_S + i * TOUR_ON_S;
+      plans.push({ sim: slot.sim, name: slot.name, body: slot.body, onS, offS: onS + TOUR_ON_S });
+    });
+    const tourEnd = TOUR_START_S + kinds.length * TOUR_ON_S;
+    if (tourEnd > RSS_BASELINE_S - RSS_WINDOW_S - 5) {
+      throw new Error(`the first minute's tour ends at ${tourEnd} s, within 5 s of the RSS reference window [${RSS_BASELINE_S - RSS_WINDOW_S}, ${RSS_BASELINE_S}] s: lower SOAK_TOUR_ON_S`);
+    }
+  }
   const lastEnd = DURATION_S - QUIET_END_S;
   for (let k = 0; ; k++) {
     const onS = QUIET_START_S + k * FAULT_EVERY_S;
@@ -495,6 +513,8 @@ interface MemSample {
   heapTotal: number;
   /** The part of heapTotal that is the young generation (V8 grows and shrinks it with the allocation rate). */
   newSpace: number;
+  /** V8's heap spaces (new, old, code, large_object, ...): bytes used and reserved, for the JSON report. */
+  spaces?: Record<string, { used: number; total: number }>;
   external: number;
   inFlight: number;
   done: number;
@@ -508,7 +528,16 @@ function metric(text: string, name: string): number {
 }
 
 let metricsUrl = '';
-async function readMem(): Promise<{ rss: number; heapUsed: number; heapTotal: number; newSpace: number; external: number; text: string }> {
+function heapSpaces(text: string): Record<string, { used: number; total: number }> {
+  const out: Record<string, { used: number; total: number }> = {};
+  for (const m of text.matchAll(/^switchboard_nodejs_heap_space_size_(used|total)_bytes\{space="([a-z_]+)"\} ([0-9.eE+-]+)$/gm)) {
+    const e = (out[m[2]!] ??= { used: 0, total: 0 });
+    e[m[1] as 'used' | 'total'] = Number(m[3]);
+  }
+  return out;
+}
+
+async function readMem(): Promise<{ rss: number; heapUsed: number; heapTotal: number; newSpace: number; external: number; spaces: Record<string, { used: number; total: number }>; text: string }> {
   const res = await httpJson('GET', metricsUrl);
   if (res.status !== 200 || typeof res.json !== 'string') throw new Error(`GET /metrics answered ${res.status}`);
   const text = res.json;
@@ -519,6 +548,7 @@ async function readMem(): Promise<{ rss: number; heapUsed: number; heapTotal: nu
     heapUsed: metric(text, 'switchboard_nodejs_heap_size_used_bytes'),
     heapTotal: metric(text, 'switchboard_nodejs_heap_size_total_bytes'),
     newSpace: metric(text, 'switchboard_nodejs_heap_space_size_total_bytes\\{space="new"\\}'),
+    spaces: heapSpaces(text),
     external: metric(text, 'switchboard_nodejs_external_memory_bytes'),
     text,
   };
@@ -586,8 +616,9 @@ async function main(): Promise<number> {
   for (const u of [graphqlUrl, metricsUrl, ...Object.values(simUrls)]) assertLoopback(u);
   log(`  gateway ${graphqlUrl} (pid ${child!.pid}); simulators: ameyo ${simUrls.ameyo}, apps-api ${simUrls.appsApi}, campaign-api ${simUrls.campaignApi}`);
   log(
-    `  faults: every ${FAULT_EVERY_S} s one switch on one simulator for ${FAULT_ON_S} s, from ${QUIET_START_S} s until ${DURATION_S - QUIET_END_S} s ` +
-      `(${plan.length} windows); grace ${GRACE_MS / 1000} s after a switch, ${BREAKER_GRACE_MS / 1000} s for an open circuit breaker`,
+    `  faults: ${TOUR_ON_S > 0 ? `a tour of the seven switches, ${TOUR_ON_S} s each, from ${TOUR_START_S} s; then ` : ''}` +
+      `every ${FAULT_EVERY_S} s one switch on one simulator for ${FAULT_ON_S} s, from ${QUIET_START_S} s until ${DURATION_S - QUIET_END_S} s ` +
+      `(${plan.length} windows in all); grace ${GRACE_MS / 1000} s after a switch, ${BREAKER_GRACE_MS / 1000} s for an open circuit breaker`,
   );
   for (const line of await allFaultsOff()) log(`  start: ${line}`);
   await drainSimLogs();
@@ -642,7 +673,7 @@ async function main(): Promise<number> {
       if (samplerStop) break;
       try {
         const m = await readMem();
-        const s: MemSample = { atS: atS(performance.now()), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, newSpace: m.newSpace, external: m.external, inFlight: inflight.size, done: outcomes.length, errors: errorsSoFar, fault: activeFault };
+        const s: MemSample = { atS: atS(performance.now()), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, newSpace: m.newSpace, spaces: m.spaces, external: m.external, inFlight: inflight.size, done: outcomes.length, errors: errorsSoFar, fault: activeFault };
         samples.push(s);
         if (k % Math.max(1, Math.round(TABLE_EVERY_S / SAMPLE_EVERY_S)) === 0) {
           log(`  [${pad(fmt(s.atS), 6)} s] RSS ${fmt(s.rss / MB)} MB, heap ${fmt(s.heapUsed / MB)} MB; ${s.done} done, ${s.inFlight} in flight, ${s.errors} with errors${s.fault ? `; fault: ${s.fault}` : ''}`);
