@@ -40,9 +40,10 @@ function envNum(name: string, fallback: number, min: number, max = Number.POSITI
 const DURATION_S = envNum('SOAK_SECONDS', 600, 10, 24 * 3600);
 /**
  * 1 request/s: the demo tenant has one connection per vendor at the vendors' 1 request/s, and this mix asks the Apps
- * API connection for about half a request per GraphQL request. At 2/s that connection runs at about 95%, so a fault
+ * API connection for 0.75 requests/s at 1 GraphQL request/s and 0.95 at 2/s (the 2 s list cache absorbs more as the rate
+ * rises). At 2/s that connection has almost no headroom, so a fault
  * on it leaves a queue that drains at a few hundredths of a request per second and sheds requests (RATE_LIMITED,
- * gateway pacing) minutes after the switch went off (bench/RESULTS.md, the 40-minute run). At 1/s it runs at about half.
+ * gateway pacing) minutes after the switch went off (bench/RESULTS.md, the 40-minute run). At 1/s it runs at about 75%.
  */
 const RPS = envNum('SOAK_RPS', 1, 0.1, 200);
 const SEED = envNum('SOAK_SEED', 1, 0, 2 ** 32 - 1) >>> 0;
