@@ -15,11 +15,11 @@
  * would hold that size still are only worth shipping if they cost nothing. This measures what they cost.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
+import { stopChildProcess } from './child';
 
 const SECONDS = Number(process.env['FLAGS_SECONDS'] ?? 15);
 const CLIENTS = Number(process.env['FLAGS_CLIENTS'] ?? 20);
@@ -72,15 +72,6 @@ async function startDemo(flags: string[]): Promise<{ child: ChildProcess; url: s
   });
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function measure(flags: string[]): Promise<string> {
   const { child, url, key } = await startDemo(flags);
   const dispatcher = new Agent({ connections: CLIENTS });
@@ -115,7 +106,7 @@ async function measure(flags: string[]): Promise<string> {
     return `| ${flags.join(' ') || '(defaults)'} | ${(latencies.length / SECONDS).toFixed(0)} | ${at(0.5).toFixed(1)} | ${at(0.99).toFixed(1)} | ${((cpu * 1000) / latencies.length).toFixed(2)} | ${rssMb(child.pid!).toFixed(0)} |`;
   } finally {
     await dispatcher.close();
-    await stop(child);
+    await stopChildProcess(child);
   }
 }
 

@@ -20,11 +20,11 @@
  * no unexplained error; no INTERNAL; no HTTP 5xx without a GraphQL error body. See bench/README.md.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { createRandom } from '../sim/common/seed';
+import { stopChildProcess } from './child';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings
@@ -143,16 +143,6 @@ async function startChild(): Promise<Ready> {
 }
 let gatewayLogLines = 0;
 let childDied: string | null = null;
-
-async function stopChild(): Promise<void> {
-  const c = child;
-  if (!c || c.exitCode !== null || c.signalCode !== null) return;
-  const exited = once(c, 'exit').catch(() => undefined);
-  c.kill('SIGTERM');
-  const timer = setTimeout(() => c.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // HTTP (loopback only)
@@ -949,7 +939,7 @@ async function cleanUp(): Promise<void> {
     if (lines.some((l) => !l.includes('all off'))) process.stderr.write(`[soak] ${lines.join('; ')}\n`);
   }
   shuttingDown = true;
-  await stopChild();
+  await stopChildProcess(child);
   await dispatcher.close().catch(() => undefined);
 }
 

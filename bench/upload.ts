@@ -31,6 +31,7 @@ import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { multipartStream } from '../src/upstream/multipart';
 import { AMEYO_SIM_DEFAULTS } from '../sim/ameyo';
+import { stopChildProcess } from './child';
 
 const MB = 1024 * 1024;
 const TARGET_RSS_GROWTH_MB = 64;
@@ -150,15 +151,6 @@ function askSim<T>(msg: { type: string }, replyType: string): Promise<T> {
 }
 
 let shuttingDown = false;
-
-async function stopChild(child: ChildProcess | null): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit').catch(() => undefined);
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Uploads
@@ -613,7 +605,7 @@ let tmpDir: string | null = null;
 /** Stops both children and removes the temp directory (the CSV and the config). Safe to call twice. */
 async function killAll(): Promise<void> {
   shuttingDown = true;
-  await Promise.all([stopChild(children.gateway), stopChild(children.sim)]);
+  await Promise.all([stopChildProcess(children.gateway), stopChildProcess(children.sim)]);
   if (tmpDir) {
     if (process.env['BENCH_KEEP_FILES'] === '1') process.stderr.write(`[bench] kept ${tmpDir}\n`);
     else fs.rmSync(tmpDir, { recursive: true, force: true });
