@@ -1,9 +1,8 @@
 /** Apps API simulator: bulk agent status change and force logout; the seeded teams and login addresses. */
 import { SEED_EPOCH_MS } from '../../sim/common/seed';
-import { APPS_API_SIM_DEFAULTS, startAppsApiSim, type Agent, type AppsApiSim } from '../../sim/apps-api';
+import { startAppsApiSim, type Agent, type AppsApiSim } from '../../sim/apps-api';
+import { AUTH, MISSING } from '../support/appsApiSim';
 
-const AUTH = `Basic ${Buffer.from(`${APPS_API_SIM_DEFAULTS.subdomain}:${APPS_API_SIM_DEFAULTS.token}`).toString('base64')}`;
-const MISSING = { message: 'Missing parameter - check to ensure that the required parameters have been added' };
 const NOW = SEED_EPOCH_MS + 2 * 60 * 60_000;
 
 let sim: AppsApiSim;

@@ -1,10 +1,8 @@
 /** Apps API simulator: call creation, the Manager API call list, customer flags, end user update and custom data. */
 import { SEED_EPOCH_MS } from '../../sim/common/seed';
 import { APPS_API_SIM_DEFAULTS, signHs256Jwt, startAppsApiSim, type AppsApiSim, type Call } from '../../sim/apps-api';
+import { MISSING, NOT_FOUND, appsApiClient, iso } from '../support/appsApiSim';
 
-const AUTH = `Basic ${Buffer.from(`${APPS_API_SIM_DEFAULTS.subdomain}:${APPS_API_SIM_DEFAULTS.token}`).toString('base64')}`;
-const MISSING = { message: 'Missing parameter - check to ensure that the required parameters have been added' };
-const NOT_FOUND = { message: 'Not Found' };
 
 const clock = { t: SEED_EPOCH_MS + 60 * 60_000 };
 let sim: AppsApiSim;
@@ -16,23 +14,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-interface Answer {
-  status: number;
-  body: unknown;
-  headers: Headers;
-}
-async function send(method: string, path: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: { authorization: AUTH, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? null : JSON.parse(text), headers: res.headers };
-}
-const post = (path: string, body?: unknown) => send('POST', path, body);
-const get = (path: string) => send('GET', path);
-const iso = (ms: number) => new Date(ms).toISOString();
+const { send, get, post } = appsApiClient(() => sim);
 
 const agentIn = (status: string) => sim.state.agents.find((a) => a.status === status && a.deactivated_at === null)!;
 const maxCallId = () => Math.max(...sim.state.calls.map((c) => c.id));

@@ -1,12 +1,9 @@
 /** Apps API simulator: campaigns, campaign contacts (add, update, delete, import jobs) and the company DNC list. */
 import { SEED_EPOCH_MS } from '../../sim/common/seed';
-import { APPS_API_SIM_DEFAULTS, startAppsApiSim, type AppsApiSim, type Campaign, type CampaignContact } from '../../sim/apps-api';
+import { startAppsApiSim, type AppsApiSim, type Campaign, type CampaignContact } from '../../sim/apps-api';
+import { MISSING, NOT_FOUND, appsApiClient, iso } from '../support/appsApiSim';
 
-const AUTH = `Basic ${Buffer.from(`${APPS_API_SIM_DEFAULTS.subdomain}:${APPS_API_SIM_DEFAULTS.token}`).toString('base64')}`;
-const MISSING = { message: 'Missing parameter - check to ensure that the required parameters have been added' };
-const NOT_FOUND = { message: 'Not Found' };
 const NOW = SEED_EPOCH_MS + 60 * 60_000;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 let sim: AppsApiSim;
 beforeAll(async () => {
@@ -16,26 +13,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-interface Answer {
-  status: number;
-  body: unknown;
-  headers: Headers;
-}
-async function send(method: string, path: string, body?: unknown, raw?: { body: FormData | string; headers?: Record<string, string> }): Promise<Answer> {
-  const headers: Record<string, string> = { authorization: AUTH };
-  let payload: FormData | string | undefined;
-  if (raw) {
-    payload = raw.body;
-    Object.assign(headers, raw.headers ?? {});
-  } else if (body !== undefined) {
-    payload = JSON.stringify(body);
-    headers['content-type'] = 'application/json';
-  }
-  const res = await fetch(`${sim.url}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? null : JSON.parse(text), headers: res.headers };
-}
-const get = (path: string) => send('GET', path);
+const { send, get } = appsApiClient(() => sim);
 
 const campaign = (i: number) => sim.state.campaigns[i]!;
 const contactsOf = (id: number) => sim.state.campaignContacts.filter((c) => c.campaign_id === id);

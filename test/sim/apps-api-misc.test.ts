@@ -1,12 +1,9 @@
 /** Apps API simulator: SMS, wait times, queue status, queue operation status, CRM contact data, end users, bulk users. */
 import { SEED_EPOCH_MS } from '../../sim/common/seed';
 import { APPS_API_SIM_DEFAULTS, buildAppsApiState, startAppsApiSim, type Agent, type AppsApiSim } from '../../sim/apps-api';
+import { AUTH, MISSING, NOT_FOUND, appsApiClient, iso } from '../support/appsApiSim';
 
-const AUTH = `Basic ${Buffer.from(`${APPS_API_SIM_DEFAULTS.subdomain}:${APPS_API_SIM_DEFAULTS.token}`).toString('base64')}`;
-const MISSING = { message: 'Missing parameter - check to ensure that the required parameters have been added' };
-const NOT_FOUND = { message: 'Not Found' };
 const NOW = SEED_EPOCH_MS + 60 * 60_000;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 let sim: AppsApiSim;
 beforeAll(async () => {
@@ -16,24 +13,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-interface Answer {
-  status: number;
-  body: unknown;
-  headers: Headers;
-}
-async function send(method: string, path: string, body?: unknown, form?: FormData): Promise<Answer> {
-  const headers: Record<string, string> = { authorization: AUTH };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers,
-    ...(form ? { body: form } : body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? null : JSON.parse(text), headers: res.headers };
-}
-const get = (path: string) => send('GET', path);
-const post = (path: string, body: unknown) => send('POST', path, body);
+const { send, get, post } = appsApiClient(() => sim);
 
 describe('seeded menus', () => {
   it('has at least 8 menus of all three types in a tree, in English and Spanish, some after hours / over capacity', () => {
@@ -242,7 +222,7 @@ describe('bulk user management', () => {
     const form = new FormData();
     for (const [k, v] of Object.entries(extra)) form.append(k, v);
     form.append('file', new Blob([typeof rows === 'string' ? rows : JSON.stringify(rows)], { type: 'application/json' }), 'users.json');
-    return form;
+    return { body: form };
   };
   const user = (email: string, more: Record<string, unknown> = {}) => ({ email, first_name: 'New', last_name: 'Person', ...more });
 
