@@ -40,13 +40,21 @@ function menuOf(state: AppsApiState, q: MenuQueue): Menu {
 const inSubtree = (q: MenuQueue, root: MenuQueue) =>
   q.materialized_path === root.materialized_path || q.materialized_path.startsWith(`${root.materialized_path}/`);
 
+/** The `lang` (required) and `menu_type` (optional) filters that wait times and queue status share, or their 400. */
+function languageAndMenuType(qs: URLSearchParams): { lang: string; menuType: string | null } | { reply: SimReply } {
+  const lang = qs.get('lang')?.trim();
+  if (!lang) return { reply: badRequest(QUEUES_400.langMissing) };
+  const menuType = qs.get('menu_type')?.trim() || null;
+  if (menuType !== null && !MENU_TYPES.includes(menuType as Menu['menu_type'])) return { reply: badRequest(QUEUES_400.menuTypeInvalid) };
+  return { lang, menuType };
+}
+
 function waitTimes(env: AppsEnv, ctx: SimContext): SimReply {
   const { state } = env;
   const qs = ctx.query;
-  const lang = qs.get('lang')?.trim();
-  if (!lang) return badRequest(QUEUES_400.langMissing);
-  const menuType = qs.get('menu_type')?.trim() || null;
-  if (menuType !== null && !MENU_TYPES.includes(menuType as Menu['menu_type'])) return badRequest(QUEUES_400.menuTypeInvalid);
+  const filter = languageAndMenuType(qs);
+  if ('reply' in filter) return filter.reply;
+  const { lang, menuType } = filter;
   const channel = qs.get('channel_type')?.trim() || null;
   if (channel !== null && channel !== 'voice_call' && channel !== 'chat') return badRequest(QUEUES_400.channelTypeInvalid);
   const bounds: Array<number | null> = [];
@@ -95,10 +103,9 @@ function waitTimes(env: AppsEnv, ctx: SimContext): SimReply {
 function queuesStatus(env: AppsEnv, ctx: SimContext): SimReply {
   const { state } = env;
   const qs = ctx.query;
-  const lang = qs.get('lang')?.trim();
-  if (!lang) return badRequest(QUEUES_400.langMissing);
-  const menuType = qs.get('menu_type')?.trim() || null;
-  if (menuType !== null && !MENU_TYPES.includes(menuType as Menu['menu_type'])) return badRequest(QUEUES_400.menuTypeInvalid);
+  const filter = languageAndMenuType(qs);
+  if ('reply' in filter) return filter.reply;
+  const { lang, menuType } = filter;
   const ids = qs.getAll('menu_id[]').map((v) => asId(v));
   // Callback periods (our assumption for the undocumented `callback_periods[]` items): consecutive windows of
   // `callback_period_hours` (default 1, 1..24) covering 24 hours from `callback_start_from` (default: the current hour),
