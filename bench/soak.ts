@@ -1,8 +1,8 @@
 /**
  * bench/soak: a steady mix of GraphQL queries and mutations against demo mode for SOAK_SECONDS (default 600),
- * while fault switches on the vendor simulators go on and off, and prints requests by operation, errors by
- * code (explained by a fault switch or not), p50/p95/p99/max latency, and the gateway process's RSS and heap
- * over time.
+ * beside a status board's vendor-free `connections` polls, while fault switches on the vendor simulators go on
+ * and off, and prints requests by operation, errors by code (explained by a fault switch or not),
+ * p50/p95/p99/max latency, and the gateway process's RSS and heap over time.
  *
  * The issue: "Soak (`bench/soak`): ten minutes of mixed queries and mutations at a steady rate against demo mode
  * with faults switching on and off; prints errors by code, p50/p99 latency and RSS over time. Must show: the
@@ -46,6 +46,16 @@ const DURATION_S = envNum('SOAK_SECONDS', 600, 10, 24 * 3600);
  * off (bench/RESULTS.md, the 40-minute run).
  */
 const RPS = envNum('SOAK_RPS', 1, 0.1, 200);
+/**
+ * The status board: beside the mix, `{ connections { id status } }` at this steady rate, the poll agent desktops and
+ * wallboards make (100 desktops every 2 s). It reads the gateway's own connection health and never reaches a vendor,
+ * so it adds nothing to the vendors' 1 request/s. It keeps demo mode's allocation rate steady and above the line
+ * (1,000 bytes/ms) where V8 shrinks its young generation, so new space keeps one size for the whole run. With the
+ * mix alone (0), or with a board too slow to hold the rate above that line (5), new space moves between 1 and 32 MB
+ * for minutes at a time after a burst (the startup, a fault's backlog), and the RSS check reads where V8 happened to
+ * leave it (bench/RESULTS.md). Its answers are counted and classified apart from the mix.
+ */
+const POLL_RPS = envNum('SOAK_POLL_RPS', 50, 0, 1000);
 const SEED = envNum('SOAK_SEED', 1, 0, 2 ** 32 - 1) >>> 0;
 const MAX_IN_FLIGHT = envNum('SOAK_MAX_IN_FLIGHT', 400, 1, 10_000);
 const FAULT_EVERY_S = envNum('SOAK_FAULT_EVERY_S', 60, 1);
@@ -351,6 +361,8 @@ const OPS: OpSpec[] = [
     build: () => ({ query: '{ dncCheck(connectionId: "apps-demo", phoneNumber: "+14155550100") { phoneNumber listed } }' }),
   },
 ];
+/** The status board's poll (SOAK_POLL_RPS): not part of the mix, no vendor behind it. */
+const POLL_OP: OpSpec = { name: 'connections (status board)', weight: 0, build: () => ({ query: '{ connections { id status } }' }) };
 const TOTAL_WEIGHT = OPS.reduce((s, o) => s + o.weight, 0);
 
 function chooseOp(): OpSpec {
@@ -605,7 +617,10 @@ function table(header: string[], rows: string[][], align: Array<'l' | 'r'>): str
 
 async function main(): Promise<number> {
   const plan = faultPlan();
-  log(`bench/soak: ${DURATION_S} s at ${RPS} GraphQL requests/s (seed ${SEED}, at most ${MAX_IN_FLIGHT} in flight), demo mode in a child process`);
+  log(
+    `bench/soak: ${DURATION_S} s at ${RPS} GraphQL requests/s of the mix${POLL_RPS > 0 ? ` and ${POLL_RPS}/s of the status board's poll` : ''} ` +
+      `(seed ${SEED}, at most ${MAX_IN_FLIGHT} in flight), demo mode in a child process`,
+  );
   const ready = await startChild();
   graphqlUrl = ready.url;
   metricsUrl = ready.metricsUrl;
@@ -684,6 +699,29 @@ async function main(): Promise<number> {
     }
   })();
 
+  // The status board: poll i leaves at t0 + i / POLL_RPS, under the same in-flight cap.
+  const polls: Outcome[] = [];
+  let pollsSkipped = 0;
+  const pollLoop = (async () => {
+    if (POLL_RPS <= 0) return;
+    const body = POLL_OP.build()!;
+    for (let i = 0; ; i++) {
+      const wait = t0 + (i * 1000) / POLL_RPS - performance.now();
+      if (wait > 0) await sleep(wait);
+      if (performance.now() >= endAt || failure || childDied) return;
+      if (inflight.size >= MAX_IN_FLIGHT) {
+        pollsSkipped++;
+        continue;
+      }
+      const p: Promise<void> = runOp(POLL_OP, body).then((o) => {
+        polls.push(o);
+        if (o.errors.length) errorsSoFar++;
+        inflight.delete(p);
+      });
+      inflight.add(p);
+    }
+  })();
+
   // The traffic: request i leaves at t0 + i / RPS, bounded by count and by time.
   const total = Math.floor(DURATION_S * RPS);
   for (let i = 0; i < total; i++) {
@@ -709,6 +747,7 @@ async function main(): Promise<number> {
     });
     inflight.add(p);
   }
+  await pollLoop;
   const trafficEndS = atS(performance.now());
   log(`  [${pad(fmt(trafficEndS), 6)} s] traffic stopped; waiting for ${inflight.size} in-flight request(s)`);
   await Promise.all(inflight);
@@ -724,28 +763,31 @@ async function main(): Promise<number> {
   if (failure) throw failure;
   if (childDied) throw new Error(childDied);
 
-  return report({ plan, windows, outcomes, sent, skipped, samples, endSample, offLines, idle, trafficEndS, metricsText: endMem.text });
+  return report({ plan, windows, outcomes, polls, pollsSkipped, sent, skipped, samples, endSample, offLines, idle, trafficEndS, metricsText: endMem.text });
 }
 
 interface ReportInput {
   plan: FaultPlan[];
   windows: FaultWindow[];
   outcomes: Outcome[];
+  /** The status board's answers (SOAK_POLL_RPS), kept out of the mix's counts and latency. */
+  polls: Outcome[];
+  pollsSkipped: number;
   sent: Map<string, number>;
   skipped: Map<string, number>;
   samples: MemSample[];
   endSample: MemSample;
   offLines: string[];
-  idle: { rss: number; heapUsed: number };
+  idle: { rss: number; heapUsed: number; text: string };
   trafficEndS: number;
   metricsText: string;
 }
 
 function report(r: ReportInput): number {
   const L: string[] = [];
-  const opByName = new Map(OPS.map((o) => [o.name, o]));
+  const opByName = new Map([...OPS, POLL_OP].map((o) => [o.name, o]));
   const classified: Classified[] = [];
-  for (const o of r.outcomes) for (const e of o.errors) classified.push(classify(o, e, opByName.get(o.op)!, r.windows));
+  for (const o of [...r.outcomes, ...r.polls]) for (const e of o.errors) classified.push(classify(o, e, opByName.get(o.op)!, r.windows));
 
   // Requests by operation.
   L.push('', `Requests by operation (${r.outcomes.length} answered, traffic for ${fmt(r.trafficEndS)} s = ${fmt(r.outcomes.length / r.trafficEndS, 2)} req/s):`, '');
@@ -768,17 +810,21 @@ function report(r: ReportInput): number {
     String(r.outcomes.filter((o) => o.nullResult).length),
     String([...r.skipped.values()].reduce((a, b) => a + b, 0)),
   ]);
+  const pollsWithErr = r.polls.filter((o) => o.errors.length).length;
+  if (POLL_RPS > 0) {
+    opRows.push([`${POLL_OP.name}, not in **all**`, String(r.polls.length + r.pollsSkipped), String(r.polls.length), String(r.polls.length - pollsWithErr), String(pollsWithErr), '0', '0', String(r.pollsSkipped)]);
+  }
   L.push(...table(['operation', 'sent', 'answered', 'clean', 'with errors', 'VENDOR_REFUSED (not an error)', 'null result', 'skipped (in-flight cap)'], opRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
 
   // Errors by code.
   const codes = [...new Set(classified.map((c) => c.code))].sort();
-  L.push('', `Errors by code (${classified.length} errors in ${allWithErr} responses; one response can carry several):`, '');
+  L.push('', `Errors by code (${classified.length} errors in ${allWithErr + pollsWithErr} responses; one response can carry several):`, '');
   L.push(
     ...table(
       ['code', 'errors', 'responses', 'explained', 'unexplained', 'errors by operation'],
       codes.map((code) => {
         const cs = classified.filter((c) => c.code === code);
-        const responses = r.outcomes.filter((o) => o.errors.some((e) => e.code === code)).length;
+        const responses = [...r.outcomes, ...r.polls].filter((o) => o.errors.some((e) => e.code === code)).length;
         const byOp = new Map<string, number>();
         for (const c of cs) byOp.set(c.op, (byOp.get(c.op) ?? 0) + 1);
         return [code, String(cs.length), String(responses), String(cs.filter((c) => c.explained).length), String(cs.filter((c) => !c.explained).length), [...byOp].map(([k, v]) => `${k} ${v}`).join(', ')];
@@ -825,6 +871,7 @@ function report(r: ReportInput): number {
   latRows.push(latencyRow('all, no switch on (± grace)', r.outcomes.filter((o) => !inFault(o)).map((o) => o.endAt - o.startAt)));
   latRows.push(latencyRow('all, a switch on (± grace)', r.outcomes.filter(inFault).map((o) => o.endAt - o.startAt)));
   latRows.push(latencyRow('all, clean answers only', r.outcomes.filter((o) => !o.errors.length).map((o) => o.endAt - o.startAt)));
+  if (POLL_RPS > 0) latRows.push(latencyRow(`${POLL_OP.name}, not in **all**`, r.polls.map((o) => o.endAt - o.startAt)));
   L.push(...table(['operation', 'n', 'p50', 'p95', 'p99', 'max'], latRows, ['l', 'r', 'r', 'r', 'r', 'r']));
 
   // Memory over time.
@@ -885,6 +932,8 @@ function report(r: ReportInput): number {
   for (const sim of SIM_KEYS) L.push(`  ${sim}: ${[...simTally[sim]].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none'}`);
   L.push(`  simulator 429s outside a 429 storm (the vendor's own 1 req/s limit hit): ${stray429.length}${stray429.length ? ` (${stray429.slice(0, 10).map((x) => `${x.sim} ${fmt(x.atS)} s ${x.route ?? ''}`).join('; ')})` : ''}`);
   L.push(`  gateway log lines at warn or above: ${gatewayLogLines}`);
+  const cpuS = metric(r.metricsText, 'switchboard_process_cpu_seconds_total') - metric(r.idle.text, 'switchboard_process_cpu_seconds_total');
+  L.push(`  demo mode's CPU over the run: ${fmt(cpuS)} s, ${fmt((cpuS / r.trafficEndS) * 100, 1)}% of one core (gateway and simulators)`);
   const rlRejections = [...r.metricsText.matchAll(/^switchboard_rate_limiter_rejections_total\{[^}]*connection="([^"]+)"[^}]*\} (\d+)/gm)].map((m) => `${m[1]} ${m[2]}`);
   if (rlRejections.length) L.push(`  gateway rate-limiter rejections (metrics): ${rlRejections.join(', ')}`);
   L.push('', 'Fault switches at the end:', ...r.offLines.map((l) => `  ${l}`));
@@ -900,7 +949,7 @@ function report(r: ReportInput): number {
     [`INTERNAL errors: ${internal}`, internal === 0],
     [`HTTP 5xx without a GraphQL error body: ${no5xxBody}`, no5xxBody === 0],
     [`every fault switch off at the end, read back from each simulator`, switchesOff],
-    [`requests answered: ${r.outcomes.length} (skipped by the client's in-flight cap of ${MAX_IN_FLIGHT}: ${[...r.skipped.values()].reduce((a, b) => a + b, 0)})`, r.outcomes.length > 0],
+    [`requests answered: ${r.outcomes.length} of the mix, ${r.polls.length} status-board polls (skipped by the client's in-flight cap of ${MAX_IN_FLIGHT}: ${[...r.skipped.values()].reduce((a, b) => a + b, 0) + r.pollsSkipped})`, r.outcomes.length > 0],
   ];
   L.push('', 'Verdict:');
   for (const [text, ok] of checks) L.push(`  ${ok ? 'PASS' : 'FAIL'}  ${text}`);
@@ -913,7 +962,7 @@ function report(r: ReportInput): number {
       REPORT_FILE,
       JSON.stringify(
         {
-          settings: { DURATION_S, RPS, SEED, MAX_IN_FLIGHT, FAULT_EVERY_S, FAULT_ON_S, QUIET_START_S, QUIET_END_S, GRACE_MS, BREAKER_GRACE_MS },
+          settings: { DURATION_S, RPS, POLL_RPS, SEED, MAX_IN_FLIGHT, FAULT_EVERY_S, FAULT_ON_S, QUIET_START_S, QUIET_END_S, GRACE_MS, BREAKER_GRACE_MS },
           windows: r.windows.map((w) => ({ sim: w.sim, name: w.name, onS: atS(w.onSentAt), offS: atS(w.offAckAt) })),
           samples: r.samples,
           errors: classified,
