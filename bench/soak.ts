@@ -699,54 +699,47 @@ async function main(): Promise<number> {
     }
   })();
 
-  // The status board: poll i leaves at t0 + i / POLL_RPS, under the same in-flight cap.
-  const polls: Outcome[] = [];
-  let pollsSkipped = 0;
-  const pollLoop = (async () => {
-    if (POLL_RPS <= 0) return;
-    const body = POLL_OP.build()!;
-    for (let i = 0; ; i++) {
-      const wait = t0 + (i * 1000) / POLL_RPS - performance.now();
+  /** Open loop: call `fire` for the i-th time at t0 + i / rate whatever the answers do, until `count` calls or the end. */
+  const openLoop = async (rate: number, count: number, fire: () => void): Promise<void> => {
+    for (let i = 0; i < count; i++) {
+      const wait = t0 + (i * 1000) / rate - performance.now();
       if (wait > 0) await sleep(wait);
       if (performance.now() >= endAt || failure || childDied) return;
-      if (inflight.size >= MAX_IN_FLIGHT) {
-        pollsSkipped++;
-        continue;
-      }
-      const p: Promise<void> = runOp(POLL_OP, body).then((o) => {
-        polls.push(o);
-        if (o.errors.length) errorsSoFar++;
-        inflight.delete(p);
-      });
-      inflight.add(p);
+      fire();
     }
-  })();
+  };
+  /** Sends one request unless the in-flight cap is reached (then returns false); its outcome goes to `into`. */
+  const send = (op: OpSpec, body: { query: string; variables?: Record<string, unknown> }, into: Outcome[]): boolean => {
+    if (inflight.size >= MAX_IN_FLIGHT) return false;
+    const p: Promise<void> = runOp(op, body).then((o) => {
+      into.push(o);
+      if (o.errors.length) errorsSoFar++;
+      inflight.delete(p);
+    });
+    inflight.add(p);
+    return true;
+  };
 
-  // The traffic: request i leaves at t0 + i / RPS, bounded by count and by time.
-  const total = Math.floor(DURATION_S * RPS);
-  for (let i = 0; i < total; i++) {
-    const due = t0 + (i * 1000) / RPS;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-    if (performance.now() >= endAt || failure || childDied) break;
+  // The status board and the mix, each bounded by count and by time.
+  const polls: Outcome[] = [];
+  let pollsSkipped = 0;
+  const pollBody = POLL_OP.build()!;
+  const pollLoop =
+    POLL_RPS > 0
+      ? openLoop(POLL_RPS, Number.POSITIVE_INFINITY, () => {
+          if (!send(POLL_OP, pollBody, polls)) pollsSkipped++;
+        })
+      : Promise.resolve();
+  await openLoop(RPS, Math.floor(DURATION_S * RPS), () => {
     let op = chooseOp();
     let body = op.build();
     if (!body) {
       op = OPS[0]!; // no agent ids yet: fetch them
       body = op.build()!;
     }
-    if (inflight.size >= MAX_IN_FLIGHT) {
-      skipped.set(op.name, (skipped.get(op.name) ?? 0) + 1);
-      continue;
-    }
-    sent.set(op.name, (sent.get(op.name) ?? 0) + 1);
-    const p: Promise<void> = runOp(op, body).then((o) => {
-      outcomes.push(o);
-      if (o.errors.length) errorsSoFar++;
-      inflight.delete(p);
-    });
-    inflight.add(p);
-  }
+    const counts = send(op, body, outcomes) ? sent : skipped;
+    counts.set(op.name, (counts.get(op.name) ?? 0) + 1);
+  });
   await pollLoop;
   const trafficEndS = atS(performance.now());
   log(`  [${pad(fmt(trafficEndS), 6)} s] traffic stopped; waiting for ${inflight.size} in-flight request(s)`);
