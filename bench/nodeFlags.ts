@@ -20,6 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { stopChildProcess } from './child';
+import { percentile } from './stats';
 
 const SECONDS = Number(process.env['FLAGS_SECONDS'] ?? 15);
 const CLIENTS = Number(process.env['FLAGS_CLIENTS'] ?? 20);
@@ -102,8 +103,7 @@ async function measure(flags: string[]): Promise<string> {
     );
     const cpu = cpuSeconds(child.pid!) - cpu0;
     latencies.sort((a, b) => a - b);
-    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]!;
-    return `| ${flags.join(' ') || '(defaults)'} | ${(latencies.length / SECONDS).toFixed(0)} | ${at(0.5).toFixed(1)} | ${at(0.99).toFixed(1)} | ${((cpu * 1000) / latencies.length).toFixed(2)} | ${rssMb(child.pid!).toFixed(0)} |`;
+    return `| ${flags.join(' ') || '(defaults)'} | ${(latencies.length / SECONDS).toFixed(0)} | ${percentile(latencies, 50).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} | ${((cpu * 1000) / latencies.length).toFixed(2)} | ${rssMb(child.pid!).toFixed(0)} |`;
   } finally {
     await dispatcher.close();
     await stopChildProcess(child);

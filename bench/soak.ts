@@ -25,6 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { createRandom } from '../sim/common/seed';
 import { stopChildProcess } from './child';
+import { metric, percentile } from './stats';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings
@@ -309,6 +310,7 @@ interface OpSpec {
 }
 
 const AGENTS_Q = '{ agents(first: 50) { totalCount edges { node { id name status vendor } } } }';
+const CONNECTIONS_Q = '{ connections { id status } }';
 let agentIds: string[] = [];
 let ameyoAgentIds: string[] = [];
 let dialSeq = 0;
@@ -316,7 +318,7 @@ const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]!;
 
 const OPS: OpSpec[] = [
   { name: 'agents', weight: 18, build: () => ({ query: AGENTS_Q }) },
-  { name: 'connections', weight: 8, build: () => ({ query: '{ connections { id status } }' }) },
+  { name: 'connections', weight: 8, build: () => ({ query: CONNECTIONS_Q }) },
   { name: 'calls', weight: 12, build: () => ({ query: '{ calls(first: 20) { edges { node { id status agent { name } } } } }' }) },
   { name: 'campaigns', weight: 12, build: () => ({ query: '{ campaigns(first: 20) { edges { node { name leadStats { total } } } } }' }) },
   { name: 'queues', weight: 10, build: () => ({ query: '{ queues { name agents { name } } }' }) },
@@ -362,7 +364,7 @@ const OPS: OpSpec[] = [
   },
 ];
 /** The status board's poll (SOAK_POLL_RPS): not part of the mix, no vendor behind it. */
-const POLL_OP: OpSpec = { name: 'connections (status board)', weight: 0, build: () => ({ query: '{ connections { id status } }' }) };
+const POLL_OP: OpSpec = { name: 'connections (status board)', weight: 0, build: () => ({ query: CONNECTIONS_Q }) };
 const TOTAL_WEIGHT = OPS.reduce((s, o) => s + o.weight, 0);
 
 function chooseOp(): OpSpec {
@@ -532,11 +534,6 @@ interface MemSample {
   fault: string;
 }
 
-function metric(text: string, name: string): number {
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'm').exec(text);
-  return m ? Number(m[1]) : Number.NaN;
-}
-
 let metricsUrl = '';
 function heapSpaces(text: string): Record<string, { used: number; total: number }> {
   const out: Record<string, { used: number; total: number }> = {};
@@ -553,12 +550,13 @@ async function readMem(): Promise<{ rss: number; heapUsed: number; heapTotal: nu
   const text = res.json;
   const rss = metric(text, 'switchboard_process_resident_memory_bytes');
   if (!Number.isFinite(rss)) throw new Error('GET /metrics has no switchboard_process_resident_memory_bytes');
+  const spaces = heapSpaces(text);
   return {
     rss,
     heapUsed: metric(text, 'switchboard_nodejs_heap_size_used_bytes'),
     heapTotal: metric(text, 'switchboard_nodejs_heap_size_total_bytes'),
-    newSpace: metric(text, 'switchboard_nodejs_heap_space_size_total_bytes\\{space="new"\\}'),
-    spaces: heapSpaces(text),
+    newSpace: spaces['new']?.total ?? Number.NaN,
+    spaces,
     external: metric(text, 'switchboard_nodejs_external_memory_bytes'),
     text,
   };
@@ -594,12 +592,6 @@ async function drainSimLogs(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Statistics
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
 
 function latencyRow(name: string, ms: number[]): string[] {
   const s = [...ms].sort((a, b) => a - b);
@@ -780,7 +772,8 @@ function report(r: ReportInput): number {
   const L: string[] = [];
   const opByName = new Map([...OPS, POLL_OP].map((o) => [o.name, o]));
   const classified: Classified[] = [];
-  for (const o of [...r.outcomes, ...r.polls]) for (const e of o.errors) classified.push(classify(o, e, opByName.get(o.op)!, r.windows));
+  const answered = [...r.outcomes, ...r.polls];
+  for (const o of answered) for (const e of o.errors) classified.push(classify(o, e, opByName.get(o.op)!, r.windows));
 
   // Requests by operation.
   L.push('', `Requests by operation (${r.outcomes.length} answered, traffic for ${fmt(r.trafficEndS)} s = ${fmt(r.outcomes.length / r.trafficEndS, 2)} req/s):`, '');
@@ -817,7 +810,7 @@ function report(r: ReportInput): number {
       ['code', 'errors', 'responses', 'explained', 'unexplained', 'errors by operation'],
       codes.map((code) => {
         const cs = classified.filter((c) => c.code === code);
-        const responses = [...r.outcomes, ...r.polls].filter((o) => o.errors.some((e) => e.code === code)).length;
+        const responses = answered.filter((o) => o.errors.some((e) => e.code === code)).length;
         const byOp = new Map<string, number>();
         for (const c of cs) byOp.set(c.op, (byOp.get(c.op) ?? 0) + 1);
         return [code, String(cs.length), String(responses), String(cs.filter((c) => c.explained).length), String(cs.filter((c) => !c.explained).length), [...byOp].map(([k, v]) => `${k} ${v}`).join(', ')];

@@ -32,6 +32,7 @@ import { request } from 'undici';
 import { multipartStream } from '../src/upstream/multipart';
 import { AMEYO_SIM_DEFAULTS } from '../sim/ameyo';
 import { stopChildProcess } from './child';
+import { metric } from './stats';
 
 const MB = 1024 * 1024;
 const TARGET_RSS_GROWTH_MB = 64;
@@ -276,11 +277,6 @@ interface MemSample {
   rss: number;
   heapUsed: number;
   external: number;
-}
-
-function metric(text: string, name: string): number {
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'm').exec(text);
-  return m ? Number(m[1]) : Number.NaN;
 }
 
 async function readMem(metricsUrl: string, t0: number): Promise<MemSample> {
