@@ -2,8 +2,14 @@
 # Build: docker build -t switchboard .
 # Run:   docker run -p 4000:4000 -v "$PWD/config.yaml:/etc/switchboard/config.yaml:ro" \
 #          -e ACME_API_KEY=... switchboard
+#
+# Base image: Node 22 LTS, the exact version CI tests (.ci/run NODE22_VERSION; change both together). The tag
+# is pinned here; pin the digest when building a release:
+#   docker buildx imagetools inspect node:22.23.3-bookworm-slim     # "Digest: sha256:..." (the multi-arch index)
+#   docker build --build-arg NODE_IMAGE=node:22.23.3-bookworm-slim@sha256:<that digest> -t switchboard .
+ARG NODE_IMAGE=node:22.23.3-bookworm-slim
 
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -13,7 +19,7 @@ COPY src ./src
 COPY sim ./sim
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
