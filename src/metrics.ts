@@ -1,6 +1,26 @@
 /**
- * Prometheus metrics, served on GET /metrics. One registry per process; labels never hold a secret or a
- * tenant's data, only configured ids (tenant, connection), vendor keys, route names and status codes.
+ * Prometheus metrics, served on GET /metrics (who may read it: src/http/metricsRoute.ts). One registry
+ * per process; labels never hold a secret or a tenant's data, only configured ids (tenant, connection),
+ * vendor keys, route names and status codes.
+ *
+ * Every label value is a series kept until the process exits, so every label has a bound (audit for
+ * issue 11 item 4, where the operation name had none):
+ * - `tenant`: a configured tenant id (`[a-z0-9][a-z0-9_-]{0,62}`, src/config/schema.ts), set only after
+ *   the API key resolved one (src/auth.ts); never read from the request. Bound: the tenants in the config.
+ * - `connection`: `tenant/connection`, both configured ids (src/upstream/createUpstream.ts, src/http/server.ts
+ *   for readiness). Bound: the connections in the config.
+ * - `vendor`: the connection's `vendor`, a zod enum of three keys.
+ * - `route`: a routes-table key; `callRoute` throws on any other name before a request is built
+ *   (src/vendors/routes.ts). Bound: the rows of the three routes tables.
+ * - `status`: the vendor's HTTP status, 100-999 (undici's parser refuses any other status line), or one
+ *   of timeout | unreachable | reset | aborted | too-large | error. Bound: 906 values per connection at
+ *   worst, a handful in practice, and only on the counter, not the histogram.
+ * - `via`: inflight | cache. `outcome`: ok | partial | error.
+ * - `operation`: the client's operation name, through the bounded labeler in src/metricLabels.ts: a
+ *   GraphQL name of at most 64 characters, at most 100 distinct per tenant, else `other`; no name is
+ *   `anonymous`.
+ * - the default process metrics (`collectDefaultMetrics`): fixed sets (heap space names, GC kinds, the
+ *   Node version).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -53,6 +73,7 @@ export const sharedUpstreamReads = new Counter({
   registers: [registry],
 });
 
+/** `operation` is bounded: src/metricLabels.ts. */
 export const graphqlRequests = new Counter({
   name: 'switchboard_graphql_requests_total',
   help: 'GraphQL operations, by tenant, operation name and outcome (ok | partial | error).',
