@@ -8,24 +8,58 @@
  * the request may have reached it (timeouts, resets, 5xx). A failure that provably never left
  * (`facts.notSent`: connect refused, rate limited) is not kept, so the caller can simply try again.
  *
- * In memory, per process: with several replicas the store moves to Redis (docs/decisions.md).
+ * Records are partitioned by tenant, and each tenant has its own bound (issue 11, item 2). A record keeps
+ * its answer for its whole retention window (24 h by default, as Stripe does): it is never evicted early to
+ * make room, because a client retrying a dial inside the window must never dial twice. When a tenant holds
+ * as many live records as it may, a NEW key is refused with RATE_LIMITED and `retryAfterMs` (the time until
+ * its oldest record expires); repeats of recorded keys are still answered. One tenant filling its partition
+ * never touches another's.
+ *
+ * `IdempotencyRecords` is the storage contract (claim, complete, release); `runIdempotent` is the protocol
+ * over it. `IdempotencyStore` keeps records in memory, per process; the SQLite and Redis implementations of
+ * issue 14 implement the same three methods (`claim` is `INSERT ... ON CONFLICT DO NOTHING` or `SET NX PX`).
  */
 import { createHash } from 'node:crypto';
-import { IdempotencyConflictError, isSwitchboardError } from '../errors';
+import type { Config } from '../config/schema';
+import { IdempotencyConflictError, isSwitchboardError, RateLimitedError } from '../errors';
 
-export interface IdempotencyOptions {
-  /** How long an outcome is kept. Default 24 h. */
-  ttlMs?: number;
-  /** Most keys kept; the oldest go first. Default 10,000. */
-  maxEntries?: number;
+const HOUR_MS = 3_600_000;
+
+/** How one tenant's records are kept. */
+export interface IdempotencyPolicy {
+  /** How long a record keeps its answer; it is never dropped before. */
+  retentionMs: number;
+  /** Most records the tenant may hold at once (running and finished). */
+  maxKeys: number;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+export type IdempotencyOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-interface Entry {
-  fingerprint: string;
-  expiresAt: number;
-  outcome: Outcome | null;
+/** What `claim` found for a key. */
+export type IdempotencyClaim =
+  /** The key is new: the caller runs the work, then calls `complete` or `release`. */
+  | { kind: 'claimed' }
+  /** The key has a finished record with the same fingerprint: its outcome. */
+  | { kind: 'replay'; outcome: IdempotencyOutcome }
+  /** The key has a record with another fingerprint. */
+  | { kind: 'mismatch' }
+  /** The key has a record whose work is still running. */
+  | { kind: 'inProgress' }
+  /** The key is new and the tenant holds `maxKeys` live records; the oldest expires in `retryAfterMs`. */
+  | { kind: 'full'; retryAfterMs: number; policy: IdempotencyPolicy };
+
+/**
+ * Storage of idempotency records, partitioned by tenant: `key` is unique within a tenant only (the caller
+ * scopes it by connection and mutation). Every implementation keeps a record for its whole retention
+ * window and refuses a new key (`full`) rather than evicting a live record.
+ */
+export interface IdempotencyRecords {
+  /** Atomically looks the key up and, when it is new and there is room, records it as running. */
+  claim(tenantId: string, key: string, fingerprint: string): Promise<IdempotencyClaim>;
+  /** Stores the outcome of a claimed key's work. */
+  complete(tenantId: string, key: string, outcome: IdempotencyOutcome): Promise<void>;
+  /** Forgets a claimed key whose work provably never reached the vendor, so a retry runs again. */
+  release(tenantId: string, key: string): Promise<void>;
 }
 
 /** SHA-256 of the input with object keys sorted, so key order never changes the fingerprint. */
@@ -41,45 +75,173 @@ export function fingerprintOf(input: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(input)) ?? 'undefined').digest('hex');
 }
 
-export class IdempotencyStore {
-  private readonly entries = new Map<string, Entry>();
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
+/** `24`, `0.5`: hours as people write them. */
+const hoursOf = (ms: number) => String(Math.round((ms / HOUR_MS) * 100) / 100);
 
-  constructor(opts: IdempotencyOptions = {}) {
-    const { ttlMs = 24 * 60 * 60_000, maxEntries = 10_000 } = opts;
-    this.ttlMs = ttlMs;
-    this.maxEntries = maxEntries;
+/** The RATE_LIMITED refusal of a new key when the tenant's partition is full (its exact text is pinned by tests). */
+export function partitionFullError(policy: IdempotencyPolicy, retryAfterMs: number): RateLimitedError {
+  return new RateLimitedError(
+    `this tenant has ${policy.maxKeys} idempotency records younger than their ${hoursOf(policy.retentionMs)} h retention, ` +
+      'the most it may keep: a new idempotencyKey is refused until the oldest expires (retry after retryAfterMs); ' +
+      'a repeat of a recorded key is still answered',
+    { retryAfterMs, notSent: true },
+  );
+}
+
+/**
+ * Runs `work` once for `key` within `tenantId` (the caller scopes the key by connection and mutation) and
+ * replays its outcome for repeats with the same `input`. `clientKey` is the key as the client sent it,
+ * for messages.
+ */
+export async function runIdempotent<T>(
+  records: IdempotencyRecords,
+  tenantId: string,
+  key: string,
+  clientKey: string,
+  input: unknown,
+  work: () => Promise<T>,
+): Promise<T> {
+  const claim = await records.claim(tenantId, key, fingerprintOf(input));
+  switch (claim.kind) {
+    case 'mismatch':
+      throw new IdempotencyConflictError(`idempotencyKey '${clientKey}' was already used with a different input`);
+    case 'inProgress':
+      throw new IdempotencyConflictError(`a request with idempotencyKey '${clientKey}' is still in progress`);
+    case 'full':
+      throw partitionFullError(claim.policy, claim.retryAfterMs);
+    case 'replay':
+      if (claim.outcome.ok) return claim.outcome.value as T;
+      throw claim.outcome.error;
+    case 'claimed':
+      break;
+  }
+  let value: T;
+  try {
+    value = await work();
+  } catch (error) {
+    if (isSwitchboardError(error) && error.facts.notSent) await records.release(tenantId, key);
+    else await records.complete(tenantId, key, { ok: false, error });
+    throw error;
+  }
+  await records.complete(tenantId, key, { ok: true, value });
+  return value;
+}
+
+export interface IdempotencyStoreOptions {
+  /** How long a record keeps its answer. Default 24 h. */
+  retentionMs?: number;
+  /** Most live records per tenant. Default 10,000. */
+  maxKeysPerTenant?: number;
+  /** Per-tenant overrides of the two above, by tenant id. Default none. */
+  tenants?: Readonly<Record<string, Partial<IdempotencyPolicy>>>;
+  /** The clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+interface Entry {
+  fingerprint: string;
+  expiresAt: number;
+  outcome: IdempotencyOutcome | null;
+}
+
+function positive(name: string, value: number, integer: boolean): number {
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new TypeError(`expected ${name} to be a positive ${integer ? 'integer' : 'number'}, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Idempotency records in memory, one insertion-ordered Map per tenant. Within a tenant every record has the
+ * same retention, so the Map's first entries are always the oldest: expired records are swept from the
+ * front, lazily, when a new key arrives, and the first live entry tells when room will be made.
+ */
+export class IdempotencyStore implements IdempotencyRecords {
+  private readonly partitions = new Map<string, Map<string, Entry>>();
+  private readonly defaults: IdempotencyPolicy;
+  private readonly policies = new Map<string, IdempotencyPolicy>();
+  private readonly now: () => number;
+
+  constructor(opts: IdempotencyStoreOptions = {}) {
+    const {
+      retentionMs = 24 * HOUR_MS, // 24 h
+      maxKeysPerTenant = 10_000,
+      tenants = {},
+      now = Date.now,
+    } = opts;
+    this.defaults = { retentionMs: positive('opts.retentionMs', retentionMs, false), maxKeys: positive('opts.maxKeysPerTenant', maxKeysPerTenant, true) };
+    for (const [tenantId, over] of Object.entries(tenants)) {
+      this.policies.set(tenantId, {
+        retentionMs: positive(`opts.tenants['${tenantId}'].retentionMs`, over.retentionMs ?? this.defaults.retentionMs, false),
+        maxKeys: positive(`opts.tenants['${tenantId}'].maxKeys`, over.maxKeys ?? this.defaults.maxKeys, true),
+      });
+    }
+    this.now = now;
   }
 
-  /**
-   * Runs `work` once for `key` (already scoped to tenant, connection and mutation by the caller) and
-   * replays its outcome for repeats with the same `input`.
-   */
-  async run<T>(key: string, clientKey: string, input: unknown, work: () => Promise<T>): Promise<T> {
-    const now = Date.now();
-    const fingerprint = fingerprintOf(input);
-    const existing = this.entries.get(key);
+  /** The policy that applies to `tenantId`. */
+  policyFor(tenantId: string): IdempotencyPolicy {
+    return this.policies.get(tenantId) ?? this.defaults;
+  }
+
+  /** Records the tenant holds now, expired ones not yet swept included (for tests and metrics). */
+  size(tenantId: string): number {
+    return this.partitions.get(tenantId)?.size ?? 0;
+  }
+
+  // The three methods are async so that callers see the same contract as a remote store; each body runs
+  // to completion without an await, which is what makes `claim` atomic here.
+
+  async claim(tenantId: string, key: string, fingerprint: string): Promise<IdempotencyClaim> {
+    const now = this.now();
+    let records = this.partitions.get(tenantId);
+    if (!records) this.partitions.set(tenantId, (records = new Map()));
+    const existing = records.get(key);
     if (existing && existing.expiresAt > now) {
-      if (existing.fingerprint !== fingerprint) {
-        throw new IdempotencyConflictError(`idempotencyKey '${clientKey}' was already used with a different input`);
-      }
-      if (!existing.outcome) throw new IdempotencyConflictError(`a request with idempotencyKey '${clientKey}' is still in progress`);
-      if (existing.outcome.ok) return existing.outcome.value as T;
-      throw existing.outcome.error;
+      if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
+      return existing.outcome ? { kind: 'replay', outcome: existing.outcome } : { kind: 'inProgress' };
     }
-    const entry: Entry = { fingerprint, expiresAt: now + this.ttlMs, outcome: null };
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    try {
-      const value = await work();
-      entry.outcome = { ok: true, value };
-      return value;
-    } catch (error) {
-      if (isSwitchboardError(error) && error.facts.notSent) this.entries.delete(key);
-      else entry.outcome = { ok: false, error };
-      throw error;
+    // An expired record of this key goes, and the new one goes to the end, where the youngest are.
+    if (existing) records.delete(key);
+    for (const [k, e] of records) {
+      if (e.expiresAt > now) break;
+      records.delete(k);
     }
+    const policy = this.policyFor(tenantId);
+    if (records.size >= policy.maxKeys) {
+      const oldest = records.values().next().value!;
+      return { kind: 'full', retryAfterMs: Math.max(1, oldest.expiresAt - now), policy };
+    }
+    records.set(key, { fingerprint, expiresAt: now + policy.retentionMs, outcome: null });
+    return { kind: 'claimed' };
   }
+
+  async complete(tenantId: string, key: string, outcome: IdempotencyOutcome): Promise<void> {
+    const entry = this.partitions.get(tenantId)?.get(key);
+    if (entry && !entry.outcome) entry.outcome = outcome;
+  }
+
+  async release(tenantId: string, key: string): Promise<void> {
+    const records = this.partitions.get(tenantId);
+    const entry = records?.get(key);
+    if (entry && !entry.outcome) records!.delete(key);
+  }
+}
+
+/**
+ * The store as the config describes it: `server.idempotency` for every tenant, `tenants[].idempotency`
+ * over it for one.
+ */
+export function createIdempotencyStore(config: Pick<Config, 'server' | 'tenants'>): IdempotencyStore {
+  const { retentionHours, maxKeysPerTenant } = config.server.idempotency;
+  return new IdempotencyStore({
+    retentionMs: retentionHours * HOUR_MS,
+    maxKeysPerTenant,
+    tenants: Object.fromEntries(
+      config.tenants.map((t) => [
+        t.id,
+        { retentionMs: (t.idempotency.retentionHours ?? retentionHours) * HOUR_MS, maxKeys: t.idempotency.maxKeysPerTenant ?? maxKeysPerTenant },
+      ]),
+    ),
+  });
 }

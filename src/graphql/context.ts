@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Agent, Call, Campaign, CustomerFlags, RequestScope, Tenant, VendorAdapter } from '../domain/types';
 import { asConnectionFailure } from '../domain/agents';
 import type { SwitchboardError } from '../errors';
-import type { IdempotencyStore } from '../domain/idempotency';
+import type { IdempotencyRecords } from '../domain/idempotency';
 
 /** A failure that leaves the rest of the answer intact (one connection down), reported beside the data. */
 export interface PartialError {
@@ -37,8 +37,11 @@ export interface GatewayContext {
   limits: RequestLimits;
   /** `http(s)://host[:port]` clients reach this gateway at, for download URLs. */
   publicBaseUrl: string;
-  /** Shared by every request: remembers side-effecting mutations by idempotency key. */
-  idempotency: IdempotencyStore;
+  /**
+   * Shared by every request, partitioned by tenant: remembers side-effecting mutations by idempotency key
+   * (src/domain/idempotency.ts; created once per server, e.g. `createIdempotencyStore(config)`).
+   */
+  idempotency: IdempotencyRecords;
   scope: RequestScope;
   loaders: Loaders;
   partialErrors: PartialError[];
@@ -95,7 +98,7 @@ function createConnectionLoader<T>(
 export interface ContextOptions {
   limits: RequestLimits;
   publicBaseUrl: string;
-  idempotency: IdempotencyStore;
+  idempotency: IdempotencyRecords;
 }
 
 export function createContext(tenant: Tenant, scope: RequestScope, log: Logger, opts: ContextOptions): GatewayContext {

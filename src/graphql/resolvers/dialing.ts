@@ -1,4 +1,5 @@
 /** Dialing and disposition (Ameyo), each under a required idempotency key. */
+import { runIdempotent } from '../../domain/idempotency';
 import type { DialResult } from '../../domain/types';
 import { UpstreamTimeoutError, isSwitchboardError } from '../../errors';
 import type { Resolvers } from '../../generated/graphql';
@@ -13,12 +14,13 @@ const fromResult = (r: DialResult): CommandPayload =>
     : { accepted: false, vendorReason: r.reason, userErrors: [{ field: null, message: r.reason ?? 'the vendor refused the command', code: 'VENDOR_REFUSED' }] };
 
 /**
- * Runs a command once per idempotency key. A timeout or reset after sending is reported as such and
- * never retried: the vendor may have acted (notes/hardening-and-libraries.md §4).
+ * Runs a command once per idempotency key, in the caller's tenant's records (the key is scoped there by
+ * connection and mutation). A timeout or reset after sending is reported as such and never retried: the
+ * vendor may have acted (notes/hardening-and-libraries.md §4).
  */
 async function idempotent(ctx: GatewayContext, mutation: string, connectionId: string, input: { idempotencyKey: string }, work: () => Promise<DialResult>): Promise<CommandPayload> {
-  const key = [ctx.tenant.id, connectionId, mutation, input.idempotencyKey].join('\u0000');
-  return ctx.idempotency.run(key, input.idempotencyKey, input, async () => {
+  const key = [connectionId, mutation, input.idempotencyKey].join('\u0000');
+  return runIdempotent(ctx.idempotency, ctx.tenant.id, key, input.idempotencyKey, input, async () => {
     try {
       return fromResult(await work());
     } catch (err) {
