@@ -11,7 +11,7 @@
  */
 import { DEMO_API_KEY, startDemo } from '../src/demo';
 import { createLogger } from '../src/logger';
-import { GRAPHQL_PATH } from '../src/server';
+import { GRAPHQL_PATH } from '../src/http/server';
 import { exitWithParent, runChild } from './child';
 
 async function main(): Promise<void> {

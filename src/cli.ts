@@ -9,7 +9,7 @@ import { loadConfigFile } from './config/load';
 import { DEMO_API_KEY, startDemo } from './demo';
 import { ConfigError } from './errors';
 import { createLogger } from './logger';
-import { GRAPHQL_PATH, startGateway } from './server';
+import { GRAPHQL_PATH, startGateway } from './http/server';
 
 export const USAGE = `Usage: switchboard [--config FILE]
 

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { AMEYO_SIM_DEFAULTS, APPS_API_SIM_DEFAULTS, CAMPAIGN_API_SIM_DEFAULTS, startSimulators, type Simulators } from '../sim';
 import { resolveConfig } from './config/load';
 import type { ConfigInput } from './config/schema';
-import { startGateway, type Gateway } from './server';
+import { startGateway, type Gateway } from './http/server';
 
 export const DEMO_API_KEY = 'sb_demo_0123456789abcdef';
 export const DEMO_TENANT_ID = 'demo';
@@ -15,8 +15,8 @@ export const DEMO_TENANT_ID = 'demo';
 /** The demo config for running simulators. `port` defaults to 4000; the host is always loopback. */
 export function demoConfig(sims: Simulators, port: number): ConfigInput {
   return {
-    // Demo mode is for exploring: the IDE needs introspection.
-    server: { host: '127.0.0.1', port, introspection: true },
+    // Demo mode is for exploring: the IDE is on, and it needs introspection.
+    server: { host: '127.0.0.1', port, ide: true, introspection: true },
     tenants: [
       {
         id: DEMO_TENANT_ID,
@@ -67,6 +67,7 @@ export async function startDemo(opts: { port: number; logger: Logger }): Promise
     const gateway = await startGateway(resolveConfig(demoConfig(sims, opts.port)), {
       logger: opts.logger,
       ideDefaultHeaders: { Authorization: `Bearer ${DEMO_API_KEY}` },
+      demo: true,
     });
     return {
       gateway,

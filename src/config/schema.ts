@@ -146,6 +146,31 @@ export const campaignApiConnection = z
 
 export const connectionSchema = z.discriminatedUnion('vendor', [ameyoConnection, appsApiConnection, campaignApiConnection]);
 
+/**
+ * Who may read GET /metrics (src/http/metricsRoute.ts#metricsExposure). The series name every tenant and
+ * connection id, so by default only loopback clients get an answer (demo mode, itself on loopback, is open).
+ * `port` moves /metrics to a listener of its own at `host:port` (and off the main port); `token` makes every
+ * scrape send `Authorization: Bearer <token>`, on whichever listener serves it.
+ */
+const metrics = z
+  .object({
+    /** Address of the metrics listener; only with `port`. Default 127.0.0.1. */
+    host: z.string().min(1, 'must not be empty').optional(),
+    /** Serve /metrics on its own listener at `host:port`, and not on the main port. Default none (main port, loopback clients only). */
+    port: z.number().int().min(0).max(65_535).optional(),
+    /** Required as `Authorization: Bearer <token>`; at least 16 characters. Default none. */
+    token: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .refine((s) => !/[\r\n\0]/.test(s), 'must not contain a line break or NUL (a trailing newline from a secret file?)')
+      // A bearer credential is one run of visible characters (RFC 6750 §2.1): a space could never be presented.
+      .refine((s) => /[\r\n\0]/.test(s) || /^[\x21-\x7e]*$/.test(s), 'must be visible ASCII characters, no spaces')
+      .optional(),
+  })
+  .strict()
+  .refine((m) => m.host === undefined || m.port !== undefined, { message: 'host needs port (host is the metrics listener\'s address)', path: ['host'] })
+  .transform(({ host, ...rest }) => ({ host: host ?? '127.0.0.1', ...rest }));
+
 /** Query limits (src/graphql/plugins/queryLimits.ts). Defaults after GraphQL Armor's, depth and cost sized to this schema. */
 const limitsShape = {
   /** Deepest field nesting. Default 10. */
@@ -158,16 +183,42 @@ const limitsShape = {
   maxTokens: z.number().int().positive().max(100_000),
   /** Highest cost: objects times the `first` of the lists above them. Default 5000. */
   maxCost: z.number().int().positive().max(10_000_000),
+  /** Most items in any list argument (`nodes(ids:)`, filter id lists, DNC entries), literal or from variables. Default 100. */
+  maxListLength: z.number().int().positive().max(100_000),
+  /** Most mutations that take an `idempotencyKey` (callDial, callDispose, callDisposeAndDial) in one request. Default 1. */
+  maxIdempotentMutations: z.number().int().min(0).max(100),
+  /** Most field selections written in the document, repeats counted. Default 250 (graphql-js's full introspection query has 72). */
+  maxFields: z.number().int().positive().max(100_000),
 };
-export const DEFAULT_LIMITS = { maxDepth: 10, maxAliases: 10, maxDirectives: 50, maxTokens: 2000, maxCost: 5000 };
+export const DEFAULT_LIMITS = { maxDepth: 10, maxAliases: 10, maxDirectives: 50, maxTokens: 2000, maxCost: 5000, maxListLength: 100, maxIdempotentMutations: 1, maxFields: 250 };
+
+/** Idempotency records (src/domain/idempotency.ts): kept per tenant, never evicted before their retention ends. */
+const idempotencyShape = {
+  /** How long a record keeps its answer; a repeat of its key inside this window never reaches the vendor. Default 24 (as Stripe). */
+  retentionHours: z.number().positive().max(720),
+  /** Most records one tenant may hold; past it a new key is RATE_LIMITED until the oldest expires. Default 10000. */
+  maxKeysPerTenant: z.number().int().positive().max(10_000_000),
+};
+export const DEFAULT_IDEMPOTENCY = { retentionHours: 24, maxKeysPerTenant: 10_000 };
 
 export const tenantSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected lowercase letters, digits, "-" or "_" (1-63 characters)'),
-    /** Keys that select this tenant (`Authorization: Bearer <key>`). At least 16 characters each. */
-    apiKeys: z.array(z.string().min(16, 'must be at least 16 characters')).min(1, 'must list at least one key'),
+    /** Keys that select this tenant (`Authorization: Bearer <key>`). At least 16 characters each, no whitespace. */
+    apiKeys: z
+      .array(
+        z
+          .string()
+          .min(16, 'must be at least 16 characters')
+          // A bearer credential is one run of visible characters (RFC 6750 §2.1): a key with a space or a
+          // trailing newline from a secret file would load and then never match (issue 11, item 8).
+          .refine((s) => !/\s/.test(s), 'must not contain whitespace or a line break (a trailing newline from a secret file?)'),
+      )
+      .min(1, 'must list at least one key'),
     /** Overrides of `server.limits` for this tenant. */
     limits: z.object(limitsShape).partial().strict().default({}),
+    /** Overrides of `server.idempotency` for this tenant. */
+    idempotency: z.object(idempotencyShape).partial().strict().default({}),
     connections: z.array(connectionSchema).default([]),
   })
   .strict();
@@ -183,8 +234,14 @@ export const configSchema = z
         requestTimeoutMs: z.number().int().positive().max(600_000).default(30_000),
         /** Largest JSON request body accepted. Default 1 MiB. */
         maxBodyBytes: z.number().int().positive().default(1_048_576),
-        /** Serve the GraphQL IDE on GET /graphql. Default true. */
-        ide: z.boolean().default(true),
+        /** A JSON request body must have arrived this long after its headers; 408 otherwise. Default 10 s. */
+        bodyTimeoutMs: z.number().int().positive().max(600_000).default(10_000),
+        /** Request headers must have arrived this long after the connection's first byte (Node's `headersTimeout`). Default 10 s. */
+        headersTimeoutMs: z.number().int().positive().max(600_000).default(10_000),
+        /** On SIGTERM, how long requests in flight may take to finish before their sockets are closed. Default 10 s. */
+        shutdownGraceMs: z.number().int().min(0).max(600_000).default(10_000),
+        /** Serve the GraphQL IDE on GET /graphql. Default false (demo mode turns it on). */
+        ide: z.boolean().default(false),
         uploads: z
           .object({
             /** Largest streamed file (CSV contact uploads). Default 256 MiB. */
@@ -195,9 +252,11 @@ export const configSchema = z
             maxFiles: z.number().int().positive().max(100).default(1),
             /** Deadline of a request that carries files, and of a download. Default 30 min. */
             timeoutMs: z.number().int().positive().default(1_800_000),
+            /** An upload whose client sends no byte for this long is cut. Default 30 s. */
+            idleTimeoutMs: z.number().int().positive().max(600_000).default(30_000),
           })
           .strict()
-          .default({ maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000 }),
+          .default({ maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000, idleTimeoutMs: 30_000 }),
         /** The URL clients reach the gateway at, for download links (behind a proxy). Default: from the Host header. */
         publicUrl: url.optional(),
         /** Serve schema introspection. Default false (demo mode turns it on). */
@@ -209,9 +268,20 @@ export const configSchema = z
             maxDirectives: limitsShape.maxDirectives.default(DEFAULT_LIMITS.maxDirectives),
             maxTokens: limitsShape.maxTokens.default(DEFAULT_LIMITS.maxTokens),
             maxCost: limitsShape.maxCost.default(DEFAULT_LIMITS.maxCost),
+            maxListLength: limitsShape.maxListLength.default(DEFAULT_LIMITS.maxListLength),
+            maxIdempotentMutations: limitsShape.maxIdempotentMutations.default(DEFAULT_LIMITS.maxIdempotentMutations),
+            maxFields: limitsShape.maxFields.default(DEFAULT_LIMITS.maxFields),
           })
           .strict()
           .default(DEFAULT_LIMITS),
+        idempotency: z
+          .object({
+            retentionHours: idempotencyShape.retentionHours.default(DEFAULT_IDEMPOTENCY.retentionHours),
+            maxKeysPerTenant: idempotencyShape.maxKeysPerTenant.default(DEFAULT_IDEMPOTENCY.maxKeysPerTenant),
+          })
+          .strict()
+          .default(DEFAULT_IDEMPOTENCY),
+        metrics: metrics.default({ host: '127.0.0.1' }),
       })
       .strict()
       .default({
@@ -219,10 +289,15 @@ export const configSchema = z
         port: 4000,
         requestTimeoutMs: 30_000,
         maxBodyBytes: 1_048_576,
-        ide: true,
-        uploads: { maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000 },
+        bodyTimeoutMs: 10_000,
+        headersTimeoutMs: 10_000,
+        shutdownGraceMs: 10_000,
+        ide: false,
+        uploads: { maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000, idleTimeoutMs: 30_000 },
         introspection: false,
         limits: DEFAULT_LIMITS,
+        idempotency: DEFAULT_IDEMPOTENCY,
+        metrics: { host: '127.0.0.1' },
       }),
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })

@@ -2,6 +2,7 @@
  * Vendor-neutral types and the capability interfaces vendor adapters implement. Nothing here knows a
  * URL, a wire field or GraphQL.
  */
+import type { Config } from '../config/schema';
 import type { VendorKey } from '../errors';
 import type { RequestScope } from '../upstream/types';
 import type { Upstream } from '../upstream/createUpstream';
@@ -606,7 +607,7 @@ export interface VendorAdapter {
 export interface Tenant {
   id: string;
   /** Query limits for this tenant (server defaults with the tenant's overrides). */
-  limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  limits: Config['server']['limits'];
   /** The tenant's connections, in config order, by id. */
   connections: Map<string, VendorAdapter>;
 }

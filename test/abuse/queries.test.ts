@@ -83,8 +83,8 @@ describe('query limits', () => {
     expect(res.body.data!['connections']).toHaveLength(3);
   });
 
-  it('merges a field repeated 300 times, and refuses 1500 repeats as graphql-js aborts the overlap check', async () => {
-    const ok = await stack.gql(`{ connections { ${'id '.repeat(300)} } }`);
+  it('merges a field repeated 200 times, and refuses 1500 repeats as graphql-js aborts the overlap check', async () => {
+    const ok = await stack.gql(`{ connections { ${'id '.repeat(200)} } }`);
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ data: { connections: [{ id: 'ameyo-a' }, { id: 'apps-a' }, { id: 'dialer-a' }] } });
     const started = Date.now();

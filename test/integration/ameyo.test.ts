@@ -87,8 +87,9 @@ describe('Ameyo contact uploads', () => {
       { rowNumber: 3, reason: 'Invalid email', values: [{ column: 'customer_name', value: 'Grace Hopper' }, { column: 'phone1', value: '+14155550102' }, { column: 'email', value: 'not-an-email' }] },
     ]);
     const url = task.errorReport.downloadUrl as string;
-    expect(url).toBe(`${stack.gateway.url}/files/contact-upload-errors/${encodeURIComponent(task.id)}`);
-    const download = await fetch(url, { headers: { authorization: `Bearer ${KEY_A}` } });
+    // Relative: no server.publicUrl is configured, and the Host header is never used to build it.
+    expect(url).toBe(`/files/contact-upload-errors/${encodeURIComponent(task.id)}`);
+    const download = await fetch(`${stack.gateway.url}${url}`, { headers: { authorization: `Bearer ${KEY_A}` } });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toContain('text/csv');
     const direct = await fetch(`${stack.sims.ameyo.url}/v1/cc-list/1/process-list/${campaignId}/leads/${leadListId}/contact-upload-tasks/${task.taskId}/error-file`, {
@@ -396,8 +397,8 @@ describe('Ameyo recordings', () => {
     const res = await stack.gql(`query($id: ID!, $f: RecordingFormat) { recording(callId: $id, format: $f) { callId format url contentType byteLength } }`, { variables: { id: callId, f: format } });
     expect(res.body.errors).toBeUndefined();
     const rec = res.body.data!['recording'];
-    expect(rec).toMatchObject({ callId, format, contentType: type, url: `${stack.gateway.url}/files/recordings/${encodeURIComponent(callId)}?format=${format.toLowerCase()}` });
-    const file = await fetch(rec.url, { headers: { authorization: `Bearer ${KEY_A}` } });
+    expect(rec).toMatchObject({ callId, format, contentType: type, url: `/files/recordings/${encodeURIComponent(callId)}?format=${format.toLowerCase()}` });
+    const file = await fetch(`${stack.gateway.url}${rec.url}`, { headers: { authorization: `Bearer ${KEY_A}` } });
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe(type);
     const bytes = Buffer.from(await file.arrayBuffer());
@@ -406,7 +407,7 @@ describe('Ameyo recordings', () => {
     const logged = stack.sims.ameyo.requests.filter((r) => r.rawQuery.includes('downloadVoiceLog')).at(-1)!;
     expect(logged.query['data']).toEqual([JSON.stringify({ crtObjectId: crts().withRec, targetFormat: format.toLowerCase() })]);
     expect(logged.headers['hash-key']).toBe(AMEYO_SIM_DEFAULTS.hashKey);
-    const noKey = await fetch(rec.url);
+    const noKey = await fetch(`${stack.gateway.url}${rec.url}`);
     expect(noKey.status).toBe(401);
   });
 

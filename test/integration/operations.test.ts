@@ -10,7 +10,10 @@ const KEY_C = 'test-key-tenant-c-0003';
 describe('GraphQL IDE', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } } });
+    stack = await startStack({
+      sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } },
+      server: { ide: true },
+    });
   });
   afterAll(() => stack.close());
 

@@ -7,7 +7,7 @@ import { startSimulators, AMEYO_SIM_DEFAULTS, APPS_API_SIM_DEFAULTS, CAMPAIGN_AP
 import { resolveConfig } from '../../src/config/load';
 import type { ConfigInput } from '../../src/config/schema';
 import { createLogger } from '../../src/logger';
-import { startGateway, type Gateway } from '../../src/server';
+import { startGateway, type Gateway } from '../../src/http/server';
 
 export const KEY_A = 'test-key-tenant-a-0001';
 export const KEY_B = 'test-key-tenant-b-0002';

@@ -12,7 +12,8 @@ const API_KEY = 'tenant-key-0123456789-abcdef';
 const OTHER_KEY = 'other-tenant-key-9876543210';
 const APPS_TOKEN = 'apps-T0ken-zyxw';
 const SHORT_KEY = 'sh0rt-k3y';
-const SECRETS = [PASSWORD, API_KEY, OTHER_KEY, APPS_TOKEN, SHORT_KEY];
+const METRICS_TOKEN = 'metrics-T0ken-0123456789';
+const SECRETS = [PASSWORD, API_KEY, OTHER_KEY, APPS_TOKEN, SHORT_KEY, METRICS_TOKEN];
 
 let dir: string;
 beforeAll(() => {
@@ -89,12 +90,16 @@ tenants:
 describe('a valid file', () => {
   it('loads with every default resolved', () => {
     const config = loadConfigFile(writeYaml(VALID_YAML), {});
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 4000, requestTimeoutMs: 30_000, maxBodyBytes: 1_048_576, ide: true,
-      uploads: { maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000 },
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 4000, requestTimeoutMs: 30_000, maxBodyBytes: 1_048_576, ide: false,
+      bodyTimeoutMs: 10_000, headersTimeoutMs: 10_000, shutdownGraceMs: 10_000,
+      uploads: { maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000, idleTimeoutMs: 30_000 },
       introspection: false,
-      limits: { maxDepth: 10, maxAliases: 10, maxDirectives: 50, maxTokens: 2000, maxCost: 5000 },
+      limits: { maxDepth: 10, maxAliases: 10, maxDirectives: 50, maxTokens: 2000, maxCost: 5000, maxListLength: 100, maxIdempotentMutations: 1, maxFields: 250 },
+      idempotency: { retentionHours: 24, maxKeysPerTenant: 10_000 },
+      metrics: { host: '127.0.0.1' },
     });
     expect(config.tenants[0]!.limits).toEqual({});
+    expect(config.tenants[0]!.idempotency).toEqual({});
     expect(config.logging).toEqual({ level: 'info' });
     const [dialer, ujet, ameyo] = config.tenants[0]!.connections;
     expect(dialer).toEqual({
@@ -264,6 +269,19 @@ describe('validation messages name the field, never the value', () => {
     expectConfigError(() => validateConfig(input), 'config is invalid:\n  tenants[0].apiKeys[0]: must be at least 16 characters');
   });
 
+  // Issue 11: a key with whitespace used to load and then never match (`Bearer <key>` is one token).
+  it.each([
+    ['a trailing newline', `${API_KEY}\n`],
+    ['a trailing CRLF', `${API_KEY}\r\n`],
+    ['a leading space', ` ${API_KEY}`],
+    ['a space inside', `${API_KEY.slice(0, 8)} ${API_KEY.slice(8)}`],
+    ['a tab', `${API_KEY}\t`],
+  ])('an API key with %s', (_title, key) => {
+    const input = baseConfig();
+    input.tenants[0]!['apiKeys'] = [key];
+    expectConfigError(() => validateConfig(input), 'config is invalid:\n  tenants[0].apiKeys[0]: must not contain whitespace or a line break (a trailing newline from a secret file?)');
+  });
+
   it('a URL with credentials', () => {
     const input = baseConfig();
     input.tenants[0]!.connections[0]!['baseUrl'] = `https://switchboard:${PASSWORD}@portal.example.com:9443`;
@@ -290,6 +308,85 @@ describe('validation messages name the field, never the value', () => {
       () => validateConfig(input),
       'config is invalid:\n  tenants[0].apiKeys[0]: must be at least 16 characters\n  tenants[0].connections[0].accountId: is required (expected string)',
     );
+  });
+});
+
+describe('server.metrics (who may read /metrics: issue 11 item 4)', () => {
+  const withMetrics = (metrics: unknown) => ({ ...baseConfig(), server: { metrics } });
+
+  it('a partial server block still gets the metrics default', () => {
+    expect(validateConfig({ ...baseConfig(), server: { port: 8080 } }).server.metrics).toEqual({ host: '127.0.0.1' });
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['an empty block', {}, { host: '127.0.0.1' }],
+    ['a port alone listens on loopback', { port: 9464 }, { host: '127.0.0.1', port: 9464 }],
+    ['host and port', { host: '0.0.0.0', port: 9464 }, { host: '0.0.0.0', port: 9464 }],
+    ['a token alone', { token: METRICS_TOKEN }, { host: '127.0.0.1', token: METRICS_TOKEN }],
+    ['all three', { host: '::', port: 0, token: METRICS_TOKEN }, { host: '::', port: 0, token: METRICS_TOKEN }],
+  ])('%s', (_title, metrics, expected) => {
+    expect(validateConfig(withMetrics(metrics)).server.metrics).toEqual(expected);
+  });
+
+  it('reads the token from the environment', () => {
+    const file = writeYaml(`${VALID_YAML}\nserver:\n  metrics: { port: 9464, token: "\${METRICS_TOKEN}" }\n`);
+    expect(loadConfigFile(file, { METRICS_TOKEN }).server.metrics).toEqual({ host: '127.0.0.1', port: 9464, token: METRICS_TOKEN });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a host without a port', { host: '0.0.0.0' }, "server.metrics.host: host needs port (host is the metrics listener's address)"],
+    ['an empty host', { host: '', port: 9464 }, 'server.metrics.host: must not be empty'],
+    ['a port out of range', { port: 65_536 }, 'server.metrics.port: Too big: expected number to be <=65535'],
+    ['a port that is not a number', { port: '9464' }, 'server.metrics.port: expected number'],
+    ['a short token', { token: SHORT_KEY }, 'server.metrics.token: must be at least 16 characters'],
+    ['an empty token', { token: '' }, 'server.metrics.token: must be at least 16 characters'],
+    [
+      'a token with a trailing newline',
+      { token: `${METRICS_TOKEN}\n` },
+      'server.metrics.token: must not contain a line break or NUL (a trailing newline from a secret file?)',
+    ],
+    ['a token with a NUL', { token: `${METRICS_TOKEN}\0` }, 'server.metrics.token: must not contain a line break or NUL (a trailing newline from a secret file?)'],
+    ['a token with a space', { token: `Bearer ${METRICS_TOKEN}` }, 'server.metrics.token: must be visible ASCII characters, no spaces'],
+    ['a token with a non-ASCII character', { token: `${METRICS_TOKEN}é` }, 'server.metrics.token: must be visible ASCII characters, no spaces'],
+    ['an unknown field', { tokn: METRICS_TOKEN }, "server.metrics: unknown field 'tokn'"],
+  ])('%s', (_title, metrics, line) => {
+    expectConfigError(() => validateConfig(withMetrics(metrics)), `config is invalid:\n  ${line}`);
+  });
+});
+
+describe('server.idempotency and the new query limits (issue 11, items 2 and 5)', () => {
+  it('a partial server block still gets the idempotency and limit defaults', () => {
+    const config = validateConfig({ ...baseConfig(), server: { port: 8080 } });
+    expect(config.server.idempotency).toEqual({ retentionHours: 24, maxKeysPerTenant: 10_000 });
+    expect(config.server.limits).toMatchObject({ maxListLength: 100, maxIdempotentMutations: 1 });
+  });
+
+  it('a partial block keeps the defaults of the fields it does not name; a tenant overrides either field', () => {
+    const input = baseConfig() as Record<string, any>;
+    input['server'] = { idempotency: { retentionHours: 0.5 }, limits: { maxListLength: 500 } };
+    input['tenants'][0].idempotency = { maxKeysPerTenant: 50_000 };
+    input['tenants'][0].limits = { maxIdempotentMutations: 5 };
+    const config = validateConfig(input);
+    expect(config.server.idempotency).toEqual({ retentionHours: 0.5, maxKeysPerTenant: 10_000 });
+    expect(config.server.limits).toMatchObject({ maxListLength: 500, maxIdempotentMutations: 1 });
+    expect(config.tenants[0]!.idempotency).toEqual({ maxKeysPerTenant: 50_000 });
+    expect(config.tenants[0]!.limits).toEqual({ maxIdempotentMutations: 5 });
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown> | null, string]>([
+    ['a zero retention', { idempotency: { retentionHours: 0 } }, null, 'server.idempotency.retentionHours: Too small: expected number to be >0'],
+    ['a retention past 30 days', { idempotency: { retentionHours: 721 } }, null, 'server.idempotency.retentionHours: Too big: expected number to be <=720'],
+    ['a fractional bound', { idempotency: { maxKeysPerTenant: 1.5 } }, null, 'server.idempotency.maxKeysPerTenant: expected int'],
+    ['an unknown idempotency field', { idempotency: { maxKeys: 5 } }, null, "server.idempotency: unknown field 'maxKeys'"],
+    ['a list limit of 0', { limits: { maxListLength: 0 } }, null, 'server.limits.maxListLength: Too small: expected number to be >0'],
+    ['a negative mutation limit', { limits: { maxIdempotentMutations: -1 } }, null, 'server.limits.maxIdempotentMutations: Too small: expected number to be >=0'],
+    ['a tenant bound of 0', {}, { idempotency: { maxKeysPerTenant: 0 } }, 'tenants[0].idempotency.maxKeysPerTenant: Too small: expected number to be >0'],
+    ['an unknown tenant idempotency field', {}, { idempotency: { ttl: 5 } }, "tenants[0].idempotency: unknown field 'ttl'"],
+  ])('refuses %s', (_title, server, tenant, line) => {
+    const input = baseConfig() as Record<string, any>;
+    input['server'] = server;
+    if (tenant) Object.assign(input['tenants'][0], tenant);
+    expectConfigError(() => validateConfig(input), `config is invalid:\n  ${line}`);
   });
 });
 

@@ -97,14 +97,7 @@ export const times = (n: number, line: string): string[] => Array.from({ length:
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` every 20 ms until it holds; fails after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await sleep(20);
-  }
-}
+export { waitUntil } from '../../support/wait';
 
 export const AGENTS_OF = `query($ids: [ID!]) { agents(first: 100, filter: { connectionIds: $ids }) { totalCount edges { node { vendor } } } }`;
 export const AGENTS_ALL = `{ agents(first: 100) { totalCount edges { node { vendor } } } }`;

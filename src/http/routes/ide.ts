@@ -6,16 +6,30 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestTarget } from '../requestTarget';
+import { sendNotFound } from '../respond';
+import type { Route } from '../router';
 
 export const IDE_ASSET_PREFIX = '/ide/';
 
-const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
-  'react.production.min.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript; charset=utf-8' },
-  'react-dom.production.min.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript; charset=utf-8' },
-  'graphiql.min.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript; charset=utf-8' },
-  'graphiql.min.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css; charset=utf-8' },
-};
+/** A Map, not an object literal: `/ide/constructor` must not find Object's constructor (issue 11, item 8). */
+const ASSETS = new Map<string, { pkg: string; file: string; type: string }>([
+  ['react.production.min.js', { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript; charset=utf-8' }],
+  ['react-dom.production.min.js', { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript; charset=utf-8' }],
+  ['graphiql.min.js', { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript; charset=utf-8' }],
+  ['graphiql.min.css', { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css; charset=utf-8' }],
+]);
+
+/**
+ * Headers of every IDE answer: the page may not be framed (clickjacking the headers editor, which holds
+ * a key), nothing is sniffed, and no URL leaks in a Referer (OWASP Secure Headers Project).
+ */
+const IDE_SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
 
 /** A file inside an installed package, found from the package's entry point (the UMD builds are not in `exports`). */
 function packageFile(pkg: string, file: string): string {
@@ -32,7 +46,7 @@ const cache = new Map<string, Buffer>();
 
 /** Serves one IDE asset; false when `name` is not one. */
 export function serveIdeAsset(name: string, res: ServerResponse): boolean {
-  const asset = ASSETS[name];
+  const asset = ASSETS.get(name);
   if (!asset) return false;
   let body = cache.get(name);
   if (!body) {
@@ -43,7 +57,7 @@ export function serveIdeAsset(name: string, res: ServerResponse): boolean {
     'content-type': asset.type,
     'content-length': String(body.length),
     'cache-control': 'public, max-age=86400',
-    'x-content-type-options': 'nosniff',
+    ...IDE_SECURITY_HEADERS,
   });
   res.end(body);
   return true;
@@ -121,8 +135,41 @@ export function serveIdePage(res: ServerResponse, opts: { graphqlPath: string; d
     'content-type': 'text/html; charset=utf-8',
     'content-length': String(body.length),
     'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'content-security-policy': `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:`,
+    ...IDE_SECURITY_HEADERS,
+    'content-security-policy': `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
   });
   res.end(body);
+}
+
+/** The IDE page is for browsers asking for HTML without a query; everything else on `/graphql` is the API. */
+export function wantsIdePage(req: IncomingMessage, target: RequestTarget): boolean {
+  return !target.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
+}
+
+export interface IdeRouteOptions {
+  graphqlPath: string;
+  /** JSON object text for the headers editor (demo mode puts the demo key there). */
+  defaultHeaders?: string;
+}
+
+/** `GET /graphql` from a browser (the page) and `GET /ide/*` (its assets): two rows of the routes table. */
+export function createIdeRoutes(opts: IdeRouteOptions): Route[] {
+  return [
+    {
+      name: 'ide',
+      path: opts.graphqlPath,
+      methods: ['GET'],
+      when: wantsIdePage,
+      handle: ({ res }) => serveIdePage(res, opts),
+    },
+    {
+      name: 'ide-assets',
+      path: IDE_ASSET_PREFIX,
+      prefix: true,
+      methods: ['GET'],
+      handle: ({ res, target }) => {
+        if (!serveIdeAsset(target.pathname.slice(IDE_ASSET_PREFIX.length), res)) sendNotFound(res);
+      },
+    },
+  ];
 }

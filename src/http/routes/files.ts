@@ -1,0 +1,115 @@
+/**
+ * File downloads served by the gateway under the caller's API key, streamed from the vendor without being
+ * held in memory:
+ *
+ *   GET /files/contact-upload-errors/{ContactUploadTask id}   the vendor's error CSV of an upload
+ *   GET /files/recordings/{Call id}?format=wav|mp3            the call's voice log
+ *
+ * An ID from another tenant answers exactly like one that does not exist (404 NOT_FOUND).
+ */
+import type http from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { TenantResolver } from '../../auth';
+import type { DownloadStream, Tenant } from '../../domain/types';
+import { NotFoundError, isSwitchboardError, BadUserInputError, type SwitchboardError } from '../../errors';
+import { decodeGlobalId, splitUploadTaskNativeKey } from '../../graphql/ids';
+import { decodePathSegment } from '../requestTarget';
+import { sendGraphQLError, sendNotFound } from '../respond';
+import type { Route } from '../router';
+
+function statusOf(err: SwitchboardError): number {
+  switch (err.code) {
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'NOT_FOUND':
+      return 404;
+    case 'BAD_USER_INPUT':
+    case 'UNSUPPORTED_BY_VENDOR':
+      return 400;
+    case 'RATE_LIMITED':
+      return 429;
+    case 'UPSTREAM_TIMEOUT':
+      return 504;
+    default:
+      return 502;
+  }
+}
+
+function sendError(res: http.ServerResponse, err: SwitchboardError): void {
+  const headers: Record<string, string> = {};
+  if (err.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="switchboard"';
+  if (err.facts.retryAfterMs) headers['retry-after'] = String(Math.ceil(err.facts.retryAfterMs / 1000));
+  sendGraphQLError(res, statusOf(err), err, headers);
+}
+
+/** Finds what a file URL names in the caller's tenant, and opens it. */
+async function open(tenant: Tenant, kind: string, id: string, query: URLSearchParams, deadlineAt: number, signal: AbortSignal): Promise<DownloadStream> {
+  const missing = () => new NotFoundError(`could not resolve to a node with id ${JSON.stringify(id)}`);
+  const gid = decodeGlobalId(id);
+  const adapter = tenant.connections.get(gid.connectionId);
+  const scope = { deadlineAt, signal };
+  if (kind === 'contact-upload-errors' && gid.type === 'ContactUploadTask' && adapter?.contactUploads) {
+    const parts = splitUploadTaskNativeKey(gid.nativeId);
+    if (!parts) throw missing();
+    return adapter.contactUploads.openErrorFile({ connectionId: gid.connectionId, ...parts }, scope);
+  }
+  if (kind === 'recordings' && gid.type === 'Call' && adapter?.recordings) {
+    const format = (query.get('format') ?? 'wav').toUpperCase();
+    if (format !== 'WAV' && format !== 'MP3') throw new BadUserInputError(`expected format to be wav or mp3, got ${JSON.stringify(format.toLowerCase())}`);
+    const file = await adapter.recordings.open(gid.nativeId, format, scope);
+    if (!file) throw missing();
+    return file;
+  }
+  throw missing();
+}
+
+export interface FilesRouteOptions<T extends Tenant> {
+  tenants: TenantResolver<T>;
+  /** Deadline of one download (config `server.uploads.timeoutMs`). */
+  timeoutMs: number;
+}
+
+const FILE_PATH = /^\/files\/(contact-upload-errors|recordings)\/([^/]+)$/;
+
+/** `GET /files/...`: downloads under the caller's key. */
+export function createFilesRoute<T extends Tenant>(opts: FilesRouteOptions<T>): Route {
+  return {
+    name: 'files',
+    path: '/files/',
+    prefix: true,
+    methods: ['GET'],
+    work: true,
+    async handle({ req, res, target, log }) {
+      const m = FILE_PATH.exec(target.pathname);
+      if (!m) return sendNotFound(res);
+      const id = decodePathSegment(m[2]!);
+      if (id === null) return sendGraphQLError(res, 400, { message: 'the file id in the path is not valid percent-encoding', code: 'BAD_REQUEST' });
+      const abort = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) abort.abort();
+      });
+      let file: DownloadStream;
+      try {
+        const tenant = opts.tenants.resolve(req.headers.authorization);
+        file = await open(tenant, m[1]!, id, target.searchParams, Date.now() + opts.timeoutMs, abort.signal);
+      } catch (err) {
+        if (!isSwitchboardError(err)) throw err;
+        return sendError(res, err);
+      }
+      const headers: Record<string, string> = {
+        'content-type': file.contentType,
+        'content-disposition': `attachment; filename="${file.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+        'cache-control': 'private, no-store',
+        'x-content-type-options': 'nosniff',
+      };
+      if (file.contentLength !== null) headers['content-length'] = String(file.contentLength);
+      res.writeHead(200, headers);
+      try {
+        await pipeline(file.stream, res);
+      } catch (err) {
+        log.info({ err: (err as Error).message, route: 'files' }, 'download ended early');
+        res.destroy();
+      }
+    },
+  };
+}

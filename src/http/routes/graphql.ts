@@ -1,0 +1,140 @@
+/**
+ * Not public API. `/graphql`: API key -> tenant (401 before a body byte is read), the body under its size
+ * and time bounds (JSON) or the multipart guard (uploads), the token limit, then Apollo.
+ */
+import type http from 'node:http';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import type { TenantResolver } from '../../auth';
+import type { Config } from '../../config/schema';
+import type { IdempotencyRecords } from '../../domain/idempotency';
+import type { Tenant } from '../../domain/types';
+import { isSwitchboardError } from '../../errors';
+import { runInTenantScope } from '../../graphql/apq';
+import { createContext, type GatewayContext } from '../../graphql/context';
+import { tokenLimitError } from '../../graphql/plugins/queryLimits';
+import { hasPreflightHeader, isMultipart, readMultipartOperations, UploadRequestError } from '../../uploads';
+import { BodyTimeoutError, BodyTooLargeError, readBody } from '../body';
+import { sendGraphQLError, sendJson } from '../respond';
+import type { Route, RouteRequest } from '../router';
+
+export interface GraphQLRouteOptions {
+  path: string;
+  apollo: ApolloServer<GatewayContext>;
+  tenants: TenantResolver<Tenant>;
+  server: Config['server'];
+  idempotency: IdempotencyRecords;
+}
+
+/** A body, or why the request never reaches Apollo (answered, its connection closed if its body was left unread). */
+type BodyRead = { body: unknown } | { refused: { status: number; message: string; code: string } };
+const refuse = (status: number, message: string, code = 'BAD_REQUEST'): BodyRead => ({ refused: { status, message, code } });
+
+async function readJsonOrText(req: http.IncomingMessage, server: Config['server']): Promise<BodyRead> {
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, { maxBytes: server.maxBodyBytes, timeoutMs: server.bodyTimeoutMs });
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return refuse(413, err.message);
+    if (err instanceof BodyTimeoutError) return refuse(408, err.message);
+    throw err;
+  }
+  const type = (req.headers['content-type'] ?? '').toLowerCase();
+  if (!type.startsWith('application/json') && !type.startsWith('application/graphql-response+json')) return { body: raw.toString('utf8') };
+  try {
+    return { body: raw.length ? JSON.parse(raw.toString('utf8')) : undefined };
+  } catch {
+    return refuse(400, 'request body is not valid JSON');
+  }
+}
+
+async function readMultipart(req: http.IncomingMessage, res: http.ServerResponse, server: Config['server']): Promise<BodyRead> {
+  const { uploads } = server;
+  if (!hasPreflightHeader(req)) {
+    return refuse(400, 'multipart requests need an Apollo-Require-Preflight (or X-Apollo-Operation-Name) header');
+  }
+  // A declared size past every limit is refused before a byte is read or sent on.
+  const declared = Number(req.headers['content-length']);
+  const most = uploads.maxFileBytes * uploads.maxFiles + server.maxBodyBytes;
+  if (Number.isFinite(declared) && declared > most) return refuse(413, `request body is larger than ${most} bytes`);
+  // An upload may take its whole deadline, but not stall: the socket is cut after `idleTimeoutMs` without a byte.
+  req.setTimeout(uploads.idleTimeoutMs, () => req.destroy(new BodyTimeoutError(uploads.idleTimeoutMs)));
+  req.once('end', () => req.setTimeout(0));
+  try {
+    const body = await readMultipartOperations(req, res, {
+      maxFileBytes: Math.max(uploads.maxFileBytes, uploads.maxJsonFileBytes),
+      maxFiles: uploads.maxFiles,
+      maxFieldBytes: server.maxBodyBytes,
+    });
+    return { body };
+  } catch (err) {
+    if (!(err instanceof UploadRequestError)) throw err;
+    return refuse(err.status, err.message);
+  }
+}
+
+export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
+  const { apollo, tenants, server, idempotency } = opts;
+
+  const handle = async ({ req, res, target, log }: RouteRequest): Promise<void> => {
+    let tenant: Tenant;
+    try {
+      tenant = tenants.resolve(req.headers.authorization);
+    } catch (err) {
+      if (!isSwitchboardError(err)) throw err;
+      // The body is never read for an unauthenticated request: the answer closes the connection.
+      return sendGraphQLError(res, 401, err, { 'www-authenticate': 'Bearer realm="switchboard"' });
+    }
+
+    const multipart = req.method === 'POST' && isMultipart(req);
+    let body: unknown;
+    if (req.method === 'POST') {
+      const read = multipart ? await readMultipart(req, res, server) : await readJsonOrText(req, server);
+      if ('refused' in read) return sendGraphQLError(res, read.refused.status, read.refused);
+      body = read.body;
+    }
+
+    // The token limit, before Apollo parses anything (src/graphql/plugins/queryLimits.ts).
+    const documentText = req.method === 'GET' ? target.searchParams.get('query') : body && typeof body === 'object' ? (body as { query?: unknown }).query : undefined;
+    const tooLong = tokenLimitError(documentText, tenant.limits.maxTokens);
+    if (tooLong) {
+      const { http: _http, ...extensions } = tooLong.extensions;
+      return sendJson(res, 400, { errors: [{ message: tooLong.message, extensions }] });
+    }
+
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    }
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: target.search, body };
+    const deadlineAt = Date.now() + (multipart ? server.uploads.timeoutMs : server.requestTimeoutMs);
+    // The tenant scope keys the persisted-query cache (src/graphql/apq.ts): one tenant never sees another's hashes.
+    const result = await runInTenantScope(tenant.id, () => apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () =>
+        createContext(tenant, { deadlineAt, signal: abort.signal }, log, {
+          limits: server.uploads,
+          // Download links are relative unless `server.publicUrl` says where clients reach us: never
+          // built from the Host header, which the client chooses (issue 11, item 8).
+          publicBaseUrl: server.publicUrl ?? '',
+          idempotency,
+        }),
+    }));
+    const outHeaders: Record<string, string> = {};
+    for (const [k, v] of result.headers) outHeaders[k] = v;
+    if (result.body.kind === 'complete') {
+      const text = Buffer.from(result.body.string, 'utf8');
+      res.writeHead(result.status ?? 200, { ...outHeaders, 'content-length': String(text.length) });
+      res.end(text);
+    } else {
+      res.writeHead(result.status ?? 200, outHeaders);
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+
+  return { name: 'graphql', path: opts.path, methods: '*', work: true, handle };
+}

@@ -1,0 +1,145 @@
+/**
+ * The gateway's HTTP server: the tenants and their vendor connections, Apollo, and the routes table.
+ *
+ *   GET  /graphql (browser)  the GraphQL IDE page, no auth (the IDE's own requests carry the key)
+ *   GET  /ide/*              the IDE's assets, from node_modules
+ *   *    /graphql            API key -> tenant (401 UNAUTHENTICATED otherwise), then Apollo
+ *   GET  /files/...          downloads (upload error reports, recordings) under the caller's key
+ *   GET  /healthz            the process is up
+ *   GET  /readyz             config loaded, vendors reachable, not draining (see readiness.ts)
+ *   GET  /metrics            Prometheus (see metricsRoute.ts for who may read it)
+ *
+ * Every route sits behind the one error boundary of src/http/router.ts.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createTenantResolver } from '../auth';
+import type { Config } from '../config/schema';
+import { createIdempotencyStore } from '../domain/idempotency';
+import type { Tenant, VendorAdapter } from '../domain/types';
+import { createReadiness } from '../readiness';
+import { PoolRegistry } from '../upstream/transport';
+import { createAdapter } from '../vendors';
+import { startApollo } from './apollo';
+import { createMetricsHandler, METRICS_PATH, metricsExposure, startMetricsListener } from './metricsRoute';
+import { sendNotFound } from './respond';
+import { createClientErrorListener, createRequestListener, InFlight, refuseConnect, type Route } from './router';
+import { createFilesRoute } from './routes/files';
+import { createGraphQLRoute } from './routes/graphql';
+import { createHealthRoutes } from './routes/health';
+import { createIdeRoutes } from './routes/ide';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface GatewayOptions {
+  logger: Logger;
+  /** Pre-filled in the IDE's headers editor (demo mode puts the demo key here). Default none. */
+  ideDefaultHeaders?: Record<string, string>;
+  /** Demo mode: /metrics answers any client (the gateway itself is on loopback). Default false. */
+  demo?: boolean;
+}
+
+export interface Gateway {
+  /** `http://host:port` the gateway listens on. */
+  readonly url: string;
+  readonly tenants: ReadonlyMap<string, Tenant>;
+  /**
+   * Drains and stops: readiness turns 503 and new work is refused at once; requests in flight get
+   * `server.shutdownGraceMs` to finish; then every socket is closed and the vendor pools with them.
+   */
+  close(): Promise<void>;
+}
+
+/** Every base URL of a connection, as origins (for readiness). */
+function originsOf(config: Config['tenants'][number]['connections'][number]): string[] {
+  const urls = 'baseUrls' in config ? Object.values(config.baseUrls) : [config.baseUrl];
+  return urls.map((u) => new URL(u).origin);
+}
+
+function buildTenants(config: Config, pools: PoolRegistry) {
+  const tenants = new Map<string, Tenant>();
+  const origins = new Map<string, string[]>();
+  for (const t of config.tenants) {
+    const connections = new Map<string, VendorAdapter>();
+    for (const c of t.connections) {
+      connections.set(c.id, createAdapter(t.id, c, pools));
+      origins.set(`${t.id}/${c.id}`, originsOf(c));
+    }
+    tenants.set(t.id, { id: t.id, connections, limits: { ...config.server.limits, ...t.limits } });
+  }
+  const resolver = createTenantResolver(config.tenants.map((t) => ({ apiKeys: t.apiKeys, tenant: tenants.get(t.id)! })));
+  return { tenants, origins, resolver };
+}
+
+export async function startGateway(config: Config, opts: GatewayOptions): Promise<Gateway> {
+  const { logger } = opts;
+  const { server: serverConfig } = config;
+  const pools = new PoolRegistry();
+  const { tenants, origins, resolver } = buildTenants(config, pools);
+  const apollo = await startApollo(config, logger);
+  const inFlight = new InFlight();
+  let draining = false;
+  const isDraining = () => draining;
+
+  const routes: Route[] = [
+    ...(serverConfig.ide
+      ? createIdeRoutes({
+          graphqlPath: GRAPHQL_PATH,
+          ...(opts.ideDefaultHeaders ? { defaultHeaders: JSON.stringify(opts.ideDefaultHeaders, null, 2) } : {}),
+        })
+      : []),
+    createGraphQLRoute({ path: GRAPHQL_PATH, apollo, tenants: resolver, server: serverConfig, idempotency: createIdempotencyStore(config) }),
+    createFilesRoute({ tenants: resolver, timeoutMs: serverConfig.uploads.timeoutMs }),
+    ...createHealthRoutes({ readiness: createReadiness(origins), isDraining }),
+  ];
+  const exposure = metricsExposure(config, { demo: opts.demo ?? false });
+  if (exposure.main) {
+    const serveMetrics = createMetricsHandler(exposure.main);
+    // Every method, and 404 for all but GET: a remote POST must not learn from a 405 that the path exists.
+    routes.push({ name: 'metrics', path: METRICS_PATH, methods: '*', handle: ({ req, res }) => (req.method === 'GET' ? serveMetrics(req, res) : sendNotFound(res)) });
+  }
+  const metricsListener = exposure.listener ? await startMetricsListener({ ...exposure.listener, logger }) : null;
+
+  const server = http.createServer(
+    {
+      // Slow headers are cut in seconds, not Node's 60 s; the check runs every second, not every 30 s.
+      headersTimeout: serverConfig.headersTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+      // Node's cap on receiving a whole request must allow the longest one we accept (an upload). JSON
+      // bodies have their own, shorter deadline (src/http/body.ts), uploads an idle timeout.
+      requestTimeout: Math.max(serverConfig.requestTimeoutMs, serverConfig.uploads.timeoutMs) + 30_000,
+    },
+    createRequestListener(routes, { logger, inFlight, isDraining }),
+  );
+  server.on('clientError', createClientErrorListener(logger));
+  server.on('connect', refuseConnect);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(serverConfig.port, serverConfig.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = serverConfig.host === '0.0.0.0' || serverConfig.host === '::' ? '127.0.0.1' : serverConfig.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = async () => {
+    draining = true;
+    server.closeIdleConnections();
+    const idle = await inFlight.idle(serverConfig.shutdownGraceMs);
+    if (!idle) logger.warn({ inFlight: inFlight.size, graceMs: serverConfig.shutdownGraceMs }, 'shutdown grace ran out; closing requests still in flight');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+    await metricsListener?.close();
+    await apollo.stop();
+    await pools.close();
+  };
+
+  return {
+    url,
+    tenants,
+    close: () => (closing ??= close()),
+  };
+}
