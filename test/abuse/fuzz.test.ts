@@ -26,25 +26,8 @@ import {
 import { encodeGlobalId } from '../../src/graphql/ids';
 import { buildSchema } from '../../src/graphql/schema';
 import { KEY_A, startStack, type Stack } from '../support/stack';
-import { FAST_SIMS, fiveHundredWithoutErrors, healthy, jsonOf, rawRequest } from './helpers';
+import { FAST_SIMS, fiveHundredWithoutErrors, healthy, jsonOf, prng, rawRequest } from './helpers';
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    chance: (p: number) => next() < p,
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-  };
-}
 type Rng = ReturnType<typeof prng>;
 
 const CONNECTIONS = ['ameyo-a', 'apps-a', 'dialer-a'];

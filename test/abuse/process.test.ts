@@ -7,20 +7,7 @@ import net from 'node:net';
 import { DEMO_API_KEY } from '../../src/demo';
 import { startBuiltGateway, type BuiltGateway } from '../support/builtGateway';
 import { waitUntil } from '../support/wait';
-import { fiveHundredWithoutErrors, jsonOf, rawRequest } from './helpers';
-
-/** mulberry32, seeded: a failure names its seed and replays. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
-}
+import { fiveHundredWithoutErrors, jsonOf, prng, rawRequest } from './helpers';
 
 interface Exchange {
   /** The status line's code, or null when the server closed without one. */
