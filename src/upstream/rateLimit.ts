@@ -2,13 +2,16 @@
  * Per-connection pacing: requests to one vendor account leave at most `requestsPerSecond`, in FIFO order,
  * and wait rather than fail. A request whose wait would pass its deadline fails at once with RATE_LIMITED
  * and `retryAfterMs`, so callers never sit in a queue they cannot get out of in time. A vendor 429 pauses
- * the whole connection (`pause`), not just the request that got it.
+ * the whole connection (`pause`), not just the request that got it. A waiter whose caller has gone (its
+ * signal aborted) leaves the queue at once and never takes a slot.
  *
  * In-memory and per process: with several replicas each paces on its own (docs/decisions.md, "Rate limiter").
  */
-import { RateLimitedError, type ErrorFacts } from '../errors';
+import { RateLimitedError, type ErrorFacts, type SwitchboardError } from '../errors';
 import { rateLimitQueueDepth, rateLimitRejections, rateLimitWait } from '../metrics';
-import { isReplayable, type ConnectionIdentity, type UpstreamInterceptor } from './types';
+import { transportFailureToError } from './normalizeErrors';
+import { TransportFailure } from './transport';
+import { isReplayable, onAbort, type ConnectionIdentity, type UpstreamInterceptor } from './types';
 
 export interface RateLimiterOptions {
   /** Requests per second. Default 1 (the vendors' documented limit). */
@@ -27,6 +30,8 @@ interface Waiter {
   resolve: () => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
+  /** Stops watching the caller's signal (which takes this waiter out of the queue when it aborts). */
+  unwatch?: () => void;
 }
 
 export class RateLimiter {
@@ -60,8 +65,13 @@ export class RateLimiter {
     return Math.max(0, this.nextAt - now) + this.queue.length * this.intervalMs;
   }
 
-  /** Resolves when the caller may send. Rejects with RATE_LIMITED if that would be after `deadlineAt`. */
-  acquire(deadlineAt: number): Promise<void> {
+  /**
+   * Resolves when the caller may send. Rejects with RATE_LIMITED if that would be after `deadlineAt`, and
+   * with UPSTREAM_UNAVAILABLE (`notSent`, not retryable) as soon as `signal` aborts while the caller waits,
+   * or at once if it already has: a caller that has gone never takes a slot.
+   */
+  acquire(deadlineAt: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(this.abandonedError());
     const now = Date.now();
     const waitMs = this.estimateWaitMs(now);
     if (this.queue.length >= this.maxQueue || now + waitMs > deadlineAt) {
@@ -90,6 +100,12 @@ export class RateLimiter {
         // The estimate can grow after enqueueing (a vendor 429 pause): give up at the deadline.
         timer: setTimeout(() => this.expire(waiter), Math.max(0, deadlineAt - now)),
       };
+      if (signal) {
+        // Issue 11, item 6: a waiter that stayed after its client left held its place and later spent a
+        // slot nobody could use, so every request behind it moved back one interval (after 130 aborted
+        // queries a fresh one waited 7.6 s on a healthy vendor). It leaves the moment its signal aborts.
+        waiter.unwatch = onAbort(signal, () => this.abandon(waiter));
+      }
       this.queue.push(waiter);
       rateLimitQueueDepth.set(this.labels, this.queue.length);
       this.schedulePump();
@@ -106,11 +122,38 @@ export class RateLimiter {
     this.schedulePump();
   }
 
-  private expire(waiter: Waiter): void {
+  /** Takes a waiter out of the queue (deadline passed or caller gone); false if it had already left. */
+  private remove(waiter: Waiter): boolean {
     const i = this.queue.indexOf(waiter);
-    if (i < 0) return;
+    if (i < 0) return false;
     this.queue.splice(i, 1);
+    this.settled(waiter);
     rateLimitQueueDepth.set(this.labels, this.queue.length);
+    return true;
+  }
+
+  /**
+   * A waiter leaves the queue, however it leaves: its timer and its abort watch go with it. The signal is
+   * often the GraphQL request's, which outlives this wait; a watch left on it would keep the waiter alive.
+   */
+  private settled(waiter: Waiter): void {
+    clearTimeout(waiter.timer);
+    waiter.unwatch?.();
+  }
+
+  private abandon(waiter: Waiter): void {
+    // No pump to reschedule: the pump timer serves whoever is at the head when it fires.
+    if (this.remove(waiter)) waiter.reject(this.abandonedError());
+  }
+
+  /** What a caller that has gone gets: the transport's "cancelled", marked as never sent. */
+  private abandonedError(): SwitchboardError {
+    const cancelled = new TransportFailure('aborted', 'the caller went away while the request waited for the rate limit; it was not sent');
+    return transportFailureToError(cancelled, { ...this.facts, notSent: true });
+  }
+
+  private expire(waiter: Waiter): void {
+    if (!this.remove(waiter)) return;
     rateLimitRejections.inc(this.labels);
     waiter.reject(
       new RateLimitedError(`connection '${this.facts.connectionId}' is at its rate limit; the request's deadline passed while it waited`, {
@@ -135,7 +178,7 @@ export class RateLimiter {
     if (now < this.nextAt) return this.schedulePump();
     const waiter = this.queue.shift();
     if (!waiter) return;
-    clearTimeout(waiter.timer);
+    this.settled(waiter);
     this.nextAt = now + this.intervalMs;
     rateLimitQueueDepth.set(this.labels, this.queue.length);
     rateLimitWait.observe(this.labels, (now - waiter.enqueuedAt) / 1000);
@@ -165,15 +208,15 @@ export function clampRetryAfterMs(header: string | undefined, fallbackMs: number
  */
 export function createRateLimitInterceptor(limiter: RateLimiter): UpstreamInterceptor {
   return (next) => async (req) => {
-    await limiter.acquire(req.scope.deadlineAt);
+    await limiter.acquire(req.scope.deadlineAt, req.scope.signal);
     const res = await next(req);
     if (res.status !== 429) return res;
     limiter.pause(clampRetryAfterMs(res.headers['retry-after'], limiter.intervalMs));
     if (!isReplayable(req)) return res; // a one-shot stream body cannot be sent again
     try {
-      await limiter.acquire(req.scope.deadlineAt);
+      await limiter.acquire(req.scope.deadlineAt, req.scope.signal);
     } catch {
-      return res; // no time left to wait out the pause: report the vendor's 429
+      return res; // no time left to wait out the pause, or the caller has gone: report the vendor's 429
     }
     const again = await next(req);
     if (again.status === 429) limiter.pause(clampRetryAfterMs(again.headers['retry-after'], limiter.intervalMs));

@@ -6,7 +6,7 @@
  * the rate limiter again, so retries stay inside the vendor's limit.
  */
 import { TransportFailure } from './transport';
-import type { UpstreamInterceptor, UpstreamResponse } from './types';
+import { onAbort, type UpstreamInterceptor, type UpstreamResponse } from './types';
 
 export interface RetryOptions {
   /** Tries after the first. Default 2. */
@@ -25,7 +25,18 @@ const RETRY_STATUSES = new Set([502, 503, 504]);
 export function createRetryInterceptor(opts: RetryOptions = {}): UpstreamInterceptor {
   const { maxRetries = 2, baseDelayMs = 200, maxDelayMs = 2_000, random = Math.random } = opts;
   if (!(Number.isInteger(maxRetries) && maxRetries >= 0)) throw new TypeError(`expected opts.maxRetries to be an integer >= 0, got ${maxRetries}`);
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // The backoff ends early when the caller goes away: holding a request whose client left for up to
+  // maxDelayMs only to drop it afterwards is the same fault as issue 11 item 6, one layer up.
+  const backoff = (ms: number, signal: AbortSignal | undefined) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        unwatch?.();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const unwatch = signal && onAbort(signal, done);
+    });
   return (next) => async (req) => {
     if (!SAFE.has(req.method) || req.responseType === 'stream') return next(req);
     for (let attempt = 0; ; attempt++) {
@@ -41,11 +52,11 @@ export function createRetryInterceptor(opts: RetryOptions = {}): UpstreamInterce
       // Full jitter: a random delay up to the exponential cap, so many clients do not retry in step.
       const delay = Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
       const giveUp = attempt >= maxRetries || req.scope.signal?.aborted || Date.now() + delay >= req.scope.deadlineAt;
-      if (giveUp) {
+      if (!giveUp) await backoff(delay, req.scope.signal);
+      if (giveUp || req.scope.signal?.aborted) {
         if ('res' in outcome) return outcome.res;
         throw outcome.err;
       }
-      await sleep(delay);
     }
   };
 }

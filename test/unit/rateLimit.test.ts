@@ -2,9 +2,13 @@
  * The per-connection rate limiter, with real time: small intervals (20 rps, no margin = 50 ms) keep the
  * suite fast while still measuring real spacing.
  */
-import { RateLimitedError } from '../../src/errors';
+import { getEventListeners } from 'node:events';
+import { RateLimitedError, type SwitchboardError } from '../../src/errors';
+import { rateLimitQueueDepth } from '../../src/metrics';
+import { createDedupeInterceptor } from '../../src/upstream/dedupe';
 import { clampRetryAfterMs, createRateLimitInterceptor, RateLimiter, type RateLimiterOptions } from '../../src/upstream/rateLimit';
-import type { UpstreamRequest, UpstreamResponse } from '../../src/upstream/types';
+import { createRetryInterceptor } from '../../src/upstream/retry';
+import { compose, type UpstreamRequest, type UpstreamResponse } from '../../src/upstream/types';
 
 const identity = { vendor: 'campaign-api' as const, connectionId: 'dialer', label: 'acme/dialer' };
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -271,5 +275,185 @@ describe('createRateLimitInterceptor and vendor 429s', () => {
     const res = await createRateLimitInterceptor(l)(next)(request(Date.now() + 1_000));
     expect(res.status).toBe(429);
     expect(sentAt).toHaveLength(1);
+  });
+});
+
+describe('RateLimiter and a caller that goes away (issue 11, item 6)', () => {
+  /** The depth the `switchboard_rate_limiter_queue_depth` gauge shows for this test's connection. */
+  async function depthGauge(label: string): Promise<number | undefined> {
+    const { values } = await rateLimitQueueDepth.get();
+    return values.find((v) => v.labels['connection'] === label)?.value;
+  }
+  const cancelled = (err: SwitchboardError) => ({ code: err.code, message: err.message, facts: err.facts, extensions: err.extensions() });
+  const CANCELLED = {
+    code: 'UPSTREAM_UNAVAILABLE',
+    message: 'the call to campaign-api was cancelled',
+    facts: { vendor: 'campaign-api', connectionId: 'dialer', retryable: false, notSent: true },
+    extensions: { code: 'UPSTREAM_UNAVAILABLE', vendor: 'campaign-api', connectionId: 'dialer', retryable: false },
+  };
+
+  it('a waiter whose signal aborts leaves the queue at once, rejects as not sent, and leaves no listener', async () => {
+    const ident = { ...identity, label: 'acme/abort-leaves' };
+    const l = limiter({ identity: ident });
+    const far = Date.now() + 10_000;
+    await l.acquire(far); // the slot is taken: the next ones wait
+    const leaving = new AbortController();
+    const staying = l.acquire(far);
+    const gone = rejection(l.acquire(far, leaving.signal));
+    expect(l.depth).toBe(2);
+    expect(await depthGauge(ident.label)).toBe(2);
+    expect(getEventListeners(leaving.signal, 'abort')).toHaveLength(1);
+
+    const before = Date.now();
+    leaving.abort();
+    expect(l.depth).toBe(1); // synchronously, in the abort event
+    expect(await depthGauge(ident.label)).toBe(1);
+    expect(cancelled((await gone) as unknown as SwitchboardError)).toEqual(CANCELLED);
+    expect(Date.now() - before).toBeLessThan(20);
+    expect(getEventListeners(leaving.signal, 'abort')).toHaveLength(0);
+    await staying;
+    expect(l.depth).toBe(0);
+  });
+
+  it('the waiters behind aborted ones get their slots that much earlier', async () => {
+    const l = limiter(); // 50 ms apart
+    const far = Date.now() + 10_000;
+    await l.acquire(far);
+    const controllers = [0, 1, 2].map(() => new AbortController());
+    const gone = controllers.map((c) => rejection(l.acquire(far, c.signal)));
+    const start = Date.now();
+    const last = l.acquire(far).then(() => Date.now() - start); // fourth in line: ~200 ms away
+    expect(l.estimateWaitMs()).toBeGreaterThan(150);
+    for (const c of controllers) c.abort();
+    expect(l.depth).toBe(1);
+    expect(l.estimateWaitMs()).toBeLessThanOrEqual(100); // the slot in use plus the one waiter
+    const waited = await last;
+    expect(waited).toBeLessThan(50 + 40); // the next slot, not three intervals after it
+    for (const err of await Promise.all(gone)) expect((err as unknown as SwitchboardError).code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+
+  it('an already-aborted signal rejects at once and takes no slot, even on an idle limiter', async () => {
+    const l = limiter({ requestsPerSecond: 1 }); // 1 s apart: a taken slot would be obvious
+    const signal = AbortSignal.abort();
+    const err = await rejection(l.acquire(Date.now() + 10_000, signal));
+    expect(cancelled(err as unknown as SwitchboardError)).toEqual(CANCELLED);
+    expect(l.depth).toBe(0);
+    expect(l.estimateWaitMs()).toBe(0); // the slot is still free
+    const start = Date.now();
+    await l.acquire(start + 10_000);
+    expect(Date.now() - start).toBeLessThan(20);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
+  it('a waiter that is granted, or whose deadline passes, takes its abort listener with it', async () => {
+    const l = limiter();
+    const signal = new AbortController().signal; // one request's signal, shared by all its calls
+    const start = Date.now();
+    await l.acquire(start + 10_000, signal); // the fast path never listens
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    // 12 waiters, one listener: Node warns (MaxListenersExceededWarning) past 10 on one signal.
+    const granted = Array.from({ length: 12 }, () => l.acquire(start + 10_000, signal));
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+    await Promise.all(granted);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+
+    const expiring = rejection(l.acquire(Date.now() + 100, signal)); // fits the estimate...
+    l.pause(1_000); // ...until a vendor 429 pushes the slot past its deadline
+    expect((await expiring).code).toBe('RATE_LIMITED');
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    expect(l.depth).toBe(0);
+  });
+});
+
+describe('a caller that goes away, through the chain (dedupe -> retry -> rateLimit)', () => {
+  const reply = (status: number): UpstreamResponse => ({ status, headers: {}, body: Buffer.from(String(status)) });
+  const get = (path: string, signal?: AbortSignal): UpstreamRequest => ({
+    method: 'GET',
+    url: new URL(`http://vendor.invalid${path}`),
+    route: 'x',
+    headers: {},
+    scope: { deadlineAt: Date.now() + 10_000, ...(signal ? { signal } : {}) },
+  });
+  /** The chain createUpstream builds, minus the layers that do not touch the signal; `sent` is the vendor's log. */
+  function chain(l: RateLimiter, statuses: number[] = [], retry: Parameters<typeof createRetryInterceptor>[0] = {}) {
+    const sent: string[] = [];
+    const vendor = async (req: UpstreamRequest) => {
+      sent.push(req.url.pathname);
+      return reply(statuses.shift() ?? 200);
+    };
+    const send = compose(vendor, [createDedupeInterceptor(identity), createRetryInterceptor(retry), createRateLimitInterceptor(l)]);
+    return { sent, send };
+  }
+
+  it('a coalesced read leaves the rate-limit queue only when its last caller has gone', async () => {
+    const l = limiter({ requestsPerSecond: 1 }); // 1 s apart
+    const { sent, send } = chain(l);
+    await send(get('/first'));
+    const [a, b] = [new AbortController(), new AbortController()];
+    const both = [rejection(send(get('/shared', a.signal))), rejection(send(get('/shared', b.signal)))];
+    expect(l.depth).toBe(1); // one shared waiter for two callers
+    a.abort();
+    expect(l.depth).toBe(1); // b still waits for it
+    b.abort();
+    expect(l.depth).toBe(0);
+    for (const err of await Promise.all(both)) expect((err as unknown as SwitchboardError).code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(sent).toEqual(['/first']);
+  });
+
+  it('one request joining a shared read many times puts one listener on its signal, gone when it is answered', async () => {
+    const l = limiter();
+    const { sent, send } = chain(l);
+    await send(get('/first')); // the slot is taken: the shared read waits
+    const signal = new AbortController().signal;
+    // As a list of 12 rows whose `campaign` field each reads the campaign list (src/graphql/resolvers/activity.ts).
+    const rows = Array.from({ length: 12 }, () => send(get('/campaigns', signal)));
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+    for (const res of await Promise.all(rows)) expect(res.status).toBe(200);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    expect(sent).toEqual(['/first', '/campaigns']);
+  });
+
+  it('a caller arriving just after every other caller left starts a live read, not the cancelled one', async () => {
+    const l = limiter();
+    const { sent, send } = chain(l);
+    await send(get('/first'));
+    const a = new AbortController();
+    const gone = rejection(send(get('/shared', a.signal)));
+    a.abort();
+    const fresh = send(get('/shared', new AbortController().signal)); // same tick: the dead call is still settling
+    expect((await gone).code).toBe('UPSTREAM_UNAVAILABLE');
+    expect((await fresh).status).toBe(200);
+    expect(sent).toEqual(['/first', '/shared']);
+  });
+
+  it('an already-aborted caller neither starts nor joins a shared read', async () => {
+    const l = limiter({ requestsPerSecond: 1 });
+    const { sent, send } = chain(l);
+    const err = await rejection(send(get('/x', AbortSignal.abort())));
+    expect(err.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(l.estimateWaitMs()).toBe(0); // no slot was taken
+    expect(sent).toEqual([]);
+  });
+
+  it("a retry's backoff ends when the caller goes away: the last answer at once, nothing resent, no listener left", async () => {
+    // Below dedupe (which answers its callers at once anyway), as the shared call itself sees it.
+    const sent: string[] = [];
+    const statuses = [503, 200];
+    const vendor = async (req: UpstreamRequest) => {
+      sent.push(req.url.pathname);
+      return reply(statuses.shift()!);
+    };
+    const send = compose(vendor, [createRetryInterceptor({ baseDelayMs: 5_000, maxDelayMs: 5_000, random: () => 0.99 }), createRateLimitInterceptor(limiter())]);
+    const c = new AbortController();
+    const start = Date.now();
+    const res = send(get('/flaky', c.signal));
+    // Wait on the condition (the first answer arrived and the backoff began), never on a fixed sleep.
+    while (getEventListeners(c.signal, 'abort').length === 0) await new Promise<void>((r) => setImmediate(r));
+    expect(sent).toEqual(['/flaky']);
+    c.abort();
+    expect((await res).status).toBe(503);
+    expect(Date.now() - start).toBeLessThan(1_000); // not the ~5 s backoff
+    expect(sent).toEqual(['/flaky']);
+    expect(getEventListeners(c.signal, 'abort')).toHaveLength(0);
   });
 });
