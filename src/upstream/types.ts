@@ -67,3 +67,37 @@ export function compose(handler: UpstreamHandler, interceptors: UpstreamIntercep
   return interceptors.reduceRight<UpstreamHandler>((next, interceptor) => interceptor(next), handler);
 }
 
+interface AbortWatch {
+  callbacks: Set<() => void>;
+  fire: () => void;
+}
+const abortWatches = new WeakMap<AbortSignal, AbortWatch>();
+
+/**
+ * Calls `fn` once when `signal` aborts, and returns the function that stops watching. However many calls
+ * watch one signal, it carries one 'abort' listener, removed with its last watcher. Why: a GraphQL request's
+ * signal is shared by every upstream call its resolvers make, and with a listener per call a list whose rows
+ * each read the same coalesced URL (`campaign` on every activity row) passed Node's limit of 10 and printed
+ * MaxListenersExceededWarning. `signal` must not have aborted yet: check `signal.aborted` first.
+ */
+export function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  let watch = abortWatches.get(signal);
+  if (!watch) {
+    const callbacks = new Set<() => void>();
+    const fire = () => {
+      abortWatches.delete(signal);
+      for (const callback of [...callbacks]) callback();
+    };
+    watch = { callbacks, fire };
+    abortWatches.set(signal, watch);
+    signal.addEventListener('abort', fire, { once: true });
+  }
+  const w = watch;
+  const entry = () => fn(); // one entry per call, even when two calls pass the same `fn`
+  w.callbacks.add(entry);
+  return () => {
+    if (!w.callbacks.delete(entry) || w.callbacks.size > 0) return;
+    if (abortWatches.get(signal) === w) abortWatches.delete(signal);
+    signal.removeEventListener('abort', w.fire);
+  };
+}

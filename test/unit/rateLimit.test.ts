@@ -19,11 +19,11 @@ function limiter(opts: Partial<RateLimiterOptions> = {}): RateLimiter {
   return new RateLimiter({ requestsPerSecond: 20, spacingMarginMs: 0, identity, ...opts });
 }
 
-async function rejection(p: Promise<unknown>): Promise<RateLimitedError> {
+async function rejection(p: Promise<unknown>): Promise<SwitchboardError> {
   try {
     await p;
   } catch (err) {
-    return err as RateLimitedError;
+    return err as SwitchboardError;
   }
   throw new Error('expected a rejection');
 }
@@ -308,7 +308,7 @@ describe('RateLimiter and a caller that goes away (issue 11, item 6)', () => {
     leaving.abort();
     expect(l.depth).toBe(1); // synchronously, in the abort event
     expect(await depthGauge(ident.label)).toBe(1);
-    expect(cancelled((await gone) as unknown as SwitchboardError)).toEqual(CANCELLED);
+    expect(cancelled(await gone)).toEqual(CANCELLED);
     expect(Date.now() - before).toBeLessThan(20);
     expect(getEventListeners(leaving.signal, 'abort')).toHaveLength(0);
     await staying;
@@ -329,14 +329,30 @@ describe('RateLimiter and a caller that goes away (issue 11, item 6)', () => {
     expect(l.estimateWaitMs()).toBeLessThanOrEqual(100); // the slot in use plus the one waiter
     const waited = await last;
     expect(waited).toBeLessThan(50 + 40); // the next slot, not three intervals after it
-    for (const err of await Promise.all(gone)) expect((err as unknown as SwitchboardError).code).toBe('UPSTREAM_UNAVAILABLE');
+    for (const err of await Promise.all(gone)) expect(err.code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+
+  it('every waiter of one request leaves when its signal aborts; other requests keep their places', async () => {
+    const l = limiter();
+    const far = Date.now() + 10_000;
+    await l.acquire(far);
+    const request = new AbortController();
+    const other = l.acquire(far);
+    const gone = Array.from({ length: 12 }, () => rejection(l.acquire(far, request.signal)));
+    const after = l.acquire(far, new AbortController().signal);
+    expect(l.depth).toBe(14);
+    request.abort();
+    expect(l.depth).toBe(2);
+    for (const err of await Promise.all(gone)) expect(err.code).toBe('UPSTREAM_UNAVAILABLE');
+    await Promise.all([other, after]);
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(0);
   });
 
   it('an already-aborted signal rejects at once and takes no slot, even on an idle limiter', async () => {
     const l = limiter({ requestsPerSecond: 1 }); // 1 s apart: a taken slot would be obvious
     const signal = AbortSignal.abort();
     const err = await rejection(l.acquire(Date.now() + 10_000, signal));
-    expect(cancelled(err as unknown as SwitchboardError)).toEqual(CANCELLED);
+    expect(cancelled(err)).toEqual(CANCELLED);
     expect(l.depth).toBe(0);
     expect(l.estimateWaitMs()).toBe(0); // the slot is still free
     const start = Date.now();
@@ -396,7 +412,7 @@ describe('a caller that goes away, through the chain (dedupe -> retry -> rateLim
     expect(l.depth).toBe(1); // b still waits for it
     b.abort();
     expect(l.depth).toBe(0);
-    for (const err of await Promise.all(both)) expect((err as unknown as SwitchboardError).code).toBe('UPSTREAM_UNAVAILABLE');
+    for (const err of await Promise.all(both)) expect(err.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(sent).toEqual(['/first']);
   });
 
