@@ -131,7 +131,7 @@ describe('issue 11 against a built gateway', () => {
     expect(gw.child.exitCode).toBeNull();
   }, 120_000);
 
-  it('memory: after three more abuse rounds and a full GC, the heap is within 10% of its warm-up level (RSS within 25%)', async () => {
+  it('memory: after three more abuse rounds and a full GC, the heap is within 10% of its warm-up level (RSS within 50%)', async () => {
     const longName = `Op${'x'.repeat(100_000)}`;
     const round = async (k: number) => {
       // Unbounded metric labels (item 4): 300 operations with 100 KB names.
@@ -165,11 +165,13 @@ describe('issue 11 against a built gateway', () => {
     await gw.collectGarbage();
     const after = { rss: await gw.rssBytes(), heap: await heapUsed() };
     const mb = (n: number) => Math.round(n / 1e6);
-    // The heap is what the gateway holds: within 10%. RSS is held to 25%: alone it stays within 10% (three
-    // runs of three), but beside a loaded test run it was seen 19% up with the heap flat (docs/decisions.md).
+    // The heap is what the gateway holds: within 10%. RSS only guards against a leak of the issue's size
+    // (78 -> 352 MB): alone it stays within 10% (three runs of three), but beside a loaded test run it was
+    // seen 19% up on Node 20 and 32% up on Node 22 with the heap flat (docs/decisions.md).
+    const rssLimitPct = 50;
     const verdict = (name: 'rss' | 'heap', pct: number) =>
       `${name} ${mb(after[name])} MB after, ${mb(baseline[name])} MB baseline: ${after[name] <= baseline[name] * (1 + pct / 100) ? 'within' : 'over'} ${pct}%`;
-    expect([verdict('heap', 10), verdict('rss', 25)]).toEqual([expect.stringMatching(/: within 10%$/), expect.stringMatching(/: within 25%$/)]);
+    expect([verdict('heap', 10), verdict('rss', rssLimitPct)]).toEqual([expect.stringMatching(/: within 10%$/), expect.stringMatching(/: within 50%$/)]);
   }, 180_000);
 });
 
