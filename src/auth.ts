@@ -6,7 +6,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { UnauthenticatedError } from './errors';
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+/** SHA-256 of a secret: compared with `timingSafeEqual`, digests have equal lengths and hide the secret's. */
+export const digestOf = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** The token of `Authorization: Bearer <token>` (RFC 6750 §2.1), or null when the header is not that. */
+export function bearerTokenOf(authorization: string | undefined): string | null {
+  const m = authorization ? /^Bearer[ ]+(\S+)\s*$/i.exec(authorization) : null;
+  return m ? m[1]! : null;
+}
 
 export interface TenantResolver<T> {
   /** The tenant for an Authorization header value; throws UNAUTHENTICATED when there is none. */
@@ -14,12 +21,12 @@ export interface TenantResolver<T> {
 }
 
 export function createTenantResolver<T>(entries: ReadonlyArray<{ apiKeys: readonly string[]; tenant: T }>): TenantResolver<T> {
-  const keys = entries.flatMap((e) => e.apiKeys.map((k) => ({ digest: digest(k), tenant: e.tenant })));
+  const keys = entries.flatMap((e) => e.apiKeys.map((k) => ({ digest: digestOf(k), tenant: e.tenant })));
   return {
     resolve(authorization) {
-      const m = authorization ? /^Bearer[ ]+(\S+)\s*$/i.exec(authorization) : null;
-      if (!m) throw new UnauthenticatedError('missing API key: send `Authorization: Bearer <api key>`');
-      const presented = digest(m[1]!);
+      const token = bearerTokenOf(authorization);
+      if (token === null) throw new UnauthenticatedError('missing API key: send `Authorization: Bearer <api key>`');
+      const presented = digestOf(token);
       let found: T | undefined;
       for (const k of keys) {
         if (timingSafeEqual(k.digest, presented) && found === undefined) found = k.tenant;

@@ -13,14 +13,15 @@
  * `metricsExposure` makes that decision from the config; `createMetricsHandler` is the route's handler
  * for the main routes table; `startMetricsListener` is the listener of its own.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { bearerTokenOf, digestOf } from '../auth';
 import type { Config } from '../config/schema';
 import { registry as processRegistry } from '../metrics';
-import { hasUnreadBody, sendJson } from './respond';
+import { listen } from './listen';
+import { hasUnreadBody, sendJson, sendNotFound } from './respond';
 
 export const METRICS_PATH = '/metrics';
 
@@ -71,8 +72,6 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 /** Headers a reverse proxy adds: their presence means the peer speaks for someone else. */
 const RELAY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
 export function createMetricsHandler(opts: MetricsHandlerOptions): MetricsHandler {
   const { token, loopbackOnly, registry = processRegistry } = opts;
   if (token !== undefined && (typeof token !== 'string' || token.length === 0)) {
@@ -80,7 +79,7 @@ export function createMetricsHandler(opts: MetricsHandlerOptions): MetricsHandle
   }
   // Compared as SHA-256 digests with timingSafeEqual, as src/auth.ts does for API keys: equal lengths
   // for timingSafeEqual, and nothing about the token's length shows in the timing.
-  const expected = token !== undefined ? digest(token) : null;
+  const expected = token !== undefined ? digestOf(token) : null;
 
   const unauthorized = (res: http.ServerResponse, message: string) =>
     sendJson(res, 401, { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }, { 'www-authenticate': 'Bearer realm="metrics"' });
@@ -89,12 +88,12 @@ export function createMetricsHandler(opts: MetricsHandlerOptions): MetricsHandle
     if (loopbackOnly) {
       const relayed = RELAY_HEADERS.some((h) => req.headers[h] !== undefined);
       // The same answer as a path that does not exist: a remote client learns nothing about the page.
-      if (relayed || !isLoopbackAddress(req.socket.remoteAddress)) return sendJson(res, 404, { error: 'not found' });
+      if (relayed || !isLoopbackAddress(req.socket.remoteAddress)) return sendNotFound(res);
     }
     if (expected) {
-      const m = /^Bearer[ ]+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-      if (!m) return unauthorized(res, 'missing metrics token: send `Authorization: Bearer <token>`');
-      if (!timingSafeEqual(digest(m[1]!), expected)) return unauthorized(res, 'invalid metrics token');
+      const presented = bearerTokenOf(req.headers.authorization);
+      if (presented === null) return unauthorized(res, 'missing metrics token: send `Authorization: Bearer <token>`');
+      if (!timingSafeEqual(digestOf(presented), expected)) return unauthorized(res, 'invalid metrics token');
     }
     const text = Buffer.from(await registry.metrics(), 'utf8');
     res.writeHead(200, {
@@ -148,7 +147,7 @@ export async function startMetricsListener(opts: MetricsListenerOptions): Promis
       // Only the path is compared, never parsed with `new URL` (a target such as `//` throws there).
       const path = (req.url ?? '').split('?', 1)[0];
       if (req.method === 'GET' && path === METRICS_PATH) return handler(req, res);
-      return sendJson(res, 404, { error: 'not found' });
+      return sendNotFound(res);
     };
     let done: Promise<void>;
     try {
@@ -170,17 +169,8 @@ export async function startMetricsListener(opts: MetricsListenerOptions): Promis
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const url = await listen(server, host, port);
   server.on('error', (err) => logger.error({ err, listener: 'metrics' }, 'metrics listener error'));
-  const address = server.address() as AddressInfo;
-  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}`;
   logger.info({ url: `${url}${METRICS_PATH}`, tokenRequired: token !== undefined }, 'metrics listener started');
 
   return {

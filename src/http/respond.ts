@@ -30,9 +30,13 @@ export interface HttpFailure {
   code: string;
 }
 
+/** The body of an answer that never reached GraphQL: `{"errors":[{"message","extensions":{"code"}}]}`. */
+export function graphQLErrorBody(error: SwitchboardError | HttpFailure): { errors: unknown[] } {
+  return { errors: [isSwitchboardError(error) ? formatSwitchboardError(error) : { message: error.message, extensions: { code: error.code } }] };
+}
+
 export function sendGraphQLError(res: http.ServerResponse, status: number, error: SwitchboardError | HttpFailure, headers: Record<string, string> = {}): void {
-  const formatted = isSwitchboardError(error) ? formatSwitchboardError(error) : { message: error.message, extensions: { code: error.code } };
-  sendJson(res, status, { errors: [formatted] }, headers);
+  sendJson(res, status, graphQLErrorBody(error), headers);
 }
 
 export const sendNotFound = (res: http.ServerResponse) => sendJson(res, 404, { error: 'not found' });

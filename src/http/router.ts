@@ -18,7 +18,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { parseRequestTarget, type RequestTarget } from './requestTarget';
-import { sendGraphQLError, sendNotFound } from './respond';
+import { graphQLErrorBody, sendGraphQLError, sendNotFound } from './respond';
 
 export interface RouteRequest {
   readonly req: http.IncomingMessage;
@@ -157,7 +157,7 @@ export function createRequestListener(routes: readonly Route[], opts: RequestLis
 
 /** A whole HTTP/1.1 answer with a GraphQL-shaped error body, for sockets that never became a request. */
 function rawAnswer(status: number, reason: string, message: string): string {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+  const body = JSON.stringify(graphQLErrorBody({ message, code: 'BAD_REQUEST' }));
   return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 

@@ -12,7 +12,6 @@
  * Every route sits behind the one error boundary of src/http/router.ts.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createTenantResolver } from '../auth';
 import type { Config } from '../config/schema';
@@ -22,6 +21,7 @@ import { createReadiness } from '../readiness';
 import { PoolRegistry } from '../upstream/transport';
 import { createAdapter } from '../vendors';
 import { startApollo } from './apollo';
+import { listen } from './listen';
 import { createMetricsHandler, METRICS_PATH, metricsExposure, startMetricsListener } from './metricsRoute';
 import { sendNotFound } from './respond';
 import { createClientErrorListener, createRequestListener, InFlight, refuseConnect, type Route } from './router';
@@ -115,13 +115,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   server.on('clientError', createClientErrorListener(logger));
   server.on('connect', refuseConnect);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(serverConfig.port, serverConfig.host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = serverConfig.host === '0.0.0.0' || serverConfig.host === '::' ? '127.0.0.1' : serverConfig.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const url = await listen(server, serverConfig.host, serverConfig.port);
 
   let closing: Promise<void> | null = null;
   const close = async () => {

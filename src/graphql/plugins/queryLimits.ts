@@ -112,6 +112,12 @@ interface Measures {
   idempotentMutations: number;
 }
 
+/** What `measureOperation` returns: the expanded measures, and the fields as written. */
+export interface OperationMeasures extends Measures {
+  /** Field selections written in the operation and the fragments it uses, repeats included, not expanded. */
+  fields: number;
+}
+
 const EMPTY: Measures = { depth: 0, aliases: 0, directives: 0, cost: 0, idempotentMutations: 0 };
 
 /** Keeps counts finite however big a bomb is: anything past this is over every limit anyway. */
@@ -130,11 +136,13 @@ export function measureOperation(
   variables: Record<string, unknown>,
   /** Names of the mutations that take an `idempotencyKey` (`idempotentMutationsOf(schema)`). Default none. */
   idempotentFields: ReadonlySet<string> = new Set(),
-): Measures {
+): OperationMeasures {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const memo = new Map<string, Measures>();
   const inProgress = new Set<string>();
+  // Every selection set is measured once (fragments through `memo`), so counting here counts as written.
+  let written = 0;
 
   const firstOf = (args: ReadonlyArray<{ name: { value: string }; value: ValueNode }> | undefined): number | null => {
     const arg = args?.find((a) => a.name.value === 'first');
@@ -172,6 +180,7 @@ export function measureOperation(
       m.directives = capped(m.directives + (sel.directives?.length ?? 0));
       if (sel.kind === Kind.FIELD) {
         if (sel.alias) m.aliases = capped(m.aliases + 1);
+        written++;
         if (!sel.selectionSet) continue;
         const child = measureSet(sel.selectionSet);
         const idempotent = idempotentFields.has(sel.name.value);
@@ -211,18 +220,7 @@ export function measureOperation(
   };
 
   const m = measureSet(operation.selectionSet);
-  return { ...m, directives: capped(m.directives + (operation.directives?.length ?? 0)) };
-}
-
-/** The field selections written in the document (every operation and fragment), repeats included. */
-export function countFields(doc: DocumentNode): number {
-  let n = 0;
-  visit(doc, {
-    Field() {
-      n++;
-    },
-  });
-  return n;
+  return { ...m, directives: capped(m.directives + (operation.directives?.length ?? 0)), fields: written };
 }
 
 const idempotentBySchema = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
@@ -326,8 +324,7 @@ export function createQueryLimitsPlugin(limitsFor: (ctx: GatewayContext) => Quer
           if (list > limits.maxListLength) throw limitError('listLength', limits.maxListLength, list);
           if (m.idempotentMutations > limits.maxIdempotentMutations) throw limitError('idempotentMutations', limits.maxIdempotentMutations, m.idempotentMutations);
           if (m.cost > limits.maxCost) throw limitError('cost', limits.maxCost, m.cost);
-          const fields = countFields(document);
-          if (fields > limits.maxFields) throw limitError('fields', limits.maxFields, fields);
+          if (m.fields > limits.maxFields) throw limitError('fields', limits.maxFields, m.fields);
         },
       };
     },
