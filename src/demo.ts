@@ -12,11 +12,17 @@ import { startGateway, type Gateway } from './http/server';
 export const DEMO_API_KEY = 'sb_demo_0123456789abcdef';
 export const DEMO_TENANT_ID = 'demo';
 
+/** What a caller of `startDemo` may change in the demo config. */
+export interface DemoOptions {
+  /** Browser origins allowed to call the demo gateway (`server.cors`). Default none. */
+  cors?: NonNullable<ConfigInput['server']>['cors'];
+}
+
 /** The demo config for running simulators. `port` defaults to 4000; the host is always loopback. */
-export function demoConfig(sims: Simulators, port: number): ConfigInput {
+export function demoConfig(sims: Simulators, port: number, options: DemoOptions = {}): ConfigInput {
   return {
     // Demo mode is for exploring: the IDE is on, and it needs introspection.
-    server: { host: '127.0.0.1', port, ide: true, introspection: true },
+    server: { host: '127.0.0.1', port, ide: true, introspection: true, ...(options.cors ? { cors: options.cors } : {}) },
     tenants: [
       {
         id: DEMO_TENANT_ID,
@@ -61,10 +67,10 @@ export interface Demo {
 }
 
 /** Starts the simulators and a gateway on them: what `npm start` does with no config. */
-export async function startDemo(opts: { port: number; logger: Logger }): Promise<Demo> {
+export async function startDemo(opts: { port: number; logger: Logger } & DemoOptions): Promise<Demo> {
   const sims = await startSimulators();
   try {
-    const gateway = await startGateway(resolveConfig(demoConfig(sims, opts.port)), {
+    const gateway = await startGateway(resolveConfig(demoConfig(sims, opts.port, opts)), {
       logger: opts.logger,
       ideDefaultHeaders: { Authorization: `Bearer ${DEMO_API_KEY}` },
       demo: true,

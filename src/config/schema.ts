@@ -171,6 +171,38 @@ const metrics = z
   .refine((m) => m.host === undefined || m.port !== undefined, { message: 'host needs port (host is the metrics listener\'s address)', path: ['host'] })
   .transform(({ host, ...rest }) => ({ host: host ?? '127.0.0.1', ...rest }));
 
+/** A browser origin: `scheme://host[:port]` exactly as the browser sends it in `Origin`, or `*` for any. */
+const corsOrigin = z.string().refine((s) => {
+  if (s === '*') return true;
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s;
+  } catch {
+    return false;
+  }
+}, 'expected an origin such as "https://app.example.com" (scheme, host and port; no path or trailing slash), or "*"');
+const corsOrigins = z.array(corsOrigin).max(1000);
+
+/**
+ * CORS for browser apps on other origins (src/http/cors.ts). Off by default: no origin listed, no CORS
+ * headers, and a preflight is refused.
+ */
+const cors = z
+  .object({
+    /** Origins whose pages may call /graphql and /files. Default none. */
+    origins: corsOrigins.default([]),
+    /** Let pages send cookies or HTTP auth (`Access-Control-Allow-Credentials: true`). Default false. */
+    allowCredentials: z.boolean().default(false),
+    /** How long a browser may reuse a preflight's answer (`Access-Control-Max-Age`). Default 600 s (Chromium caps it at 7,200). */
+    maxAgeSeconds: z.number().int().min(0).max(86_400).default(600),
+  })
+  .strict()
+  .refine((c) => !(c.allowCredentials && c.origins.includes('*')), {
+    message: 'origins "*" cannot be combined with allowCredentials (browsers refuse it): list the origins',
+    path: ['origins'],
+  });
+export const DEFAULT_CORS = { origins: [], allowCredentials: false, maxAgeSeconds: 600 };
+
 /** Query limits (src/graphql/plugins/queryLimits.ts). Defaults after GraphQL Armor's, depth and cost sized to this schema. */
 const limitsShape = {
   /** Deepest field nesting. Default 10. */
@@ -187,7 +219,7 @@ const limitsShape = {
   maxListLength: z.number().int().positive().max(100_000),
   /** Most mutations that take an `idempotencyKey` (callDial, callDispose, callDisposeAndDial) in one request. Default 1. */
   maxIdempotentMutations: z.number().int().min(0).max(100),
-  /** Most field selections written in the document, repeats counted. Default 250 (graphql-js's full introspection query has 72). */
+  /** Most field selections written in the document, repeats counted. Default 250 (graphql-js's full introspection query has 67). */
   maxFields: z.number().int().positive().max(100_000),
 };
 export const DEFAULT_LIMITS = { maxDepth: 10, maxAliases: 10, maxDirectives: 50, maxTokens: 2000, maxCost: 5000, maxListLength: 100, maxIdempotentMutations: 1, maxFields: 250 };
@@ -219,6 +251,8 @@ export const tenantSchema = z
     limits: z.object(limitsShape).partial().strict().default({}),
     /** Overrides of `server.idempotency` for this tenant. */
     idempotency: z.object(idempotencyShape).partial().strict().default({}),
+    /** This tenant's browser origins, instead of `server.cors.origins`. Default: the server's. */
+    cors: z.object({ origins: corsOrigins }).strict().optional(),
     connections: z.array(connectionSchema).default([]),
   })
   .strict();
@@ -282,6 +316,7 @@ export const configSchema = z
           .strict()
           .default(DEFAULT_IDEMPOTENCY),
         metrics: metrics.default({ host: '127.0.0.1' }),
+        cors: cors.default(DEFAULT_CORS),
       })
       .strict()
       .default({
@@ -298,6 +333,7 @@ export const configSchema = z
         limits: DEFAULT_LIMITS,
         idempotency: DEFAULT_IDEMPOTENCY,
         metrics: { host: '127.0.0.1' },
+        cors: DEFAULT_CORS,
       }),
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
@@ -305,7 +341,15 @@ export const configSchema = z
       .default({ level: 'info' }),
     tenants: z.array(tenantSchema).min(1, 'must list at least one tenant'),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (!c.server.cors.allowCredentials) return;
+    c.tenants.forEach((t, i) => {
+      if (t.cors?.origins.includes('*')) {
+        ctx.addIssue({ code: 'custom', path: ['tenants', i, 'cors', 'origins'], message: 'origins "*" cannot be combined with server.cors.allowCredentials (browsers refuse it): list the origins' });
+      }
+    });
+  });
 
 export type Config = z.output<typeof configSchema>;
 export type TenantConfig = Config['tenants'][number];

@@ -55,7 +55,7 @@ export async function startApollo(config: Config, logger: Logger): Promise<Apoll
     formatError: createFormatError(logger),
     // Order matters: Apollo calls every plugin's willSendResponse in this order, so the partial errors are
     // in the response before the request log classifies it (`partial`, not `ok`: issue 11, item 8).
-    plugins: [createQueryLimitsPlugin((ctx) => ctx.tenant.limits), createPartialErrorsPlugin(), createRequestLogPlugin()],
+    plugins: [createQueryLimitsPlugin((ctx) => ctx.tenant.limits, { ignoreIntrospection: config.server.introspection }), createPartialErrorsPlugin(), createRequestLogPlugin()],
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),

@@ -5,8 +5,10 @@
  *   2. take or make the request id (`x-request-id`), echoed on every answer and on the request's log lines;
  *   3. find the route: the first row whose path, method and `when` match; a path with no row for the
  *      method is a 405 with `Allow`, no path at all a 404;
- *   4. while the gateway drains (SIGTERM), work routes answer 503 and every answer closes its connection;
- *   5. run the handler inside the one error boundary: nothing a handler throws, synchronously or not,
+ *   4. CORS (src/http/cors.ts) on the paths of routes marked `cors`: a preflight is answered before any
+ *      auth check, every other answer carries the CORS headers of its origin;
+ *   5. while the gateway drains (SIGTERM), work routes answer 503 and every answer closes its connection;
+ *   6. run the handler inside the one error boundary: nothing a handler throws, synchronously or not,
  *      escapes into Node's `request` event (issue 11, item 1). An unexpected error is logged with the
  *      request id and answered 500 INTERNAL, or the socket is destroyed when the answer had started.
  *
@@ -17,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import type { CorsPolicy } from './cors';
 import { parseRequestTarget, type RequestTarget } from './requestTarget';
 import { graphQLErrorBody, sendGraphQLError, sendNotFound } from './respond';
 
@@ -41,6 +44,8 @@ export interface Route {
   readonly when?: (req: http.IncomingMessage, target: RequestTarget) => boolean;
   /** Counts as in-flight work: drained on shutdown, refused with 503 while draining. Default false. */
   readonly work?: boolean;
+  /** Browser apps on other origins call it: CORS preflights and headers apply on its path. Default false. */
+  readonly cors?: boolean;
   handle(r: RouteRequest): Promise<void> | void;
 }
 
@@ -82,6 +87,7 @@ export interface RequestListenerOptions {
   inFlight: InFlight;
   /** True once shutdown has begun. */
   isDraining(): boolean;
+  cors: CorsPolicy;
 }
 
 /** A client's `x-request-id` is kept when it is short and plain; anything else is replaced (it goes into logs). */
@@ -101,7 +107,7 @@ function methodMatches(route: Route, method: string): boolean {
 }
 
 export function createRequestListener(routes: readonly Route[], opts: RequestListenerOptions): http.RequestListener {
-  const { logger, inFlight, isDraining } = opts;
+  const { logger, inFlight, isDraining, cors } = opts;
 
   const dispatch = async (req: http.IncomingMessage, res: http.ServerResponse, r: RouteRequest | null): Promise<void> => {
     if (!r) {
@@ -109,6 +115,10 @@ export function createRequestListener(routes: readonly Route[], opts: RequestLis
     }
     const method = req.method ?? 'GET';
     const onPath = routes.filter((route) => pathMatches(route, r.target.pathname));
+    if (onPath.some((x) => x.cors)) {
+      if (cors.preflight(req, res)) return;
+      cors.allow(req, res);
+    }
     const route = onPath.find((x) => methodMatches(x, method) && (!x.when || x.when(req, r.target)));
     if (!route) {
       if (onPath.length === 0) return sendNotFound(res);

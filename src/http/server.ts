@@ -21,6 +21,7 @@ import { createReadiness } from '../readiness';
 import { PoolRegistry } from '../upstream/transport';
 import { createAdapter } from '../vendors';
 import { startApollo } from './apollo';
+import { createCorsPolicy } from './cors';
 import { listen } from './listen';
 import { createMetricsHandler, METRICS_PATH, metricsExposure, startMetricsListener } from './metricsRoute';
 import { sendNotFound } from './respond';
@@ -81,6 +82,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const inFlight = new InFlight();
   let draining = false;
   const isDraining = () => draining;
+  const cors = createCorsPolicy(config);
 
   const routes: Route[] = [
     ...(serverConfig.ide
@@ -89,8 +91,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
           ...(opts.ideDefaultHeaders ? { defaultHeaders: JSON.stringify(opts.ideDefaultHeaders, null, 2) } : {}),
         })
       : []),
-    createGraphQLRoute({ path: GRAPHQL_PATH, apollo, tenants: resolver, server: serverConfig, idempotency: createIdempotencyStore(config) }),
-    createFilesRoute({ tenants: resolver, timeoutMs: serverConfig.uploads.timeoutMs }),
+    createGraphQLRoute({ path: GRAPHQL_PATH, apollo, tenants: resolver, server: serverConfig, idempotency: createIdempotencyStore(config), cors }),
+    createFilesRoute({ tenants: resolver, timeoutMs: serverConfig.uploads.timeoutMs, cors }),
     ...createHealthRoutes({ readiness: createReadiness(origins), isDraining }),
   ];
   const exposure = metricsExposure(config, { demo: opts.demo ?? false });
@@ -110,7 +112,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       // bodies have their own, shorter deadline (src/http/body.ts), uploads an idle timeout.
       requestTimeout: Math.max(serverConfig.requestTimeoutMs, serverConfig.uploads.timeoutMs) + 30_000,
     },
-    createRequestListener(routes, { logger, inFlight, isDraining }),
+    createRequestListener(routes, { logger, inFlight, isDraining, cors }),
   );
   server.on('clientError', createClientErrorListener(logger));
   server.on('connect', refuseConnect);

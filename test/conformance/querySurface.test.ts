@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { getIntrospectionQuery } from 'graphql';
 import pino from 'pino';
 import { startDemo, DEMO_API_KEY, type Demo } from '../../src/demo';
 import { createFormatError, INTERNAL_MESSAGE } from '../../src/graphql/errors';
@@ -69,6 +70,42 @@ describe('demo mode (introspection on, for the IDE)', () => {
       body: JSON.stringify({ query: INTROSPECTION }),
     });
     expect(await res.json()).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+  });
+
+  const post = async (query: string) => {
+    const res = await fetch(`${demo.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO_API_KEY}` },
+      body: JSON.stringify({ query }),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  // Issue 12 item 2: GraphiQL opened with "query depth is 14, over the limit of 10" and no Docs pane.
+  it.each([
+    ['graphql-js defaults', {}],
+    ['GraphiQL 3 (input value deprecation)', { inputValueDeprecation: true }],
+    ['every option', { descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true }],
+  ])('passes the limits with the standard introspection query (%s)', async (_title, options) => {
+    const res = await post(getIntrospectionQuery(options));
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.__schema.queryType).toMatchObject({ name: 'Query' });
+  });
+
+  it('still measures the rest of a query that also introspects', async () => {
+    const aliases = Array.from({ length: 11 }, (_, i) => `a${i}: __typename`).join(' ');
+    const res = await post(`{ __schema { queryType { name } } ${aliases} }`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ message: 'query aliases is 11, over the limit of 10', extensions: { code: 'BAD_USER_INPUT', limit: 'aliases', max: 10, actual: 11 } }]);
+  });
+
+  it('refuses an introspection bomb: graphql-js\'s MaxIntrospectionDepthRule bounds what the limits skip', async () => {
+    const res = await post('{ __schema { types { fields { type { fields { type { fields { type { name } } } } } } } } }');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { message: 'Maximum introspection depth exceeded', locations: [{ line: 1, column: 3 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    ]);
   });
 });
 

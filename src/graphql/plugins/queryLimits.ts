@@ -20,6 +20,13 @@
  * - idempotentMutations: how many mutations that take an `idempotencyKey` one request may run
  *   (issue 11, item 2: 10,100 aliased `callDisposeAndDial` refusals filled the idempotency store).
  *
+ * Introspection: when the server serves it (`server.introspection`), the `__schema` and `__type` fields are
+ * not measured (as GraphQL Armor's `ignoreIntrospection`): GraphiQL's standard introspection query is 14
+ * deep and was refused by the depth limit, so the IDE could not show the schema (issue 12, item 2). It
+ * reads the schema in memory, never a vendor; the nesting that makes introspection expensive is bounded by
+ * graphql-js's MaxIntrospectionDepthRule, one of the specified validation rules Apollo runs, and the
+ * token limit still applies. With introspection off they are measured like any field (and refused anyway).
+ *
  * Limits are per tenant (`tenants[].limits` over `server.limits`). A refusal is a BAD_USER_INPUT with
  * HTTP 400 and `extensions.limit`, `max` and `actual`.
  */
@@ -118,6 +125,9 @@ export interface OperationMeasures extends Measures {
   fields: number;
 }
 
+/** The fields that enter the schema's introspection types. `__typename` is a leaf and measured like any field. */
+const INTROSPECTION_ROOTS: ReadonlySet<string> = new Set(['__schema', '__type']);
+
 const EMPTY: Measures = { depth: 0, aliases: 0, directives: 0, cost: 0, idempotentMutations: 0 };
 
 /** Keeps counts finite however big a bomb is: anything past this is over every limit anyway. */
@@ -136,6 +146,8 @@ export function measureOperation(
   variables: Record<string, unknown>,
   /** Names of the mutations that take an `idempotencyKey` (`idempotentMutationsOf(schema)`). Default none. */
   idempotentFields: ReadonlySet<string> = new Set(),
+  /** Leave `__schema` and `__type` selections out of every measure. Default false. */
+  ignoreIntrospection = false,
 ): OperationMeasures {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
@@ -179,6 +191,7 @@ export function measureOperation(
     for (const sel of set.selections) {
       m.directives = capped(m.directives + (sel.directives?.length ?? 0));
       if (sel.kind === Kind.FIELD) {
+        if (ignoreIntrospection && INTROSPECTION_ROOTS.has(sel.name.value)) continue;
         if (sel.alias) m.aliases = capped(m.aliases + 1);
         written++;
         if (!sel.selectionSet) continue;
@@ -306,8 +319,11 @@ export function longestList(
   return longest;
 }
 
-/** Checks every request against its tenant's limits before execution. */
-export function createQueryLimitsPlugin(limitsFor: (ctx: GatewayContext) => QueryLimits): ApolloServerPlugin<GatewayContext> {
+/**
+ * Checks every request against its tenant's limits before execution. `ignoreIntrospection` is the
+ * server's `introspection` setting: introspection is exempt exactly when it is served.
+ */
+export function createQueryLimitsPlugin(limitsFor: (ctx: GatewayContext) => QueryLimits, opts: { ignoreIntrospection: boolean }): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
       const limits = limitsFor(contextValue);
@@ -315,7 +331,7 @@ export function createQueryLimitsPlugin(limitsFor: (ctx: GatewayContext) => Quer
         async didResolveOperation({ document, operation, request, schema }) {
           if (!operation) return;
           const variables = request.variables ?? {};
-          const m = measureOperation(document, operation, variables, idempotentMutationsOf(schema));
+          const m = measureOperation(document, operation, variables, idempotentMutationsOf(schema), opts.ignoreIntrospection);
           if (m.depth > limits.maxDepth) throw limitError('depth', limits.maxDepth, m.depth);
           if (m.aliases > limits.maxAliases) throw limitError('aliases', limits.maxAliases, m.aliases);
           if (m.directives > limits.maxDirectives) throw limitError('directives', limits.maxDirectives, m.directives);

@@ -13,6 +13,7 @@ import type { TenantResolver } from '../../auth';
 import type { DownloadStream, Tenant } from '../../domain/types';
 import { NotFoundError, isSwitchboardError, BadUserInputError, type SwitchboardError } from '../../errors';
 import { decodeGlobalId, splitUploadTaskNativeKey } from '../../graphql/ids';
+import type { CorsPolicy } from '../cors';
 import { decodePathSegment } from '../requestTarget';
 import { sendGraphQLError, sendNotFound } from '../respond';
 import type { Route } from '../router';
@@ -67,6 +68,7 @@ export interface FilesRouteOptions<T extends Tenant> {
   tenants: TenantResolver<T>;
   /** Deadline of one download (config `server.uploads.timeoutMs`). */
   timeoutMs: number;
+  cors: CorsPolicy;
 }
 
 const FILE_PATH = /^\/files\/(contact-upload-errors|recordings)\/([^/]+)$/;
@@ -79,6 +81,7 @@ export function createFilesRoute<T extends Tenant>(opts: FilesRouteOptions<T>): 
     prefix: true,
     methods: ['GET'],
     work: true,
+    cors: true,
     async handle({ req, res, target, log }) {
       const m = FILE_PATH.exec(target.pathname);
       if (!m) return sendNotFound(res);
@@ -91,6 +94,7 @@ export function createFilesRoute<T extends Tenant>(opts: FilesRouteOptions<T>): 
       let file: DownloadStream;
       try {
         const tenant = opts.tenants.resolve(req.headers.authorization);
+        opts.cors.allowForTenant(req, res, tenant.id);
         file = await open(tenant, m[1]!, id, target.searchParams, Date.now() + opts.timeoutMs, abort.signal);
       } catch (err) {
         if (!isSwitchboardError(err)) throw err;

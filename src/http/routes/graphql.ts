@@ -14,6 +14,7 @@ import { createContext, type GatewayContext } from '../../graphql/context';
 import { tokenLimitError } from '../../graphql/plugins/queryLimits';
 import { hasPreflightHeader, isMultipart, readMultipartOperations, UploadRequestError } from '../../uploads';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from '../body';
+import type { CorsPolicy } from '../cors';
 import { sendGraphQLError, sendJson } from '../respond';
 import type { Route, RouteRequest } from '../router';
 
@@ -23,6 +24,7 @@ export interface GraphQLRouteOptions {
   tenants: TenantResolver<Tenant>;
   server: Config['server'];
   idempotency: IdempotencyRecords;
+  cors: CorsPolicy;
 }
 
 /** A body, or why the request never reaches Apollo (answered, its connection closed if its body was left unread). */
@@ -73,7 +75,7 @@ async function readMultipart(req: http.IncomingMessage, res: http.ServerResponse
 }
 
 export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
-  const { apollo, tenants, server, idempotency } = opts;
+  const { apollo, tenants, server, idempotency, cors } = opts;
 
   const handle = async ({ req, res, target, log }: RouteRequest): Promise<void> => {
     let tenant: Tenant;
@@ -84,6 +86,7 @@ export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
       // The body is never read for an unauthenticated request: the answer closes the connection.
       return sendGraphQLError(res, 401, err, { 'www-authenticate': 'Bearer realm="switchboard"' });
     }
+    cors.allowForTenant(req, res, tenant.id);
 
     const multipart = req.method === 'POST' && isMultipart(req);
     let body: unknown;
@@ -136,5 +139,5 @@ export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
     }
   };
 
-  return { name: 'graphql', path: opts.path, methods: '*', work: true, handle };
+  return { name: 'graphql', path: opts.path, methods: '*', work: true, cors: true, handle };
 }
