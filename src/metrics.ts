@@ -15,7 +15,15 @@
  * - `status`: the vendor's HTTP status, 100-999 (undici's parser refuses any other status line), or one
  *   of timeout | unreachable | reset | aborted | too-large | error. Bound: 906 values per connection at
  *   worst, a handful in practice, and only on the counter, not the histogram.
- * - `via`: inflight | cache. `outcome`: ok | partial | error.
+ * - `outcome`: ok | partial | error.
+ * - `reason` (retries): server_error | connection | rate_limited | unauthorized, set in code where a request
+ *   is sent again (src/upstream/retry.ts, rateLimit.ts, auth.ts). Bound: 4 values.
+ * - `route` of `switchboard_http_responses_total`: the `name` of a row of the HTTP routes table (fixed in
+ *   code: src/http/server.ts and src/http/routes/), or `not_found` (no row took the request: 404, 405),
+ *   `unrouted` (the request-target is not a path: 400) or `preflight` (a CORS preflight, answered before
+ *   routing). Never the path the client sent. Bound: the table's rows + 3.
+ * - `status_class`: `${Math.floor(status / 100)}xx` of the status we answered; Node refuses statuses
+ *   outside 100-999, so at most 9 values (1xx-5xx in practice).
  * - `operation`: the client's operation name, through the bounded labeler in src/metricLabels.ts: a
  *   GraphQL name of at most 64 characters, at most 100 distinct per tenant, else `other`; no name is
  *   `anonymous`.
@@ -66,10 +74,56 @@ export const rateLimitRejections = new Counter({
   registers: [registry],
 });
 
-export const sharedUpstreamReads = new Counter({
-  name: 'switchboard_upstream_shared_reads_total',
-  help: 'Vendor reads answered without a new request: joined an identical in-flight GET (inflight) or served from the short-TTL cache (cache).',
-  labelNames: ['vendor', 'connection', 'via'] as const,
+/** Cached reads answered from memory (src/upstream/cache.ts): no vendor request. */
+export const cacheHits = new Counter({
+  name: 'switchboard_upstream_cache_hits_total',
+  help: 'Cacheable vendor reads (polled lists) answered from the short-TTL cache, without a vendor request.',
+  labelNames: ['vendor', 'connection'] as const,
+  registers: [registry],
+});
+
+/** Cached reads that were not in the cache (or had expired) and went on toward the vendor. */
+export const cacheMisses = new Counter({
+  name: 'switchboard_upstream_cache_misses_total',
+  help: 'Cacheable vendor reads (polled lists) not found fresh in the short-TTL cache, which went on toward the vendor.',
+  labelNames: ['vendor', 'connection'] as const,
+  registers: [registry],
+});
+
+/** Reads that joined an identical GET already in flight (src/upstream/dedupe.ts): no request of their own. */
+export const coalescedRequests = new Counter({
+  name: 'switchboard_upstream_coalesced_requests_total',
+  help: 'Vendor reads that joined an identical GET already in flight on the connection instead of sending their own.',
+  labelNames: ['vendor', 'connection'] as const,
+  registers: [registry],
+});
+
+/**
+ * Requests sent to a vendor again, counted as they leave (below the rate limiter), by why: `server_error`
+ * (a safe read answered 502/503/504), `connection` (a safe read whose connection was refused or reset),
+ * `rate_limited` (after a vendor 429 paused the connection), `unauthorized` (with a renewed token after a 401).
+ */
+export const upstreamRetries = new Counter({
+  name: 'switchboard_upstream_retries_total',
+  help: 'Vendor requests sent again, by reason: server_error | connection | rate_limited | unauthorized.',
+  labelNames: ['vendor', 'connection', 'reason'] as const,
+  registers: [registry],
+});
+
+/** The circuit breaker of each connection (src/upstream/breaker.ts), as a number so it can be graphed and alerted on. */
+export const CIRCUIT_STATE_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
+export const circuitBreakerState = new Gauge({
+  name: 'switchboard_circuit_breaker_state',
+  help: "State of the connection's circuit breaker: 0 closed, 1 half-open (one trial call allowed), 2 open (failing fast).",
+  labelNames: ['vendor', 'connection'] as const,
+  registers: [registry],
+});
+
+/** Answers of the HTTP listener, by route name and status class (src/telemetry/httpServer.ts). */
+export const httpResponses = new Counter({
+  name: 'switchboard_http_responses_total',
+  help: 'HTTP answers, by route (the routes table\'s name, or not_found, unrouted, preflight) and status class (1xx-5xx).',
+  labelNames: ['route', 'status_class'] as const,
   registers: [registry],
 });
 

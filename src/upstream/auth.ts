@@ -2,7 +2,8 @@
  * Auth lifecycles, one interceptor each:
  * - static headers (HTTP Basic, API keys): added to every request;
  * - bearer tokens (campaign-api login): fetched lazily, once, and shared by every concurrent request;
- *   renewed `refreshSkewMs` before expiry; renewed once on a 401 and the request sent again once.
+ *   renewed `refreshSkewMs` before expiry; renewed once on a 401 and the request sent again once (marked
+ *   `resend: 'unauthorized'`, so it counts as a retry where it leaves).
  */
 import { isReplayable, type RequestScope, type UpstreamInterceptor } from './types';
 
@@ -74,7 +75,7 @@ export function createTokenAuth(opts: TokenAuthOptions): TokenAuth {
     // Renew once, unless a concurrent request already did after this one was sent.
     if (current === used) current = null;
     const renewed = await tokenFor(req.scope);
-    return next({ ...req, headers: applyToken(req.headers, renewed.token) });
+    return next({ ...req, headers: applyToken(req.headers, renewed.token), resend: 'unauthorized' });
   };
 
   return {

@@ -7,8 +7,12 @@
  *
  * It counts outcomes of real HTTP calls only: it sits below error normalisation, where statuses and
  * transport failures are still raw (docs/decisions.md, "Resilience").
+ *
+ * Its state is the gauge `switchboard_circuit_breaker_state` (0 closed, 1 half-open, 2 open), set on every
+ * change; the move from open to half-open happens with time, not with a call, so a timer sets it then.
  */
-import { UpstreamUnavailableError, isSwitchboardError } from '../errors';
+import { UpstreamUnavailableError, isSwitchboardError, type SwitchboardError } from '../errors';
+import { CIRCUIT_STATE_VALUES, circuitBreakerState } from '../metrics';
 import { TransportFailure } from './transport';
 import type { ConnectionIdentity, UpstreamInterceptor } from './types';
 
@@ -22,12 +26,18 @@ export interface BreakerOptions {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** The errors an open circuit answers with, so the upstream span can say `circuit_open` (src/upstream/trace.ts). */
+const circuitOpenErrors = new WeakSet<Error>();
+/** True for the UPSTREAM_UNAVAILABLE an open circuit answered with (nothing was sent). */
+export const isCircuitOpenError = (err: unknown): boolean => err instanceof Error && circuitOpenErrors.has(err);
+
 export class CircuitBreaker {
   readonly failureThreshold: number;
   readonly cooldownMs: number;
   private failures = 0;
   private openedAt: number | null = null;
   private trialInFlight = false;
+  private readonly labels: { vendor: string; connection: string };
 
   constructor(private readonly opts: BreakerOptions) {
     const { failureThreshold = 5, cooldownMs = 10_000 } = opts;
@@ -35,6 +45,8 @@ export class CircuitBreaker {
     if (!(cooldownMs > 0)) throw new TypeError(`expected opts.cooldownMs to be > 0, got ${cooldownMs}`);
     this.failureThreshold = failureThreshold;
     this.cooldownMs = cooldownMs;
+    this.labels = { vendor: opts.identity.vendor, connection: opts.identity.label };
+    circuitBreakerState.set(this.labels, CIRCUIT_STATE_VALUES.closed);
   }
 
   get state(): BreakerState {
@@ -51,14 +63,17 @@ export class CircuitBreaker {
       return { trial: true };
     }
     const retryAfterMs = Math.max(0, this.cooldownMs - (Date.now() - this.openedAt!));
-    throw new UpstreamUnavailableError(
+    const refusal: SwitchboardError = new UpstreamUnavailableError(
       `${this.opts.identity.vendor} is failing; connection '${this.opts.identity.connectionId}' is not calling it for now (circuit open)`,
       { vendor: this.opts.identity.vendor, connectionId: this.opts.identity.connectionId, retryAfterMs: Math.max(1, retryAfterMs), notSent: true },
     );
+    circuitOpenErrors.add(refusal);
+    throw refusal;
   }
 
   onSuccess(): void {
     this.failures = 0;
+    if (this.openedAt !== null) circuitBreakerState.set(this.labels, CIRCUIT_STATE_VALUES.closed);
     this.openedAt = null;
     this.trialInFlight = false;
   }
@@ -66,12 +81,23 @@ export class CircuitBreaker {
   onFailure(trial: boolean): void {
     this.trialInFlight = false;
     this.failures++;
-    if (trial || this.failures >= this.failureThreshold) this.openedAt = Date.now();
+    if (trial || this.failures >= this.failureThreshold) this.open();
   }
 
   /** A call that ended neither way (a 4xx, a cancelled request): a trial slot is freed, nothing counted. */
   onNeutral(): void {
     this.trialInFlight = false;
+  }
+
+  private open(): void {
+    const openedAt = Date.now();
+    this.openedAt = openedAt;
+    circuitBreakerState.set(this.labels, CIRCUIT_STATE_VALUES.open);
+    // Half-open comes with time; the gauge follows unless the circuit closed or opened again meanwhile.
+    // Unref'd: a cooldown never keeps the process alive.
+    setTimeout(() => {
+      if (this.openedAt === openedAt) circuitBreakerState.set(this.labels, CIRCUIT_STATE_VALUES['half-open']);
+    }, this.cooldownMs).unref();
   }
 }
 

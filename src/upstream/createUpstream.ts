@@ -6,6 +6,7 @@
  *     -> dedupe           join an identical in-flight GET
  *     -> health           remember the outcome for Query.connections
  *     -> normalizeErrors  status >= 400 and transport failures -> our error classes
+ *     -> trace            one span per call (raw status, retries, queue time); `traceparent` if allowed
  *     -> breaker          fail fast while the vendor keeps failing; a trial call after the cooldown
  *     -> auth             Basic / API key headers, or a shared bearer token renewed once on a 401
  *     -> retry            safe methods only: 502/503/504 and failed connections, backoff with jitter
@@ -14,6 +15,12 @@
  *     -> transport        undici Pool per origin, connect/header timeouts, overall deadline
  *
  * Auth logins go through rateLimit -> metrics -> transport too: the vendor counts them against the limit.
+ * They make no span of their own: a login falls inside the span of the call that needed it.
+ *
+ * Why trace sits there: below the cache and coalescing, a span is a call that was going to a vendor (a
+ * hit or a joined read makes none); below normalizeErrors it sees the vendor's status and the transport's
+ * failure kind before they become error classes; above the breaker, retry and rateLimit, one span covers
+ * every resend and every queue wait of the call, which those record on `req.stats`.
  */
 import type { ConnectionConfig } from '../config/schema';
 import { createCacheInterceptor } from './cache';
@@ -26,6 +33,7 @@ import { compose, type ConnectionIdentity, type UpstreamHandler, type UpstreamIn
 import { ConnectionHealth, createHealthInterceptor } from './health';
 import { CircuitBreaker, createBreakerInterceptor } from './breaker';
 import { createRetryInterceptor } from './retry';
+import { createTraceInterceptor } from './trace';
 
 export interface UpstreamParts {
   /** The vendor's wire-error mapper (src/vendors/<key>/errors.ts). */
@@ -60,6 +68,7 @@ export function createUpstream(tenantId: string, connection: ConnectionConfig, p
     createDedupeInterceptor(identity),
     createHealthInterceptor(health),
     createNormalizeErrorsInterceptor(identity, parts.toError),
+    createTraceInterceptor({ identity, propagateTrace: connection.propagateTrace }),
     createBreakerInterceptor(breaker),
     parts.createAuth(paced),
     createRetryInterceptor(connection.retry),

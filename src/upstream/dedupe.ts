@@ -1,13 +1,13 @@
 /**
  * Coalesces identical in-flight GETs on one connection: the second caller joins the first's request
- * instead of sending its own. Keyed by method and URL only, and scoped to one connection (one vendor
- * account), so two tenants never share a response.
+ * instead of sending its own (`switchboard_upstream_coalesced_requests_total`). Keyed by method and URL
+ * only, and scoped to one connection (one vendor account), so two tenants never share a response.
  *
  * Cancellation is counted: a caller that goes away stops waiting at once, but the shared call is cancelled
  * only when every caller that joined it has gone, so one client leaving never fails the others. Its own
  * signal then aborts, which also takes it out of the rate limiter's queue if it was still waiting there.
  */
-import { sharedUpstreamReads } from '../metrics';
+import { coalescedRequests } from '../metrics';
 import { transportFailureToError } from './normalizeErrors';
 import { TransportFailure } from './transport';
 import { onAbort, type ConnectionIdentity, type UpstreamInterceptor, type UpstreamRequest, type UpstreamResponse } from './types';
@@ -22,7 +22,7 @@ interface SharedCall {
 
 export function createDedupeInterceptor(identity: ConnectionIdentity): UpstreamInterceptor {
   const inflight = new Map<string, SharedCall>();
-  const labels = { vendor: identity.vendor, connection: identity.label, via: 'inflight' };
+  const labels = { vendor: identity.vendor, connection: identity.label };
 
   /** Only if it is still the call for its key: a newer call for the same URL may have replaced it. */
   const forget = (call: SharedCall) => {
@@ -57,7 +57,7 @@ export function createDedupeInterceptor(identity: ConnectionIdentity): UpstreamI
     const key = req.url.href;
     let call = inflight.get(key);
     if (call) {
-      sharedUpstreamReads.inc(labels);
+      coalescedRequests.inc(labels);
     } else {
       const controller = new AbortController();
       const promise = next({ ...req, scope: { ...req.scope, signal: controller.signal } }).finally(() => forget(started));

@@ -7,11 +7,12 @@
  *
  * In-memory and per process: with several replicas each paces on its own (docs/decisions.md, "Rate limiter").
  */
+import { performance } from 'node:perf_hooks';
 import { RateLimitedError, type ErrorFacts, type SwitchboardError } from '../errors';
 import { rateLimitQueueDepth, rateLimitRejections, rateLimitWait } from '../metrics';
 import { transportFailureToError } from './normalizeErrors';
 import { TransportFailure } from './transport';
-import { isReplayable, onAbort, type ConnectionIdentity, type UpstreamInterceptor } from './types';
+import { isReplayable, onAbort, type ConnectionIdentity, type UpstreamInterceptor, type UpstreamRequest } from './types';
 
 export interface RateLimiterOptions {
   /** Requests per second. Default 1 (the vendors' documented limit). */
@@ -27,7 +28,8 @@ export interface RateLimiterOptions {
 interface Waiter {
   deadlineAt: number;
   enqueuedAt: number;
-  resolve: () => void;
+  /** Called with the time waited, ms. */
+  resolve: (waitedMs: number) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
   /** Stops watching the caller's signal (which takes this waiter out of the queue when it aborts). */
@@ -53,6 +55,8 @@ export class RateLimiter {
     this.maxQueue = maxQueue;
     this.facts = { vendor: identity.vendor, connectionId: identity.connectionId };
     this.labels = { vendor: identity.vendor, connection: identity.label };
+    // The series exists from the start, so a dashboard shows an empty queue rather than no data.
+    rateLimitQueueDepth.set(this.labels, 0);
   }
 
   /** Requests waiting now. */
@@ -66,11 +70,12 @@ export class RateLimiter {
   }
 
   /**
-   * Resolves when the caller may send. Rejects with RATE_LIMITED if that would be after `deadlineAt`, and
+   * Resolves when the caller may send, with the time it waited in the queue (ms; 0 when a slot was free).
+   * Rejects with RATE_LIMITED if that would be after `deadlineAt`, and
    * with UPSTREAM_UNAVAILABLE (`notSent`, not retryable) as soon as `signal` aborts while the caller waits,
    * or at once if it already has: a caller that has gone never takes a slot.
    */
-  acquire(deadlineAt: number, signal?: AbortSignal): Promise<void> {
+  acquire(deadlineAt: number, signal?: AbortSignal): Promise<number> {
     if (signal?.aborted) return Promise.reject(this.abandonedError());
     const now = Date.now();
     const waitMs = this.estimateWaitMs(now);
@@ -89,9 +94,9 @@ export class RateLimiter {
     if (this.queue.length === 0 && now >= this.nextAt) {
       this.nextAt = now + this.intervalMs;
       rateLimitWait.observe(this.labels, 0);
-      return Promise.resolve();
+      return Promise.resolve(0);
     }
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       const waiter: Waiter = {
         deadlineAt,
         enqueuedAt: now,
@@ -182,7 +187,7 @@ export class RateLimiter {
     this.nextAt = now + this.intervalMs;
     rateLimitQueueDepth.set(this.labels, this.queue.length);
     rateLimitWait.observe(this.labels, (now - waiter.enqueuedAt) / 1000);
-    waiter.resolve();
+    waiter.resolve(now - waiter.enqueuedAt);
     this.schedulePump();
   }
 }
@@ -205,20 +210,37 @@ export function clampRetryAfterMs(header: string | undefined, fallbackMs: number
  * Every request waits for the connection's limiter. A vendor 429 pauses the whole connection for the
  * clamped Retry-After and the request queues again, once: a 429 means the vendor did not act on it, so
  * even a POST may be resent (notes/hardening-and-libraries.md §4). A second 429 goes up as the answer.
+ * The re-send is marked `resend: 'rate_limited'` (counted as a retry where it leaves), and a traced call's
+ * waits are added to its queue time (`req.stats`, for its span).
  */
 export function createRateLimitInterceptor(limiter: RateLimiter): UpstreamInterceptor {
+  /** Waits for a slot; a traced call (`req.stats`) adds the wait to its queue time, whether it got the slot or not. */
+  const acquire = async (req: UpstreamRequest): Promise<void> => {
+    const stats = req.stats;
+    if (!stats) {
+      await limiter.acquire(req.scope.deadlineAt, req.scope.signal);
+      return;
+    }
+    const started = performance.now();
+    try {
+      stats.queuedMs += await limiter.acquire(req.scope.deadlineAt, req.scope.signal);
+    } catch (err) {
+      stats.queuedMs += performance.now() - started; // refused at once (~0) or after waiting until its deadline
+      throw err;
+    }
+  };
   return (next) => async (req) => {
-    await limiter.acquire(req.scope.deadlineAt, req.scope.signal);
+    await acquire(req);
     const res = await next(req);
     if (res.status !== 429) return res;
     limiter.pause(clampRetryAfterMs(res.headers['retry-after'], limiter.intervalMs));
     if (!isReplayable(req)) return res; // a one-shot stream body cannot be sent again
     try {
-      await limiter.acquire(req.scope.deadlineAt, req.scope.signal);
+      await acquire(req);
     } catch {
       return res; // no time left to wait out the pause, or the caller has gone: report the vendor's 429
     }
-    const again = await next(req);
+    const again = await next({ ...req, resend: 'rate_limited' });
     if (again.status === 429) limiter.pause(clampRetryAfterMs(again.headers['retry-after'], limiter.intervalMs));
     return again;
   };

@@ -3,10 +3,11 @@
  * reset is tried again, up to `maxRetries`, after an exponential backoff with full jitter, and never past
  * the request's deadline. Anything that may change vendor state is never resent here (undici's own retry
  * leaves POST out for the same reason: notes/hardening-and-libraries.md §3.5, §4). Each retry queues at
- * the rate limiter again, so retries stay inside the vendor's limit.
+ * the rate limiter again, so retries stay inside the vendor's limit. A retry carries `resend` (why), so
+ * the metrics interceptor counts it in `switchboard_upstream_retries_total` once it really leaves.
  */
 import { TransportFailure } from './transport';
-import { onAbort, type UpstreamInterceptor, type UpstreamResponse } from './types';
+import { onAbort, type ResendReason, type UpstreamInterceptor, type UpstreamResponse } from './types';
 
 export interface RetryOptions {
   /** Tries after the first. Default 2. */
@@ -39,15 +40,19 @@ export function createRetryInterceptor(opts: RetryOptions = {}): UpstreamInterce
     });
   return (next) => async (req) => {
     if (!SAFE.has(req.method) || req.responseType === 'stream') return next(req);
+    let resend: ResendReason | undefined;
     for (let attempt = 0; ; attempt++) {
       let outcome: { res: UpstreamResponse } | { err: unknown };
       try {
-        outcome = { res: await next(req) };
+        // A resend says why, for the retries metric and the call's span (counted where it leaves).
+        outcome = { res: await next(resend ? { ...req, resend } : req) };
         if (!RETRY_STATUSES.has(outcome.res.status)) return outcome.res;
+        resend = 'server_error';
       } catch (err) {
         const transient = err instanceof TransportFailure && (err.kind === 'reset' || err.kind === 'unreachable');
         if (!transient) throw err;
         outcome = { err };
+        resend = 'connection';
       }
       // Full jitter: a random delay up to the exponential cap, so many clients do not retry in step.
       const delay = Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));

@@ -2,6 +2,7 @@
  * The upstream kit's contract. A vendor client builds an `UpstreamRequest` (through its routes table)
  * and hands it to the connection's `UpstreamHandler`; interceptors wrap handlers, one concern each.
  */
+import type { Context } from '@opentelemetry/api';
 import type { VendorKey } from '../errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -14,6 +15,27 @@ export interface RequestScope {
   signal?: AbortSignal;
   /** Called once per request actually sent to a vendor (for the per-request log line). */
   onUpstreamCall?: (info: { vendor: VendorKey; connectionId: string; route: string; status: number | string }) => void;
+  /**
+   * The OpenTelemetry context of the GraphQL operation (set by src/graphql/plugins/tracing.ts while tracing
+   * runs): upstream spans are its children. Explicit rather than read from the active context, so a call
+   * started from a DataLoader batch or a coalesced read still knows its operation.
+   */
+  traceContext?: Context;
+}
+
+/** Why a request is sent again; the `reason` label of `switchboard_upstream_retries_total`. */
+export type ResendReason = 'server_error' | 'connection' | 'rate_limited' | 'unauthorized';
+
+/**
+ * What happened to one call below the trace interceptor, for its span (src/upstream/trace.ts): created
+ * there per call, filled in by the rate limiter and the metrics interceptor. Login requests the auth
+ * interceptor makes on the way are requests of their own and never count here.
+ */
+export interface UpstreamCallStats {
+  /** Requests sent again for this call (any `ResendReason`), counted as they leave. */
+  retries: number;
+  /** Time spent waiting in the connection's rate-limit queue, every send together, ms. */
+  queuedMs: number;
 }
 
 export interface UpstreamRequest {
@@ -34,6 +56,10 @@ export interface UpstreamRequest {
   cacheTtlMs?: number;
   /** Set by the auth interceptor on its own login calls so they skip auth handling. */
   isAuthRequest?: boolean;
+  /** Set on a request that is being sent again, by the interceptor that resends it: why. */
+  resend?: ResendReason;
+  /** Present while tracing runs: the call's retry count and queue time, for its span. */
+  stats?: UpstreamCallStats;
 }
 
 export interface UpstreamResponse {
