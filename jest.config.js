@@ -6,6 +6,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // The fault suite runs on its own (`npm run test:faults`, jest.faults.config.js); CI runs both.
   testPathIgnorePatterns: ['/node_modules/', '/test/faults/'],
+  // The browser apps of the e2e suite are npm projects of their own (test/e2e/clients/*, bundled by esbuild):
+  // their node_modules are not ours to crawl or resolve from.
+  modulePathIgnorePatterns: ['<rootDir>/test/e2e/clients/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 30_000,
   // Integration suites start real servers; two workers match the 2-core machines CI runs on.

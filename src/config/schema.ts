@@ -74,6 +74,12 @@ const connectionCommon = {
     })
     .strict()
     .default({ failureThreshold: 5, cooldownMs: 10_000 }),
+  /**
+   * Send W3C `traceparent` (the upstream call's span) to this vendor while tracing runs. Default false: a
+   * vendor learns nothing of our traces unless the operator opts in (docs/decisions.md, "Tracing and
+   * operator metrics").
+   */
+  propagateTrace: z.boolean().default(false),
 };
 
 export const ameyoConnection = z
@@ -295,6 +301,11 @@ export const configSchema = z
         publicUrl: url.optional(),
         /** Serve schema introspection. Default false (demo mode turns it on). */
         introspection: z.boolean().default(false),
+        /**
+         * How long the browser that sent a GET query (a persisted query by hash) may reuse an answer without
+         * errors (`Cache-Control: private, max-age`). Default 0: `private, no-store`.
+         */
+        getCacheMaxAgeSeconds: z.number().int().min(0).max(3_600).default(0),
         limits: z
           .object({
             maxDepth: limitsShape.maxDepth.default(DEFAULT_LIMITS.maxDepth),
@@ -330,6 +341,7 @@ export const configSchema = z
         ide: false,
         uploads: { maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000, idleTimeoutMs: 30_000 },
         introspection: false,
+        getCacheMaxAgeSeconds: 0,
         limits: DEFAULT_LIMITS,
         idempotency: DEFAULT_IDEMPOTENCY,
         metrics: { host: '127.0.0.1' },

@@ -34,6 +34,8 @@ export interface RequestLimits {
 
 export interface GatewayContext {
   tenant: Tenant;
+  /** The request's `x-request-id`. */
+  requestId: string;
   limits: RequestLimits;
   /** `http(s)://host[:port]` clients reach this gateway at, for download URLs. */
   publicBaseUrl: string;
@@ -96,6 +98,8 @@ function createConnectionLoader<T>(
 }
 
 export interface ContextOptions {
+  /** The request's `x-request-id` (src/http/router.ts): on its log lines and in `extensions.requestId` of its errors. */
+  requestId: string;
   limits: RequestLimits;
   publicBaseUrl: string;
   idempotency: IdempotencyRecords;

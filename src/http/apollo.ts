@@ -14,7 +14,9 @@ import { createFormatError } from '../graphql/errors';
 import { createPartialErrorsPlugin } from '../graphql/plugins/partialErrors';
 import { createQueryLimitsPlugin } from '../graphql/plugins/queryLimits';
 import { createRequestLogPlugin } from '../graphql/plugins/requestLog';
+import { createTracingPlugin } from '../graphql/plugins/tracing';
 import { buildSchema } from '../graphql/schema';
+import { createGraphQLAnswerPlugin } from './graphqlAnswer';
 
 /** Parsed documents kept, counted by their source's length. Default 8 MiB. */
 const DOCUMENT_STORE_MAX_BYTES = 8 * 1024 * 1024;
@@ -54,8 +56,9 @@ export async function startApollo(config: Config, logger: Logger): Promise<Apoll
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger),
     // Order matters: Apollo calls every plugin's willSendResponse in this order, so the partial errors are
-    // in the response before the request log classifies it (`partial`, not `ok`: issue 11, item 8).
-    plugins: [createQueryLimitsPlugin((ctx) => ctx.tenant.limits, { ignoreIntrospection: config.server.introspection }), createPartialErrorsPlugin(), createRequestLogPlugin()],
+    // in the response before the request log classifies it (`partial`, not `ok`: issue 11, item 8), and the
+    // answer plugin sees every error last (request ids, the application/json status).
+    plugins: [createQueryLimitsPlugin((ctx) => ctx.tenant.limits, { ignoreIntrospection: config.server.introspection }), createPartialErrorsPlugin(), createRequestLogPlugin(), createTracingPlugin(), createGraphQLAnswerPlugin({ getCacheMaxAgeSeconds: config.server.getCacheMaxAgeSeconds })],
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),

@@ -18,7 +18,7 @@
  */
 import type http from 'node:http';
 import type { Config } from '../config/schema';
-import { sendGraphQLError } from './respond';
+import { appendVary, sendGraphQLError } from './respond';
 
 /** Request headers a browser app may send. Apollo Client sends content-type and accept; the rest are ours or Apollo's. */
 const ALLOWED_HEADERS = [
@@ -52,13 +52,6 @@ export interface CorsPolicy {
 type Origins = { any: boolean; exact: ReadonlySet<string> };
 const originsOf = (list: readonly string[]): Origins => ({ any: list.includes('*'), exact: new Set(list) });
 const allows = (o: Origins, origin: string) => o.any || o.exact.has(origin);
-
-function appendVary(res: http.ServerResponse, value: string): void {
-  const current = res.getHeader('vary');
-  const have = typeof current === 'string' ? current.split(',').map((s) => s.trim().toLowerCase()) : [];
-  const add = value.split(',').map((s) => s.trim()).filter((v) => !have.includes(v.toLowerCase()));
-  if (add.length) res.setHeader('vary', [...(typeof current === 'string' && current ? [current] : []), ...add].join(', '));
-}
 
 const originOf = (req: http.IncomingMessage): string | undefined => {
   const o = req.headers.origin;

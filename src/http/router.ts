@@ -20,6 +20,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { CorsPolicy } from './cors';
+import { setHttpRoute } from '../telemetry/httpServer';
 import { parseRequestTarget, type RequestTarget } from './requestTarget';
 import { graphQLErrorBody, sendGraphQLError, sendNotFound } from './respond';
 
@@ -125,6 +126,7 @@ export function createRequestListener(routes: readonly Route[], opts: RequestLis
       const allow = [...new Set(onPath.flatMap((x) => (x.methods === '*' ? [] : x.methods)))].join(', ');
       return sendGraphQLError(res, 405, { message: `${method} is not allowed here; use ${allow}`, code: 'BAD_REQUEST' }, { allow });
     }
+    setHttpRoute(res, route.name); // the answer's metric label and span route (src/telemetry/httpServer.ts)
     if (route.work) {
       if (isDraining()) {
         return sendGraphQLError(res, 503, { message: 'the gateway is shutting down; send the request again', code: 'SHUTTING_DOWN' }, { 'retry-after': '1' });

@@ -18,6 +18,7 @@ import type { Config } from '../config/schema';
 import { createIdempotencyStore } from '../domain/idempotency';
 import type { Tenant, VendorAdapter } from '../domain/types';
 import { createReadiness } from '../readiness';
+import { observeRequests } from '../telemetry/httpServer';
 import { PoolRegistry } from '../upstream/transport';
 import { createAdapter } from '../vendors';
 import { startApollo } from './apollo';
@@ -112,7 +113,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       // bodies have their own, shorter deadline (src/http/body.ts), uploads an idle timeout.
       requestTimeout: Math.max(serverConfig.requestTimeoutMs, serverConfig.uploads.timeoutMs) + 30_000,
     },
-    createRequestListener(routes, { logger, inFlight, isDraining, cors }),
+    // Every answer counted by route and status class; each request a trace span while tracing runs.
+    observeRequests(createRequestListener(routes, { logger, inFlight, isDraining, cors })),
   );
   server.on('clientError', createClientErrorListener(logger));
   server.on('connect', refuseConnect);

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
+import { withoutRequestIds } from '../support/graphqlBody';
 import type { Stack } from '../support/stack';
 
 /** Simulators without their own rate limit, so abuse runs fast. */
@@ -59,7 +60,7 @@ export function rawRequest(
 /** The body parsed as JSON, or undefined. */
 export function jsonOf(text: string): any {
   try {
-    return JSON.parse(text);
+    return withoutRequestIds(JSON.parse(text));
   } catch {
     return undefined;
   }

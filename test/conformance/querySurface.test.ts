@@ -9,6 +9,7 @@ import pino from 'pino';
 import { startDemo, DEMO_API_KEY, type Demo } from '../../src/demo';
 import { createFormatError, INTERNAL_MESSAGE } from '../../src/graphql/errors';
 import { createLogger } from '../../src/logger';
+import { withoutRequestIds } from '../support/graphqlBody';
 import { startStack, type Stack } from '../support/stack';
 
 const FAST = { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } };
@@ -42,7 +43,7 @@ describe('a gateway on a config file (introspection off by default)', () => {
     const ext = { persistedQuery: { version: 1, sha256Hash } };
     const post = (body: unknown) =>
       fetch(stack.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer test-key-tenant-a-0001' }, body: JSON.stringify(body) }).then(
-        async (r) => ({ status: r.status, body: (await r.json()) as any }),
+        async (r) => ({ status: r.status, body: withoutRequestIds((await r.json()) as any, r.headers.get('x-request-id')) }),
       );
     const unknown = await post({ extensions: ext });
     expect(unknown.body).toMatchObject({ errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] });
@@ -75,10 +76,10 @@ describe('demo mode (introspection on, for the IDE)', () => {
   const post = async (query: string) => {
     const res = await fetch(`${demo.gateway.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO_API_KEY}` },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${DEMO_API_KEY}` },
       body: JSON.stringify({ query }),
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: withoutRequestIds((await res.json()) as any, res.headers.get('x-request-id')) };
   };
 
   // Issue 12 item 2: GraphiQL opened with "query depth is 14, over the limit of 10" and no Docs pane.

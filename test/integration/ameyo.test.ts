@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { AMEYO_SIM_DEFAULTS } from '../../sim';
 import { encodeGlobalId } from '../../src/graphql/ids';
+import { bodyOf } from '../support/graphqlBody';
 import { KEY_A, requestLines, startStack, type Stack } from '../support/stack';
 
 const FAST = { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } };
@@ -28,7 +29,7 @@ async function upload(
   form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
   form.append('0', new Blob([csv], { type: 'text/csv' }), 'contacts.csv');
   const res = await fetch(stack.graphqlUrl, { method: 'POST', headers, body: form });
-  return { status: res.status, body: (await res.json()) as { data?: any; errors?: any[] } };
+  return { status: res.status, body: await bodyOf<{ data?: any; errors?: any[] }>(res) };
 }
 
 describe('Ameyo contact uploads', () => {
@@ -102,11 +103,11 @@ describe('Ameyo contact uploads', () => {
     const id = encodeGlobalId('ContactUploadTask', 'ameyo-a', `${campaignId}/${leadListId}/1`);
     const noKey = await fetch(`${stack.gateway.url}/files/contact-upload-errors/${encodeURIComponent(id)}`);
     expect(noKey.status).toBe(401);
-    expect(await noKey.json()).toEqual({ errors: [{ message: 'missing API key: send `Authorization: Bearer <api key>`', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(await bodyOf(noKey)).toEqual({ errors: [{ message: 'missing API key: send `Authorization: Bearer <api key>`', extensions: { code: 'UNAUTHENTICATED' } }] });
     const foreign = encodeGlobalId('ContactUploadTask', 'someone-elses', `${campaignId}/${leadListId}/1`);
     const other = await fetch(`${stack.gateway.url}/files/contact-upload-errors/${encodeURIComponent(foreign)}`, { headers: { authorization: `Bearer ${KEY_A}` } });
     expect(other.status).toBe(404);
-    expect(await other.json()).toEqual({ errors: [{ message: `could not resolve to a node with id "${foreign}"`, extensions: { code: 'NOT_FOUND' } }] });
+    expect(await bodyOf(other)).toEqual({ errors: [{ message: `could not resolve to a node with id "${foreign}"`, extensions: { code: 'NOT_FOUND' } }] });
     const unknown = await fetch(`${stack.gateway.url}/files/contact-upload-errors/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${KEY_A}` } });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { errors: Array<{ extensions: unknown }> }).errors[0]!.extensions).toMatchObject({ code: 'NOT_FOUND', vendor: 'ameyo', upstreamCode: 'CONF-1004' });

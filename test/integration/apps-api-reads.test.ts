@@ -3,6 +3,7 @@
  * call with `first: 37`, campaigns and leads, queues, vendor-side agent filters, and file uploads.
  */
 import { encodeGlobalId } from '../../src/graphql/ids';
+import { bodyOf } from '../support/graphqlBody';
 import { KEY_A, requestLines, startStack, type Stack } from '../support/stack';
 
 const FAST = { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } };
@@ -24,7 +25,7 @@ async function uploadRequest(stack: Stack, query: string, variables: Record<stri
   form.append('map', JSON.stringify({ 0: ['variables.file'] }));
   form.append('0', new Blob([file.content], { type: file.type }), file.name);
   const res = await fetch(stack.graphqlUrl, { method: 'POST', headers, body: form });
-  return { status: res.status, body: (await res.json()) as { data?: any; errors?: any[] } };
+  return { status: res.status, body: await bodyOf<{ data?: any; errors?: any[] }>(res) };
 }
 
 describe('calls', () => {

@@ -8,6 +8,7 @@ import { resolveConfig } from '../../src/config/load';
 import type { ConfigInput } from '../../src/config/schema';
 import { createLogger } from '../../src/logger';
 import { startGateway, type Gateway } from '../../src/http/server';
+import { withoutRequestIds } from './graphqlBody';
 
 export const KEY_A = 'test-key-tenant-a-0001';
 export const KEY_B = 'test-key-tenant-b-0002';
@@ -101,12 +102,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
+          // What Apollo Client 4 and graphql-http send: request errors answer 400 in this media type.
+          accept: 'application/graphql-response+json, application/json;q=0.9',
           ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
           ...(o.headers ?? {}),
         },
         body: JSON.stringify({ query, variables: o.variables ?? {} }),
       });
-      return { status: res.status, headers: res.headers, body: (await res.json()) as GqlResult['body'] };
+      // Error bodies compare exactly without the per-request id; it must name this answer's x-request-id.
+      return { status: res.status, headers: res.headers, body: withoutRequestIds((await res.json()) as GqlResult['body'], res.headers.get('x-request-id')) };
     },
     async close() {
       await gateway.close();

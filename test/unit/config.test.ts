@@ -97,6 +97,8 @@ describe('a valid file', () => {
       limits: { maxDepth: 10, maxAliases: 10, maxDirectives: 50, maxTokens: 2000, maxCost: 5000, maxListLength: 100, maxIdempotentMutations: 1, maxFields: 250 },
       idempotency: { retentionHours: 24, maxKeysPerTenant: 10_000 },
       metrics: { host: '127.0.0.1' },
+      cors: { origins: [], allowCredentials: false, maxAgeSeconds: 600 },
+      getCacheMaxAgeSeconds: 0,
     });
     expect(config.tenants[0]!.limits).toEqual({});
     expect(config.tenants[0]!.idempotency).toEqual({});
@@ -114,6 +116,7 @@ describe('a valid file', () => {
       cacheTtlMs: 2_000,
       retry: { maxRetries: 2, baseDelayMs: 200, maxDelayMs: 2_000 },
       circuitBreaker: { failureThreshold: 5, cooldownMs: 10_000 },
+      propagateTrace: false,
       tokenRefreshSkewMs: 60_000,
       tokenTtlMs: 3_300_000,
       leadCreateMethod: 'PUT',

@@ -14,8 +14,10 @@ import { createContext, type GatewayContext } from '../../graphql/context';
 import { tokenLimitError } from '../../graphql/plugins/queryLimits';
 import { hasPreflightHeader, isMultipart, readMultipartOperations, UploadRequestError } from '../../uploads';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from '../body';
+import { sendBody } from '../compress';
 import type { CorsPolicy } from '../cors';
-import { sendGraphQLError, sendJson } from '../respond';
+import { graphQLMediaType, requestErrorStatus } from '../mediaType';
+import { appendVary, sendGraphQLError, sendJson } from '../respond';
 import type { Route, RouteRequest } from '../router';
 
 export interface GraphQLRouteOptions {
@@ -77,7 +79,7 @@ async function readMultipart(req: http.IncomingMessage, res: http.ServerResponse
 export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
   const { apollo, tenants, server, idempotency, cors } = opts;
 
-  const handle = async ({ req, res, target, log }: RouteRequest): Promise<void> => {
+  const handle = async ({ req, res, target, log, requestId }: RouteRequest): Promise<void> => {
     let tenant: Tenant;
     try {
       tenant = tenants.resolve(req.headers.authorization);
@@ -100,8 +102,10 @@ export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
     const documentText = req.method === 'GET' ? target.searchParams.get('query') : body && typeof body === 'object' ? (body as { query?: unknown }).query : undefined;
     const tooLong = tokenLimitError(documentText, tenant.limits.maxTokens);
     if (tooLong) {
+      // A GraphQL request error like Apollo's own: 400, or 200 in application/json (src/http/mediaType.ts).
       const { http: _http, ...extensions } = tooLong.extensions;
-      return sendJson(res, 400, { errors: [{ message: tooLong.message, extensions }] });
+      const contentType = graphQLMediaType(req.headers.accept);
+      return sendJson(res, requestErrorStatus(contentType), { errors: [{ message: tooLong.message, extensions: { ...extensions, requestId } }] }, { 'content-type': contentType });
     }
 
     const headers = new HeaderMap();
@@ -119,6 +123,7 @@ export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
       httpGraphQLRequest,
       context: async () =>
         createContext(tenant, { deadlineAt, signal: abort.signal }, log, {
+          requestId,
           limits: server.uploads,
           // Download links are relative unless `server.publicUrl` says where clients reach us: never
           // built from the Host header, which the client chooses (issue 11, item 8).
@@ -127,12 +132,15 @@ export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
         }),
     }));
     const outHeaders: Record<string, string> = {};
-    for (const [k, v] of result.headers) outHeaders[k] = v;
+    // Vary is added to, not replaced: CORS and compression have their own entries.
+    for (const [k, v] of result.headers) {
+      if (k === 'vary') appendVary(res, v);
+      else outHeaders[k] = v;
+    }
     if (result.body.kind === 'complete') {
-      const text = Buffer.from(result.body.string, 'utf8');
-      res.writeHead(result.status ?? 200, { ...outHeaders, 'content-length': String(text.length) });
-      res.end(text);
+      await sendBody(req, res, result.status ?? 200, outHeaders, Buffer.from(result.body.string, 'utf8'));
     } else {
+      // Incremental delivery (multipart/mixed) is written as it comes, uncompressed.
       res.writeHead(result.status ?? 200, outHeaders);
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();

@@ -1,12 +1,17 @@
 /**
  * The GraphQL IDE on GET /graphql: GraphiQL 3 with React 18, served from node_modules so it works with
  * no internet access (no CDN). It opens with example operations in tabs and, in demo mode, the demo API
- * key already in the headers editor. Assets are read once and served with long caching.
+ * key already in the headers editor.
+ *
+ * Assets (3.5 MB of JavaScript, most of it GraphiQL) are read once, compressed once per encoding, and
+ * served with a strong ETag. The page names them with their content hash (`?v=`), so they can be cached
+ * for a year (`immutable`): a new version of GraphiQL is a new URL, never a stale copy.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { chooseEncoding, compress, sendBody, type Encoding } from '../compress';
 import type { RequestTarget } from '../requestTarget';
 import { sendNotFound } from '../respond';
 import type { Route } from '../router';
@@ -42,23 +47,66 @@ function packageFile(pkg: string, file: string): string {
   return path.join(dir, file);
 }
 
-const cache = new Map<string, Buffer>();
+interface LoadedAsset {
+  body: Buffer;
+  /** The content's sha256, base64url, 22 characters: the `?v=` of its URL and the base of its ETags. */
+  hash: string;
+  /** Compressed once per encoding, on first request. */
+  encoded: Map<Encoding, Promise<Buffer>>;
+}
+
+const loaded = new Map<string, LoadedAsset>();
+
+function loadAsset(name: string): LoadedAsset | null {
+  const asset = ASSETS.get(name);
+  if (!asset) return null;
+  let found = loaded.get(name);
+  if (!found) {
+    const body = readFileSync(packageFile(asset.pkg, asset.file));
+    found = { body, hash: createHash('sha256').update(body).digest('base64url').slice(0, 22), encoded: new Map() };
+    loaded.set(name, found);
+  }
+  return found;
+}
+
+/** The asset's URL, versioned by its content. */
+const assetUrl = (name: string) => `${IDE_ASSET_PREFIX}${name}?v=${loadAsset(name)!.hash}`;
+
+/** True when `If-None-Match` lists `etag` (or is `*`); weak comparison, as RFC 9110 §13.1.2 asks for GET. */
+function notModified(req: IncomingMessage, etag: string): boolean {
+  const header = req.headers['if-none-match'];
+  if (typeof header !== 'string') return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim().replace(/^W\//, '');
+    return tag === '*' || tag === etag;
+  });
+}
+
+/** A year, the longest `max-age` caches honour: the URL changes with the content. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** Serves one IDE asset; false when `name` is not one. */
-export function serveIdeAsset(name: string, res: ServerResponse): boolean {
+export async function serveIdeAsset(name: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const asset = ASSETS.get(name);
-  if (!asset) return false;
-  let body = cache.get(name);
-  if (!body) {
-    body = readFileSync(packageFile(asset.pkg, asset.file));
-    cache.set(name, body);
+  const file = loadAsset(name);
+  if (!asset || !file) return false;
+  const encoding = chooseEncoding(req);
+  // A strong ETag names one representation: each encoding has its own (RFC 9110 §8.8.3).
+  const etag = `"${file.hash}${encoding ? `-${encoding}` : ''}"`;
+  const headers = { etag, 'cache-control': IMMUTABLE, vary: 'Accept-Encoding', ...IDE_SECURITY_HEADERS };
+  if (notModified(req, etag)) {
+    res.writeHead(304, headers);
+    res.end();
+    return true;
   }
-  res.writeHead(200, {
-    'content-type': asset.type,
-    'content-length': String(body.length),
-    'cache-control': 'public, max-age=86400',
-    ...IDE_SECURITY_HEADERS,
-  });
+  let body = file.body;
+  if (encoding) {
+    let encoded = file.encoded.get(encoding);
+    if (!encoded) file.encoded.set(encoding, (encoded = compress(file.body, encoding, 'static')));
+    body = await encoded;
+  }
+  if (res.destroyed) return true;
+  res.writeHead(200, { ...headers, 'content-type': asset.type, 'content-length': String(body.length), ...(encoding ? { 'content-encoding': encoding } : {}) });
   res.end(body);
   return true;
 }
@@ -95,7 +143,7 @@ query Agent($id: ID!) {
 const escapeForScript = (json: string) => json.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
 /** Serves the IDE page. `defaultHeaders` is a JSON object string for the headers editor. */
-export function serveIdePage(res: ServerResponse, opts: { graphqlPath: string; defaultHeaders?: string }): void {
+export async function serveIdePage(req: IncomingMessage, res: ServerResponse, opts: { graphqlPath: string; defaultHeaders?: string }): Promise<void> {
   const nonce = randomBytes(16).toString('base64');
   const settings = escapeForScript(
     JSON.stringify({ url: opts.graphqlPath, tabs: EXAMPLE_OPERATIONS, headers: opts.defaultHeaders ?? '' }),
@@ -106,15 +154,15 @@ export function serveIdePage(res: ServerResponse, opts: { graphqlPath: string; d
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Switchboard GraphQL</title>
-<link rel="stylesheet" href="${IDE_ASSET_PREFIX}graphiql.min.css">
+<link rel="stylesheet" href="${assetUrl('graphiql.min.css')}">
 <style>html, body, #ide { height: 100%; margin: 0; }</style>
 </head>
 <body>
 <div id="ide">Loading the GraphQL IDE…</div>
 <script id="ide-settings" type="application/json">${settings}</script>
-<script src="${IDE_ASSET_PREFIX}react.production.min.js"></script>
-<script src="${IDE_ASSET_PREFIX}react-dom.production.min.js"></script>
-<script src="${IDE_ASSET_PREFIX}graphiql.min.js"></script>
+<script src="${assetUrl('react.production.min.js')}"></script>
+<script src="${assetUrl('react-dom.production.min.js')}"></script>
+<script src="${assetUrl('graphiql.min.js')}"></script>
 <script nonce="${nonce}">
   const settings = JSON.parse(document.getElementById('ide-settings').textContent);
   const fetcher = GraphiQL.createFetcher({ url: new URL(settings.url, location.href).href });
@@ -130,15 +178,18 @@ export function serveIdePage(res: ServerResponse, opts: { graphqlPath: string; d
 </script>
 </body>
 </html>`;
-  const body = Buffer.from(html, 'utf8');
-  res.writeHead(200, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-length': String(body.length),
-    'cache-control': 'no-store',
-    ...IDE_SECURITY_HEADERS,
-    'content-security-policy': `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
-  });
-  res.end(body);
+  await sendBody(
+    req,
+    res,
+    200,
+    {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      ...IDE_SECURITY_HEADERS,
+      'content-security-policy': `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
+    },
+    Buffer.from(html, 'utf8'),
+  );
 }
 
 /** The IDE page is for browsers asking for HTML without a query; everything else on `/graphql` is the API. */
@@ -160,15 +211,15 @@ export function createIdeRoutes(opts: IdeRouteOptions): Route[] {
       path: opts.graphqlPath,
       methods: ['GET'],
       when: wantsIdePage,
-      handle: ({ res }) => serveIdePage(res, opts),
+      handle: ({ req, res }) => serveIdePage(req, res, opts),
     },
     {
       name: 'ide-assets',
       path: IDE_ASSET_PREFIX,
       prefix: true,
       methods: ['GET'],
-      handle: ({ res, target }) => {
-        if (!serveIdeAsset(target.pathname.slice(IDE_ASSET_PREFIX.length), res)) sendNotFound(res);
+      handle: async ({ req, res, target }) => {
+        if (!(await serveIdeAsset(target.pathname.slice(IDE_ASSET_PREFIX.length), req, res))) sendNotFound(res);
       },
     },
   ];

@@ -1,0 +1,412 @@
+/**
+ * Browser apps on another origin (issue 12), in Debian's Chromium driven by playwright-core: a page served
+ * from one loopback port calls the demo gateway on another, with plain `fetch` and with Apollo Client 3 and
+ * 4 (RetryLink in front of apollo-upload-client's link, unmodified). The two apps are npm projects of
+ * their own under test/e2e/clients/ (CI installs them with `npm ci --prefix`), bundled here with esbuild.
+ * Both run the same table of scenarios; a page from an origin the gateway does not list is blocked by the
+ * browser. Every test checks that no request left the machine.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { build } from 'esbuild';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEMO_API_KEY, startDemo, type Demo } from '../../src/demo';
+import { createLogger } from '../../src/logger';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const CLIENTS_DIR = path.join(__dirname, 'clients');
+const WRONG_KEY = 'sb_wrong_0123456789abcdef';
+
+type ClientName = 'apollo3' | 'apollo4';
+
+/**
+ * The same scenarios for both majors; what differs is where each one puts an error, and what RetryLink's
+ * defaults do with a 401 (Apollo Client 3 sees every non-2xx as a network error and retries it; 4 reads a
+ * 401 in application/graphql-response+json as GraphQL errors, which RetryLink never retries).
+ */
+interface ClientCase {
+  name: ClientName;
+  major: number;
+  /** Where the wrong key's error code is, as `toMatchObject` shape of the rejected query's error. */
+  wrongKeyError: Record<string, unknown>;
+  /** Requests one 401 costs with `new RetryLink()`'s default attempts. */
+  sendsWithDefaultRetry: number;
+  /** The rejected query's error when the browser blocks the call (CORS). */
+  blockedError: Record<string, unknown>;
+}
+
+const FAILED_TO_FETCH = { name: 'TypeError', message: 'Failed to fetch' };
+
+const CASES: ClientCase[] = [
+  {
+    name: 'apollo3',
+    major: 3,
+    // ApolloError; the HTTP 401 is its networkError (a ServerError) and the parsed body is `result`.
+    wrongKeyError: {
+      name: 'ApolloError',
+      graphQLErrors: [],
+      networkError: { name: 'ServerError', statusCode: 401, result: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } },
+    },
+    sendsWithDefaultRetry: 5,
+    blockedError: { name: 'ApolloError', networkError: FAILED_TO_FETCH },
+  },
+  {
+    name: 'apollo4',
+    major: 4,
+    // CombinedGraphQLErrors, read from the application/graphql-response+json body (4 asks for it first).
+    wrongKeyError: { name: 'CombinedGraphQLErrors', errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] },
+    sendsWithDefaultRetry: 1,
+    blockedError: FAILED_TO_FETCH,
+  },
+];
+
+/** What `(globalThis as unknown as PageGlobals).scenarios` (test/e2e/clients/<name>/app.mjs) answers: data, or the error as plain data. */
+interface Outcome {
+  data?: any;
+  errors?: unknown;
+  error?: any;
+}
+interface FetchOutcome {
+  status?: number;
+  requestId?: string | null;
+  body?: any;
+  error?: any;
+}
+interface ScenarioOpts {
+  url: string;
+  apiKey: string;
+}
+/** The page's globals (the project's TypeScript has no DOM lib, so `window` is reached as globalThis). */
+interface PageGlobals {
+  scenarios: {
+    client: ClientName;
+    query(opts: ScenarioOpts): Promise<Outcome>;
+    queryWithDefaultRetry(opts: ScenarioOpts): Promise<Outcome>;
+    upload(opts: ScenarioOpts, file: { input: Record<string, unknown>; csv: string; fileName: string }): Promise<Outcome>;
+    fetch(opts: ScenarioOpts): Promise<FetchOutcome>;
+  };
+}
+
+/** Bundles each app with esbuild's JS API, as the frontend's own build would: browser platform, no network. */
+async function bundleClients(outdir: string): Promise<Map<ClientName, Buffer>> {
+  const bundles = new Map<ClientName, Buffer>();
+  for (const name of ['apollo3', 'apollo4'] as const) {
+    const dir = path.join(CLIENTS_DIR, name);
+    if (!existsSync(path.join(dir, 'node_modules', '@apollo', 'client'))) {
+      throw new Error(`${dir} is not installed: run npm ci --no-audit --no-fund --prefix test/e2e/clients/${name}`);
+    }
+    const outfile = path.join(outdir, `${name}.js`);
+    await build({
+      absWorkingDir: dir,
+      entryPoints: [path.join(dir, 'app.mjs')],
+      outfile,
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'chrome120',
+      logLevel: 'silent',
+    });
+    bundles.set(name, await readFile(outfile));
+  }
+  return bundles;
+}
+
+interface PageServer {
+  /** `http://127.0.0.1:port`, as the browser sends it in `Origin`. */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves `/<client>.html` and `/<client>.js` on a loopback port of its own: the frontend's origin. */
+async function startPageServer(bundles: Map<ClientName, Buffer>): Promise<PageServer> {
+  const server = http.createServer((req, res) => {
+    const match = /^\/(apollo[34])\.(html|js)$/.exec(req.url ?? '');
+    const bundle = match && bundles.get(match[1] as ClientName);
+    if (!match || !bundle) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    if (match[2] === 'js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'content-length': bundle.length }).end(bundle);
+      return;
+    }
+    // An empty data: icon, so the page asks for no favicon.
+    const html = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${match[1]}</title><script src="/${match[1]}.js"></script></head><body></body></html>`;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+interface Seen {
+  method: string;
+  url: string;
+  status?: number;
+  /** The answer's headers as they came off the wire (CORS-hidden ones included). */
+  headers?: Record<string, string>;
+  failure?: string;
+}
+
+/** Answered (its headers recorded) or failed: Playwright reports both a little after the page moves on. */
+const settled = (r: Seen) => r.headers !== undefined || r.failure !== undefined;
+
+/** One browser context per test, with every request it makes recorded (service workers included). */
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  requests: Seen[];
+  consoleErrors: string[];
+  /** Requests to anything but 127.0.0.1 (there must be none: the machine has no internet). */
+  offsite(): string[];
+  /** The page's requests to `url` with `method`, each with the gateway's answer or its failure. */
+  to(method: string, url: string): Seen[];
+}
+
+async function openSession(browser: Browser, origin: string, client: ClientName): Promise<Session> {
+  const context = await browser.newContext();
+  const requests: Seen[] = [];
+  const consoleErrors: string[] = [];
+  const byRequest = new Map<object, Seen>();
+  context.on('request', (req) => {
+    const seen: Seen = { method: req.method(), url: req.url() };
+    byRequest.set(req, seen);
+    requests.push(seen);
+  });
+  context.on('response', async (res) => {
+    const seen = byRequest.get(res.request());
+    if (!seen) return;
+    const status = res.status();
+    const headers = await res.allHeaders().catch(() => res.headers());
+    Object.assign(seen, { status, headers });
+  });
+  context.on('requestfailed', (req) => {
+    const seen = byRequest.get(req);
+    if (seen) seen.failure = req.failure()?.errorText ?? 'failed';
+  });
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  await page.goto(`${origin}/${client}.html`);
+  await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobals>).scenarios !== undefined);
+  expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).scenarios.client)).toBe(client);
+  return {
+    context,
+    page,
+    requests,
+    consoleErrors,
+    offsite: () => requests.map((r) => r.url).filter((u) => new URL(u).hostname !== '127.0.0.1'),
+    to: (method, url) => requests.filter((r) => r.method === method && r.url === url),
+  };
+}
+
+/** Polls `check` until it returns true (Playwright's events reach Node a little after the page moves on). */
+async function waitUntil(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Resource-timing entries the page itself recorded for `url`: a second count, taken in the page. */
+const pageEntries = (page: Page, url: string) =>
+  page.evaluate((u) => performance.getEntriesByType('resource').filter((e) => e.name === u).length, url);
+
+/** A request as Node sends it, for what the gateway answers an origin (headers only). */
+function rawRequest(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const corsHeaders = (headers: Record<string, unknown>) => Object.keys(headers).filter((h) => h.toLowerCase().startsWith('access-control-'));
+
+describe('browser apps calling the gateway from another origin (issue 12)', () => {
+  let tmp: string;
+  let demo: Demo;
+  let browser: Browser;
+  let allowedPages: PageServer;
+  let blockedPages: PageServer;
+  let graphqlUrl: string;
+  const opts = (apiKey = DEMO_API_KEY): ScenarioOpts => ({ url: graphqlUrl, apiKey });
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'switchboard-e2e-clients-'));
+    const bundles = await bundleClients(tmp);
+    allowedPages = await startPageServer(bundles);
+    blockedPages = await startPageServer(bundles);
+    demo = await startDemo({
+      port: 0,
+      logger: createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() })),
+      cors: { origins: [allowedPages.origin] },
+    });
+    graphqlUrl = `${demo.gateway.url}/graphql`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+    await allowedPages?.close();
+    await blockedPages?.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  describe.each(CASES)('Apollo Client $major (test/e2e/clients/$name) on a page of an allowed origin', (c) => {
+    let session: Session;
+    beforeEach(async () => {
+      session = await openSession(browser, allowedPages.origin, c.name);
+    }, 30_000);
+    afterEach(async () => {
+      await session?.context.close();
+    });
+
+    it('gets the merged agents of every vendor from a query', async () => {
+      const { sims } = demo;
+      const total = sims.ameyo.state.sessions.length + sims.appsApi.state.agents.length + new Set(sims.campaignApi.state.queues.flatMap((q) => q.agentIds)).size;
+      const out = await session.page.evaluate((o) => (globalThis as unknown as PageGlobals).scenarios.query(o), opts());
+      expect(out.error).toBeUndefined();
+      expect(out.data.agents.totalCount).toBe(total);
+      expect(out.data.agents.edges).toHaveLength(5);
+      expect(out.data.agents.edges[0].node).toEqual({ __typename: 'Agent', id: expect.any(String), name: expect.any(String), vendor: expect.any(String) });
+      expect(session.offsite()).toEqual([]);
+    }, 60_000);
+
+    it('surfaces UNAUTHENTICATED for a wrong API key, where this major puts error codes', async () => {
+      const out = await session.page.evaluate((o) => (globalThis as unknown as PageGlobals).scenarios.query(o), opts(WRONG_KEY));
+      expect(out.data).toBeUndefined();
+      expect(out.error).toMatchObject(c.wrongKeyError);
+      expect(session.offsite()).toEqual([]);
+    }, 60_000);
+
+    it('sends a 401 once with the documented RetryLink setting, not five times', async () => {
+      const out = await session.page.evaluate((o) => (globalThis as unknown as PageGlobals).scenarios.query(o), opts(WRONG_KEY));
+      expect(out.error).toMatchObject(c.wrongKeyError);
+      // The query has settled, so RetryLink has given up; each answer carries its own gateway request id.
+      await waitUntil('the 401 to be recorded', () => session.to('POST', graphqlUrl).length > 0 && session.to('POST', graphqlUrl).every(settled));
+      const sent = session.to('POST', graphqlUrl);
+      expect(sent.map((r) => r.status)).toEqual([401]);
+      expect(sent[0]!.headers?.['x-request-id']).toEqual(expect.any(String));
+      expect(await pageEntries(session.page, graphqlUrl)).toBe(1);
+      expect(session.offsite()).toEqual([]);
+    }, 60_000);
+
+    it(`sends a 401 ${c.sendsWithDefaultRetry === 1 ? 'once' : `${c.sendsWithDefaultRetry} times`} with RetryLink's default attempts (why the setting is documented)`, async () => {
+      const out = await session.page.evaluate((o) => (globalThis as unknown as PageGlobals).scenarios.queryWithDefaultRetry(o), opts(WRONG_KEY));
+      expect(out.error).toMatchObject(c.wrongKeyError);
+      await waitUntil(`${c.sendsWithDefaultRetry} answered requests`, () => session.to('POST', graphqlUrl).filter(settled).length >= c.sendsWithDefaultRetry);
+      const sent = session.to('POST', graphqlUrl);
+      expect(sent.map((r) => r.status)).toEqual(Array(c.sendsWithDefaultRetry).fill(401));
+      // Every one reached the gateway: five answers, five request ids.
+      expect(new Set(sent.map((r) => r.headers?.['x-request-id'])).size).toBe(c.sendsWithDefaultRetry);
+      expect(await pageEntries(session.page, graphqlUrl)).toBe(c.sendsWithDefaultRetry);
+      expect(session.offsite()).toEqual([]);
+    }, 60_000);
+
+    it('sends a file through the upload link (multipart, Apollo-Require-Preflight) and gets the mutation\'s answer', async () => {
+      const list = demo.sims.ameyo.state.leadLists[0]!;
+      const csv = `customer_name,phone1,email\r\nAda ${c.name},+14155550101,ada@example.com\r\n`;
+      const input = {
+        connectionId: 'ameyo-demo',
+        campaignId: String(list.campaignId),
+        leadListId: String(list.leadId),
+        userId: 'supervisor1',
+        headerMapping: [
+          { field: 'name', column: 'customer_name' },
+          { field: 'phone1', column: 'phone1' },
+          { field: 'email', column: 'email' },
+        ],
+      };
+      const out = await session.page.evaluate(([o, i, text]) => (globalThis as unknown as PageGlobals).scenarios.upload(o, { input: i, csv: text, fileName: 'contacts.csv' }), [opts(), input, csv] as const);
+      expect(out.error).toBeUndefined();
+      expect(out.data.contactsUpload.userErrors).toEqual([]);
+      const task = out.data.contactsUpload.task;
+      expect(task).toMatchObject({ campaignId: input.campaignId, leadListId: input.leadListId });
+      // The vendor got the file byte for byte, under the task id the mutation answered.
+      const stored = demo.sims.ameyo.state.uploadTasks.find((t) => t.taskId === task.taskId);
+      expect(stored).toMatchObject({ sha256: createHash('sha256').update(csv).digest('hex'), byteLength: Buffer.byteLength(csv) });
+      await waitUntil('the answer to be recorded', () => session.to('POST', graphqlUrl).some(settled));
+      const [post] = session.to('POST', graphqlUrl);
+      expect(post).toMatchObject({ status: 200, headers: { 'access-control-allow-origin': allowedPages.origin } });
+      expect(session.to('POST', graphqlUrl)).toHaveLength(1);
+      expect(session.offsite()).toEqual([]);
+    }, 60_000);
+
+    it('calls the gateway with plain fetch and reads the exposed x-request-id', async () => {
+      const out = await session.page.evaluate((o) => (globalThis as unknown as PageGlobals).scenarios.fetch(o), opts());
+      expect(out.error).toBeUndefined();
+      expect(out.status).toBe(200);
+      expect(out.body).toEqual({ data: { agents: { totalCount: expect.any(Number) } } });
+      await waitUntil('the answer to be recorded', () => session.to('POST', graphqlUrl).some(settled));
+      const [answer] = session.to('POST', graphqlUrl);
+      expect(answer!.headers).toMatchObject({ 'access-control-allow-origin': allowedPages.origin, 'x-request-id': out.requestId });
+      expect(answer!.headers!['vary']).toMatch(/\borigin\b/i);
+      expect(session.offsite()).toEqual([]);
+    }, 60_000);
+  });
+
+  describe.each(CASES)('Apollo Client $major (test/e2e/clients/$name) on a page of an origin the gateway does not list', (c) => {
+    let session: Session;
+    beforeEach(async () => {
+      session = await openSession(browser, blockedPages.origin, c.name);
+    }, 30_000);
+    afterEach(async () => {
+      await session?.context.close();
+    });
+
+    it('is blocked by the browser: fetch rejects with a TypeError and the gateway sent no CORS headers', async () => {
+      const out = await session.page.evaluate((o) => (globalThis as unknown as PageGlobals).scenarios.fetch(o), opts());
+      expect(out).toEqual({ error: expect.objectContaining(FAILED_TO_FETCH) });
+      // Chromium says why: the preflight's answer named no allowed origin.
+      await waitUntil('the CORS console error', () => session.consoleErrors.some((m) => m.includes('blocked by CORS policy')));
+      expect(session.consoleErrors.find((m) => m.includes('blocked by CORS policy'))).toContain("No 'Access-Control-Allow-Origin' header is present on the requested resource");
+      // The same preflight and request from Node: refused, and not one access-control-* header either way.
+      const preflight = await rawRequest(graphqlUrl, 'OPTIONS', {
+        origin: blockedPages.origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      });
+      expect(preflight.status).toBe(403);
+      expect(corsHeaders(preflight.headers)).toEqual([]);
+      const post = await rawRequest(graphqlUrl, 'POST', { origin: blockedPages.origin, authorization: `Bearer ${DEMO_API_KEY}`, 'content-type': 'application/json' }, JSON.stringify({ query: '{ __typename }' }));
+      expect(post.status).toBe(200);
+      expect(corsHeaders(post.headers)).toEqual([]);
+      expect(session.offsite()).toEqual([]);
+    }, 60_000);
+
+    it('fails the Apollo Client query with the browser\'s network error', async () => {
+      const out = await session.page.evaluate((o) => (globalThis as unknown as PageGlobals).scenarios.query(o), opts());
+      expect(out.data).toBeUndefined();
+      expect(out.error).toMatchObject(c.blockedError);
+      // The documented RetryLink still retries network errors (max 5 attempts); the browser failed every one.
+      await waitUntil('five failed attempts', () => session.to('POST', graphqlUrl).filter(settled).length >= 5);
+      const attempts = session.to('POST', graphqlUrl);
+      expect(attempts).toHaveLength(5);
+      expect(attempts.map((r) => [r.status, r.failure])).toEqual(Array(5).fill([undefined, 'net::ERR_FAILED']));
+      expect(session.offsite()).toEqual([]);
+    }, 60_000);
+  });
+});
