@@ -117,6 +117,25 @@ export class RateLimiter {
     });
   }
 
+  /**
+   * The request that took the last slot has just been written to its socket (the transport's `onSent`). A
+   * slot is granted when the queue releases it, but the request leaves only once it has a connection: the
+   * first request on a new socket was seen to leave 78 ms after its slot (the connect, on a busy event loop;
+   * a TLS handshake to a real vendor takes longer) while the next one, on the warm socket, left on time. The
+   * vendor counts arrivals: it saw two requests 966 ms apart and answered 429. So the next slot is an
+   * interval after the request really left, when that is later.
+   */
+  leaving(at = Date.now()): void {
+    const next = at + this.intervalMs;
+    if (next <= this.nextAt) return;
+    this.nextAt = next;
+    if (this.pumpTimer) {
+      clearTimeout(this.pumpTimer);
+      this.pumpTimer = null;
+    }
+    this.schedulePump();
+  }
+
   /** Holds every request for `ms` (a vendor 429 with Retry-After). */
   pause(ms: number): void {
     this.nextAt = Math.max(this.nextAt, Date.now() + ms);
@@ -231,7 +250,7 @@ export function createRateLimitInterceptor(limiter: RateLimiter): UpstreamInterc
   };
   return (next) => async (req) => {
     await acquire(req);
-    const res = await next(req);
+    const res = await next({ ...req, onSent: () => limiter.leaving() });
     if (res.status !== 429) return res;
     limiter.pause(clampRetryAfterMs(res.headers['retry-after'], limiter.intervalMs));
     if (!isReplayable(req)) return res; // a one-shot stream body cannot be sent again
@@ -240,7 +259,7 @@ export function createRateLimitInterceptor(limiter: RateLimiter): UpstreamInterc
     } catch {
       return res; // no time left to wait out the pause, or the caller has gone: report the vendor's 429
     }
-    const again = await next({ ...req, resend: 'rate_limited' });
+    const again = await next({ ...req, resend: 'rate_limited', onSent: () => limiter.leaving() });
     if (again.status === 429) limiter.pause(clampRetryAfterMs(again.headers['retry-after'], limiter.intervalMs));
     return again;
   };

@@ -4,9 +4,28 @@
  * from the pool and an overall deadline through an AbortSignal (undici has no total-time cap of its own:
  * notes/hardening-and-libraries.md §3.5).
  */
+import diagnostics from 'node:diagnostics_channel';
 import { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { UpstreamHandler, UpstreamResponse } from './types';
+
+/**
+ * `req.onSent`: when undici writes a request's headers to its socket (its documented diagnostics channels,
+ * undici docs/api/DiagnosticsChannel.md). undici creates its Request synchronously inside `pool.request()`
+ * when a socket is free, so the callback is attached to that Request while our call runs; a request undici
+ * queued for a busy socket gets no callback (its pacing falls back to the slot time).
+ */
+let attachOnSent: ((request: object) => void) | null = null;
+const onSentOf = new WeakMap<object, () => void>();
+diagnostics.subscribe('undici:request:create', (message) => attachOnSent?.((message as { request: object }).request));
+diagnostics.subscribe('undici:client:sendHeaders', (message) => {
+  const { request } = message as { request: object };
+  const onSent = onSentOf.get(request);
+  if (onSent) {
+    onSentOf.delete(request);
+    onSent();
+  }
+});
 
 export interface TransportOptions {
   /** Where pools come from (one registry per gateway). */
@@ -94,18 +113,25 @@ export function createTransport(opts: TransportOptions): UpstreamHandler {
     const signal = req.scope.signal ? AbortSignal.any([timeout, req.scope.signal]) : timeout;
     const pool = pools.get(req.url.origin, connectTimeoutMs, headersTimeoutMs);
     try {
-      const res = await pool.request({
-        origin: req.url.origin,
-        path: req.url.pathname + req.url.search,
-        method: req.method,
-        headers: req.headers,
-        // A stream body goes as a Readable: undici pulls from it as the socket drains (backpressure).
-        body: req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : Readable.from(req.body, { objectMode: false }),
-        // A call with its own deadline (a large upload or download) may wait past the connection's header
-        // timeout for the vendor to process it; the deadline is its limit instead.
-        ...(req.timeoutMs !== undefined ? { headersTimeout: remainingMs, bodyTimeout: remainingMs } : {}),
-        signal,
-      });
+      if (req.onSent) attachOnSent = (request) => onSentOf.set(request, req.onSent!);
+      let pending: ReturnType<typeof pool.request>;
+      try {
+        pending = pool.request({
+          origin: req.url.origin,
+          path: req.url.pathname + req.url.search,
+          method: req.method,
+          headers: req.headers,
+          // A stream body goes as a Readable: undici pulls from it as the socket drains (backpressure).
+          body: req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : Readable.from(req.body, { objectMode: false }),
+          // A call with its own deadline (a large upload or download) may wait past the connection's header
+          // timeout for the vendor to process it; the deadline is its limit instead.
+          ...(req.timeoutMs !== undefined ? { headersTimeout: remainingMs, bodyTimeout: remainingMs } : {}),
+          signal,
+        });
+      } finally {
+        attachOnSent = null;
+      }
+      const res = await pending;
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) {
         if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;

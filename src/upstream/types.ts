@@ -60,6 +60,11 @@ export interface UpstreamRequest {
   resend?: ResendReason;
   /** Present while tracing runs: the call's retry count and queue time, for its span. */
   stats?: UpstreamCallStats;
+  /**
+   * Called by the transport when the request's headers are written to the socket (set by the rate limiter:
+   * pacing counts from when a request really leaves, not from when its slot was granted).
+   */
+  onSent?: () => void;
 }
 
 export interface UpstreamResponse {

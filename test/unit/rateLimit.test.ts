@@ -85,6 +85,22 @@ describe('RateLimiter pacing', () => {
     expect(l.estimateWaitMs(t2)).toBeGreaterThanOrEqual(150 - (t2 - start));
     await Promise.all(admitted);
   });
+
+  it('the next slot counts from when the request really left, when that is later than its slot', async () => {
+    // A request on a new socket leaves after its connect; the vendor counts arrivals, so the next one waits
+    // an interval from then (the transport reports it: `onSent`, src/upstream/transport.ts).
+    const l = limiter();
+    const slotAt = Date.now();
+    await l.acquire(slotAt + 10_000);
+    l.leaving(slotAt + 80);
+    expect(l.estimateWaitMs(slotAt)).toBe(80 + 50);
+    const next = l.acquire(slotAt + 10_000);
+    await next;
+    expect(Date.now() - slotAt).toBeGreaterThanOrEqual(130 - SLACK_MS);
+    // An earlier report never brings the next slot forward.
+    l.leaving(slotAt);
+    expect(l.estimateWaitMs()).toBeGreaterThan(0);
+  });
 });
 
 describe('RateLimiter fail-fast', () => {
