@@ -67,7 +67,7 @@ export async function run(argv: string[], io: CliIo): Promise<Running | null> {
 
   const logger = createLogger(io.env['LOG_LEVEL'] ?? 'info', io.logDestination);
   const demo = await startDemo({ port: port ?? 4000, logger });
-  const { gateway, sims } = demo;
+  const { gateway, sims, idp, tokens } = demo;
   io.stdout.write(
     [
       '',
@@ -77,6 +77,10 @@ export async function run(argv: string[], io: CliIo): Promise<Running | null> {
       `  Try:      curl -s ${gateway.url}${GRAPHQL_PATH} -H 'authorization: Bearer ${DEMO_API_KEY}' -H 'content-type: application/json' \\`,
       `              -d '{"query":"{ agents(first: 5) { totalCount edges { node { name vendor status } } } }"}'`,
       `  Simulators: ameyo ${sims.ameyo.url}, apps-api ${sims.appsApi.url}, campaign-api ${sims.campaignApi.url}`,
+      `  Identity provider: ${idp.url} (users agent, supervisor, admin; password demo; POST ${idp.url}/token)`,
+      `  Agent token (12 h):      ${tokens.agent}`,
+      `  Supervisor token (12 h): ${tokens.supervisor}`,
+      '  The IDE has a tab for each; an agent reads agents, queues and campaigns and acts only as themselves.',
       '',
     ].join('\n') + '\n',
   );

@@ -2,15 +2,40 @@
  * Demo mode: the three vendor simulators on loopback, and a config with one tenant that has one
  * connection to each, at the vendors' real 1 request/second limit. The demo API key is fixed so the
  * README's example works as written; it only ever exists on 127.0.0.1.
+ *
+ * A local identity provider (sim/idp.ts) signs end users' tokens for the demo tenant: an agent (mapped to one
+ * seeded agent of each connection), a supervisor and an admin, each with password `demo`. Their tokens are
+ * printed at start and each has a tab in the IDE.
  */
 import type { Logger } from 'pino';
 import { AMEYO_SIM_DEFAULTS, APPS_API_SIM_DEFAULTS, CAMPAIGN_API_SIM_DEFAULTS, startSimulators, type Simulators } from '../sim';
+import { startIdentityProvider, type IdentityProvider, type IdpUser } from '../sim/idp';
 import { resolveConfig } from './config/load';
 import type { ConfigInput } from './config/schema';
 import { startGateway, type Gateway } from './http/server';
 
 export const DEMO_API_KEY = 'sb_demo_0123456789abcdef';
 export const DEMO_TENANT_ID = 'demo';
+/** The `aud` of the demo identity provider's tokens. */
+export const DEMO_AUDIENCE = 'switchboard-demo';
+export const DEMO_PASSWORD = 'demo';
+export type DemoUser = 'agent' | 'supervisor' | 'admin';
+export const DEMO_USERS: readonly DemoUser[] = ['agent', 'supervisor', 'admin'];
+
+/** The demo users: the agent is one seeded agent of every connection (its `agent_id` claim names each). */
+export function demoUsers(sims: Simulators): IdpUser[] {
+  const appsAgent = sims.appsApi.state.agents[0]!;
+  const agentIds = {
+    'ameyo-demo': sims.ameyo.state.sessions[0]!.userId,
+    'apps-demo': String(appsAgent.id),
+    'dialer-demo': String(sims.campaignApi.state.queues.flatMap((q) => q.agentIds)[0]!),
+  };
+  return DEMO_USERS.map((role) => ({
+    username: role,
+    password: DEMO_PASSWORD,
+    claims: { sub: `demo-${role}`, roles: [role], email: role === 'agent' ? appsAgent.email : `${role}@demo.switchboard.local`, ...(role === 'agent' ? { agent_id: agentIds } : {}) },
+  }));
+}
 
 /** What a caller of `startDemo` may change in the demo config. */
 export interface DemoOptions {
@@ -19,7 +44,7 @@ export interface DemoOptions {
 }
 
 /** The demo config for running simulators. `port` defaults to 4000; the host is always loopback. */
-export function demoConfig(sims: Simulators, port: number, options: DemoOptions = {}): ConfigInput {
+export function demoConfig(sims: Simulators, port: number, options: DemoOptions = {}, idp?: IdentityProvider): ConfigInput {
   return {
     // Demo mode is for exploring: the IDE is on, and it needs introspection.
     server: { host: '127.0.0.1', port, ide: true, introspection: true, ...(options.cors ? { cors: options.cors } : {}) },
@@ -27,6 +52,7 @@ export function demoConfig(sims: Simulators, port: number, options: DemoOptions 
       {
         id: DEMO_TENANT_ID,
         apiKeys: [DEMO_API_KEY],
+        ...(idp ? { auth: { jwt: { issuer: idp.issuer, audiences: [DEMO_AUDIENCE], jwks: { url: idp.jwksUrl } } } } : {}),
         connections: [
           {
             id: 'ameyo-demo',
@@ -63,27 +89,50 @@ export function demoConfig(sims: Simulators, port: number, options: DemoOptions 
 export interface Demo {
   gateway: Gateway;
   sims: Simulators;
+  idp: IdentityProvider;
+  /** A token of each demo user, valid for 12 hours. */
+  tokens: Record<DemoUser, string>;
   close(): Promise<void>;
+}
+
+/** The IDE's tabs for the demo users: each runs a query as that user. */
+function userTabs(tokens: Record<DemoUser, string>) {
+  const query = (role: DemoUser) => `# As the demo ${role} (this tab's headers hold their token). Agents see the tenant's agents,
+# queues and campaigns, and act only as themselves; calls need SUPERVISOR.
+query As${role[0]!.toUpperCase()}${role.slice(1)} {
+  agents(first: 3) { totalCount edges { node { name vendor status } } }
+  calls(first: 3) { totalCount }
+}`;
+  return DEMO_USERS.map((role) => ({ query: query(role), headers: JSON.stringify({ Authorization: `Bearer ${tokens[role]}` }, null, 2) }));
 }
 
 /** Starts the simulators and a gateway on them: what `npm start` does with no config. */
 export async function startDemo(opts: { port: number; logger: Logger } & DemoOptions): Promise<Demo> {
   const sims = await startSimulators();
+  let idp: IdentityProvider | null = null;
   try {
-    const gateway = await startGateway(resolveConfig(demoConfig(sims, opts.port, opts)), {
+    idp = await startIdentityProvider({ audience: DEMO_AUDIENCE, users: demoUsers(sims), tokenTtlSeconds: 12 * 3600 });
+    const tokens = Object.fromEntries(await Promise.all(DEMO_USERS.map(async (u) => [u, await idp!.tokenFor(u)] as const))) as Record<DemoUser, string>;
+    const gateway = await startGateway(resolveConfig(demoConfig(sims, opts.port, opts, idp)), {
       logger: opts.logger,
       ideDefaultHeaders: { Authorization: `Bearer ${DEMO_API_KEY}` },
+      ideTabs: userTabs(tokens),
       demo: true,
     });
+    const started = idp;
     return {
       gateway,
       sims,
+      idp: started,
+      tokens,
       close: async () => {
         await gateway.close();
+        await started.close();
         await sims.close();
       },
     };
   } catch (err) {
+    await idp?.close();
     await sims.close();
     throw err;
   }

@@ -239,6 +239,69 @@ const idempotencyShape = {
 };
 export const DEFAULT_IDEMPOTENCY = { retentionHours: 24, maxKeysPerTenant: 10_000 };
 
+/** Signature algorithms a tenant may allow: asymmetric only (never `none`, never HMAC: RFC 8725 §2.1). */
+const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+/** A dotted path into the token's claims, e.g. `roles` or `realm_access.roles`. */
+const claimPath = z.string().regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, 'expected a claim name or a dotted path such as "realm_access.roles"');
+
+/**
+ * End users' JWTs from the tenant's identity provider (src/identity/jwt.ts). The tenant of a token is the
+ * one whose `issuer` and one of whose `audiences` it names; the config refuses two tenants that overlap.
+ */
+const jwtAuth = z
+  .object({
+    /** The `iss` of the tenant's tokens, exactly. */
+    issuer: z.string().min(1, 'must not be empty'),
+    /** Accepted `aud` values; a token must name at least one. */
+    audiences: z.array(z.string().min(1, 'must not be empty')).min(1, 'must list at least one audience'),
+    /** Where the signing keys are: the identity provider's JWKS URL, or a JWKS file. */
+    jwks: z.union([z.object({ url }).strict(), z.object({ file: z.string().min(1, 'must not be empty') }).strict()]),
+    /** How often the JWKS is fetched again; an unknown `kid` fetches it at once (at most every 30 s). Default 600. */
+    pollIntervalSeconds: z.number().int().min(10).max(86_400).default(600),
+    /** Accepted signature algorithms. Default RS256, ES256, EdDSA. */
+    algorithms: z.array(z.enum(JWT_ALGORITHMS, { message: 'must be an asymmetric algorithm (RS*, PS*, ES*, EdDSA): never none or HMAC' })).min(1).default(['RS256', 'ES256', 'EdDSA']),
+    /** Tolerance for `exp` and `nbf` against our clock. Default 30 s. */
+    clockSkewSeconds: z.number().int().min(0).max(300).default(30),
+    /** Where the claims are. */
+    claims: z
+      .object({
+        /** The role names (a list, or a space-separated string). Default `roles`. */
+        roles: claimPath.default('roles'),
+        /** The caller's vendor agent: one id for every connection, or `{ connectionId: id }`. Default `agent_id`. */
+        agent: claimPath.default('agent_id'),
+        /** The caller's email. Default `email`. */
+        email: claimPath.default('email'),
+      })
+      .strict()
+      .default({ roles: 'roles', agent: 'agent_id', email: 'email' }),
+    /** Role names in the token that mean each of our roles; the highest one held wins. Default: the same names. */
+    roles: z
+      .object({
+        agent: z.array(z.string().min(1)).default(['agent']),
+        supervisor: z.array(z.string().min(1)).default(['supervisor']),
+        admin: z.array(z.string().min(1)).default(['admin']),
+      })
+      .strict()
+      .default({ agent: ['agent'], supervisor: ['supervisor'], admin: ['admin'] }),
+    /** Also read the token from this cookie (after `Authorization`). Default none. */
+    cookie: z
+      .string()
+      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'expected a cookie name (RFC 6265 token characters)')
+      .optional(),
+  })
+  .strict();
+export type JwtAuthConfig = z.output<typeof jwtAuth>;
+
+const tenantAuth = z
+  .object({
+    jwt: jwtAuth.optional(),
+    /** Each user's vendor agent per connection, by the token's `sub` or email: `{ "<sub>": { "<connectionId>": "<agent id>" } }`. */
+    agents: z.record(z.string().min(1), z.record(z.string().min(1), z.string().min(1))).default({}),
+  })
+  .strict()
+  .default({ agents: {} });
+
 export const tenantSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected lowercase letters, digits, "-" or "_" (1-63 characters)'),
@@ -257,6 +320,8 @@ export const tenantSchema = z
     limits: z.object(limitsShape).partial().strict().default({}),
     /** Overrides of `server.idempotency` for this tenant. */
     idempotency: z.object(idempotencyShape).partial().strict().default({}),
+    /** End users' tokens and their agents (src/identity/). Default: API keys only. */
+    auth: tenantAuth,
     /** This tenant's browser origins, instead of `server.cors.origins`. Default: the server's. */
     cors: z.object({ origins: corsOrigins }).strict().optional(),
     connections: z.array(connectionSchema).default([]),
@@ -354,6 +419,17 @@ export const configSchema = z
     tenants: z.array(tenantSchema).min(1, 'must list at least one tenant'),
   })
   .strict()
+  .superRefine((c, ctx) => {
+    // A token selects its tenant by issuer and audience: two tenants must never both accept one token.
+    c.tenants.forEach((t, i) => {
+      const jwt = t.auth.jwt;
+      if (!jwt) return;
+      const clash = c.tenants.slice(0, i).find((o) => o.auth.jwt?.issuer === jwt.issuer && o.auth.jwt.audiences.some((a) => jwt.audiences.includes(a)));
+      if (clash) {
+        ctx.addIssue({ code: 'custom', path: ['tenants', i, 'auth', 'jwt', 'audiences'], message: `tenant ${JSON.stringify(clash.id)} accepts the same issuer and audience: a token would select either` });
+      }
+    });
+  })
   .superRefine((c, ctx) => {
     if (!c.server.cors.allowCredentials) return;
     c.tenants.forEach((t, i) => {

@@ -1177,33 +1177,33 @@ export type LeadsImportPayload = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  agentStatusUpdate: AgentStatusUpdatePayload;
-  agentsForceLogout: AgentsForceLogoutPayload;
-  bulkUsersProceed: BulkUserJobPayload;
-  bulkUsersUpload: BulkUserJobPayload;
-  callCreate: CallCreatePayload;
+  agentStatusUpdate?: Maybe<AgentStatusUpdatePayload>;
+  agentsForceLogout?: Maybe<AgentsForceLogoutPayload>;
+  bulkUsersProceed?: Maybe<BulkUserJobPayload>;
+  bulkUsersUpload?: Maybe<BulkUserJobPayload>;
+  callCreate?: Maybe<CallCreatePayload>;
   callCustomDataSend: CallCustomDataSendPayload;
   callCustomerFlagsUpdate: CallCustomerFlagsUpdatePayload;
   /** Dials a number for an agent in a campaign (Ameyo manual dial). */
-  callDial: CallCommandPayload;
+  callDial?: Maybe<CallCommandPayload>;
   /** Disposes an agent's current call. */
-  callDispose: CallCommandPayload;
+  callDispose?: Maybe<CallCommandPayload>;
   /** Disposes an agent's current call and dials the next number at once. */
-  callDisposeAndDial: CallCommandPayload;
+  callDisposeAndDial?: Maybe<CallCommandPayload>;
   /** Sets a call's disposition. The campaign API sets VOICEMAIL only; other dispositions there are UNSUPPORTED_BY_VENDOR. */
-  callDispositionSet: CallDispositionSetPayload;
+  callDispositionSet?: Maybe<CallDispositionSetPayload>;
   callEndUserUpdate: CallEndUserUpdatePayload;
-  contactsUpload: ContactsUploadPayload;
+  contactsUpload?: Maybe<ContactsUploadPayload>;
   crmContactDataSend: CrmContactDataSendPayload;
-  dncAdd: DncPayload;
-  dncRemove: DncPayload;
+  dncAdd?: Maybe<DncPayload>;
+  dncRemove?: Maybe<DncPayload>;
   endUserUpsert: EndUserUpsertPayload;
-  leadCreate: LeadCreatePayload;
-  leadDelete: LeadDeletePayload;
+  leadCreate?: Maybe<LeadCreatePayload>;
+  leadDelete?: Maybe<LeadDeletePayload>;
   /** Sets a lead's status (campaign API). Statuses the vendor has no value for are user errors. */
-  leadStatusUpdate: LeadStatusUpdatePayload;
-  leadUpdate: LeadUpdatePayload;
-  leadsImport: LeadsImportPayload;
+  leadStatusUpdate?: Maybe<LeadStatusUpdatePayload>;
+  leadUpdate?: Maybe<LeadUpdatePayload>;
+  leadsImport?: Maybe<LeadsImportPayload>;
   smsSend: SmsSendPayload;
 };
 
@@ -1378,7 +1378,7 @@ export type Query = {
   /** An agent by global ID; null, with a NOT_FOUND error, when the caller's tenant has no such agent. */
   agent?: Maybe<Agent>;
   /** The runtime table: every user of the connection, logged in or not (paged over offset/limit). */
-  agentRuntimes: AgentRuntimeConnection;
+  agentRuntimes?: Maybe<AgentRuntimeConnection>;
   /**
    * Agents of every connection of the caller's tenant, merged. When a connection fails, the others' agents
    * still come back, with one error for the failed connection (`extensions.connectionId`).
@@ -1386,21 +1386,21 @@ export type Query = {
   agents: AgentConnection;
   bulkUserJob?: Maybe<BulkUserJob>;
   /** The vendor's example file for bulk user uploads. */
-  bulkUserTemplate: Scalars['JSON']['output'];
+  bulkUserTemplate?: Maybe<Scalars['JSON']['output']>;
   call?: Maybe<Call>;
   /** Calls of every connection that keeps a call log, one connection after another, newest last. */
-  calls: CallConnection;
+  calls?: Maybe<CallConnection>;
   campaign?: Maybe<Campaign>;
   /** Lead history of the tenant's campaigns between `from` and `to`, connection by connection. */
   campaignActivity: CampaignActivityConnection;
   /** Campaigns of every connection that has a campaign catalog, merged. */
   campaigns: CampaignConnection;
   /** Live and queued chats. */
-  chatInteractions: ChatInteractionConnection;
+  chatInteractions?: Maybe<ChatInteractionConnection>;
   /** The caller's connections, in config order. */
   connections: Array<Connection>;
   /** Customers in a live or queued call or chat. */
-  customerInteractions: CustomerInteractionConnection;
+  customerInteractions?: Maybe<CustomerInteractionConnection>;
   /** Whether a number is on the connection's company Do Not Call list. */
   dncCheck: DncEntry;
   /** An end user by the vendor's id or your identifier (give exactly one). */
@@ -1625,6 +1625,18 @@ export type RecordingPermission =
   | 'DENIED'
   | 'GRANTED'
   | 'NOT_ASKED';
+
+/**
+ * End users' roles, lowest first, from the role claim of their token (`tenants[].auth.jwt.roles` maps the identity
+ * provider's names to these).
+ */
+export type Role =
+  /** Everything, including user management, force logout of others and imports. */
+  | 'ADMIN'
+  /** Works their own calls: reads the tenant's agents, queues and campaigns, dials, disposes and sets status as themselves. */
+  | 'AGENT'
+  /** Acts on any agent of the tenant, reads every call, manages leads and the Do Not Call list. */
+  | 'SUPERVISOR';
 
 export type Sms = {
   __typename?: 'Sms';
@@ -1888,6 +1900,7 @@ export type ResolversTypes = ResolversObject<{
   Recording: ResolverTypeWrapper<Recording>;
   RecordingFormat: RecordingFormat;
   RecordingPermission: RecordingPermission;
+  Role: Role;
   Sms: ResolverTypeWrapper<Sms>;
   SmsSendInput: SmsSendInput;
   SmsSendPayload: ResolverTypeWrapper<SmsSendPayload>;
@@ -2022,6 +2035,15 @@ export type ResolversParentTypes = ResolversObject<{
   Upload: Scalars['Upload']['output'];
   UserError: UserError;
 }>;
+
+export type RequiresRoleDirectiveArgs = {
+  othersIn?: Maybe<Array<Scalars['String']['input']>>;
+  ownCall?: Maybe<Scalars['Boolean']['input']>;
+  role: Role;
+  selfArgument?: Maybe<Scalars['String']['input']>;
+};
+
+export type RequiresRoleDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = RequiresRoleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AgentResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Agent'] = ResolversParentTypes['Agent']> = ResolversObject<{
   connection?: Resolver<ResolversTypes['Connection'], ParentType, ContextType>;
@@ -2546,28 +2568,28 @@ export type LeadsImportPayloadResolvers<ContextType = GatewayContext, ParentType
 }>;
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  agentStatusUpdate?: Resolver<ResolversTypes['AgentStatusUpdatePayload'], ParentType, ContextType, RequireFields<MutationAgentStatusUpdateArgs, 'input'>>;
-  agentsForceLogout?: Resolver<ResolversTypes['AgentsForceLogoutPayload'], ParentType, ContextType, RequireFields<MutationAgentsForceLogoutArgs, 'input'>>;
-  bulkUsersProceed?: Resolver<ResolversTypes['BulkUserJobPayload'], ParentType, ContextType, RequireFields<MutationBulkUsersProceedArgs, 'input'>>;
-  bulkUsersUpload?: Resolver<ResolversTypes['BulkUserJobPayload'], ParentType, ContextType, RequireFields<MutationBulkUsersUploadArgs, 'input'>>;
-  callCreate?: Resolver<ResolversTypes['CallCreatePayload'], ParentType, ContextType, RequireFields<MutationCallCreateArgs, 'input'>>;
+  agentStatusUpdate?: Resolver<Maybe<ResolversTypes['AgentStatusUpdatePayload']>, ParentType, ContextType, RequireFields<MutationAgentStatusUpdateArgs, 'input'>>;
+  agentsForceLogout?: Resolver<Maybe<ResolversTypes['AgentsForceLogoutPayload']>, ParentType, ContextType, RequireFields<MutationAgentsForceLogoutArgs, 'input'>>;
+  bulkUsersProceed?: Resolver<Maybe<ResolversTypes['BulkUserJobPayload']>, ParentType, ContextType, RequireFields<MutationBulkUsersProceedArgs, 'input'>>;
+  bulkUsersUpload?: Resolver<Maybe<ResolversTypes['BulkUserJobPayload']>, ParentType, ContextType, RequireFields<MutationBulkUsersUploadArgs, 'input'>>;
+  callCreate?: Resolver<Maybe<ResolversTypes['CallCreatePayload']>, ParentType, ContextType, RequireFields<MutationCallCreateArgs, 'input'>>;
   callCustomDataSend?: Resolver<ResolversTypes['CallCustomDataSendPayload'], ParentType, ContextType, RequireFields<MutationCallCustomDataSendArgs, 'input'>>;
   callCustomerFlagsUpdate?: Resolver<ResolversTypes['CallCustomerFlagsUpdatePayload'], ParentType, ContextType, RequireFields<MutationCallCustomerFlagsUpdateArgs, 'input'>>;
-  callDial?: Resolver<ResolversTypes['CallCommandPayload'], ParentType, ContextType, RequireFields<MutationCallDialArgs, 'input'>>;
-  callDispose?: Resolver<ResolversTypes['CallCommandPayload'], ParentType, ContextType, RequireFields<MutationCallDisposeArgs, 'input'>>;
-  callDisposeAndDial?: Resolver<ResolversTypes['CallCommandPayload'], ParentType, ContextType, RequireFields<MutationCallDisposeAndDialArgs, 'input'>>;
-  callDispositionSet?: Resolver<ResolversTypes['CallDispositionSetPayload'], ParentType, ContextType, RequireFields<MutationCallDispositionSetArgs, 'input'>>;
+  callDial?: Resolver<Maybe<ResolversTypes['CallCommandPayload']>, ParentType, ContextType, RequireFields<MutationCallDialArgs, 'input'>>;
+  callDispose?: Resolver<Maybe<ResolversTypes['CallCommandPayload']>, ParentType, ContextType, RequireFields<MutationCallDisposeArgs, 'input'>>;
+  callDisposeAndDial?: Resolver<Maybe<ResolversTypes['CallCommandPayload']>, ParentType, ContextType, RequireFields<MutationCallDisposeAndDialArgs, 'input'>>;
+  callDispositionSet?: Resolver<Maybe<ResolversTypes['CallDispositionSetPayload']>, ParentType, ContextType, RequireFields<MutationCallDispositionSetArgs, 'input'>>;
   callEndUserUpdate?: Resolver<ResolversTypes['CallEndUserUpdatePayload'], ParentType, ContextType, RequireFields<MutationCallEndUserUpdateArgs, 'input'>>;
-  contactsUpload?: Resolver<ResolversTypes['ContactsUploadPayload'], ParentType, ContextType, RequireFields<MutationContactsUploadArgs, 'input'>>;
+  contactsUpload?: Resolver<Maybe<ResolversTypes['ContactsUploadPayload']>, ParentType, ContextType, RequireFields<MutationContactsUploadArgs, 'input'>>;
   crmContactDataSend?: Resolver<ResolversTypes['CrmContactDataSendPayload'], ParentType, ContextType, RequireFields<MutationCrmContactDataSendArgs, 'input'>>;
-  dncAdd?: Resolver<ResolversTypes['DncPayload'], ParentType, ContextType, RequireFields<MutationDncAddArgs, 'input'>>;
-  dncRemove?: Resolver<ResolversTypes['DncPayload'], ParentType, ContextType, RequireFields<MutationDncRemoveArgs, 'input'>>;
+  dncAdd?: Resolver<Maybe<ResolversTypes['DncPayload']>, ParentType, ContextType, RequireFields<MutationDncAddArgs, 'input'>>;
+  dncRemove?: Resolver<Maybe<ResolversTypes['DncPayload']>, ParentType, ContextType, RequireFields<MutationDncRemoveArgs, 'input'>>;
   endUserUpsert?: Resolver<ResolversTypes['EndUserUpsertPayload'], ParentType, ContextType, RequireFields<MutationEndUserUpsertArgs, 'input'>>;
-  leadCreate?: Resolver<ResolversTypes['LeadCreatePayload'], ParentType, ContextType, RequireFields<MutationLeadCreateArgs, 'input'>>;
-  leadDelete?: Resolver<ResolversTypes['LeadDeletePayload'], ParentType, ContextType, RequireFields<MutationLeadDeleteArgs, 'input'>>;
-  leadStatusUpdate?: Resolver<ResolversTypes['LeadStatusUpdatePayload'], ParentType, ContextType, RequireFields<MutationLeadStatusUpdateArgs, 'input'>>;
-  leadUpdate?: Resolver<ResolversTypes['LeadUpdatePayload'], ParentType, ContextType, RequireFields<MutationLeadUpdateArgs, 'input'>>;
-  leadsImport?: Resolver<ResolversTypes['LeadsImportPayload'], ParentType, ContextType, RequireFields<MutationLeadsImportArgs, 'input'>>;
+  leadCreate?: Resolver<Maybe<ResolversTypes['LeadCreatePayload']>, ParentType, ContextType, RequireFields<MutationLeadCreateArgs, 'input'>>;
+  leadDelete?: Resolver<Maybe<ResolversTypes['LeadDeletePayload']>, ParentType, ContextType, RequireFields<MutationLeadDeleteArgs, 'input'>>;
+  leadStatusUpdate?: Resolver<Maybe<ResolversTypes['LeadStatusUpdatePayload']>, ParentType, ContextType, RequireFields<MutationLeadStatusUpdateArgs, 'input'>>;
+  leadUpdate?: Resolver<Maybe<ResolversTypes['LeadUpdatePayload']>, ParentType, ContextType, RequireFields<MutationLeadUpdateArgs, 'input'>>;
+  leadsImport?: Resolver<Maybe<ResolversTypes['LeadsImportPayload']>, ParentType, ContextType, RequireFields<MutationLeadsImportArgs, 'input'>>;
   smsSend?: Resolver<ResolversTypes['SmsSendPayload'], ParentType, ContextType, RequireFields<MutationSmsSendArgs, 'input'>>;
 }>;
 
@@ -2600,18 +2622,18 @@ export type PresenceRefResolvers<ContextType = GatewayContext, ParentType extend
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   agent?: Resolver<Maybe<ResolversTypes['Agent']>, ParentType, ContextType, RequireFields<QueryAgentArgs, 'id'>>;
-  agentRuntimes?: Resolver<ResolversTypes['AgentRuntimeConnection'], ParentType, ContextType, RequireFields<QueryAgentRuntimesArgs, 'connectionId' | 'first'>>;
+  agentRuntimes?: Resolver<Maybe<ResolversTypes['AgentRuntimeConnection']>, ParentType, ContextType, RequireFields<QueryAgentRuntimesArgs, 'connectionId' | 'first'>>;
   agents?: Resolver<ResolversTypes['AgentConnection'], ParentType, ContextType, RequireFields<QueryAgentsArgs, 'first'>>;
   bulkUserJob?: Resolver<Maybe<ResolversTypes['BulkUserJob']>, ParentType, ContextType, RequireFields<QueryBulkUserJobArgs, 'connectionId' | 'jobId'>>;
-  bulkUserTemplate?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<QueryBulkUserTemplateArgs, 'connectionId'>>;
+  bulkUserTemplate?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryBulkUserTemplateArgs, 'connectionId'>>;
   call?: Resolver<Maybe<ResolversTypes['Call']>, ParentType, ContextType, RequireFields<QueryCallArgs, 'id'>>;
-  calls?: Resolver<ResolversTypes['CallConnection'], ParentType, ContextType, RequireFields<QueryCallsArgs, 'first'>>;
+  calls?: Resolver<Maybe<ResolversTypes['CallConnection']>, ParentType, ContextType, RequireFields<QueryCallsArgs, 'first'>>;
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
   campaignActivity?: Resolver<ResolversTypes['CampaignActivityConnection'], ParentType, ContextType, RequireFields<QueryCampaignActivityArgs, 'filter' | 'first'>>;
   campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, RequireFields<QueryCampaignsArgs, 'first'>>;
-  chatInteractions?: Resolver<ResolversTypes['ChatInteractionConnection'], ParentType, ContextType, RequireFields<QueryChatInteractionsArgs, 'connectionId' | 'first'>>;
+  chatInteractions?: Resolver<Maybe<ResolversTypes['ChatInteractionConnection']>, ParentType, ContextType, RequireFields<QueryChatInteractionsArgs, 'connectionId' | 'first'>>;
   connections?: Resolver<Array<ResolversTypes['Connection']>, ParentType, ContextType>;
-  customerInteractions?: Resolver<ResolversTypes['CustomerInteractionConnection'], ParentType, ContextType, RequireFields<QueryCustomerInteractionsArgs, 'connectionId' | 'first'>>;
+  customerInteractions?: Resolver<Maybe<ResolversTypes['CustomerInteractionConnection']>, ParentType, ContextType, RequireFields<QueryCustomerInteractionsArgs, 'connectionId' | 'first'>>;
   dncCheck?: Resolver<ResolversTypes['DncEntry'], ParentType, ContextType, RequireFields<QueryDncCheckArgs, 'connectionId' | 'phoneNumber'>>;
   endUser?: Resolver<Maybe<ResolversTypes['EndUser']>, ParentType, ContextType, RequireFields<QueryEndUserArgs, 'connectionId'>>;
   leadImportJob?: Resolver<Maybe<ResolversTypes['LeadImportJob']>, ParentType, ContextType, RequireFields<QueryLeadImportJobArgs, 'campaignId' | 'jobId'>>;
@@ -2773,3 +2795,6 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   UserError?: UserErrorResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = GatewayContext> = ResolversObject<{
+  requiresRole?: RequiresRoleDirectiveResolver<any, any, ContextType>;
+}>;

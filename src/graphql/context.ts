@@ -8,6 +8,7 @@ import type { Agent, Call, Campaign, CustomerFlags, RequestScope, Tenant, Vendor
 import { asConnectionFailure } from '../domain/agents';
 import type { SwitchboardError } from '../errors';
 import type { IdempotencyRecords } from '../domain/idempotency';
+import type { Principal } from '../identity/principal';
 
 /** A failure that leaves the rest of the answer intact (one connection down), reported beside the data. */
 export interface PartialError {
@@ -34,6 +35,8 @@ export interface RequestLimits {
 
 export interface GatewayContext {
   tenant: Tenant;
+  /** Who is calling: an API key, or an end user's token with a role (src/identity/principal.ts). */
+  principal: Principal;
   /** The request's `x-request-id`. */
   requestId: string;
   limits: RequestLimits;
@@ -98,6 +101,7 @@ function createConnectionLoader<T>(
 }
 
 export interface ContextOptions {
+  principal: Principal;
   /** The request's `x-request-id` (src/http/router.ts): on its log lines and in `extensions.requestId` of its errors. */
   requestId: string;
   limits: RequestLimits;

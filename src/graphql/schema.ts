@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { applyAuthorization } from './authorization';
 import { activityResolvers } from './resolvers/activity';
 import { agentResolvers } from './resolvers/agents';
 import { contactUploadResolvers } from './resolvers/contactUploads';
@@ -26,10 +27,12 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
     .map((f) => readFileSync(path.join(dir, f), 'utf8'));
 }
 
+/** The schema with its resolvers, every `@requiresRole` field guarded (src/graphql/authorization.ts). */
 export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({
+  const schema = makeExecutableSchema({
     typeDefs: loadTypeDefs(),
     resolvers: [baseResolvers, agentResolvers, callResolvers, campaignResolvers, queueResolvers, contactResolvers, uploadResolvers, activityResolvers, contactUploadResolvers, presenceResolvers, dialingResolvers, recordingResolvers] as never,
     inheritResolversFromInterfaces: true,
   });
+  return applyAuthorization(schema);
 }

@@ -13,7 +13,6 @@
  */
 import http from 'node:http';
 import type { Logger } from 'pino';
-import { createTenantResolver } from '../auth';
 import type { Config } from '../config/schema';
 import { createIdempotencyStore } from '../domain/idempotency';
 import type { Tenant, VendorAdapter } from '../domain/types';
@@ -22,6 +21,7 @@ import { observeRequests } from '../telemetry/httpServer';
 import { PoolRegistry } from '../upstream/transport';
 import { createAdapter } from '../vendors';
 import { startApollo } from './apollo';
+import { createAuthenticator } from './authenticate';
 import { createCorsPolicy } from './cors';
 import { listen } from './listen';
 import { createMetricsHandler, METRICS_PATH, metricsExposure, startMetricsListener } from './metricsRoute';
@@ -30,7 +30,7 @@ import { createClientErrorListener, createRequestListener, InFlight, refuseConne
 import { createFilesRoute } from './routes/files';
 import { createGraphQLRoute } from './routes/graphql';
 import { createHealthRoutes } from './routes/health';
-import { createIdeRoutes } from './routes/ide';
+import { createIdeRoutes, type IdeTab } from './routes/ide';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -38,6 +38,8 @@ export interface GatewayOptions {
   logger: Logger;
   /** Pre-filled in the IDE's headers editor (demo mode puts the demo key here). Default none. */
   ideDefaultHeaders?: Record<string, string>;
+  /** More IDE tabs, each with its own headers (demo mode: one per demo user's token). Default none. */
+  ideTabs?: readonly IdeTab[];
   /** Demo mode: /metrics answers any client (the gateway itself is on loopback). Default false. */
   demo?: boolean;
 }
@@ -70,15 +72,15 @@ function buildTenants(config: Config, pools: PoolRegistry) {
     }
     tenants.set(t.id, { id: t.id, connections, limits: { ...config.server.limits, ...t.limits } });
   }
-  const resolver = createTenantResolver(config.tenants.map((t) => ({ apiKeys: t.apiKeys, tenant: tenants.get(t.id)! })));
-  return { tenants, origins, resolver };
+  return { tenants, origins };
 }
 
 export async function startGateway(config: Config, opts: GatewayOptions): Promise<Gateway> {
   const { logger } = opts;
   const { server: serverConfig } = config;
   const pools = new PoolRegistry();
-  const { tenants, origins, resolver } = buildTenants(config, pools);
+  const { tenants, origins } = buildTenants(config, pools);
+  const auth = createAuthenticator(config, tenants);
   const apollo = await startApollo(config, logger);
   const inFlight = new InFlight();
   let draining = false;
@@ -90,10 +92,11 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       ? createIdeRoutes({
           graphqlPath: GRAPHQL_PATH,
           ...(opts.ideDefaultHeaders ? { defaultHeaders: JSON.stringify(opts.ideDefaultHeaders, null, 2) } : {}),
+          ...(opts.ideTabs ? { extraTabs: opts.ideTabs } : {}),
         })
       : []),
-    createGraphQLRoute({ path: GRAPHQL_PATH, apollo, tenants: resolver, server: serverConfig, idempotency: createIdempotencyStore(config), cors }),
-    createFilesRoute({ tenants: resolver, timeoutMs: serverConfig.uploads.timeoutMs, cors }),
+    createGraphQLRoute({ path: GRAPHQL_PATH, apollo, auth, server: serverConfig, idempotency: createIdempotencyStore(config), cors }),
+    createFilesRoute({ auth, timeoutMs: serverConfig.uploads.timeoutMs, cors }),
     ...createHealthRoutes({ readiness: createReadiness(origins), isDraining }),
   ];
   const exposure = metricsExposure(config, { demo: opts.demo ?? false });

@@ -288,7 +288,7 @@ describe('Ameyo dialing and disposition', () => {
     stack.sims.ameyo.clearRequests();
     const other = await stack.gql(DIAL, { variables: { input: { ...input, phoneNumber: '+14155550113' } } });
     expect(other.body).toEqual({
-      data: null,
+      data: { callDial: null },
       errors: [{ message: "idempotencyKey 'dial-0002-abcdef' was already used with a different input", locations: [{ line: 1, column: 36 }], path: ['callDial'], extensions: { code: 'IDEMPOTENCY_CONFLICT' } }],
     });
     expect(stack.sims.ameyo.requests).toEqual([]);

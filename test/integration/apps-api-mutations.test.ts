@@ -367,7 +367,7 @@ describe('callCreate', () => {
     const res = await gql(CALL_CREATE, { input: { connectionId: 'nope', type: 'INBOUND', endUserNumber: '+14155550136', menuId: '61' } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      data: null,
+      data: { callCreate: null },
       errors: [{ message: "unknown connection 'nope'", locations: [{ line: 2, column: 3 }], path: ['callCreate'], extensions: { code: 'NOT_FOUND' } }],
     });
     expectNothingSent();
@@ -376,7 +376,7 @@ describe('callCreate', () => {
   it('answers a connection without CALL_CREATE with UNSUPPORTED_BY_VENDOR', async () => {
     const res = await gql(CALL_CREATE, { input: { connectionId: 'ameyo-a', type: 'INBOUND', endUserNumber: '+14155550137', menuId: '61' } });
     expect(res.body).toEqual({
-      data: null,
+      data: { callCreate: null },
       errors: [
         {
           message: "connection 'ameyo-a' (ameyo) cannot do CALL_CREATE",
@@ -756,7 +756,7 @@ describe('leadCreate / leadUpdate / leadDelete', () => {
   it('answers the delete of an unknown contact with a top-level NOT_FOUND', async () => {
     const res = await gql(LEAD_DELETE, { input: { leadId: leadGid(999_999) } });
     expect(res.body).toEqual({
-      data: null,
+      data: { leadDelete: null },
       errors: [
         {
           message: `could not resolve to a Lead with id "${leadGid(999_999)}"`,

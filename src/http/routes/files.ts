@@ -9,10 +9,11 @@
  */
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { TenantResolver } from '../../auth';
 import type { DownloadStream, Tenant } from '../../domain/types';
-import { NotFoundError, isSwitchboardError, BadUserInputError, type SwitchboardError } from '../../errors';
+import { NotFoundError, isSwitchboardError, BadUserInputError, ForbiddenError, type SwitchboardError } from '../../errors';
 import { decodeGlobalId, splitUploadTaskNativeKey } from '../../graphql/ids';
+import { hasRole, type Role } from '../../identity/principal';
+import { AuthenticationFailure, type Authenticator } from '../authenticate';
 import type { CorsPolicy } from '../cors';
 import { decodePathSegment } from '../requestTarget';
 import { sendGraphQLError, sendNotFound } from '../respond';
@@ -64,8 +65,14 @@ async function open(tenant: Tenant, kind: string, id: string, query: URLSearchPa
   throw missing();
 }
 
-export interface FilesRouteOptions<T extends Tenant> {
-  tenants: TenantResolver<T>;
+/** Who may download each kind of file. */
+const FILE_ROLES = new Map<string, Role>([
+  ['recordings', 'supervisor'],
+  ['contact-upload-errors', 'admin'],
+]);
+
+export interface FilesRouteOptions {
+  auth: Authenticator;
   /** Deadline of one download (config `server.uploads.timeoutMs`). */
   timeoutMs: number;
   cors: CorsPolicy;
@@ -74,7 +81,7 @@ export interface FilesRouteOptions<T extends Tenant> {
 const FILE_PATH = /^\/files\/(contact-upload-errors|recordings)\/([^/]+)$/;
 
 /** `GET /files/...`: downloads under the caller's key. */
-export function createFilesRoute<T extends Tenant>(opts: FilesRouteOptions<T>): Route {
+export function createFilesRoute(opts: FilesRouteOptions): Route {
   return {
     name: 'files',
     path: '/files/',
@@ -93,10 +100,14 @@ export function createFilesRoute<T extends Tenant>(opts: FilesRouteOptions<T>): 
       });
       let file: DownloadStream;
       try {
-        const tenant = opts.tenants.resolve(req.headers.authorization);
+        const { tenant, principal } = await opts.auth.authenticate(req, log);
         opts.cors.allowForTenant(req, res, tenant.id);
+        // The same roles as the GraphQL fields that lead here (schema/recordings.graphql, contacts uploads).
+        const role = FILE_ROLES.get(m[1]!)!;
+        if (!hasRole(principal, role)) throw new ForbiddenError(`downloading ${m[1]} needs the ${role.toUpperCase()} role`);
         file = await open(tenant, m[1]!, id, target.searchParams, Date.now() + opts.timeoutMs, abort.signal);
       } catch (err) {
+        if (err instanceof AuthenticationFailure) return sendGraphQLError(res, err.status, err.error, { 'www-authenticate': err.wwwAuthenticate });
         if (!isSwitchboardError(err)) throw err;
         return sendError(res, err);
       }

@@ -1,18 +1,16 @@
 /**
- * Not public API. `/graphql`: API key -> tenant (401 before a body byte is read), the body under its size
+ * Not public API. `/graphql`: the caller (API key or token, src/http/authenticate.ts; 401 before a body byte is read), the body under its size
  * and time bounds (JSON) or the multipart guard (uploads), the token limit, then Apollo.
  */
 import type http from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
-import type { TenantResolver } from '../../auth';
 import type { Config } from '../../config/schema';
 import type { IdempotencyRecords } from '../../domain/idempotency';
-import type { Tenant } from '../../domain/types';
-import { isSwitchboardError } from '../../errors';
 import { runInTenantScope } from '../../graphql/apq';
 import { createContext, type GatewayContext } from '../../graphql/context';
 import { tokenLimitError } from '../../graphql/plugins/queryLimits';
 import { hasPreflightHeader, isMultipart, readMultipartOperations, UploadRequestError } from '../../uploads';
+import { AuthenticationFailure, type Authenticator, type Caller } from '../authenticate';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from '../body';
 import { sendBody } from '../compress';
 import type { CorsPolicy } from '../cors';
@@ -23,7 +21,7 @@ import type { Route, RouteRequest } from '../router';
 export interface GraphQLRouteOptions {
   path: string;
   apollo: ApolloServer<GatewayContext>;
-  tenants: TenantResolver<Tenant>;
+  auth: Authenticator;
   server: Config['server'];
   idempotency: IdempotencyRecords;
   cors: CorsPolicy;
@@ -77,17 +75,18 @@ async function readMultipart(req: http.IncomingMessage, res: http.ServerResponse
 }
 
 export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
-  const { apollo, tenants, server, idempotency, cors } = opts;
+  const { apollo, auth, server, idempotency, cors } = opts;
 
   const handle = async ({ req, res, target, log, requestId }: RouteRequest): Promise<void> => {
-    let tenant: Tenant;
+    let caller: Caller;
     try {
-      tenant = tenants.resolve(req.headers.authorization);
+      caller = await auth.authenticate(req, log);
     } catch (err) {
-      if (!isSwitchboardError(err)) throw err;
+      if (!(err instanceof AuthenticationFailure)) throw err;
       // The body is never read for an unauthenticated request: the answer closes the connection.
-      return sendGraphQLError(res, 401, err, { 'www-authenticate': 'Bearer realm="switchboard"' });
+      return sendGraphQLError(res, err.status, err.error, { 'www-authenticate': err.wwwAuthenticate });
     }
+    const { tenant, principal } = caller;
     cors.allowForTenant(req, res, tenant.id);
 
     const multipart = req.method === 'POST' && isMultipart(req);
@@ -124,6 +123,7 @@ export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
       context: async () =>
         createContext(tenant, { deadlineAt, signal: abort.signal }, log, {
           requestId,
+          principal,
           limits: server.uploads,
           // Download links are relative unless `server.publicUrl` says where clients reach us: never
           // built from the Host header, which the client chooses (issue 11, item 8).

@@ -112,7 +112,14 @@ export async function serveIdeAsset(name: string, req: IncomingMessage, res: Ser
 }
 
 /** The example operations the IDE opens with, one tab each. */
-export const EXAMPLE_OPERATIONS: ReadonlyArray<{ query: string; variables?: string }> = [
+/** A tab the IDE opens with; `headers` (a JSON object text) replaces the default headers in that tab. */
+export interface IdeTab {
+  query: string;
+  variables?: string;
+  headers?: string;
+}
+
+export const EXAMPLE_OPERATIONS: ReadonlyArray<IdeTab> = [
   {
     query: `# Every agent of every connection, merged. Try filter: { statuses: [AVAILABLE] }.
 query Agents($first: Int = 25, $after: String) {
@@ -143,10 +150,10 @@ query Agent($id: ID!) {
 const escapeForScript = (json: string) => json.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
 /** Serves the IDE page. `defaultHeaders` is a JSON object string for the headers editor. */
-export async function serveIdePage(req: IncomingMessage, res: ServerResponse, opts: { graphqlPath: string; defaultHeaders?: string }): Promise<void> {
+export async function serveIdePage(req: IncomingMessage, res: ServerResponse, opts: IdeRouteOptions): Promise<void> {
   const nonce = randomBytes(16).toString('base64');
   const settings = escapeForScript(
-    JSON.stringify({ url: opts.graphqlPath, tabs: EXAMPLE_OPERATIONS, headers: opts.defaultHeaders ?? '' }),
+    JSON.stringify({ url: opts.graphqlPath, tabs: [...EXAMPLE_OPERATIONS, ...(opts.extraTabs ?? [])], headers: opts.defaultHeaders ?? '' }),
   );
   const html = `<!doctype html>
 <html lang="en">
@@ -201,6 +208,8 @@ export interface IdeRouteOptions {
   graphqlPath: string;
   /** JSON object text for the headers editor (demo mode puts the demo key there). */
   defaultHeaders?: string;
+  /** Tabs after the examples, each with its own headers (demo mode: one per demo user's token). */
+  extraTabs?: readonly IdeTab[];
 }
 
 /** `GET /graphql` from a browser (the page) and `GET /ide/*` (its assets): two rows of the routes table. */
