@@ -47,7 +47,7 @@ export type Agent = Node & {
   name: Scalars['String']['output'];
   /** The vendor's own id for the agent. */
   nativeId: Scalars['String']['output'];
-  /** Live session details; null where the vendor does not report them. */
+  /** Live session details (campaign, queue, the customer on the line, the current call); null where the vendor does not report them. */
   presence?: Maybe<AgentPresence>;
   /** The vendor's record, unmodified. */
   raw: Scalars['JSON']['output'];
@@ -807,7 +807,7 @@ export type ContactUploadTask = Node & {
   campaignId: Scalars['ID']['output'];
   connection: Connection;
   /** The rows the vendor refused and why (one vendor read). */
-  errorReport: ContactUploadErrorReport;
+  errorReport?: Maybe<ContactUploadErrorReport>;
   id: Scalars['ID']['output'];
   leadListId: Scalars['ID']['output'];
   /** The vendor's task id, exactly as it printed it (Ameyo's exceed 2^53, so it is a string). */
@@ -1182,8 +1182,8 @@ export type Mutation = {
   bulkUsersProceed?: Maybe<BulkUserJobPayload>;
   bulkUsersUpload?: Maybe<BulkUserJobPayload>;
   callCreate?: Maybe<CallCreatePayload>;
-  callCustomDataSend: CallCustomDataSendPayload;
-  callCustomerFlagsUpdate: CallCustomerFlagsUpdatePayload;
+  callCustomDataSend?: Maybe<CallCustomDataSendPayload>;
+  callCustomerFlagsUpdate?: Maybe<CallCustomerFlagsUpdatePayload>;
   /** Dials a number for an agent in a campaign (Ameyo manual dial). */
   callDial?: Maybe<CallCommandPayload>;
   /** Disposes an agent's current call. */
@@ -1192,7 +1192,7 @@ export type Mutation = {
   callDisposeAndDial?: Maybe<CallCommandPayload>;
   /** Sets a call's disposition. The campaign API sets VOICEMAIL only; other dispositions there are UNSUPPORTED_BY_VENDOR. */
   callDispositionSet?: Maybe<CallDispositionSetPayload>;
-  callEndUserUpdate: CallEndUserUpdatePayload;
+  callEndUserUpdate?: Maybe<CallEndUserUpdatePayload>;
   contactsUpload?: Maybe<ContactsUploadPayload>;
   crmContactDataSend: CrmContactDataSendPayload;
   dncAdd?: Maybe<DncPayload>;
@@ -1392,7 +1392,7 @@ export type Query = {
   calls?: Maybe<CallConnection>;
   campaign?: Maybe<Campaign>;
   /** Lead history of the tenant's campaigns between `from` and `to`, connection by connection. */
-  campaignActivity: CampaignActivityConnection;
+  campaignActivity?: Maybe<CampaignActivityConnection>;
   /** Campaigns of every connection that has a campaign catalog, merged. */
   campaigns: CampaignConnection;
   /** Live and queued chats. */
@@ -2038,7 +2038,9 @@ export type ResolversParentTypes = ResolversObject<{
 
 export type RequiresRoleDirectiveArgs = {
   othersIn?: Maybe<Array<Scalars['String']['input']>>;
+  ownAgent?: Maybe<Scalars['Boolean']['input']>;
   ownCall?: Maybe<Scalars['Boolean']['input']>;
+  ownCallArgument?: Maybe<Scalars['String']['input']>;
   role: Role;
   selfArgument?: Maybe<Scalars['String']['input']>;
 };
@@ -2388,7 +2390,7 @@ export type ContactUploadErrorRowResolvers<ContextType = GatewayContext, ParentT
 export type ContactUploadTaskResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ContactUploadTask'] = ResolversParentTypes['ContactUploadTask']> = ResolversObject<{
   campaignId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   connection?: Resolver<ResolversTypes['Connection'], ParentType, ContextType>;
-  errorReport?: Resolver<ResolversTypes['ContactUploadErrorReport'], ParentType, ContextType>;
+  errorReport?: Resolver<Maybe<ResolversTypes['ContactUploadErrorReport']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   leadListId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   taskId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2573,13 +2575,13 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   bulkUsersProceed?: Resolver<Maybe<ResolversTypes['BulkUserJobPayload']>, ParentType, ContextType, RequireFields<MutationBulkUsersProceedArgs, 'input'>>;
   bulkUsersUpload?: Resolver<Maybe<ResolversTypes['BulkUserJobPayload']>, ParentType, ContextType, RequireFields<MutationBulkUsersUploadArgs, 'input'>>;
   callCreate?: Resolver<Maybe<ResolversTypes['CallCreatePayload']>, ParentType, ContextType, RequireFields<MutationCallCreateArgs, 'input'>>;
-  callCustomDataSend?: Resolver<ResolversTypes['CallCustomDataSendPayload'], ParentType, ContextType, RequireFields<MutationCallCustomDataSendArgs, 'input'>>;
-  callCustomerFlagsUpdate?: Resolver<ResolversTypes['CallCustomerFlagsUpdatePayload'], ParentType, ContextType, RequireFields<MutationCallCustomerFlagsUpdateArgs, 'input'>>;
+  callCustomDataSend?: Resolver<Maybe<ResolversTypes['CallCustomDataSendPayload']>, ParentType, ContextType, RequireFields<MutationCallCustomDataSendArgs, 'input'>>;
+  callCustomerFlagsUpdate?: Resolver<Maybe<ResolversTypes['CallCustomerFlagsUpdatePayload']>, ParentType, ContextType, RequireFields<MutationCallCustomerFlagsUpdateArgs, 'input'>>;
   callDial?: Resolver<Maybe<ResolversTypes['CallCommandPayload']>, ParentType, ContextType, RequireFields<MutationCallDialArgs, 'input'>>;
   callDispose?: Resolver<Maybe<ResolversTypes['CallCommandPayload']>, ParentType, ContextType, RequireFields<MutationCallDisposeArgs, 'input'>>;
   callDisposeAndDial?: Resolver<Maybe<ResolversTypes['CallCommandPayload']>, ParentType, ContextType, RequireFields<MutationCallDisposeAndDialArgs, 'input'>>;
   callDispositionSet?: Resolver<Maybe<ResolversTypes['CallDispositionSetPayload']>, ParentType, ContextType, RequireFields<MutationCallDispositionSetArgs, 'input'>>;
-  callEndUserUpdate?: Resolver<ResolversTypes['CallEndUserUpdatePayload'], ParentType, ContextType, RequireFields<MutationCallEndUserUpdateArgs, 'input'>>;
+  callEndUserUpdate?: Resolver<Maybe<ResolversTypes['CallEndUserUpdatePayload']>, ParentType, ContextType, RequireFields<MutationCallEndUserUpdateArgs, 'input'>>;
   contactsUpload?: Resolver<Maybe<ResolversTypes['ContactsUploadPayload']>, ParentType, ContextType, RequireFields<MutationContactsUploadArgs, 'input'>>;
   crmContactDataSend?: Resolver<ResolversTypes['CrmContactDataSendPayload'], ParentType, ContextType, RequireFields<MutationCrmContactDataSendArgs, 'input'>>;
   dncAdd?: Resolver<Maybe<ResolversTypes['DncPayload']>, ParentType, ContextType, RequireFields<MutationDncAddArgs, 'input'>>;
@@ -2629,7 +2631,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   call?: Resolver<Maybe<ResolversTypes['Call']>, ParentType, ContextType, RequireFields<QueryCallArgs, 'id'>>;
   calls?: Resolver<Maybe<ResolversTypes['CallConnection']>, ParentType, ContextType, RequireFields<QueryCallsArgs, 'first'>>;
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
-  campaignActivity?: Resolver<ResolversTypes['CampaignActivityConnection'], ParentType, ContextType, RequireFields<QueryCampaignActivityArgs, 'filter' | 'first'>>;
+  campaignActivity?: Resolver<Maybe<ResolversTypes['CampaignActivityConnection']>, ParentType, ContextType, RequireFields<QueryCampaignActivityArgs, 'filter' | 'first'>>;
   campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, RequireFields<QueryCampaignsArgs, 'first'>>;
   chatInteractions?: Resolver<Maybe<ResolversTypes['ChatInteractionConnection']>, ParentType, ContextType, RequireFields<QueryChatInteractionsArgs, 'connectionId' | 'first'>>;
   connections?: Resolver<Array<ResolversTypes['Connection']>, ParentType, ContextType>;

@@ -10,16 +10,21 @@
  * - `selfArgument`: an argument path (`input.agentId`, `input.agentIds`) naming Agents: a caller below
  *   `role` may still use the field when every agent it names is their own (src/identity/principal.ts) and
  *   the paths in `othersIn` (teams, IP ranges: other people) are empty.
+ * - `ownCallArgument`: an argument path naming a Call: a caller below `role` may use the field when that call
+ *   is theirs. The call is read to learn whose it is (the same read a resolver would make); the field's own
+ *   vendor call is only made once it is.
+ * - `ownAgent`: on a field of Agent, a caller below `role` may read it on their own agent (their presence,
+ *   with the customer on the line) but not on a colleague's.
  * - `ownCall`: on a field that returns calls (or nodes), a caller below `role` gets what is not a call and
  *   the calls that are theirs; another agent's call is null with `FORBIDDEN` in its place. This one is
  *   checked after the vendor read (whose call it is is only known then); nothing else is sent.
  */
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, getNamedType, type GraphQLFieldConfig, type GraphQLSchema } from 'graphql';
-import type { Call } from '../domain/types';
+import type { Agent, Call } from '../domain/types';
 import { ForbiddenError } from '../errors';
 import { hasRole, type Principal, type Role } from '../identity/principal';
-import type { GatewayContext } from './context';
+import { nodeKey, type GatewayContext } from './context';
 import { decodeGlobalId } from './ids';
 import { typeOfNode } from './resolvers/nodes';
 
@@ -28,6 +33,8 @@ interface Rule {
   selfArgument?: string;
   othersIn?: string[];
   ownCall?: boolean;
+  ownAgent?: boolean;
+  ownCallArgument?: string;
 }
 
 /** The values at a dotted argument path, flattened (`input.agentIds` gives every id of the list). */
@@ -57,6 +64,26 @@ function namesOnlyOwnAgents(principal: Principal, args: Record<string, unknown>,
   });
 }
 
+/** True when the argument names one Call and it is the caller's (read through the request's call loader). */
+async function namesOwnCall(principal: Principal, args: Record<string, unknown>, path: string, ctx: GatewayContext): Promise<boolean> {
+  if (principal.kind !== 'user') return false;
+  const ids = valuesAt(args, path);
+  if (ids.length !== 1 || typeof ids[0] !== 'string') return false;
+  let gid;
+  try {
+    gid = decodeGlobalId(ids[0]);
+  } catch {
+    return false;
+  }
+  if (gid.type !== 'Call') return false;
+  const call = await ctx.loaders.call.load(nodeKey(gid.connectionId, gid.nativeId)).catch(() => null);
+  return call !== null && isOwnCall(principal, call);
+}
+
+function isOwnAgent(principal: Principal, agent: Agent): boolean {
+  return principal.kind === 'user' && principal.agentOn(agent.connectionId) === agent.nativeId;
+}
+
 function isOwnCall(principal: Principal, call: Call): boolean {
   return principal.kind === 'user' && call.agentNativeId !== null && principal.agentOn(call.connectionId) === call.agentNativeId;
 }
@@ -79,9 +106,13 @@ const roleName = (role: Role) => role.toUpperCase();
 export function describeRule(rule: Rule): string {
   const own = rule.selfArgument
     ? `, or any role for the caller's own agent (\`${rule.selfArgument}\`${rule.othersIn?.length ? `, with ${rule.othersIn.map((p) => `\`${p}\``).join(' and ')} empty` : ''})`
-    : rule.ownCall
+    : rule.ownCallArgument
+      ? `, or any role on the caller's own call (\`${rule.ownCallArgument}\`)`
+      : rule.ownCall
       ? ", or any role for the caller's own calls"
-      : '';
+      : rule.ownAgent
+        ? ', or any role on the caller\'s own agent'
+        : '';
   return `needs the ${roleName(rule.role)} role${own}`;
 }
 
@@ -93,6 +124,8 @@ function ruleOf(schema: GraphQLSchema, field: GraphQLFieldConfig<unknown, unknow
     ...(d['selfArgument'] ? { selfArgument: String(d['selfArgument']) } : {}),
     ...(Array.isArray(d['othersIn']) ? { othersIn: d['othersIn'].map(String) } : {}),
     ...(d['ownCall'] ? { ownCall: true } : {}),
+    ...(d['ownAgent'] ? { ownAgent: true } : {}),
+    ...(d['ownCallArgument'] ? { ownCallArgument: String(d['ownCallArgument']) } : {}),
   };
 }
 
@@ -112,6 +145,8 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
           const { principal } = ctx;
           if (hasRole(principal, rule.role)) return resolve(source, args, ctx, info);
           if (namesOnlyOwnAgents(principal, args, rule)) return resolve(source, args, ctx, info);
+          if (rule.ownAgent && isOwnAgent(principal, source as Agent)) return resolve(source, args, ctx, info);
+          if (rule.ownCallArgument && (await namesOwnCall(principal, args, rule.ownCallArgument, ctx))) return resolve(source, args, ctx, info);
           if (rule.ownCall) return ownCallsOnly(await resolve(source, args, ctx, info), returnsCall, principal, refusal);
           throw refusal();
         },

@@ -3,7 +3,8 @@
  * place credentials are read (issue 13).
  *
  * - `Authorization: Bearer <credential>`, or a tenant's named cookie (`tenants[].auth.jwt.cookie`, off by
- *   default) when there is no header;
+ *   default) when there is no header: a cookie only ever carries a token (never an API key), and only of a
+ *   tenant that named that cookie;
  * - a credential shaped like a JWT goes to the token verifier (src/identity/jwt.ts), which finds its tenant
  *   from its issuer and audience; anything else is an API key (src/auth.ts), whose caller is `service`.
  *
@@ -57,13 +58,15 @@ export function createAuthenticator(config: Pick<Config, 'tenants'>, tenants: Re
     ? 'missing credentials: send `Authorization: Bearer <API key or token>`'
     : 'missing API key: send `Authorization: Bearer <api key>`';
 
-  const credentialOf = (req: http.IncomingMessage): string | null => {
+  /** The credential, and the cookie it came from (a cookie carries only a token of the tenant that named it). */
+  const credentialOf = (req: http.IncomingMessage): { value: string; cookie?: string } | null => {
     const bearer = bearerTokenOf(req.headers.authorization);
-    if (bearer !== null || cookieNames.length === 0 || typeof req.headers.cookie !== 'string') return bearer;
+    if (bearer !== null) return { value: bearer };
+    if (cookieNames.length === 0 || typeof req.headers.cookie !== 'string') return null;
     const cookies = parseCookie(req.headers.cookie);
     for (const name of cookieNames) {
       const value = cookies[name];
-      if (value) return value;
+      if (value && looksLikeJwt(value)) return { value, cookie: name };
     }
     return null;
   };
@@ -72,20 +75,25 @@ export function createAuthenticator(config: Pick<Config, 'tenants'>, tenants: Re
     async authenticate(req, log) {
       const credential = credentialOf(req);
       if (credential === null) throw new AuthenticationFailure(401, new UnauthenticatedError(missing), REALM);
-      if (!verifier || !looksLikeJwt(credential)) {
+      if (!verifier || !looksLikeJwt(credential.value)) {
         try {
-          return { tenant: apiKeys.resolve(`Bearer ${credential}`), principal: API_KEY_PRINCIPAL };
+          return { tenant: apiKeys.resolve(`Bearer ${credential.value}`), principal: API_KEY_PRINCIPAL };
         } catch (err) {
           throw new AuthenticationFailure(401, err as SwitchboardError, REALM);
         }
       }
       let verified;
       try {
-        verified = await verifier.verify(credential);
+        verified = await verifier.verify(credential.value);
       } catch (err) {
         if (!(err instanceof TokenRefusedError)) throw err;
         log.info({ reason: err.reason }, 'token refused');
         throw new AuthenticationFailure(401, new UnauthenticatedError(TOKEN_NOT_ACCEPTED), `${REALM}, error="invalid_token"`);
+      }
+      if (credential.cookie !== undefined && verified.config.cookie !== credential.cookie) {
+        // Tenant A's cookie does not carry tenant B's token: B never turned cookies on (CSRF exposure is B's choice).
+        log.info({ tenant: verified.tenantId, cookie: credential.cookie }, 'token refused: its tenant does not read it from this cookie');
+        throw new AuthenticationFailure(401, new UnauthenticatedError(missing), REALM);
       }
       const principal = principalOf(verified.payload, verified.config, agentMaps.get(verified.tenantId) ?? {});
       if (!principal) {

@@ -4,9 +4,9 @@
  * - the tenant comes from the token's `iss` and `aud`, matched against `tenants[].auth.jwt.issuer` and
  *   `.audiences` (the config refuses two tenants that could both match), and only then is the signature
  *   checked, against that tenant's keys: a token can only ever select the tenant whose keys signed it;
- * - keys come from the tenant's JWKS, by URL or from a file. jose keeps the fetched set for
- *   `pollIntervalSeconds` and fetches it again at once for a `kid` it does not know (key rotation), at most
- *   once per `JWKS_COOLDOWN_MS` however many unknown `kid`s arrive. A file is read again on the same rules;
+ * - keys come from the tenant's JWKS, by URL or from a file, kept for `pollIntervalSeconds` and loaded again
+ *   at once for a `kid` they do not hold (key rotation), at most once per `JWKS_COOLDOWN_MS` however many
+ *   unknown `kid`s arrive (`refreshingKeySet`); jose checks the token against them;
  * - `iss`, `aud`, `exp` (required) and `nbf` are checked with `clockSkewSeconds` of tolerance, and the
  *   signature algorithm must be in the tenant's list: never `none`, never HMAC (a public key presented as an
  *   HMAC secret is the classic forgery, RFC 8725 §2.1), which the config refuses and jose would too.
@@ -14,11 +14,11 @@
  * A refusal is a `TokenRefusedError` whose `reason` is for the log; the client only learns that the token
  * was not accepted (src/http/authenticate.ts).
  */
-import { readFileSync } from 'node:fs';
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { readFileSync, statSync } from 'node:fs';
+import { createLocalJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { JwtAuthConfig } from '../config/schema';
 
-/** Unknown `kid`s make at most one JWKS fetch per 30 s (jose's default cooldown), whoever sends them. */
+/** Unknown `kid`s make at most one JWKS load per 30 s (jose's default cooldown), whoever sends them. */
 export const JWKS_COOLDOWN_MS = 30_000;
 /** A JWKS fetch that has not answered within 5 s fails; the token is refused and the next one tries again. */
 export const JWKS_TIMEOUT_MS = 5_000;
@@ -41,24 +41,74 @@ export interface VerifiedToken {
 /** True when `token` has the shape of a compact JWS (three base64url parts): an API key never does. */
 export const looksLikeJwt = (token: string) => /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
 
-/** A JWKS file, read again after `pollMs` or, at most once per cooldown, for an unknown `kid`. */
-function fileKeySet(file: string, pollMs: number): JWTVerifyGetKey {
-  let keys: JWTVerifyGetKey | null = null;
-  let readAt = 0;
-  const read = () => {
-    keys = createLocalJWKSet(JSON.parse(readFileSync(file, 'utf8')) as JSONWebKeySet);
-    readAt = Date.now();
-    return keys;
+/**
+ * A key set that is loaded again after `pollMs`, and at once for a `kid` it does not know, but at most once
+ * per `JWKS_COOLDOWN_MS` for unknown `kid`s (however many arrive, from whoever). jose's own remote set is
+ * not used: its cooldown counts from any fetch, so for 30 s after start or after each poll a token signed
+ * with a freshly rotated key was refused, and signing in again did not help.
+ */
+function refreshingKeySet(load: () => Promise<JSONWebKeySet>, pollMs: number, changed: () => boolean = () => false): JWTVerifyGetKey {
+  let keys: Promise<JWTVerifyGetKey> | null = null;
+  let loadedAt = 0;
+  let unknownKidLoadAt = -Infinity;
+  const reload = () => {
+    loadedAt = Date.now();
+    const pending = load().then((set) => createLocalJWKSet(set));
+    // A failed load is not kept: the next token tries again.
+    pending.catch(() => {
+      if (keys === pending) keys = null;
+    });
+    keys = pending;
+    return pending;
   };
   return async (header, token) => {
-    if (!keys || Date.now() - readAt > pollMs) read();
+    const current = keys && Date.now() - loadedAt <= pollMs ? keys : reload();
     try {
-      return await keys!(header, token);
+      return await (await current)(header, token);
     } catch (err) {
-      if (!(err instanceof errors.JWKSNoMatchingKey) || Date.now() - readAt < JWKS_COOLDOWN_MS) throw err;
-      return read()(header, token);
+      // A file that changed is read again at once (a stat costs nothing); a URL waits out the cooldown.
+      if (!(err instanceof errors.JWKSNoMatchingKey) || (Date.now() - unknownKidLoadAt < JWKS_COOLDOWN_MS && !changed())) throw err;
+      unknownKidLoadAt = Date.now();
+      return (await reload())(header, token);
     }
   };
+}
+
+/** The JWKS at `url`, with `JWKS_TIMEOUT_MS` to answer. */
+async function fetchJwks(url: string): Promise<JSONWebKeySet> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS), headers: { accept: 'application/json' } });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`the JWKS at ${url} could not be fetched: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+  }
+  if (!res.ok) throw new Error(`the JWKS at ${url} answered HTTP ${res.status}`);
+  const set = (await res.json()) as JSONWebKeySet;
+  if (!set || !Array.isArray(set.keys)) throw new Error(`the JWKS at ${url} has no "keys" list`);
+  return set;
+}
+
+const urlKeySet = (url: string, pollMs: number) => refreshingKeySet(() => fetchJwks(url), pollMs);
+
+/** A JWKS file: read again after the poll interval, and at once when it changed on disk. */
+function fileKeySet(file: string, pollMs: number): JWTVerifyGetKey {
+  let readMtimeMs = -1;
+  const mtimeMs = () => {
+    try {
+      return statSync(file).mtimeMs;
+    } catch {
+      return -1;
+    }
+  };
+  return refreshingKeySet(
+    async () => {
+      readMtimeMs = mtimeMs();
+      return JSON.parse(readFileSync(file, 'utf8')) as JSONWebKeySet;
+    },
+    pollMs,
+    () => mtimeMs() !== readMtimeMs,
+  );
 }
 
 interface Issuer {
@@ -76,10 +126,7 @@ export function createJwtVerifier(tenants: ReadonlyArray<{ tenantId: string; jwt
   const issuers: Issuer[] = tenants.map(({ tenantId, jwt }) => ({
     tenantId,
     config: jwt,
-    keys:
-      'url' in jwt.jwks
-        ? createRemoteJWKSet(new URL(jwt.jwks.url), { cacheMaxAge: jwt.pollIntervalSeconds * 1000, cooldownDuration: JWKS_COOLDOWN_MS, timeoutDuration: JWKS_TIMEOUT_MS })
-        : fileKeySet(jwt.jwks.file, jwt.pollIntervalSeconds * 1000),
+    keys: 'url' in jwt.jwks ? urlKeySet(jwt.jwks.url, jwt.pollIntervalSeconds * 1000) : fileKeySet(jwt.jwks.file, jwt.pollIntervalSeconds * 1000),
   }));
 
   return {

@@ -2,8 +2,9 @@
  * The GraphQL IDE in a real browser (Debian's Chromium driven by playwright-core): it loads with no
  * internet, opens on the example operations with the demo key, and running the first one shows agents from
  * all three vendors; it loads the schema by introspection, so the Docs pane lists it and the editor
- * completes fields (issue 12). Run with `npm run test:e2e` (CI installs Chromium); CHROMIUM_PATH overrides
- * the browser location.
+ * completes fields (issue 12). It has a tab per demo user, each with that user's token, and a guarded field's
+ * rule in the Docs pane (issue 13). Run with `npm run test:e2e` (CI installs Chromium); CHROMIUM_PATH
+ * overrides the browser location.
  */
 import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
@@ -12,6 +13,23 @@ import { startDemo, type Demo } from '../../src/demo';
 import { createLogger } from '../../src/logger';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+/**
+ * Waits until the IDE's response editor holds an answer containing `marker` (and, when given, different from
+ * `previous`). The pane renders only the lines in view, so the text is read from CodeMirror, not the page.
+ */
+async function waitForAnswer(page: Page, marker: string, previous: string | null = null): Promise<void> {
+  await page.waitForFunction(
+    ([m, prev]) => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+      const cm = (doc.querySelector('.graphiql-response .CodeMirror') as { CodeMirror?: { getValue(): string } } | null)?.CodeMirror;
+      const value = cm?.getValue() ?? '';
+      return value.includes(m) && value !== prev;
+    },
+    [marker, previous] as const,
+    { timeout: 20_000 },
+  );
+}
 
 describe('GraphQL IDE in a browser', () => {
   let demo: Demo;
@@ -87,6 +105,59 @@ describe('GraphQL IDE in a browser', () => {
     expect(await hints.allInnerTexts()).toEqual(expect.arrayContaining(['agent', 'agents']));
     await hints.filter({ hasText: /^agents$/ }).click();
     await expect(editor.locator('.CodeMirror-code').innerText()).resolves.toMatch(/\{ agents\b/);
+    expect(offsite).toEqual([]);
+    await page.close();
+  }, 30_000);
+
+  it("has a tab per demo user; the agent's tab runs with the agent's token: FORBIDDEN for calls, data for agents (issue 13)", async () => {
+    const { page, offsite } = await openIde();
+    const tabs = page.getByRole('tab');
+    await expect(tabs.allInnerTexts()).resolves.toEqual(expect.arrayContaining(['AsAgent', 'AsSupervisor', 'AsAdmin']));
+    const result = page.locator('.graphiql-response');
+    const headers = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror-code');
+    // The whole answer as the response pane holds it (the pane renders only the lines in view).
+    const answer = async () => JSON.parse(await result.locator('.CodeMirror').evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue()));
+    const { sims } = demo;
+    const total = sims.ameyo.state.sessions.length + sims.appsApi.state.agents.length + new Set(sims.campaignApi.state.queues.flatMap((q) => q.agentIds)).size;
+
+    // Switch to the agent: the tab's headers hold the agent's token, and running it refuses calls only.
+    await page.getByRole('tab', { name: 'AsAgent' }).click();
+    await expect(headers.innerText()).resolves.toContain(`Bearer ${demo.tokens.agent}`);
+    // GraphiQL takes the operation name from the editor once it has the tab's text: without this wait it
+    // sent the previous tab's name ("Unknown operation named \"Agents\"").
+    await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: 'query AsAgent' }).waitFor();
+    await page.locator('.graphiql-query-editor .CodeMirror-code').click();
+    await page.locator('.graphiql-execute-button').click();
+    await waitForAnswer(page, '"FORBIDDEN"');
+    const asAgent = await answer();
+    expect(asAgent.errors).toEqual([
+      { message: 'Query.calls needs the SUPERVISOR role', locations: expect.any(Array), path: ['calls'], extensions: { code: 'FORBIDDEN', requestId: expect.any(String) } },
+    ]);
+    expect(asAgent.data).toMatchObject({ agents: { totalCount: total }, calls: null });
+    expect(asAgent.data.agents.edges).toHaveLength(3);
+
+    // Switch to the supervisor: the same query reads calls.
+    await page.getByRole('tab', { name: 'AsSupervisor' }).click();
+    await expect(headers.innerText()).resolves.toContain(`Bearer ${demo.tokens.supervisor}`);
+    await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: 'query AsSupervisor' }).waitFor();
+    await page.locator('.graphiql-query-editor .CodeMirror-code').click();
+    await page.locator('.graphiql-execute-button').click();
+    await waitForAnswer(page, '"totalCount"', JSON.stringify(asAgent, null, 2));
+    const asSupervisor = await answer();
+    expect(asSupervisor.errors).toBeUndefined();
+    expect(asSupervisor.data).toMatchObject({ agents: { totalCount: total }, calls: { totalCount: expect.any(Number) } });
+    expect(offsite).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("shows each guarded field's rule at the end of its description in the Docs pane (issue 13)", async () => {
+    const { page, offsite } = await openIde();
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    const docs = page.locator('.graphiql-doc-explorer');
+    await docs.locator('a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ }).first().click({ timeout: 15_000 });
+    await docs.locator('a.graphiql-doc-explorer-field-name', { hasText: /^calls$/ }).click();
+    await expect(docs.locator('.graphiql-doc-explorer-title').innerText()).resolves.toBe('calls');
+    await docs.getByText('Authorization: needs the SUPERVISOR role.').waitFor();
     expect(offsite).toEqual([]);
     await page.close();
   }, 30_000);

@@ -448,7 +448,7 @@ describe('callEndUserUpdate', () => {
   it("answers an unknown call with a top-level NOT_FOUND naming the call, with the vendor's facts", async () => {
     const res = await gql(END_USER_UPDATE, { input: { callId: callGid(999_999), identifier: 'crm-4246' } });
     expect(res.body).toEqual({
-      data: null,
+      data: { callEndUserUpdate: null },
       errors: [
         {
           message: `could not resolve to a Call with id "${callGid(999_999)}"`,

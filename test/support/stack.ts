@@ -55,6 +55,8 @@ export interface StackOptions {
   server?: ConfigInput['server'];
   /** Tenants besides A; gets the simulators so it can point at them. */
   moreTenants?: (sims: Simulators) => ConfigInput['tenants'];
+  /** Tenant A's `auth` block (end-user tokens, issue 13). Default: none (API keys only). */
+  tenantAuth?: ConfigInput['tenants'][number]['auth'];
 }
 
 export interface GqlResult {
@@ -85,7 +87,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const config = resolveConfig({
     server: { host: '127.0.0.1', port: 0, ...(opts.server ?? {}) },
     tenants: [
-      { id: 'tenant-a', apiKeys: [KEY_A], connections: connectionsFor(sims, opts.connection) },
+      { id: 'tenant-a', apiKeys: [KEY_A], connections: connectionsFor(sims, opts.connection), ...(opts.tenantAuth ? { auth: opts.tenantAuth } : {}) },
       ...(opts.moreTenants?.(sims) ?? []),
     ],
   });

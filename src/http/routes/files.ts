@@ -23,6 +23,8 @@ function statusOf(err: SwitchboardError): number {
   switch (err.code) {
     case 'UNAUTHENTICATED':
       return 401;
+    case 'FORBIDDEN':
+      return 403;
     case 'NOT_FOUND':
       return 404;
     case 'BAD_USER_INPUT':

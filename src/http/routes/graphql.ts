@@ -74,6 +74,23 @@ async function readMultipart(req: http.IncomingMessage, res: http.ServerResponse
   }
 }
 
+/**
+ * Apollo answers some refusals (CSRF prevention, a malformed body) before any plugin runs, so their errors
+ * lack the request id the answer plugin adds everywhere else (src/http/graphqlAnswer.ts). Such answers are
+ * small error bodies; they are parsed and given it. Every other answer passes untouched.
+ */
+function withRequestIds(body: string, requestId: string): string {
+  if (!body.startsWith('{"errors":') || body.includes('"requestId":')) return body;
+  try {
+    const parsed = JSON.parse(body) as { errors?: Array<{ extensions?: Record<string, unknown> }> };
+    if (!Array.isArray(parsed.errors)) return body;
+    for (const e of parsed.errors) e.extensions = { ...e.extensions, requestId };
+    return JSON.stringify(parsed);
+  } catch {
+    return body;
+  }
+}
+
 export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
   const { apollo, auth, server, idempotency, cors } = opts;
 
@@ -138,7 +155,7 @@ export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
       else outHeaders[k] = v;
     }
     if (result.body.kind === 'complete') {
-      await sendBody(req, res, result.status ?? 200, outHeaders, Buffer.from(result.body.string, 'utf8'));
+      await sendBody(req, res, result.status ?? 200, outHeaders, Buffer.from(withRequestIds(result.body.string, requestId), 'utf8'));
     } else {
       // Incremental delivery (multipart/mixed) is written as it comes, uncompressed.
       res.writeHead(result.status ?? 200, outHeaders);

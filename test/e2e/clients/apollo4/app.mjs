@@ -3,7 +3,10 @@
 // used unmodified. test/e2e/browser-clients.e2e.ts bundles this file with esbuild and drives
 // `window.scenarios` from Chromium; test/e2e/clients/apollo3/app.mjs exposes the same scenarios on
 // Apollo Client 3. Plain JavaScript on purpose: `npm run typecheck` runs before CI installs this project.
-import { ApolloClient, ApolloLink, InMemoryCache, ServerError, gql } from '@apollo/client';
+// The signed-in scenarios at the end (issue 13) are driven by test/e2e/signed-in-users.e2e.ts.
+import { ApolloClient, ApolloLink, CombinedGraphQLErrors, InMemoryCache, ServerError, gql } from '@apollo/client';
+import { SetContextLink } from '@apollo/client/link/context';
+import { ErrorLink } from '@apollo/client/link/error';
 import { RetryLink } from '@apollo/client/link/retry';
 import UploadHttpLink from 'apollo-upload-client/UploadHttpLink.mjs';
 
@@ -73,6 +76,80 @@ async function settle(promise) {
   }
 }
 
+/** `{ data, error }` of an operation run with `errorPolicy: 'all'`: partial data next to the errors. */
+async function settleAll(promise) {
+  try {
+    const { data, error } = await promise;
+    return error ? { data, error: describeError(error) } : { data };
+  } catch (err) {
+    return { error: describeError(err) };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Signed-in users (issue 13): a token from the identity provider instead of the tenant's key, set up as
+// docs/clients.md "Signing in users" shows.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The signed-in user's access token; a real app keeps what its OAuth library gives it. */
+let accessToken = null;
+/** How often the gateway said the token was not accepted (the app would send the user to sign in again). */
+let signInsNeeded = 0;
+
+/**
+ * Signs in at the identity provider (the demo provider's OAuth 2 password grant: a form-encoded POST, which
+ * the browser sends without a preflight). A real app uses its provider's authorization-code flow instead.
+ */
+async function signIn({ idpUrl, username, password }) {
+  try {
+    const res = await fetch(`${idpUrl}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'password', username, password }) });
+    const body = await res.json();
+    if (!res.ok) return { status: res.status, body };
+    accessToken = body.access_token;
+    return { status: res.status, tokenType: body.token_type, expiresIn: body.expires_in, token: accessToken };
+  } catch (err) {
+    return { error: describeError(err) };
+  }
+}
+
+/** The signed-in user's client: the token is read for every request; `token` stands in for a stale one. */
+function makeUserClient({ url, token }) {
+  const getAccessToken = async () => token ?? accessToken;
+  return new ApolloClient({
+    cache: new InMemoryCache(),
+    link: ApolloLink.from([
+      // A token the gateway does not accept (expired, revoked key) is a 401 UNAUTHENTICATED: sign in again.
+      new ErrorLink(({ error }) => {
+        if (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) signInsNeeded++;
+      }),
+      retryLink(),
+      new SetContextLink(async (prevContext) => ({
+        headers: { ...prevContext.headers, authorization: `Bearer ${await getAccessToken()}` },
+      })),
+      new UploadHttpLink({ uri: url, headers: { 'Apollo-Require-Preflight': 'true' } }),
+    ]),
+  });
+}
+
+/** What an agent's desktop reads: agents, queues and campaigns (any role) and calls (SUPERVISOR). */
+const AGENT_DESK = gql`
+  query AgentDesk {
+    agents(first: 5) {
+      totalCount
+      edges { node { id name vendor } }
+    }
+    queues { id name vendor }
+    campaigns(first: 5) { totalCount }
+    calls(first: 5) { totalCount }
+  }
+`;
+
+const CALL_DIAL = gql`
+  mutation CallDial($input: CallDialInput!) {
+    callDial(input: $input) { accepted vendorReason userErrors { field message code } }
+  }
+`;
+
 const client = 'apollo4';
 
 window.scenarios = {
@@ -102,5 +179,13 @@ window.scenarios = {
       return { error: describeError(err) };
     }
   },
+  /** Signs in at the identity provider; `{ status, tokenType, expiresIn, token }`, or its refusal. */
+  signIn,
+  /** AGENT_DESK as the signed-in user, `errorPolicy: 'all'`: `{ data, error }` (a refused field is null in `data`). */
+  signedInQuery: (opts) => settleAll(makeUserClient(opts).query({ query: AGENT_DESK, errorPolicy: 'all' })),
+  /** `callDial` as the signed-in user, `errorPolicy: 'all'`. */
+  signedInDial: (opts, input) => settleAll(makeUserClient(opts).mutate({ mutation: CALL_DIAL, variables: { input }, errorPolicy: 'all' })),
+  /** How often the ErrorLink heard UNAUTHENTICATED. */
+  signInsNeeded: () => signInsNeeded,
 };
 window.dispatchEvent(new Event('scenarios-ready'));
