@@ -97,9 +97,10 @@ export function createFilesRoute(opts: FilesRouteOptions): Route {
       const id = decodePathSegment(m[2]!);
       if (id === null) return sendGraphQLError(res, 400, { message: 'the file id in the path is not valid percent-encoding', code: 'BAD_REQUEST' });
       const abort = new AbortController();
-      res.on('close', () => {
+      const onClose = () => {
         if (!res.writableFinished) abort.abort();
-      });
+      };
+      res.on('close', onClose);
       let file: DownloadStream;
       try {
         const { tenant, principal } = await opts.auth.authenticate(req, log);
@@ -120,6 +121,9 @@ export function createFilesRoute(opts: FilesRouteOptions): Route {
         'x-content-type-options': 'nosniff',
       };
       if (file.contentLength !== null) headers['content-length'] = String(file.contentLength);
+      // From here the pipeline destroys the vendor's stream if the client leaves: the abort is no longer
+      // needed, and its listener would be the 11th 'close' listener on the answer (MaxListenersExceededWarning).
+      res.off('close', onClose);
       res.writeHead(200, headers);
       try {
         await pipeline(file.stream, res);
