@@ -94,6 +94,12 @@ export function validateConfig(input: unknown): Config {
       }
       keyOwners.set(k, ti);
     });
+    const jwks = t.auth.jwt?.jwks;
+    if (jwks && 'file' in jwks) {
+      // Read once at load, so a wrong path fails the start, not every sign-in (src/identity/jwt.ts reads it again later).
+      const problem = jwksFileProblem(jwks.file);
+      if (problem) problems.push(`  tenants[${ti}].auth.jwt.jwks.file: ${problem}`);
+    }
     const connIds = new Set<string>();
     t.connections.forEach((c, ci) => {
       if (connIds.has(c.id)) problems.push(`  tenants[${ti}].connections[${ci}].id: duplicate connection id '${c.id}' in tenant '${t.id}'`);
@@ -102,6 +108,22 @@ export function validateConfig(input: unknown): Config {
   });
   if (problems.length) throw new ConfigError(`config is invalid:\n${problems.join('\n')}`);
   return config;
+}
+
+/** Why a JWKS file cannot be used, or null. */
+function jwksFileProblem(file: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+  try {
+    const keys = (JSON.parse(text) as { keys?: unknown }).keys;
+    return Array.isArray(keys) && keys.length > 0 ? null : 'is not a JWKS: expected {"keys": [...]} with at least one key';
+  } catch {
+    return 'is not valid JSON';
+  }
 }
 
 /** Builds a Config from an in-memory object (demo mode, tests). */

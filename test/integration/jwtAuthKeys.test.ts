@@ -216,6 +216,20 @@ describe('issue 13: auth.jwt refused when the config is loaded', () => {
     expect(error).toBe('config is invalid:\n  tenants[1].auth.jwt.audiences: tenant "a" accepts the same issuer and audience: a token would select either');
   });
 
+  it.each([
+    ['a missing file', (dir: string) => path.join(dir, 'nope.json'), 'cannot be read (ENOENT)'],
+    ['a file that is not JSON', (dir: string) => (writeFileSync(path.join(dir, 'bad.json'), 'keys:'), path.join(dir, 'bad.json')), 'is not valid JSON'],
+    ['a JSON file without keys', (dir: string) => (writeFileSync(path.join(dir, 'empty.json'), '{"keys":[]}'), path.join(dir, 'empty.json')), 'is not a JWKS: expected {"keys": [...]} with at least one key'],
+  ])('refuses a JWKS file at load: %s', (_title, make, problem) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-jwks-'));
+    try {
+      const file = make(dir);
+      expect(load([tenant('a', { jwks: { file } })])).toThrow(`config is invalid:\n  tenants[0].auth.jwt.jwks.file: ${problem}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('loads two tenants with the same issuer and different audiences', () => {
     expect(load([tenant('a', { audiences: ['switchboard-a'] }), tenant('b', { audiences: ['switchboard-b'] })])).not.toThrow();
   });
