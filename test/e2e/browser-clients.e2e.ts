@@ -18,6 +18,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_API_KEY, startDemo, type Demo } from '../../src/demo';
 import { createLogger } from '../../src/logger';
+import { recordRequests, settled, type Seen } from './recordRequests';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const CLIENTS_DIR = path.join(__dirname, 'clients');
@@ -152,17 +153,6 @@ async function startPageServer(bundles: Map<ClientName, Buffer>): Promise<PageSe
   };
 }
 
-interface Seen {
-  method: string;
-  url: string;
-  status?: number;
-  /** The answer's headers as they came off the wire (CORS-hidden ones included). */
-  headers?: Record<string, string>;
-  failure?: string;
-}
-
-/** Answered (its headers recorded) or failed: Playwright reports both a little after the page moves on. */
-const settled = (r: Seen) => r.headers !== undefined || r.failure !== undefined;
 
 /** One browser context per test, with every request it makes recorded (service workers included). */
 interface Session {
@@ -178,25 +168,8 @@ interface Session {
 
 async function openSession(browser: Browser, origin: string, client: ClientName): Promise<Session> {
   const context = await browser.newContext();
-  const requests: Seen[] = [];
+  const requests = recordRequests(context);
   const consoleErrors: string[] = [];
-  const byRequest = new Map<object, Seen>();
-  context.on('request', (req) => {
-    const seen: Seen = { method: req.method(), url: req.url() };
-    byRequest.set(req, seen);
-    requests.push(seen);
-  });
-  context.on('response', async (res) => {
-    const seen = byRequest.get(res.request());
-    if (!seen) return;
-    const status = res.status();
-    const headers = await res.allHeaders().catch(() => res.headers());
-    Object.assign(seen, { status, headers });
-  });
-  context.on('requestfailed', (req) => {
-    const seen = byRequest.get(req);
-    if (seen) seen.failure = req.failure()?.errorText ?? 'failed';
-  });
   const page = await context.newPage();
   page.on('console', (msg) => {
     if (msg.type() === 'error') consoleErrors.push(msg.text());

@@ -19,6 +19,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { DEMO_PASSWORD, demoUsers, startDemo, type Demo, type DemoUser } from '../../src/demo';
 import { encodeGlobalId } from '../../src/graphql/ids';
 import { createLogger } from '../../src/logger';
+import { recordRequests, settled, type Seen } from './recordRequests';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const APP_DIR = path.join(__dirname, 'clients', 'apollo4');
@@ -52,15 +53,6 @@ interface PageGlobals {
   };
 }
 
-interface Seen {
-  method: string;
-  url: string;
-  requestHeaders: Record<string, string>;
-  status?: number;
-  headers?: Record<string, string>;
-  failure?: string;
-}
-const settled = (r: Seen) => r.headers !== undefined || r.failure !== undefined;
 
 interface Session {
   context: BrowserContext;
@@ -159,24 +151,7 @@ describe('users signed in at the identity provider, in a browser app on another 
   /** A fresh browser context on the app's page, every request recorded with its headers and answer. */
   async function openSession(): Promise<Session> {
     const context = await browser.newContext();
-    const requests: Seen[] = [];
-    const byRequest = new Map<object, Seen>();
-    context.on('request', (req) => {
-      const seen: Seen = { method: req.method(), url: req.url(), requestHeaders: req.headers() };
-      byRequest.set(req, seen);
-      requests.push(seen);
-    });
-    context.on('response', async (res) => {
-      const seen = byRequest.get(res.request());
-      if (!seen) return;
-      const status = res.status();
-      const headers = await res.allHeaders().catch(() => res.headers());
-      Object.assign(seen, { status, headers });
-    });
-    context.on('requestfailed', (req) => {
-      const seen = byRequest.get(req);
-      if (seen) seen.failure = req.failure()?.errorText ?? 'failed';
-    });
+    const requests = recordRequests(context);
     const page = await context.newPage();
     await page.goto(`${pages.origin}/app.html`);
     await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobals>).scenarios !== undefined);

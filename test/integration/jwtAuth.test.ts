@@ -10,12 +10,11 @@
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import { generateKeyPair, SignJWT, type JWK } from 'jose';
-import { AMEYO_SIM_DEFAULTS } from '../../sim';
 import { startIdentityProvider, type IdentityProvider } from '../../sim/idp';
 import { encodeGlobalId } from '../../src/graphql/ids';
 import { clearSimRequests, FAST_SIMS, rawRequest, simRequests } from '../abuse/helpers';
 import { withoutRequestIds } from '../support/graphqlBody';
-import { KEY_A, KEY_B, startStack, type Stack } from '../support/stack';
+import { connectionsFor, KEY_A, KEY_B, startStack, type Stack } from '../support/stack';
 
 const REALM = 'Bearer realm="switchboard"';
 const INVALID_TOKEN = 'Bearer realm="switchboard", error="invalid_token"';
@@ -84,17 +83,8 @@ describe('issue 13: end-user JWTs from the tenant\'s identity provider', () => {
           id: 'tenant-b',
           apiKeys: [KEY_B],
           auth: { jwt: { issuer: idpB.issuer, audiences: ['switchboard-b'], jwks: { url: idpB.jwksUrl } } },
-          connections: [
-            {
-              id: 'ameyo-b',
-              vendor: 'ameyo',
-              ccId: AMEYO_SIM_DEFAULTS.ccId,
-              baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
-              credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
-              webAccess: { hashKey: AMEYO_SIM_DEFAULTS.hashKey, requestingHost: AMEYO_SIM_DEFAULTS.requestingHost },
-              appServerToken: AMEYO_SIM_DEFAULTS.appServerToken,
-            },
-          ],
+          // Tenant A's Ameyo connection, under tenant B's own id.
+          connections: [{ ...connectionsFor(sims)[0]!, id: 'ameyo-b' }],
         },
       ],
     });
