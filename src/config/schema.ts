@@ -313,7 +313,9 @@ export const tenantSchema = z
           .min(16, 'must be at least 16 characters')
           // A bearer credential is one run of visible characters (RFC 6750 §2.1): a key with a space or a
           // trailing newline from a secret file would load and then never match (issue 11, item 8).
-          .refine((s) => !/\s/.test(s), 'must not contain whitespace or a line break (a trailing newline from a secret file?)'),
+          .refine((s) => !/\s/.test(s), 'must not contain whitespace or a line break (a trailing newline from a secret file?)')
+          // A credential shaped like a JWT is checked as a token (src/http/authenticate.ts), never as a key.
+          .refine((s) => !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(s), 'must not look like a JWT (three base64url parts joined by dots): it would be checked as a token'),
       )
       .min(1, 'must list at least one key'),
     /** Overrides of `server.limits` for this tenant. */

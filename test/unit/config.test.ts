@@ -285,6 +285,13 @@ describe('validation messages name the field, never the value', () => {
     expectConfigError(() => validateConfig(input), 'config is invalid:\n  tenants[0].apiKeys[0]: must not contain whitespace or a line break (a trailing newline from a secret file?)');
   });
 
+  // Issue 13: a credential shaped like a JWT is checked as a token, so such a key could never be used.
+  it('an API key shaped like a JWT', () => {
+    const input = baseConfig();
+    input.tenants[0]!['apiKeys'] = ['eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'];
+    expectConfigError(() => validateConfig(input), 'config is invalid:\n  tenants[0].apiKeys[0]: must not look like a JWT (three base64url parts joined by dots): it would be checked as a token');
+  });
+
   it('a URL with credentials', () => {
     const input = baseConfig();
     input.tenants[0]!.connections[0]!['baseUrl'] = `https://switchboard:${PASSWORD}@portal.example.com:9443`;
