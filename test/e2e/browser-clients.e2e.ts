@@ -15,12 +15,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { build } from 'esbuild';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_API_KEY, startDemo, type Demo } from '../../src/demo';
 import { createLogger } from '../../src/logger';
-import { recordRequests, settled, type Seen } from './recordRequests';
+import { launchChromium, recordRequests, settled, type Seen } from './browser';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const CLIENTS_DIR = path.join(__dirname, 'clients');
 const WRONG_KEY = 'sb_wrong_0123456789abcdef';
 
@@ -224,7 +223,6 @@ describe('browser apps calling the gateway from another origin (issue 12)', () =
   const opts = (apiKey = DEMO_API_KEY): ScenarioOpts => ({ url: graphqlUrl, apiKey });
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
     tmp = await mkdtemp(path.join(os.tmpdir(), 'switchboard-e2e-clients-'));
     const bundles = await bundleClients(tmp);
     allowedPages = await startPageServer(bundles);
@@ -235,10 +233,7 @@ describe('browser apps calling the gateway from another origin (issue 12)', () =
       cors: { origins: [allowedPages.origin] },
     });
     graphqlUrl = `${demo.gateway.url}/graphql`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -6,13 +6,11 @@
  * rule in the Docs pane (issue 13). Run with `npm run test:e2e` (CI installs Chromium); CHROMIUM_PATH
  * overrides the browser location.
  */
-import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startDemo, type Demo } from '../../src/demo';
 import { createLogger } from '../../src/logger';
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+import { launchChromium } from './browser';
 
 /**
  * Waits until the IDE's response editor holds an answer containing `marker` (and, when given, different from
@@ -35,12 +33,8 @@ describe('GraphQL IDE in a browser', () => {
   let demo: Demo;
   let browser: Browser;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
     demo = await startDemo({ port: 0, logger: createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() })) });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

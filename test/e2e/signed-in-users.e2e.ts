@@ -15,13 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { build } from 'esbuild';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD, demoUsers, startDemo, type Demo, type DemoUser } from '../../src/demo';
 import { encodeGlobalId } from '../../src/graphql/ids';
 import { createLogger } from '../../src/logger';
-import { recordRequests, settled, type Seen } from './recordRequests';
+import { launchChromium, recordRequests, settled, type Seen } from './browser';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const APP_DIR = path.join(__dirname, 'clients', 'apollo4');
 
 interface Outcome {
@@ -121,7 +120,6 @@ describe('users signed in at the identity provider, in a browser app on another 
   const vendorLog = () => sims().map((s) => s.requests.map((r) => `${r.method} ${r.path}`));
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
     if (!existsSync(path.join(APP_DIR, 'node_modules', '@apollo', 'client'))) {
       throw new Error(`${APP_DIR} is not installed: run npm ci --no-audit --no-fund --prefix test/e2e/clients/apollo4`);
     }
@@ -136,10 +134,7 @@ describe('users signed in at the identity provider, in a browser app on another 
     });
     graphqlUrl = `${demo.gateway.url}/graphql`;
     tokenUrl = `${demo.idp.url}/token`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

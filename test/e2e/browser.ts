@@ -1,8 +1,25 @@
 /**
- * Test support for the browser suites: every request a browser context makes, with its answer's status and
- * headers as they came off the wire (CORS-hidden ones included) or why it failed.
+ * Test support for the browser suites: Debian's Chromium launched the one way the machine allows (no network
+ * of its own), and every request a browser context makes, with its answer's status and headers as they came
+ * off the wire (CORS-hidden ones included) or why it failed.
  */
-import type { BrowserContext } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+
+/** Debian's Chromium; CHROMIUM_PATH overrides it. */
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+/**
+ * Headless Chromium with its background networking off: without these flags it opens connections the
+ * machine's closed network refuses (env: machines/node-svc.md).
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
 
 export interface Seen {
   method: string;
