@@ -9,8 +9,8 @@
  * only `call` and `node` of another agent's call send one read first (whose call it is is known only then).
  * An allowed cell checks that the operation was not refused and reached the vendor.
  *
- * Two refusals that do not work yet are `it.failing` at the end (downloads answer 502, and `node(id)` shows an
- * agent a contact upload's error rows); each says what to flip once it is fixed.
+ * Two regressions at the end: a refused download is a 403 (it was a 502), and `node(id)` does not show an
+ * agent a contact upload's error rows (it did).
  *
  * One gateway with tenant R, whose end users' tokens come from a local identity provider (sim/idp.ts); the
  * simulators have no rate limit and the connections allow 200 requests/second, so the ~170 calls take seconds.
@@ -646,9 +646,8 @@ describe('downloads', () => {
     });
   });
 
-  // BUG (report): the files route has no status for FORBIDDEN (src/http/routes/files.ts `statusOf` falls
-  // through to 502), so a refused download answers 502 Bad Gateway, as if the vendor had failed. Flip to `it`
-  // once it answers 403.
+  // Regression: the files route had no status for FORBIDDEN (src/http/routes/files.ts `statusOf` fell
+  // through to 502), so a refused download answered 502 Bad Gateway, as if the vendor had failed.
   it('answers a refused download with 403, not 502', async () => {
     const res = await download('recordings', 'agent');
     await res.arrayBuffer();
@@ -657,14 +656,13 @@ describe('downloads', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// known gaps (see the report of issue 13's role matrix)
+// regressions found by this matrix
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('known gaps', () => {
-  // BUG (report): `ContactUploadTask.errorReport` has no rule, and `node(id)` lets an agent read any node that
-  // is not a call, so an agent (or supervisor) reads the rows of an upload's error report (uploaded contacts'
-  // names and numbers) that the download route keeps for ADMIN, and the gateway reads them from Ameyo to do so.
-  // Flip to `it` once the field is refused to them before any vendor call.
+describe('regressions', () => {
+  // `ContactUploadTask.errorReport` had no rule and `node(id)` lets an agent read any node that is not a call,
+  // so an agent (or supervisor) read the rows of an upload's error report (uploaded contacts' names and
+  // numbers) that the download route keeps for ADMIN. The field now needs ADMIN, checked before any vendor call.
   it("an agent cannot read a contact upload's error rows through node(id)", async () => {
     const op = OPS['Mutation.contactsUpload']('API key');
     op.upload!.content = 'customer_name,phone1\r\nAda Lovelace,+14155550101\r\nBad Phone,12\r\n';
