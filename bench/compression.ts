@@ -16,8 +16,11 @@
  * Environment: BENCH_REQUESTS per encoding and round (default 1000), BENCH_CONCURRENCY (default 8), BENCH_ROUNDS
  * (default 3; the first is a warm-up and is not counted).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { startSimulators, AMEYO_SIM_DEFAULTS, APPS_API_SIM_DEFAULTS, CAMPAIGN_API_SIM_DEFAULTS } from '../sim';
@@ -89,8 +92,10 @@ async function load(url: URL, encoding: Enc): Promise<{ rps: number; latencies: 
 async function main(): Promise<void> {
   const sims = await startSimulators({ ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } });
   const fast = { rateLimit: { requestsPerSecond: 1000 } };
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
   const config = resolveConfig({
     server: { host: '127.0.0.1', port: 0 },
+    state: { dataDir },
     logging: { level: 'silent' },
     tenants: [
       {
@@ -140,6 +145,7 @@ async function main(): Promise<void> {
   } finally {
     await gateway.close();
     await sims.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -17,7 +17,8 @@ export const USAGE = `Usage: switchboard [--config FILE]
   --config FILE   start on a config file (YAML); also SWITCHBOARD_CONFIG=FILE
   --help          this text
 
-Environment: PORT overrides the listening port (demo default 4000); LOG_LEVEL overrides logging.level.`;
+Environment: PORT overrides the listening port (demo default 4000); LOG_LEVEL overrides logging.level;
+SWITCHBOARD_DATA_DIR keeps demo mode's state (idempotency records) in that directory instead of a temporary one.`;
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -66,7 +67,8 @@ export async function run(argv: string[], io: CliIo): Promise<Running | null> {
   }
 
   const logger = createLogger(io.env['LOG_LEVEL'] ?? 'info', io.logDestination);
-  const demo = await startDemo({ port: port ?? 4000, logger });
+  const dataDir = io.env['SWITCHBOARD_DATA_DIR'] || undefined;
+  const demo = await startDemo({ port: port ?? 4000, logger, ...(dataDir ? { dataDir } : {}) });
   const { gateway, sims, idp, tokens } = demo;
   io.stdout.write(
     [

@@ -7,6 +7,9 @@
  * seeded agent of each connection), a supervisor and an admin, each with password `demo`. Their tokens are
  * printed at start and each has a tab in the IDE.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { AMEYO_SIM_DEFAULTS, APPS_API_SIM_DEFAULTS, CAMPAIGN_API_SIM_DEFAULTS, startSimulators, type Simulators } from '../sim';
 import { startIdentityProvider, type IdentityProvider, type IdpUser } from '../sim/idp';
@@ -41,13 +44,19 @@ export function demoUsers(sims: Simulators): IdpUser[] {
 export interface DemoOptions {
   /** Browser origins allowed to call the demo gateway (`server.cors`). Default none. */
   cors?: NonNullable<ConfigInput['server']>['cors'];
+  /**
+   * The embedded store's directory (`state.dataDir`). Default: a new temporary directory, removed on close,
+   * so a demo leaves nothing behind and two demos never share a file. The CLI passes SWITCHBOARD_DATA_DIR.
+   */
+  dataDir?: string;
 }
 
 /** The demo config for running simulators. `port` defaults to 4000; the host is always loopback. */
-export function demoConfig(sims: Simulators, port: number, options: DemoOptions = {}, idp?: IdentityProvider): ConfigInput {
+export function demoConfig(sims: Simulators, port: number, options: DemoOptions & { dataDir: string }, idp?: IdentityProvider): ConfigInput {
   return {
     // Demo mode is for exploring: the IDE is on, and it needs introspection.
     server: { host: '127.0.0.1', port, ide: true, introspection: true, ...(options.cors ? { cors: options.cors } : {}) },
+    state: { dataDir: options.dataDir },
     tenants: [
       {
         id: DEMO_TENANT_ID,
@@ -108,12 +117,15 @@ query As${role[0]!.toUpperCase()}${role.slice(1)} {
 
 /** Starts the simulators and a gateway on them: what `npm start` does with no config. */
 export async function startDemo(opts: { port: number; logger: Logger } & DemoOptions): Promise<Demo> {
+  const temporary = opts.dataDir === undefined ? mkdtempSync(path.join(os.tmpdir(), 'switchboard-demo-')) : null;
+  const dataDir = opts.dataDir ?? temporary!;
+  const removeTemporary = () => temporary && rmSync(temporary, { recursive: true, force: true });
   const sims = await startSimulators();
   let idp: IdentityProvider | null = null;
   try {
     idp = await startIdentityProvider({ audience: DEMO_AUDIENCE, users: demoUsers(sims), tokenTtlSeconds: 12 * 3600 });
     const tokens = Object.fromEntries(await Promise.all(DEMO_USERS.map(async (u) => [u, await idp!.tokenFor(u)] as const))) as Record<DemoUser, string>;
-    const gateway = await startGateway(resolveConfig(demoConfig(sims, opts.port, opts, idp)), {
+    const gateway = await startGateway(resolveConfig(demoConfig(sims, opts.port, { ...opts, dataDir }, idp)), {
       logger: opts.logger,
       ideDefaultHeaders: { Authorization: `Bearer ${DEMO_API_KEY}` },
       ideTabs: userTabs(tokens),
@@ -129,11 +141,13 @@ export async function startDemo(opts: { port: number; logger: Logger } & DemoOpt
         await gateway.close();
         await started.close();
         await sims.close();
+        removeTemporary();
       },
     };
   } catch (err) {
     await idp?.close();
     await sims.close();
+    removeTemporary();
     throw err;
   }
 }

@@ -149,3 +149,18 @@ export const upstreamReachable = new Gauge({
   labelNames: ['connection'] as const,
   registers: [registry],
 });
+
+/** The shared state store (src/state/): 1 while it answers (always 1 for the embedded store), else 0. */
+export const stateStoreUp = new Gauge({
+  name: 'switchboard_state_store_up',
+  help: '1 while the state store answers (the embedded store always does; Redis while connected), else 0.',
+  registers: [registry],
+});
+
+/** Operations on the shared state store that failed (Redis unreachable or timing out), by what they were for. */
+export const stateStoreErrors = new Counter({
+  name: 'switchboard_state_store_errors_total',
+  help: 'Operations on the shared state store (Redis) that failed, by area: budget, cache, idempotency, apq.',
+  labelNames: ['area'] as const,
+  registers: [registry],
+});

@@ -3,8 +3,10 @@
  * each configured origin (it costs no vendor request, so it never eats into a rate limit), cached for a
  * few seconds so probes do not add load.
  *
- * Ready means: config loaded and at least one origin reachable. One vendor's outage must not take every
- * replica out of rotation for the tenants whose other vendors still work (docs/decisions.md, "Readiness").
+ * Ready means: config loaded, at least one origin reachable, and the state store answering. One vendor's
+ * outage must not take every replica out of rotation for the tenants whose other vendors still work
+ * (docs/decisions.md, "Readiness"); a fleet replica without its Redis cannot keep the shared budget or record
+ * an idempotent mutation, so it is not ready (read live, not cached: it changes in a moment).
  * The body gives counts only (probes are unauthenticated); which connection is unreachable is in the
  * `switchboard_upstream_reachable` gauge and `Query.connections`.
  */
@@ -15,6 +17,13 @@ export interface ReadinessReport {
   ready: boolean;
   checkedAt: string;
   upstreams: { total: number; reachable: number };
+  state: { store: 'embedded' | 'redis'; reachable: boolean };
+}
+
+/** What readiness needs of the state store (src/state/). */
+export interface StateProbe {
+  readonly kind: 'embedded' | 'redis';
+  reachable(): boolean;
 }
 
 function canConnect(origin: string, timeoutMs: number): Promise<boolean> {
@@ -32,16 +41,21 @@ function canConnect(origin: string, timeoutMs: number): Promise<boolean> {
   });
 }
 
-export function createReadiness(originsByConnection: Map<string, string[]>, opts: { cacheMs?: number; timeoutMs?: number } = {}) {
+export function createReadiness(originsByConnection: Map<string, string[]>, state: StateProbe, opts: { cacheMs?: number; timeoutMs?: number } = {}) {
   const { cacheMs = 5_000, timeoutMs = 2_000 } = opts;
   const byOrigin = new Map<string, string[]>();
   for (const [conn, origins] of originsByConnection) {
     for (const o of new Set(origins)) byOrigin.set(o, [...(byOrigin.get(o) ?? []), conn]);
   }
-  let last: { at: number; report: Promise<ReadinessReport> } | null = null;
+  let last: { at: number; report: Promise<Omit<ReadinessReport, 'state'>> } | null = null;
+  const withState = async (upstreams: Promise<Omit<ReadinessReport, 'state'>>): Promise<ReadinessReport> => {
+    const report = await upstreams;
+    const reachable = state.reachable();
+    return { ...report, ready: report.ready && reachable, state: { store: state.kind, reachable } };
+  };
   return {
     check(): Promise<ReadinessReport> {
-      if (last && Date.now() - last.at < cacheMs) return last.report;
+      if (last && Date.now() - last.at < cacheMs) return withState(last.report);
       const report = Promise.all(
         [...byOrigin].map(async ([origin, connections]) => ({ origin, connections, reachable: await canConnect(origin, timeoutMs) })),
       ).then((origins) => {
@@ -54,7 +68,7 @@ export function createReadiness(originsByConnection: Map<string, string[]>, opts
         };
       });
       last = { at: Date.now(), report };
-      return report;
+      return withState(report);
     },
   };
 }

@@ -330,6 +330,36 @@ export const tenantSchema = z
   })
   .strict();
 
+/** A Redis URL (`redis://` or `rediss://`); its password may be in it and is never printed. */
+const redisUrl = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '' && !u.search && /^\/?\d*$/.test(u.pathname);
+  } catch {
+    return false;
+  }
+}, 'expected redis://[:password@]host[:port][/db] or rediss://...');
+
+/** Where shared and durable state lives (src/state/; docs/decisions.md, "Fleet state"). */
+const state = z
+  .object({
+    /** The embedded store's directory: the SQLite file `state.sqlite` (idempotency records). Default ./data, from the working directory. */
+    dataDir: z.string().min(1, 'must not be empty').default('./data'),
+    /** Present: the fleet store. Every replica with the same Redis and key prefix shares one vendor budget, cache and records. */
+    redis: z
+      .object({
+        url: redisUrl,
+        /** Put before every key, so several gateways (or environments) can share one Redis. Default "switchboard:". */
+        keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 : _ . -').default('switchboard:'),
+        /** A command not answered in this long counts as Redis being unreachable. Default 1000 ms. */
+        commandTimeoutMs: z.number().int().positive().max(60_000).default(1_000),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .default({ dataDir: './data' });
+
 export const configSchema = z
   .object({
     server: z
@@ -418,6 +448,7 @@ export const configSchema = z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
       .default({ level: 'info' }),
+    state,
     tenants: z.array(tenantSchema).min(1, 'must list at least one tenant'),
   })
   .strict()

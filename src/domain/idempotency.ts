@@ -16,8 +16,8 @@
  * never touches another's.
  *
  * `IdempotencyRecords` is the storage contract (claim, complete, release); `runIdempotent` is the protocol
- * over it. `IdempotencyStore` keeps records in memory, per process; the SQLite and Redis implementations of
- * issue 14 implement the same three methods (`claim` is `INSERT ... ON CONFLICT DO NOTHING` or `SET NX PX`).
+ * over it. `IdempotencyStore` keeps records in memory (tests); the gateway's stores are in src/state/: SQLite
+ * (embedded) and Redis (a fleet), each implementing the same three methods.
  */
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema';
@@ -151,6 +151,30 @@ function positive(name: string, value: number, integer: boolean): number {
   return value;
 }
 
+/** Each tenant's retention and bound: the defaults, and a tenant's overrides over them (validated). */
+export class IdempotencyPolicies {
+  private readonly defaults: IdempotencyPolicy;
+  private readonly overrides = new Map<string, IdempotencyPolicy>();
+
+  constructor(opts: Omit<IdempotencyStoreOptions, 'now'> = {}) {
+    const {
+      retentionMs = 24 * HOUR_MS, // 24 h
+      maxKeysPerTenant = 10_000,
+      tenants = {},
+    } = opts;
+    this.defaults = { retentionMs: positive('opts.retentionMs', retentionMs, false), maxKeys: positive('opts.maxKeysPerTenant', maxKeysPerTenant, true) };
+    for (const [tenantId, over] of Object.entries(tenants)) {
+      this.overrides.set(tenantId, {
+        retentionMs: positive(`opts.tenants['${tenantId}'].retentionMs`, over.retentionMs ?? this.defaults.retentionMs, false),
+        maxKeys: positive(`opts.tenants['${tenantId}'].maxKeys`, over.maxKeys ?? this.defaults.maxKeys, true),
+      });
+    }
+  }
+
+  /** The policy that applies to `tenantId`. */
+  readonly policyFor = (tenantId: string): IdempotencyPolicy => this.overrides.get(tenantId) ?? this.defaults;
+}
+
 /**
  * Idempotency records in memory, one insertion-ordered Map per tenant. Within a tenant every record has the
  * same retention, so the Map's first entries are always the oldest: expired records are swept from the
@@ -158,30 +182,17 @@ function positive(name: string, value: number, integer: boolean): number {
  */
 export class IdempotencyStore implements IdempotencyRecords {
   private readonly partitions = new Map<string, Map<string, Entry>>();
-  private readonly defaults: IdempotencyPolicy;
-  private readonly policies = new Map<string, IdempotencyPolicy>();
+  private readonly policies: IdempotencyPolicies;
   private readonly now: () => number;
 
   constructor(opts: IdempotencyStoreOptions = {}) {
-    const {
-      retentionMs = 24 * HOUR_MS, // 24 h
-      maxKeysPerTenant = 10_000,
-      tenants = {},
-      now = Date.now,
-    } = opts;
-    this.defaults = { retentionMs: positive('opts.retentionMs', retentionMs, false), maxKeys: positive('opts.maxKeysPerTenant', maxKeysPerTenant, true) };
-    for (const [tenantId, over] of Object.entries(tenants)) {
-      this.policies.set(tenantId, {
-        retentionMs: positive(`opts.tenants['${tenantId}'].retentionMs`, over.retentionMs ?? this.defaults.retentionMs, false),
-        maxKeys: positive(`opts.tenants['${tenantId}'].maxKeys`, over.maxKeys ?? this.defaults.maxKeys, true),
-      });
-    }
-    this.now = now;
+    this.policies = new IdempotencyPolicies(opts);
+    this.now = opts.now ?? Date.now;
   }
 
   /** The policy that applies to `tenantId`. */
   policyFor(tenantId: string): IdempotencyPolicy {
-    return this.policies.get(tenantId) ?? this.defaults;
+    return this.policies.policyFor(tenantId);
   }
 
   /** Records the tenant holds now, expired ones not yet swept included (for tests and metrics). */
@@ -229,12 +240,21 @@ export class IdempotencyStore implements IdempotencyRecords {
 }
 
 /**
- * The store as the config describes it: `server.idempotency` for every tenant, `tenants[].idempotency`
- * over it for one.
+ * The policies as the config describes them: `server.idempotency` for every tenant, `tenants[].idempotency`
+ * over it for one. Every store (src/state/) takes its policies from here.
  */
+export function createIdempotencyPolicies(config: Pick<Config, 'server' | 'tenants'>): IdempotencyPolicies {
+  return new IdempotencyPolicies(idempotencyOptionsFrom(config));
+}
+
+/** An in-memory store with the config's policies (tests; the gateway's stores are in src/state/). */
 export function createIdempotencyStore(config: Pick<Config, 'server' | 'tenants'>): IdempotencyStore {
+  return new IdempotencyStore(idempotencyOptionsFrom(config));
+}
+
+function idempotencyOptionsFrom(config: Pick<Config, 'server' | 'tenants'>): IdempotencyStoreOptions {
   const { retentionHours, maxKeysPerTenant } = config.server.idempotency;
-  return new IdempotencyStore({
+  return {
     retentionMs: retentionHours * HOUR_MS,
     maxKeysPerTenant,
     tenants: Object.fromEntries(
@@ -243,5 +263,5 @@ export function createIdempotencyStore(config: Pick<Config, 'server' | 'tenants'
         { retentionMs: (t.idempotency.retentionHours ?? retentionHours) * HOUR_MS, maxKeys: t.idempotency.maxKeysPerTenant ?? maxKeysPerTenant },
       ]),
     ),
-  });
+  };
 }

@@ -6,7 +6,8 @@
  * `runInTenantScope(tenant.id, ...)`. Outside a scope every call throws (fail closed): there is no
  * shared partition to fall back to.
  *
- * Wiring: `new ApolloServer({ persistedQueries: { cache: createTenantApqCache() }, ... })` and
+ * Wiring: the state store (src/state/) gives Apollo's `persistedQueries.cache` (this cache, or the fleet's
+ * Redis one with this cache in front), and the HTTP layer runs
  * `runInTenantScope(tenant.id, () => apollo.executeHTTPGraphQLRequest(...))`.
  *
  * Each partition is an LRU bounded in entries and in bytes (a document of 2000 tokens can still hold a

@@ -44,7 +44,7 @@ export interface GatewayContext {
   publicBaseUrl: string;
   /**
    * Shared by every request, partitioned by tenant: remembers side-effecting mutations by idempotency key
-   * (src/domain/idempotency.ts; created once per server, e.g. `createIdempotencyStore(config)`).
+   * (src/domain/idempotency.ts; the state store's, src/state/: SQLite embedded, Redis in a fleet).
    */
   idempotency: IdempotencyRecords;
   scope: RequestScope;

@@ -8,7 +8,6 @@ import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecach
 import type { DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema';
-import { createTenantApqCache } from '../graphql/apq';
 import type { GatewayContext } from '../graphql/context';
 import { createFormatError } from '../graphql/errors';
 import { createPartialErrorsPlugin } from '../graphql/plugins/partialErrors';
@@ -41,12 +40,13 @@ function createDocumentStore(): KeyValueCache<DocumentNode> {
   };
 }
 
-export async function startApollo(config: Config, logger: Logger): Promise<ApolloServer<GatewayContext>> {
+/** `apq`: the persisted-query cache of the state store (src/state/), partitioned by tenant. */
+export async function startApollo(config: Config, logger: Logger, apq: KeyValueCache<string>): Promise<ApolloServer<GatewayContext>> {
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildSchema(),
     csrfPrevention: true,
     documentStore: createDocumentStore(),
-    persistedQueries: { cache: createTenantApqCache() },
+    persistedQueries: { cache: apq },
     introspection: config.server.introspection,
     // No "Did you mean ...?" in errors: suggestions leak the schema even with introspection off (OWASP).
     hideSchemaDetailsFromClientErrors: true,

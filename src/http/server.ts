@@ -6,7 +6,7 @@
  *   *    /graphql            API key -> tenant (401 UNAUTHENTICATED otherwise), then Apollo
  *   GET  /files/...          downloads (upload error reports, recordings) under the caller's key
  *   GET  /healthz            the process is up
- *   GET  /readyz             config loaded, vendors reachable, not draining (see readiness.ts)
+ *   GET  /readyz             config loaded, vendors and state store reachable, not draining (see readiness.ts)
  *   GET  /metrics            Prometheus (see metricsRoute.ts for who may read it)
  *
  * Every route sits behind the one error boundary of src/http/router.ts.
@@ -14,9 +14,9 @@
 import http from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema';
-import { createIdempotencyStore } from '../domain/idempotency';
 import type { Tenant, VendorAdapter } from '../domain/types';
 import { createReadiness } from '../readiness';
+import { openStateStore, type StateStore } from '../state';
 import { observeRequests } from '../telemetry/httpServer';
 import { PoolRegistry } from '../upstream/transport';
 import { createAdapter } from '../vendors';
@@ -61,13 +61,13 @@ function originsOf(config: Config['tenants'][number]['connections'][number]): st
   return urls.map((u) => new URL(u).origin);
 }
 
-function buildTenants(config: Config, pools: PoolRegistry) {
+function buildTenants(config: Config, pools: PoolRegistry, state: StateStore) {
   const tenants = new Map<string, Tenant>();
   const origins = new Map<string, string[]>();
   for (const t of config.tenants) {
     const connections = new Map<string, VendorAdapter>();
     for (const c of t.connections) {
-      connections.set(c.id, createAdapter(t.id, c, pools));
+      connections.set(c.id, createAdapter(t.id, c, pools, { budget: state.budgetFor(t.id, c.id), responses: state.responsesFor(t.id, c.id) }));
       origins.set(`${t.id}/${c.id}`, originsOf(c));
     }
     tenants.set(t.id, { id: t.id, connections, limits: { ...config.server.limits, ...t.limits } });
@@ -78,10 +78,11 @@ function buildTenants(config: Config, pools: PoolRegistry) {
 export async function startGateway(config: Config, opts: GatewayOptions): Promise<Gateway> {
   const { logger } = opts;
   const { server: serverConfig } = config;
+  const state = await openStateStore(config, logger);
   const pools = new PoolRegistry();
-  const { tenants, origins } = buildTenants(config, pools);
+  const { tenants, origins } = buildTenants(config, pools, state);
   const auth = createAuthenticator(config, tenants);
-  const apollo = await startApollo(config, logger);
+  const apollo = await startApollo(config, logger, state.apq);
   const inFlight = new InFlight();
   let draining = false;
   const isDraining = () => draining;
@@ -95,9 +96,9 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
           ...(opts.ideTabs ? { extraTabs: opts.ideTabs } : {}),
         })
       : []),
-    createGraphQLRoute({ path: GRAPHQL_PATH, apollo, auth, server: serverConfig, idempotency: createIdempotencyStore(config), cors }),
+    createGraphQLRoute({ path: GRAPHQL_PATH, apollo, auth, server: serverConfig, idempotency: state.idempotency, cors }),
     createFilesRoute({ auth, timeoutMs: serverConfig.uploads.timeoutMs, cors }),
-    ...createHealthRoutes({ readiness: createReadiness(origins), isDraining }),
+    ...createHealthRoutes({ readiness: createReadiness(origins, state), isDraining }),
   ];
   const exposure = metricsExposure(config, { demo: opts.demo ?? false });
   if (exposure.main) {
@@ -136,6 +137,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     await metricsListener?.close();
     await apollo.stop();
     await pools.close();
+    await state.close();
   };
 
   return {

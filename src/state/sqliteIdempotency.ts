@@ -1,7 +1,7 @@
 /**
- * Idempotency records in SQLite (issue 14, embedded mode; work in progress, not wired into the gateway yet):
- * the same contract as the in-memory `IdempotencyStore` (src/domain/idempotency.ts), kept in a file so a
- * replay after a restart returns the stored answer without calling the vendor.
+ * Idempotency records in SQLite (issue 14, the embedded store): the same contract as the in-memory
+ * `IdempotencyStore` (src/domain/idempotency.ts), kept in a file so a replay after a restart returns the
+ * stored answer without calling the vendor.
  *
  * - `claim` runs in one transaction (better-sqlite3 is synchronous: nothing else runs in this process while
  *   it does), so two claims of one key can never both win.
@@ -10,56 +10,11 @@
  * - A record still `running` when the file is opened again belonged to a process that stopped mid-call: the
  *   vendor may have acted. A repeat of its key is answered IDEMPOTENCY_CONFLICT "may have been sent", never
  *   run again.
- * - Outcomes are stored as JSON; an error is stored by code, message and facts and rebuilt as the same class.
+ * - One process per file: two replicas must not share it (the Redis store is for a fleet).
  */
 import Database from 'better-sqlite3';
-import {
-  BadUserInputError,
-  ForbiddenError,
-  IdempotencyConflictError,
-  InternalError,
-  isSwitchboardError,
-  NotFoundError,
-  RateLimitedError,
-  UnauthenticatedError,
-  UnsupportedByVendorError,
-  UpstreamError,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
-  type ErrorCode,
-  type ErrorFacts,
-  type SwitchboardError,
-} from '../errors';
-import type { IdempotencyClaim, IdempotencyOutcome, IdempotencyPolicy, IdempotencyRecords } from '../domain/idempotency';
-
-const REBUILD: Record<ErrorCode, (message: string, facts: ErrorFacts) => SwitchboardError> = {
-  UNAUTHENTICATED: (m, f) => new UnauthenticatedError(m, f),
-  FORBIDDEN: (m, f) => new ForbiddenError(m, f),
-  BAD_USER_INPUT: (m, f) => new BadUserInputError(m, f),
-  NOT_FOUND: (m, f) => new NotFoundError(m, f),
-  RATE_LIMITED: (m, f) => new RateLimitedError(m, { retryAfterMs: 0, ...f }),
-  UPSTREAM_TIMEOUT: (m, f) => new UpstreamTimeoutError(m, f),
-  UPSTREAM_UNAVAILABLE: (m, f) => new UpstreamUnavailableError(m, f),
-  UPSTREAM_ERROR: (m, f) => new UpstreamError(m, f),
-  UNSUPPORTED_BY_VENDOR: (m, f) => new UnsupportedByVendorError(m, f),
-  IDEMPOTENCY_CONFLICT: (m, f) => new IdempotencyConflictError(m, f),
-  INTERNAL: (m, f) => new InternalError(m, f),
-};
-
-/** An outcome as stored: a value, or an error by code (anything that is not ours is stored as INTERNAL). */
-export function encodeOutcome(outcome: IdempotencyOutcome): string {
-  if (outcome.ok) return JSON.stringify({ ok: true, value: outcome.value ?? null });
-  const e = outcome.error;
-  return JSON.stringify(
-    isSwitchboardError(e) ? { ok: false, code: e.code, message: e.message, facts: e.facts } : { ok: false, code: 'INTERNAL', message: 'Internal server error', facts: {} },
-  );
-}
-
-export function decodeOutcome(text: string): IdempotencyOutcome {
-  const o = JSON.parse(text) as { ok: true; value: unknown } | { ok: false; code: ErrorCode; message: string; facts: ErrorFacts };
-  if (o.ok) return { ok: true, value: o.value };
-  return { ok: false, error: (REBUILD[o.code] ?? REBUILD.INTERNAL)(o.message, o.facts) };
-}
+import type { IdempotencyClaim, IdempotencyPolicy, IdempotencyRecords } from '../domain/idempotency';
+import { decodeOutcome, encodeOutcome, interruptedOutcome } from './outcome';
 
 export interface SqliteIdempotencyOptions {
   /** The database file (`state.dataDir`/state.db), or `:memory:`. */
@@ -112,15 +67,7 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
       if (row) {
         if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
         if (row.state === 'running') return { kind: 'inProgress' };
-        if (row.state === 'interrupted') {
-          return {
-            kind: 'replay',
-            outcome: {
-              ok: false,
-              error: new IdempotencyConflictError('the first request with this idempotencyKey was in progress when the gateway stopped: it may have been sent; check before sending again'),
-            },
-          };
-        }
+        if (row.state === 'interrupted') return { kind: 'replay', outcome: interruptedOutcome() };
         return { kind: 'replay', outcome: decodeOutcome(row.outcome!) };
       }
       const policy = this.opts.policyFor(tenantId);
@@ -135,7 +82,7 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
     return this.claimTx(tenantId, key, fingerprint);
   }
 
-  async complete(tenantId: string, key: string, outcome: IdempotencyOutcome): Promise<void> {
+  async complete(tenantId: string, key: string, outcome: Parameters<IdempotencyRecords['complete']>[2]): Promise<void> {
     this.db.prepare(`UPDATE idempotency SET state = 'done', outcome = ? WHERE tenant = ? AND key = ? AND state = 'running'`).run(encodeOutcome(outcome), tenantId, key);
   }
 

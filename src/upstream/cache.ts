@@ -30,7 +30,7 @@ export function createCacheInterceptor(opts: CacheOptions): UpstreamInterceptor 
     const res = await next(req);
     if (res.status >= 200 && res.status < 300) {
       entries.delete(key);
-      entries.set(key, { expiresAt: Date.now() + req.cacheTtlMs, res });
+      entries.set(key, { expiresAt: res.freshUntil ?? Date.now() + req.cacheTtlMs, res });
       while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
     }
     return res;

@@ -2,15 +2,18 @@
  * The one place the upstream chain of a connection is put together. A request passes, in order:
  *
  *   vendor client
- *     -> cache            answer polled list reads from memory for cacheTtlMs
+ *     -> cache            answer polled list reads from memory for cacheTtlMs (the parsed body rides along)
  *     -> dedupe           join an identical in-flight GET
+ *     -> sharedCache      fleet store only: answer from the replicas' shared cache, or wait while one
+ *                         replica fetches (single-flight across replicas)
  *     -> health           remember the outcome for Query.connections
  *     -> normalizeErrors  status >= 400 and transport failures -> our error classes
  *     -> trace            one span per call (raw status, retries, queue time); `traceparent` if allowed
  *     -> breaker          fail fast while the vendor keeps failing; a trial call after the cooldown
  *     -> auth             Basic / API key headers, or a shared bearer token renewed once on a 401
  *     -> retry            safe methods only: 502/503/504 and failed connections, backoff with jitter
- *     -> rateLimit        FIFO pacing at requestsPerSecond; a 429 pauses the connection
+ *     -> rateLimit        FIFO pacing at requestsPerSecond, slots from the budget (in memory, or shared
+ *                         by the fleet); a 429 pauses the connection
  *     -> metrics          count what really leaves
  *     -> transport        undici Pool per origin, connect/header timeouts, overall deadline
  *
@@ -33,6 +36,9 @@ import { compose, type ConnectionIdentity, type UpstreamHandler, type UpstreamIn
 import { ConnectionHealth, createHealthInterceptor } from './health';
 import { CircuitBreaker, createBreakerInterceptor } from './breaker';
 import { createRetryInterceptor } from './retry';
+import { createSharedCacheInterceptor } from './sharedCache';
+import type { SlotBudget } from '../state/budget';
+import type { SharedResponses } from '../state/responses';
 import { createTraceInterceptor } from './trace';
 
 export interface UpstreamParts {
@@ -40,6 +46,14 @@ export interface UpstreamParts {
   toError: VendorErrorMapper;
   /** Builds the auth interceptor. `send` reaches the vendor through the rate limiter, for logins. */
   createAuth(send: UpstreamHandler): UpstreamInterceptor;
+}
+
+/** What a connection shares with the other replicas of a fleet (src/state/); empty: nothing, all in process. */
+export interface SharedConnectionState {
+  /** Where the rate limiter takes its slots. Default: its own memory. */
+  budget?: ((intervalMs: number) => SlotBudget) | undefined;
+  /** The fleet's response cache for this connection. Default none. */
+  responses?: SharedResponses | null;
 }
 
 export interface Upstream {
@@ -51,9 +65,9 @@ export interface Upstream {
   breaker: CircuitBreaker;
 }
 
-export function createUpstream(tenantId: string, connection: ConnectionConfig, pools: PoolRegistry, parts: UpstreamParts): Upstream {
+export function createUpstream(tenantId: string, connection: ConnectionConfig, pools: PoolRegistry, shared: SharedConnectionState, parts: UpstreamParts): Upstream {
   const identity: ConnectionIdentity = { vendor: connection.vendor, connectionId: connection.id, label: `${tenantId}/${connection.id}` };
-  const limiter = new RateLimiter({ ...connection.rateLimit, identity });
+  const limiter = new RateLimiter({ ...connection.rateLimit, identity, ...(shared.budget ? { budget: shared.budget } : {}) });
   const health = new ConnectionHealth();
   const transport = createTransport({
     pools,
@@ -66,6 +80,7 @@ export function createUpstream(tenantId: string, connection: ConnectionConfig, p
   const send = compose(paced, [
     createCacheInterceptor({ identity }),
     createDedupeInterceptor(identity),
+    ...(shared.responses ? [createSharedCacheInterceptor(shared.responses)] : []),
     createHealthInterceptor(health),
     createNormalizeErrorsInterceptor(identity, parts.toError),
     createTraceInterceptor({ identity, propagateTrace: connection.propagateTrace }),

@@ -5,13 +5,16 @@
  * the whole connection (`pause`), not just the request that got it. A waiter whose caller has gone (its
  * signal aborted) leaves the queue at once and never takes a slot.
  *
- * In-memory and per process: with several replicas each paces on its own (docs/decisions.md, "Rate limiter").
+ * The queue is per process; the slots come from a `SlotBudget` (src/state/budget.ts): in memory by default,
+ * shared through Redis by every replica of a fleet (docs/decisions.md, "Fleet state"). A shared budget that
+ * cannot be asked grants nothing: waiters stay queued and fail at their deadline, never sent (fail closed).
  */
 import { performance } from 'node:perf_hooks';
 import { RateLimitedError, type ErrorFacts, type SwitchboardError } from '../errors';
 import { rateLimitQueueDepth, rateLimitRejections, rateLimitWait } from '../metrics';
 import { transportFailureToError } from './normalizeErrors';
 import { TransportFailure } from './transport';
+import { LocalSlots, type SlotBudget } from '../state/budget';
 import { isReplayable, onAbort, type ConnectionIdentity, type UpstreamInterceptor, type UpstreamRequest } from './types';
 
 export interface RateLimiterOptions {
@@ -23,7 +26,12 @@ export interface RateLimiterOptions {
   maxQueue?: number;
   /** Labels for metrics and error facts. */
   identity: ConnectionIdentity;
+  /** Where slots come from, given the interval. Default: in memory (`LocalSlots`). */
+  budget?: (intervalMs: number) => SlotBudget;
 }
+
+/** How long to wait before asking an unreachable shared budget again, ms. */
+const BUDGET_RETRY_MS = 250;
 
 interface Waiter {
   deadlineAt: number;
@@ -42,16 +50,20 @@ export class RateLimiter {
   private readonly facts: ErrorFacts;
   private readonly labels: { vendor: string; connection: string };
   private readonly queue: Waiter[] = [];
-  /** Earliest time the next request may leave. */
-  private nextAt = 0;
+  private readonly budget: SlotBudget;
   private pumpTimer: NodeJS.Timeout | null = null;
+  /** A shared budget is being asked for a slot (one question at a time). */
+  private asking = false;
+  /** Set while the shared budget cannot be asked: why, for the waiters that reach their deadline. */
+  private budgetDown: string | null = null;
 
   constructor(opts: RateLimiterOptions) {
-    const { requestsPerSecond = 1, spacingMarginMs = 50, maxQueue = 1000, identity } = opts;
+    const { requestsPerSecond = 1, spacingMarginMs = 50, maxQueue = 1000, identity, budget = (ms) => new LocalSlots(ms) } = opts;
     if (!(requestsPerSecond > 0)) throw new TypeError(`expected opts.requestsPerSecond to be > 0, got ${requestsPerSecond}`);
     if (!(spacingMarginMs >= 0)) throw new TypeError(`expected opts.spacingMarginMs to be >= 0, got ${spacingMarginMs}`);
     if (!(Number.isInteger(maxQueue) && maxQueue > 0)) throw new TypeError(`expected opts.maxQueue to be a positive integer, got ${maxQueue}`);
     this.intervalMs = 1000 / requestsPerSecond + spacingMarginMs;
+    this.budget = budget(this.intervalMs);
     this.maxQueue = maxQueue;
     this.facts = { vendor: identity.vendor, connectionId: identity.connectionId };
     this.labels = { vendor: identity.vendor, connection: identity.label };
@@ -66,7 +78,7 @@ export class RateLimiter {
 
   /** How long a request enqueued now would wait, in ms. */
   estimateWaitMs(now = Date.now()): number {
-    return Math.max(0, this.nextAt - now) + this.queue.length * this.intervalMs;
+    return this.budget.estimateWaitMs(now) + this.queue.length * this.intervalMs;
   }
 
   /**
@@ -91,10 +103,15 @@ export class RateLimiter {
         ),
       );
     }
-    if (this.queue.length === 0 && now >= this.nextAt) {
-      this.nextAt = now + this.intervalMs;
-      rateLimitWait.observe(this.labels, 0);
-      return Promise.resolve(0);
+    if (this.queue.length === 0 && !this.asking) {
+      // Nobody ahead: ask for a slot now. A wait (or a shared budget's pending answer) queues the caller.
+      const answer = this.budget.take(now);
+      if (answer === 0) {
+        rateLimitWait.observe(this.labels, 0);
+        return Promise.resolve(0);
+      }
+      if (typeof answer === 'number') this.schedulePump(answer);
+      else this.awaitAnswer(answer);
     }
     return new Promise<number>((resolve, reject) => {
       const waiter: Waiter = {
@@ -113,7 +130,7 @@ export class RateLimiter {
       }
       this.queue.push(waiter);
       rateLimitQueueDepth.set(this.labels, this.queue.length);
-      this.schedulePump();
+      if (!this.asking && !this.pumpTimer) this.schedulePump(0);
     });
   }
 
@@ -126,24 +143,14 @@ export class RateLimiter {
    * interval after the request really left, when that is later.
    */
   leaving(at = Date.now()): void {
-    const next = at + this.intervalMs;
-    if (next <= this.nextAt) return;
-    this.nextAt = next;
-    if (this.pumpTimer) {
-      clearTimeout(this.pumpTimer);
-      this.pumpTimer = null;
-    }
-    this.schedulePump();
+    this.budget.sent(at);
+    if (this.pumpTimer) this.schedulePump(this.intervalMs);
   }
 
   /** Holds every request for `ms` (a vendor 429 with Retry-After). */
   pause(ms: number): void {
-    this.nextAt = Math.max(this.nextAt, Date.now() + ms);
-    if (this.pumpTimer) {
-      clearTimeout(this.pumpTimer);
-      this.pumpTimer = null;
-    }
-    this.schedulePump();
+    this.budget.pause(ms);
+    if (this.pumpTimer || this.queue.length > 0) this.schedulePump(ms);
   }
 
   /** Takes a waiter out of the queue (deadline passed or caller gone); false if it had already left. */
@@ -179,8 +186,11 @@ export class RateLimiter {
   private expire(waiter: Waiter): void {
     if (!this.remove(waiter)) return;
     rateLimitRejections.inc(this.labels);
+    const why = this.budgetDown
+      ? `connection '${this.facts.connectionId}' got no slot from the shared rate limit before the request's deadline (the state store is unreachable: ${this.budgetDown}); it was not sent`
+      : `connection '${this.facts.connectionId}' is at its rate limit; the request's deadline passed while it waited`;
     waiter.reject(
-      new RateLimitedError(`connection '${this.facts.connectionId}' is at its rate limit; the request's deadline passed while it waited`, {
+      new RateLimitedError(why, {
         ...this.facts,
         retryAfterMs: Math.ceil(this.estimateWaitMs()),
         notSent: true,
@@ -188,26 +198,62 @@ export class RateLimiter {
     );
   }
 
-  private schedulePump(): void {
-    if (this.pumpTimer || this.queue.length === 0) return;
-    const delay = Math.max(0, this.nextAt - Date.now());
+  /** (Re)arms the pump to ask for a slot in `delayMs`. */
+  private schedulePump(delayMs: number): void {
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
     this.pumpTimer = setTimeout(() => {
       this.pumpTimer = null;
       this.pump();
-    }, delay);
+    }, Math.max(0, delayMs));
   }
 
+  /** Asks the budget for a slot for the waiter at the head, once at a time. */
   private pump(): void {
-    const now = Date.now();
-    if (now < this.nextAt) return this.schedulePump();
+    if (this.asking || this.queue.length === 0) return;
+    let answer: number | Promise<number>;
+    try {
+      answer = this.budget.take();
+    } catch (err) {
+      return this.unanswered(err);
+    }
+    if (typeof answer === 'number') return this.answered(answer);
+    this.awaitAnswer(answer);
+  }
+
+  private awaitAnswer(answer: Promise<number>): void {
+    this.asking = true;
+    answer.then(
+      (wait) => this.answered(wait),
+      (err: unknown) => this.unanswered(err),
+    );
+  }
+
+  /** The budget's answer: a slot for the head waiter (0), or how long until one may be free. */
+  private answered(waitMs: number): void {
+    this.asking = false;
+    this.budgetDown = null;
+    if (waitMs > 0) {
+      if (this.queue.length > 0) this.schedulePump(waitMs);
+      return;
+    }
     const waiter = this.queue.shift();
+    // A slot granted while its waiter left (a shared budget answers asynchronously) goes unused: the
+    // vendor sees less, never more.
     if (!waiter) return;
     this.settled(waiter);
-    this.nextAt = now + this.intervalMs;
+    const now = Date.now();
     rateLimitQueueDepth.set(this.labels, this.queue.length);
     rateLimitWait.observe(this.labels, (now - waiter.enqueuedAt) / 1000);
     waiter.resolve(now - waiter.enqueuedAt);
-    this.schedulePump();
+    // The next slot is at least an interval away.
+    if (this.queue.length > 0) this.schedulePump(this.intervalMs);
+  }
+
+  /** The shared budget could not be asked: no slot is assumed; ask again shortly, and waiters keep their deadlines. */
+  private unanswered(err: unknown): void {
+    this.asking = false;
+    this.budgetDown = err instanceof Error ? err.message : String(err);
+    if (this.queue.length > 0) this.schedulePump(BUDGET_RETRY_MS);
   }
 }
 

@@ -74,6 +74,11 @@ export interface UpstreamResponse {
   body: Buffer;
   /** The unread 2xx body of a `responseType: 'stream'` request; the caller must consume or destroy it. */
   stream?: import('node:stream').Readable;
+  /**
+   * Set when the fleet's shared cache answered: when its entry stops being fresh (ms since the epoch), so
+   * the process's own cache keeps it no longer than every other replica does.
+   */
+  freshUntil?: number;
 }
 
 /** True when a request can be sent again as it is (its body is not a one-shot stream). */

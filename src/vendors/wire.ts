@@ -58,6 +58,37 @@ export function expectJson(res: UpstreamResponse, facts: ErrorFacts): unknown {
   }
 }
 
+const readings = new WeakMap<UpstreamResponse, Map<object, unknown>>();
+
+/**
+ * What `read` makes of `res`, computed once per response object and per `key` (a schema): the process's
+ * cache (src/upstream/cache.ts) answers every request for `cacheTtlMs` with the same response object, so a
+ * polled list is parsed and checked once per fetch, not once per request it answers (issue 14: the re-parse
+ * was about 10% of CPU at load, and much of the garbage). The result is shared by every request it answers,
+ * so it is frozen: code that changed it would throw instead of changing another request's answer. A read
+ * that throws is not kept (the next request tries again and throws the same error).
+ */
+export function readOnce<T>(res: UpstreamResponse, key: object, read: () => T): T {
+  let byKey = readings.get(res);
+  if (byKey?.has(key)) return byKey.get(key) as T;
+  const value = deepFreeze(read());
+  if (!byKey) readings.set(res, (byKey = new Map()));
+  byKey.set(key, value);
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const v of Object.values(value as object)) deepFreeze(v);
+  return value;
+}
+
+/** A 2xx JSON body checked against `schema` (`expectJson` then `parseWire`), once per response (`readOnce`). */
+export function readWire<T>(res: UpstreamResponse, schema: z.ZodType<T>, facts: ErrorFacts): T {
+  return readOnce(res, schema, () => parseWire(schema, expectJson(res, facts), facts));
+}
+
 /** Reads a body as JSON if it is JSON, else as trimmed text (for error bodies). */
 export function readErrorBody(res: UpstreamResponse): unknown {
   const text = res.body.toString('utf8');

@@ -194,9 +194,8 @@ describe('issue 11: per-tenant stores and bounded lists, over HTTP', () => {
   });
 });
 
-// Needs the wiring of `createIdempotencyStore(config)` in the HTTP layer (src/http/server.ts passes
-// `new IdempotencyStore()` today, which ignores `server.idempotency`): un-skip once wired.
-describe('issue 11, item 2: a full idempotency partition over HTTP (needs createIdempotencyStore(config) wired)', () => {
+// Over HTTP, the gateway's store (SQLite by default) applies `server.idempotency` and each tenant's override.
+describe('issue 11, item 2: a full idempotency partition over HTTP', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({

@@ -2,6 +2,9 @@
  * Test support: the simulators and a gateway on them, over real sockets, with the gateway's log lines
  * captured. `startStack` registers nothing globally; callers close it in `afterAll`.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { startSimulators, AMEYO_SIM_DEFAULTS, APPS_API_SIM_DEFAULTS, CAMPAIGN_API_SIM_DEFAULTS, type Simulators, type SimulatorsOptions } from '../../sim';
 import { resolveConfig } from '../../src/config/load';
@@ -57,6 +60,8 @@ export interface StackOptions {
   moreTenants?: (sims: Simulators) => ConfigInput['tenants'];
   /** Tenant A's `auth` block (end-user tokens, issue 13). Default: none (API keys only). */
   tenantAuth?: ConfigInput['tenants'][number]['auth'];
+  /** The `state` block. Default: the embedded store in a temporary directory of the stack's own. */
+  state?: ConfigInput['state'];
 }
 
 export interface GqlResult {
@@ -84,8 +89,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       cb();
     },
   });
+  // Each stack has its own embedded store: test files run in parallel and reuse idempotency keys.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
   const config = resolveConfig({
     server: { host: '127.0.0.1', port: 0, ...(opts.server ?? {}) },
+    state: opts.state ?? { dataDir },
     tenants: [
       { id: 'tenant-a', apiKeys: [KEY_A], connections: connectionsFor(sims, opts.connection), ...(opts.tenantAuth ? { auth: opts.tenantAuth } : {}) },
       ...(opts.moreTenants?.(sims) ?? []),
@@ -117,6 +125,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     async close() {
       await gateway.close();
       await sims.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -103,6 +103,7 @@ describe('a valid file', () => {
     expect(config.tenants[0]!.limits).toEqual({});
     expect(config.tenants[0]!.idempotency).toEqual({});
     expect(config.logging).toEqual({ level: 'info' });
+    expect(config.state).toEqual({ dataDir: './data' });
     const [dialer, ujet, ameyo] = config.tenants[0]!.connections;
     expect(dialer).toEqual({
       id: 'dialer',
@@ -318,6 +319,23 @@ describe('validation messages name the field, never the value', () => {
       () => validateConfig(input),
       'config is invalid:\n  tenants[0].apiKeys[0]: must be at least 16 characters\n  tenants[0].connections[0].accountId: is required (expected string)',
     );
+  });
+});
+
+describe('state (issue 14): the embedded store by default, Redis when named', () => {
+  it('a Redis block gets its defaults and keeps the URL, password included, for the connection only', () => {
+    const config = validateConfig({ ...baseConfig(), state: { redis: { url: `redis://:${PASSWORD}@redis.internal:6379/2` } } });
+    expect(config.state).toEqual({ dataDir: './data', redis: { url: `redis://:${PASSWORD}@redis.internal:6379/2`, keyPrefix: 'switchboard:', commandTimeoutMs: 1_000 } });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a URL of another scheme', { redis: { url: `https://:${PASSWORD}@redis.internal` } }, 'state.redis.url: expected redis://[:password@]host[:port][/db] or rediss://...'],
+    ['a URL with a query string', { redis: { url: `redis://redis.internal:6379/?password=${PASSWORD}` } }, 'state.redis.url: expected redis://[:password@]host[:port][/db] or rediss://...'],
+    ['a key prefix with a space', { redis: { url: 'redis://redis.internal', keyPrefix: 'a b' } }, 'state.redis.keyPrefix: expected 1-64 of A-Z a-z 0-9 : _ . -'],
+    ['an unknown field', { redis: { url: 'redis://redis.internal', pasword: PASSWORD } }, "state.redis: unknown field 'pasword'"],
+    ['an empty data directory', { dataDir: '' }, 'state.dataDir: must not be empty'],
+  ])('%s names the field, never the value', (_name, state, line) => {
+    expectConfigError(() => validateConfig({ ...baseConfig(), state }), `config is invalid:\n  ${line}`);
   });
 });
 

@@ -14,12 +14,11 @@ import type {
 } from '../../domain/types';
 import { BadUserInputError, UnsupportedByVendorError } from '../../errors';
 import { basicAuthHeader } from '../../upstream/auth';
-import { createUpstream } from '../../upstream/createUpstream';
+import { createUpstream, type SharedConnectionState } from '../../upstream/createUpstream';
 import { multipartStream } from '../../upstream/multipart';
 import type { PoolRegistry } from '../../upstream/transport';
 import type { UpstreamInterceptor } from '../../upstream/types';
 import type { QueryValue } from '../routes';
-import { parseWire } from '../wire';
 import { AMEYO_MONITORING_PAGE, AmeyoClient } from './client';
 import { ameyoError } from './errors';
 import { ameyoRoutes } from './routes';
@@ -129,18 +128,17 @@ function createAmeyoAuthInterceptor(config: AmeyoConnectionConfig): UpstreamInte
 
 const failed = (r: { result: string; reason: string | null }): DialResult => ({ success: r.result.toLowerCase() === 'success', reason: r.reason });
 
-export function createAmeyoAdapter(tenantId: string, pools: PoolRegistry, config: AmeyoConnectionConfig): VendorAdapter {
-  const upstream = createUpstream(tenantId, config, pools, { toError: ameyoError, createAuth: () => createAmeyoAuthInterceptor(config) });
+export function createAmeyoAdapter(tenantId: string, pools: PoolRegistry, config: AmeyoConnectionConfig, shared: SharedConnectionState = {}): VendorAdapter {
+  const upstream = createUpstream(tenantId, config, pools, shared, { toError: ameyoError, createAuth: () => createAmeyoAuthInterceptor(config) });
   const client = new AmeyoClient(upstream, config);
   const cid = config.id;
-  const facts = { vendor: 'ameyo' as const, connectionId: cid, route: 'monitoring' };
 
   const sessionsOf = async (scope: RequestScope, filters: Record<string, QueryValue> = {}): Promise<Agent[]> => {
     const out: Agent[] = [];
     for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
-      const res = await client.monitoring(scope, 'user-session-information', { offset, limit: AMEYO_MONITORING_PAGE, filters });
+      const res = await client.monitoring(scope, 'user-session-information', { offset, limit: AMEYO_MONITORING_PAGE, filters }, wireUserSession);
       const now = Date.now();
-      for (const row of res.rows) out.push(toAgent(cid, parseWire(wireUserSession, row, facts), now));
+      for (const row of res.rows) out.push(toAgent(cid, row, now));
       offset += res.rows.length;
       if (res.rows.length === 0 || (res.total !== null ? offset >= res.total : res.rows.length < AMEYO_MONITORING_PAGE)) break;
     }

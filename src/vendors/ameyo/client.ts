@@ -5,7 +5,8 @@ import type { Upstream } from '../../upstream/createUpstream';
 import type { RequestScope, UpstreamResponse } from '../../upstream/types';
 import { JsonObject, parseJsonKeepingDuplicates, type JsonValue } from '../jsonEntries';
 import { callRoute, type QueryValue, type RouteCall, type RouteContext } from '../routes';
-import { expectJson, parseWire } from '../wire';
+import type { z } from 'zod';
+import { expectJson, parseWire, readOnce, readWire } from '../wire';
 import { ameyoRoutes, type AmeyoFamily, type MonitoringTable } from './routes';
 import { wireCommandResult, wireMonitoringEnvelope } from './types';
 
@@ -21,8 +22,8 @@ export interface MonitoringQuery {
   filters?: Record<string, QueryValue>;
 }
 
-export interface MonitoringPage {
-  rows: unknown[];
+export interface MonitoringPage<Row = unknown> {
+  rows: readonly Row[];
   /** `metadata.total` (some builds send it as a string: notes §3d). */
   total: number | null;
 }
@@ -45,8 +46,11 @@ export class AmeyoClient {
     return callRoute(this.ctx, ameyoRoutes, route, scope, call);
   }
 
-  /** `GET /v4/cc-list/{ccId}/monitoring/user-session-information?table-name=...`. */
-  async monitoring(scope: RequestScope, table: MonitoringTable, q: MonitoringQuery = {}): Promise<MonitoringPage> {
+  /**
+   * `GET /v4/cc-list/{ccId}/monitoring/user-session-information?table-name=...`. With `rowSchema`, each row's
+   * `data` is checked against it. Read once per response (`readOnce`): a cached page is not parsed again.
+   */
+  async monitoring<Row = unknown>(scope: RequestScope, table: MonitoringTable, q: MonitoringQuery = {}, rowSchema?: z.ZodType<Row>): Promise<MonitoringPage<Row>> {
     const res = await this.send('monitoring', scope, {
       params: { ccId: this.config.ccId },
       query: {
@@ -58,9 +62,12 @@ export class AmeyoClient {
       },
     });
     const facts = { ...this.facts, route: 'monitoring' };
-    const env = parseWire(wireMonitoringEnvelope, expectJson(res, facts), facts);
-    const total = env.metadata?.total != null ? Number(env.metadata.total) : null;
-    return { rows: env.response.map((r) => r.data), total: Number.isFinite(total) ? total : null };
+    return readOnce(res, rowSchema ?? wireMonitoringEnvelope, () => {
+      const env = parseWire(wireMonitoringEnvelope, expectJson(res, facts), facts);
+      const total = env.metadata?.total != null ? Number(env.metadata.total) : null;
+      const rows = env.response.map((r) => (rowSchema ? parseWire(rowSchema, r.data, facts) : r.data) as Row);
+      return { rows, total: Number.isFinite(total) ? total : null };
+    });
   }
 
   /**
@@ -109,7 +116,7 @@ export class AmeyoClient {
       ...(route === 'clickToDial' ? { query: { command: 'clickToDialWithTokenAsync' } } : {}),
     });
     const facts = { ...this.facts, route };
-    const body = parseWire(wireCommandResult, expectJson(res, facts), facts);
+    const body = readWire(res, wireCommandResult, facts);
     return { result: body.result, reason: body.reason ?? null };
   }
 

@@ -19,11 +19,11 @@ import type {
 import { BadUserInputError, isSwitchboardError } from '../../errors';
 import { pickByNativeId } from '../../domain/lookup';
 import { basicAuthHeader, createStaticHeadersInterceptor } from '../../upstream/auth';
-import { createUpstream } from '../../upstream/createUpstream';
+import { createUpstream, type SharedConnectionState } from '../../upstream/createUpstream';
 import type { PoolRegistry } from '../../upstream/transport';
 import { signJwtHs256 } from '../jwt';
 import type { QueryValue } from '../routes';
-import { expectJson, parseWire } from '../wire';
+import { readWire } from '../wire';
 import { appsApiCallStatusValue, APPS_API_CALL_TYPE_VALUE, toCall } from './calls';
 import { APPS_API_CONTACT_STATUSES, toCampaign, toLead } from './campaigns';
 import { APPS_API_MAX_PER, AppsApiClient } from './client';
@@ -180,8 +180,8 @@ async function orNull<T>(p: Promise<T>): Promise<T | null> {
   }
 }
 
-export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, config: AppsApiConnectionConfig): VendorAdapter {
-  const upstream = createUpstream(tenantId, config, pools, {
+export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, config: AppsApiConnectionConfig, shared: SharedConnectionState = {}): VendorAdapter {
+  const upstream = createUpstream(tenantId, config, pools, shared, {
     toError: appsApiError,
     createAuth: () =>
       createStaticHeadersInterceptor({ authorization: basicAuthHeader(config.credentials.subdomain, config.credentials.apiToken) }),
@@ -257,7 +257,7 @@ export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, conf
         // 202: "manual intervention is required inside of the widget", sometimes with no body (notes §1).
         if (res.status === 202) return { kind: 'accepted' };
         const facts = { vendor: 'apps-api' as const, connectionId: cid, route: 'createCall' };
-        return { kind: 'created', call: toCall(cid, parseWire(wireCall, expectJson(res, facts), facts)) };
+        return { kind: 'created', call: toCall(cid, readWire(res, wireCall, facts)) };
       },
     },
 

@@ -4,7 +4,7 @@ import type { ErrorFacts } from '../../errors';
 import type { Upstream } from '../../upstream/createUpstream';
 import type { HttpMethod, RequestScope, UpstreamResponse } from '../../upstream/types';
 import { callRoute, type QueryValue, type RouteCall, type RouteContext } from '../routes';
-import { expectJson, parseWire } from '../wire';
+import { readWire } from '../wire';
 import { appsApiRoutes, type AppsApiFamily, type AppsApiRoute } from './routes';
 import type { z } from 'zod';
 
@@ -75,7 +75,7 @@ export class AppsApiClient {
   async json<T>(route: AppsApiRoute, schema: z.ZodType<T>, scope: RequestScope, call: RouteCall = {}): Promise<T> {
     const res = await this.send(route, scope, call);
     const facts = { ...this.facts, route };
-    return parseWire(schema, expectJson(res, facts), facts);
+    return readWire(res, schema, facts);
   }
 
   /** Sends a JSON body with `method` (a row's own method, or one of its alternates). */
@@ -93,7 +93,7 @@ export class AppsApiClient {
     const { page, per, query = {}, params } = opts;
     const res = await this.send(route, scope, { query: { ...query, page, per }, ...(params ? { params } : {}) });
     const facts = { ...this.facts, route };
-    const items = parseWire(schema, expectJson(res, facts), facts);
+    const items = readWire(res, schema, facts);
     const total = res.headers['total'] !== undefined ? Number(res.headers['total']) : null;
     return {
       items,

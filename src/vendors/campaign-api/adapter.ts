@@ -15,7 +15,7 @@ import type {
 import { BadUserInputError } from '../../errors';
 import { pickByNativeId } from '../../domain/lookup';
 import { createStaticHeadersInterceptor, createTokenAuth } from '../../upstream/auth';
-import { createUpstream } from '../../upstream/createUpstream';
+import { createUpstream, type SharedConnectionState } from '../../upstream/createUpstream';
 import type { PoolRegistry } from '../../upstream/transport';
 import { compose } from '../../upstream/types';
 import { toPlain } from '../jsonEntries';
@@ -177,9 +177,9 @@ function toQueue(connectionId: string, q: WireQueue & Record<string, unknown>): 
 /** Page size the adapter asks for when a caller wants more than the vendor's largest page. */
 const MAX_PAGE = 1000;
 
-export function createCampaignApiAdapter(tenantId: string, pools: PoolRegistry, config: CampaignApiConnectionConfig): VendorAdapter {
+export function createCampaignApiAdapter(tenantId: string, pools: PoolRegistry, config: CampaignApiConnectionConfig, shared: SharedConnectionState = {}): VendorAdapter {
   const accountHeader = createStaticHeadersInterceptor({ 'x-account-id': config.accountId });
-  const upstream = createUpstream(tenantId, config, pools, {
+  const upstream = createUpstream(tenantId, config, pools, shared, {
     toError: campaignApiError,
     createAuth: (paced) => {
       const creds = config.credentials;

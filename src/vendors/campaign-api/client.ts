@@ -7,7 +7,7 @@ import { UpstreamError } from '../../errors';
 import { jwtExpiryMs } from '../jwt';
 import { JsonObject, parseJsonKeepingDuplicates } from '../jsonEntries';
 import { callRoute, type RouteCall, type RouteContext } from '../routes';
-import { expectJson, parseWire } from '../wire';
+import { readWire } from '../wire';
 import { campaignApiError } from './errors';
 import { campaignApiRoutes, type CampaignApiFamily, type CampaignApiRoute } from './routes';
 import { wireActivityPage, wireLead, wireLeadPage, wireLogin, wireQueueList, type WireActivityRecord, type WireLead, type WireQueue } from './types';
@@ -46,7 +46,7 @@ export class CampaignApiClient {
     const ctx: RouteContext<CampaignApiFamily> = { send, baseUrls: { portal: config.baseUrl }, cacheTtlMs: 0 };
     const res = await callRoute(ctx, campaignApiRoutes, 'login', scope, { json: { username, password, domain } });
     if (res.status >= 400) throw campaignApiError(res, { ...facts, upstreamStatus: res.status });
-    const body = parseWire(wireLogin, expectJson(res, facts), facts);
+    const body = readWire(res, wireLogin, facts);
     return { token: body.access_token, expiresAt: jwtExpiryMs(body.access_token) ?? Date.now() + config.tokenTtlMs };
   }
 
@@ -58,7 +58,7 @@ export class CampaignApiClient {
   async queuesStatus(scope: RequestScope): Promise<WireQueue[]> {
     const res = await this.send('queuesStatus', scope);
     const facts = { ...this.facts, route: 'queuesStatus' };
-    return parseWire(wireQueueList, expectJson(res, facts), facts);
+    return readWire(res, wireQueueList, facts);
   }
 
   /** `GET /api/v2/reports/campaigns/leads/status`, read with duplicate keys kept (see jsonEntries.ts). */
@@ -87,7 +87,7 @@ export class CampaignApiClient {
   async listLeads(scope: RequestScope, campaignId: string, pageSize: number, startKey: string | null): Promise<{ leads: WireLead[]; nextKey: string | null }> {
     const res = await this.send('listLeads', scope, { params: { campaignId }, query: { page_size: pageSize, next_start_key: startKey } });
     const facts = { ...this.facts, route: 'listLeads' };
-    const page = parseWire(wireLeadPage, expectJson(res, facts), facts);
+    const page = readWire(res, wireLeadPage, facts);
     return { leads: page.data, nextKey: page.next_start_key || null };
   }
 
@@ -97,7 +97,7 @@ export class CampaignApiClient {
       query: { startDate: Math.floor(from.getTime() / 1000), endDate: Math.floor(to.getTime() / 1000), pageSize, startKey },
     });
     const facts = { ...this.facts, route: 'campaignActivity' };
-    const page = parseWire(wireActivityPage, expectJson(res, facts), facts);
+    const page = readWire(res, wireActivityPage, facts);
     return Array.isArray(page) ? { records: page, nextKey: null } : { records: page.data, nextKey: page.next_start_key || null };
   }
 

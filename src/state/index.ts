@@ -1,0 +1,96 @@
+/**
+ * The one place shared and durable state lives (DESIGN.md "state"; docs/decisions.md, "Fleet state").
+ * `openStateStore` reads `state` from the config and gives the gateway:
+ *
+ *                       embedded (default)                      redis (`state.redis`)
+ *   vendor budget       in memory, per process (LocalSlots)      one GCRA key per connection (RedisSlots)
+ *   response cache      the process's cache and coalescing        + shared answers and single-flight
+ *   idempotency         SQLite file in `state.dataDir`           one key per record, Lua-atomic
+ *   persisted queries   in memory, per tenant                    + shared, per tenant
+ *
+ * Every key carries the tenant, and the connection where the thing is per connection. Redis being
+ * unreachable never stops the gateway: `reachable()` turns readiness off and each area fails as its
+ * module says (the budget closed, idempotent mutations refused, cache and APQ as misses).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema';
+import { createIdempotencyPolicies, type IdempotencyRecords } from '../domain/idempotency';
+import { ConfigError } from '../errors';
+import { TenantApqCache } from '../graphql/apq';
+import { stateStoreUp } from '../metrics';
+import type { SlotBudget } from './budget';
+import { RedisApqCache } from './redis/apq';
+import { RedisSlots } from './redis/budget';
+import { RedisConnection } from './redis/connection';
+import { RedisIdempotencyRecords } from './redis/idempotency';
+import { RedisResponses, SettledChannel } from './redis/responses';
+import type { SharedResponses } from './responses';
+import { SqliteIdempotencyRecords } from './sqliteIdempotency';
+
+/** The SQLite file of the embedded store, inside `state.dataDir`. */
+export const STATE_FILE = 'state.sqlite';
+
+/** How long a Redis idempotency record may stay running past the request deadline before it counts as abandoned, ms. */
+const LEASE_MARGIN_MS = 5_000;
+
+export interface StateStore {
+  readonly kind: 'embedded' | 'redis';
+  readonly idempotency: IdempotencyRecords;
+  /** Persisted queries (Apollo's `persistedQueries.cache`), per tenant. */
+  readonly apq: KeyValueCache<string>;
+  /** Where a connection's rate limiter takes its slots; undefined: its own memory. */
+  budgetFor(tenantId: string, connectionId: string): ((intervalMs: number) => SlotBudget) | undefined;
+  /** The connection's share of the fleet's response cache; null in the embedded store. */
+  responsesFor(tenantId: string, connectionId: string): SharedResponses | null;
+  /** False while the store cannot be used (Redis unreachable). */
+  reachable(): boolean;
+  close(): Promise<void>;
+}
+
+export async function openStateStore(config: Pick<Config, 'state' | 'server' | 'tenants'>, logger: Logger): Promise<StateStore> {
+  const policies = createIdempotencyPolicies(config);
+  const redis = config.state.redis;
+  if (!redis) {
+    const dir = path.resolve(config.state.dataDir);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new ConfigError(`config is invalid:\n  state.dataDir: cannot create ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    let records: SqliteIdempotencyRecords;
+    try {
+      records = new SqliteIdempotencyRecords({ file: path.join(dir, STATE_FILE), policyFor: policies.policyFor });
+    } catch (err) {
+      throw new ConfigError(`config is invalid:\n  state.dataDir: cannot open ${path.join(dir, STATE_FILE)} (${(err as Error).message})`);
+    }
+    stateStoreUp.set(1);
+    return {
+      kind: 'embedded',
+      idempotency: records,
+      apq: new TenantApqCache(),
+      budgetFor: () => undefined,
+      responsesFor: () => null,
+      reachable: () => true,
+      close: async () => records.close(),
+    };
+  }
+
+  const conn = new RedisConnection({ url: redis.url, keyPrefix: redis.keyPrefix, commandTimeoutMs: redis.commandTimeoutMs, logger });
+  // Reported at start, field named, password never printed (connection.ts logs it); the gateway starts
+  // either way and becomes ready when Redis answers.
+  await conn.waitUp(Math.max(redis.commandTimeoutMs, 2_000));
+  const channel = new SettledChannel(conn);
+  const base = (tenantId: string, connectionId: string) => `${redis.keyPrefix}${tenantId}:${connectionId}:`;
+  return {
+    kind: 'redis',
+    idempotency: new RedisIdempotencyRecords(conn, { policyFor: policies.policyFor, leaseMs: config.server.requestTimeoutMs + LEASE_MARGIN_MS }),
+    apq: new RedisApqCache(conn),
+    budgetFor: (tenantId, connectionId) => (intervalMs) => new RedisSlots(conn, `${base(tenantId, connectionId)}budget`, intervalMs),
+    responsesFor: (tenantId, connectionId) => new RedisResponses(conn, channel, base(tenantId, connectionId)),
+    reachable: () => conn.up,
+    close: () => conn.close(),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The embedded state store's implementations against the shared contract (test/support/stateContract.ts),
+ * and what only the SQLite file does: keep its answers across a restart. The Redis implementations run the
+ * same contract in the fleet suite (test/fleet/stateContract.test.ts).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { IdempotencyStore, runIdempotent } from '../../src/domain/idempotency';
+import { TenantApqCache } from '../../src/graphql/apq';
+import { LocalSlots } from '../../src/state/budget';
+import { SqliteIdempotencyRecords } from '../../src/state/sqliteIdempotency';
+import { apqContract, idempotencyRecordsContract, POLICY, slotBudgetContract } from '../support/stateContract';
+
+idempotencyRecordsContract('in memory', () => {
+  const clock = { now: 1_000_000 };
+  return { records: new IdempotencyStore({ retentionMs: POLICY.retentionMs, maxKeysPerTenant: POLICY.maxKeys, now: () => clock.now }), clock, close: () => undefined };
+});
+
+idempotencyRecordsContract('SQLite', () => {
+  const clock = { now: 1_000_000 };
+  const store = new SqliteIdempotencyRecords({ file: ':memory:', policyFor: () => POLICY, now: () => clock.now });
+  return { records: store, clock, close: () => store.close() };
+});
+
+slotBudgetContract('in memory (LocalSlots)', (intervalMs) => new LocalSlots(intervalMs));
+
+apqContract('in memory (TenantApqCache)', () => new TenantApqCache());
+
+describe('SQLite idempotency records across a restart', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sb-state-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('replays a stored answer after the file is opened again, without running the work', async () => {
+    const file = path.join(dir, 'state.sqlite');
+    const first = new SqliteIdempotencyRecords({ file, policyFor: () => POLICY });
+    expect(await runIdempotent(first, 't', 'dial-1', 'dial-1', { phone: '+1' }, async () => ({ vendorReason: 'success' }))).toEqual({ vendorReason: 'success' });
+    first.close();
+    const second = new SqliteIdempotencyRecords({ file, policyFor: () => POLICY });
+    let ran = false;
+    expect(await runIdempotent(second, 't', 'dial-1', 'dial-1', { phone: '+1' }, async () => ((ran = true), { vendorReason: 'again' }))).toEqual({ vendorReason: 'success' });
+    expect(ran).toBe(false);
+    second.close();
+  });
+
+  it('answers "may have been sent" for a key that was running when the process stopped, and never runs it', async () => {
+    const file = path.join(dir, 'state.sqlite');
+    const first = new SqliteIdempotencyRecords({ file, policyFor: () => POLICY });
+    expect(await first.claim('t', 'dial-2', 'f')).toEqual({ kind: 'claimed' });
+    first.close(); // the process stops mid-call
+    const second = new SqliteIdempotencyRecords({ file, policyFor: () => POLICY });
+    const claim = await second.claim('t', 'dial-2', 'f');
+    expect(claim).toMatchObject({
+      kind: 'replay',
+      outcome: {
+        ok: false,
+        error: { code: 'IDEMPOTENCY_CONFLICT', message: 'the first request with this idempotencyKey was in progress when the gateway stopped: it may have been sent; check before sending again' },
+      },
+    });
+    second.close();
+  });
+});
