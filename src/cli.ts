@@ -1,6 +1,7 @@
 /**
  * The command line: `switchboard` with no config starts demo mode; `--config FILE` (or SWITCHBOARD_CONFIG)
- * starts on a real config. PORT overrides the port in either mode; LOG_LEVEL overrides logging.level.
+ * starts on a real config. PORT overrides the port in either mode; LOG_LEVEL overrides logging.level;
+ * SWITCHBOARD_DATA_DIR overrides state.dataDir.
  * `run` does the work and returns a handle; src/main.ts wires it to the process (signals, exit codes).
  */
 import { parseArgs } from 'node:util';
@@ -18,7 +19,7 @@ export const USAGE = `Usage: switchboard [--config FILE]
   --help          this text
 
 Environment: PORT overrides the listening port (demo default 4000); LOG_LEVEL overrides logging.level;
-SWITCHBOARD_DATA_DIR keeps demo mode's state (idempotency records) in that directory instead of a temporary one.`;
+SWITCHBOARD_DATA_DIR overrides state.dataDir (demo mode: a temporary directory unless it is set).`;
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -56,10 +57,12 @@ export async function run(argv: string[], io: CliIo): Promise<Running | null> {
   }
   const configFile = values.config ?? io.env['SWITCHBOARD_CONFIG'];
   const port = parsePort(io.env['PORT']);
+  const dataDir = io.env['SWITCHBOARD_DATA_DIR'] || undefined;
 
   if (configFile) {
     let config = loadConfigFile(configFile, io.env);
     if (port !== undefined) config = { ...config, server: { ...config.server, port } };
+    if (dataDir !== undefined) config = { ...config, state: { ...config.state, dataDir } };
     const logger = createLogger(io.env['LOG_LEVEL'] ?? config.logging.level, io.logDestination);
     const gateway = await startGateway(config, { logger });
     logger.info({ url: `${gateway.url}${GRAPHQL_PATH}`, tenants: config.tenants.length }, 'switchboard started');
@@ -67,7 +70,6 @@ export async function run(argv: string[], io: CliIo): Promise<Running | null> {
   }
 
   const logger = createLogger(io.env['LOG_LEVEL'] ?? 'info', io.logDestination);
-  const dataDir = io.env['SWITCHBOARD_DATA_DIR'] || undefined;
   const demo = await startDemo({ port: port ?? 4000, logger, ...(dataDir ? { dataDir } : {}) });
   const { gateway, sims, idp, tokens } = demo;
   io.stdout.write(

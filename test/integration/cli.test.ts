@@ -2,14 +2,19 @@
  * The command line's run modes through `run()`, the function `npm start` calls: demo mode with no config,
  * `--config FILE` and SWITCHBOARD_CONFIG on the shipped example config, PORT, and the errors a user can hit.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { run, USAGE, type Running } from '../../src/cli';
+import { loadConfigFile } from '../../src/config/load';
 import { DEMO_API_KEY } from '../../src/demo';
 
 const EXAMPLE = path.resolve(__dirname, '../../config/example.yaml');
+/** The example's embedded store goes to a directory of this run's, not ./data in the checkout. */
+const DATA_ENV = { SWITCHBOARD_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchboard-cli-data-')) };
+afterAll(() => rmSync(DATA_ENV.SWITCHBOARD_DATA_DIR, { recursive: true, force: true }));
+
 const EXAMPLE_ENV = {
   ACME_API_KEY: 'acme-key-0123456789abcdef',
   ACME_AMEYO_USER: 'acme_api',
@@ -73,7 +78,7 @@ describe('switchboard CLI', () => {
 
   it('starts on config/example.yaml with --config, secrets from the environment, PORT overriding the port', async () => {
     const logs = capture();
-    const r = (await run(['--config', EXAMPLE], { env: { ...EXAMPLE_ENV, PORT: '0' }, stdout: capture(), logDestination: logs.stream }))!;
+    const r = (await run(['--config', EXAMPLE], { env: { ...EXAMPLE_ENV, ...DATA_ENV, PORT: '0' }, stdout: capture(), logDestination: logs.stream }))!;
     running.push(r);
     expect(r.graphqlUrl).not.toContain(':4000/');
     const res = await post(r.graphqlUrl, EXAMPLE_ENV.ACME_API_KEY, '{ connections { id vendor capabilities status } }');
@@ -90,8 +95,25 @@ describe('switchboard CLI', () => {
     for (const secret of Object.values(EXAMPLE_ENV)) expect(logs.text).not.toContain(secret);
   });
 
+  it('keeps the embedded store in SWITCHBOARD_DATA_DIR, over state.dataDir', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-cli-data-'));
+    try {
+      const r = (await run(['--config', EXAMPLE], { env: { ...EXAMPLE_ENV, SWITCHBOARD_DATA_DIR: dir, PORT: '0' }, stdout: capture(), logDestination: capture().stream }))!;
+      running.push(r);
+      expect(existsSync(path.join(dir, 'state.sqlite'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deploy/fleet.yaml (the docker-compose example) is a valid config with the Redis store', () => {
+    const config = loadConfigFile(path.resolve(__dirname, '../../deploy/fleet.yaml'), EXAMPLE_ENV);
+    expect(config.state).toEqual({ dataDir: './data', redis: { url: 'redis://redis:6379', keyPrefix: 'switchboard:', commandTimeoutMs: 1_000 } });
+    expect(config.tenants.map((t) => t.connections.map((c) => c.id))).toEqual([['ameyo-main', 'ujet', 'dialer']]);
+  });
+
   it('reads the config path from SWITCHBOARD_CONFIG', async () => {
-    const r = (await run([], { env: { ...EXAMPLE_ENV, PORT: '0', SWITCHBOARD_CONFIG: EXAMPLE }, stdout: capture(), logDestination: capture().stream }))!;
+    const r = (await run([], { env: { ...EXAMPLE_ENV, ...DATA_ENV, PORT: '0', SWITCHBOARD_CONFIG: EXAMPLE }, stdout: capture(), logDestination: capture().stream }))!;
     running.push(r);
     const res = await post(r.graphqlUrl, EXAMPLE_ENV.ACME_API_KEY, '{ connections { id } }');
     expect(res.body).toEqual({ data: { connections: [{ id: 'ameyo-main' }, { id: 'ujet' }, { id: 'dialer' }] } });
