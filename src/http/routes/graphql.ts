@@ -3,7 +3,7 @@
  * and time bounds (JSON) or the multipart guard (uploads), the token limit, then Apollo.
  */
 import type http from 'node:http';
-import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Config } from '../../config/schema';
 import type { IdempotencyRecords } from '../../domain/idempotency';
 import { runInTenantScope } from '../../graphql/apq';
@@ -16,6 +16,7 @@ import { sendBody } from '../compress';
 import type { CorsPolicy } from '../cors';
 import { graphQLMediaType, requestErrorStatus } from '../mediaType';
 import { appendVary, sendGraphQLError, sendJson } from '../respond';
+import type { RequestTarget } from '../requestTarget';
 import type { Route, RouteRequest } from '../router';
 
 export interface GraphQLRouteOptions {
@@ -91,21 +92,64 @@ function withRequestIds(body: string, requestId: string): string {
   }
 }
 
+/** The request's GraphQL document text (a GET's `query` parameter, a POST body's `query`), for the token limit. */
+function documentTextOf(req: http.IncomingMessage, target: RequestTarget, body: unknown): unknown {
+  if (req.method === 'GET') return target.searchParams.get('query');
+  return body && typeof body === 'object' ? (body as { query?: unknown }).query : undefined;
+}
+
+/** Apollo's view of the request: its headers, query string and parsed body. */
+function apolloRequest(req: http.IncomingMessage, target: RequestTarget, body: unknown): HTTPGraphQLRequest {
+  const headers = new HeaderMap();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  }
+  return { method: req.method ?? 'GET', headers, search: target.search, body };
+}
+
+/** Aborted when the client goes away before its answer is written: upstream calls and rate-limit waits stop. */
+function clientGone(res: http.ServerResponse): AbortSignal {
+  const abort = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  return abort.signal;
+}
+
+/** Writes Apollo's answer: whole (compressed when asked, request ids added) or incremental as it comes. */
+async function writeApolloResult(req: http.IncomingMessage, res: http.ServerResponse, result: HTTPGraphQLResponse, requestId: string): Promise<void> {
+  const outHeaders: Record<string, string> = {};
+  // Vary is added to, not replaced: CORS and compression have their own entries.
+  for (const [k, v] of result.headers) {
+    if (k === 'vary') appendVary(res, v);
+    else outHeaders[k] = v;
+  }
+  if (result.body.kind === 'complete') {
+    await sendBody(req, res, result.status ?? 200, outHeaders, Buffer.from(withRequestIds(result.body.string, requestId), 'utf8'));
+    return;
+  }
+  // Incremental delivery (multipart/mixed) is written as it comes, uncompressed.
+  res.writeHead(result.status ?? 200, outHeaders);
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
 export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
   const { apollo, auth, server, idempotency, cors } = opts;
 
   const handle = async ({ req, res, target, log, requestId }: RouteRequest): Promise<void> => {
+    // 1. Who: 401/403 before a byte of the body is read (the answer closes the connection).
     let caller: Caller;
     try {
       caller = await auth.authenticate(req, log);
     } catch (err) {
       if (!(err instanceof AuthenticationFailure)) throw err;
-      // The body is never read for an unauthenticated request: the answer closes the connection.
       return sendGraphQLError(res, err.status, err.error, { 'www-authenticate': err.wwwAuthenticate });
     }
     const { tenant, principal } = caller;
     cors.allowForTenant(req, res, tenant.id);
 
+    // 2. The body, within its bounds: JSON (size, time) or the multipart guard (preflight header, sizes, idle time).
     const multipart = req.method === 'POST' && isMultipart(req);
     let body: unknown;
     if (req.method === 'POST') {
@@ -114,54 +158,34 @@ export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
       body = read.body;
     }
 
-    // The token limit, before Apollo parses anything (src/graphql/plugins/queryLimits.ts).
-    const documentText = req.method === 'GET' ? target.searchParams.get('query') : body && typeof body === 'object' ? (body as { query?: unknown }).query : undefined;
-    const tooLong = tokenLimitError(documentText, tenant.limits.maxTokens);
+    // 3. The token limit, before Apollo parses anything (src/graphql/plugins/queryLimits.ts): a GraphQL
+    //    request error like Apollo's own, 400, or 200 in application/json (src/http/mediaType.ts).
+    const tooLong = tokenLimitError(documentTextOf(req, target, body), tenant.limits.maxTokens);
     if (tooLong) {
-      // A GraphQL request error like Apollo's own: 400, or 200 in application/json (src/http/mediaType.ts).
       const { http: _http, ...extensions } = tooLong.extensions;
       const contentType = graphQLMediaType(req.headers.accept);
       return sendJson(res, requestErrorStatus(contentType), { errors: [{ message: tooLong.message, extensions: { ...extensions, requestId } }] }, { 'content-type': contentType });
     }
 
-    const headers = new HeaderMap();
-    for (const [k, v] of Object.entries(req.headers)) {
-      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-    }
-    const abort = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
-    const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: target.search, body };
-    const deadlineAt = Date.now() + (multipart ? server.uploads.timeoutMs : server.requestTimeoutMs);
-    // The tenant scope keys the persisted-query cache (src/graphql/apq.ts): one tenant never sees another's hashes.
-    const result = await runInTenantScope(tenant.id, () => apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () =>
-        createContext(tenant, { deadlineAt, signal: abort.signal }, log, {
-          requestId,
-          principal,
-          limits: server.uploads,
-          // Download links are relative unless `server.publicUrl` says where clients reach us: never
-          // built from the Host header, which the client chooses (issue 11, item 8).
-          publicBaseUrl: server.publicUrl ?? '',
-          idempotency,
-        }),
-    }));
-    const outHeaders: Record<string, string> = {};
-    // Vary is added to, not replaced: CORS and compression have their own entries.
-    for (const [k, v] of result.headers) {
-      if (k === 'vary') appendVary(res, v);
-      else outHeaders[k] = v;
-    }
-    if (result.body.kind === 'complete') {
-      await sendBody(req, res, result.status ?? 200, outHeaders, Buffer.from(withRequestIds(result.body.string, requestId), 'utf8'));
-    } else {
-      // Incremental delivery (multipart/mixed) is written as it comes, uncompressed.
-      res.writeHead(result.status ?? 200, outHeaders);
-      for await (const chunk of result.body.asyncIterator) res.write(chunk);
-      res.end();
-    }
+    // 4. Apollo, in the tenant's scope (it keys the persisted-query cache, src/graphql/apq.ts: one tenant
+    //    never sees another's hashes), with the request's deadline and the client's signal.
+    const scope = { deadlineAt: Date.now() + (multipart ? server.uploads.timeoutMs : server.requestTimeoutMs), signal: clientGone(res) };
+    const result = await runInTenantScope(tenant.id, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: apolloRequest(req, target, body),
+        context: async () =>
+          createContext(tenant, scope, log, {
+            requestId,
+            principal,
+            limits: server.uploads,
+            // Download links are relative unless `server.publicUrl` says where clients reach us: never
+            // built from the Host header, which the client chooses (issue 11, item 8).
+            publicBaseUrl: server.publicUrl ?? '',
+            idempotency,
+          }),
+      }),
+    );
+    await writeApolloResult(req, res, result, requestId);
   };
 
   return { name: 'graphql', path: opts.path, methods: '*', work: true, cors: true, handle };
