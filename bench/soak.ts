@@ -24,6 +24,7 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { createRandom } from '../sim/common/seed';
+import { encodeGlobalId } from '../src/graphql/ids';
 import { stopChildProcess } from './child';
 import { metric, percentile } from './stats';
 
@@ -311,6 +312,9 @@ interface OpSpec {
 
 const AGENTS_Q = '{ agents(first: 50) { totalCount edges { node { id name status vendor } } } }';
 const CONNECTIONS_Q = '{ connections { id status } }';
+/** The demo's Ameyo campaign 389 (a Campaign id, as `campaigns` lists it), for callDial. */
+const AMEYO_CAMPAIGN_ID = encodeGlobalId('Campaign', 'ameyo-demo', '389');
+
 let agentIds: string[] = [];
 let ameyoAgentIds: string[] = [];
 let dialSeq = 0;
@@ -334,12 +338,11 @@ const OPS: OpSpec[] = [
     build: () =>
       ameyoAgentIds.length
         ? {
-            query: 'mutation($input: CallDialInput!) { callDial(input: $input) { accepted vendorReason userErrors { field message code } } }',
+            query: 'mutation($input: CallDialInput!) { callDial(input: $input) { dialAttempt { id accepted vendorReason } userErrors { field message code } } }',
             variables: {
               input: {
-                connectionId: 'ameyo-demo',
                 agentId: pick(ameyoAgentIds),
-                campaignId: '389',
+                campaignId: AMEYO_CAMPAIGN_ID,
                 phoneNumber: '+14155550100',
                 idempotencyKey: `soak-${SEED}-${process.pid}-${++dialSeq}`,
               },

@@ -29,6 +29,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
+import { encodeGlobalId } from '../src/graphql/ids';
 import { multipartStream } from '../src/upstream/multipart';
 import { AMEYO_SIM_DEFAULTS } from '../sim/ameyo';
 import { stopChildProcess } from './child';
@@ -223,7 +224,7 @@ function directUpload(t: Target, csv: CsvFile): Promise<UploadResult> {
 }
 
 const UPLOAD_MUTATION = `mutation Upload($input: ContactsUploadInput!) {
-  contactsUpload(input: $input) { task { id taskId } userErrors { field message code } }
+  contactsUpload(input: $input) { task { id nativeId } userErrors { field message code } }
 }`;
 
 /** A GraphQL multipart request (operations, map, file part "0") streamed from disk, with its Content-Length. */
@@ -233,12 +234,11 @@ function gatewayUpload(t: Target, csv: CsvFile): Promise<UploadResult> {
     query: UPLOAD_MUTATION,
     variables: {
       input: {
-        connectionId: CONNECTION_ID,
-        campaignId: t.processId,
-        leadListId: t.leadId,
+        campaignId: encodeGlobalId('Campaign', CONNECTION_ID, t.processId),
+        leadListNativeId: t.leadId,
         file: null,
         headerMapping: Object.entries(MAPPING).map(([field, column]) => ({ field, column })),
-        userId: 'bench',
+        userNativeId: 'bench',
         updateDuplicates: false,
         churnUpdatedRecords: false,
         migrate: false,
@@ -351,7 +351,7 @@ function directTaskId(r: UploadResult): string {
 }
 
 function gatewayTaskId(r: UploadResult): string {
-  let body: { data?: { contactsUpload?: { task: { id: string; taskId: string } | null; userErrors: unknown[] } }; errors?: unknown[] };
+  let body: { data?: { contactsUpload?: { task: { id: string; nativeId: string } | null; userErrors: unknown[] } }; errors?: unknown[] };
   try {
     body = JSON.parse(r.text) as typeof body;
   } catch {
@@ -361,8 +361,8 @@ function gatewayTaskId(r: UploadResult): string {
   const payload = body.data?.contactsUpload;
   if (!payload) throw new Error(`gateway upload: no contactsUpload in ${r.text.slice(0, 500)}`);
   if (payload.userErrors.length) throw new Error(`gateway upload: userErrors ${JSON.stringify(payload.userErrors)}`);
-  if (!payload.task?.taskId || !payload.task.id) throw new Error(`gateway upload: no task in ${r.text.slice(0, 500)}`);
-  return payload.task.taskId;
+  if (!payload.task?.nativeId || !payload.task.id) throw new Error(`gateway upload: no task in ${r.text.slice(0, 500)}`);
+  return payload.task.nativeId;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,11 +6,13 @@
  */
 import { parseArgs } from 'node:util';
 import type { DestinationStream } from 'pino';
+import { simulatorOf } from '../sim';
 import { loadConfigFile } from './config/load';
 import { DEMO_API_KEY, startDemo } from './demo';
 import { ConfigError } from './errors';
 import { createLogger } from './logger';
 import { GRAPHQL_PATH, startGateway } from './http/server';
+import { VENDORS } from './vendors/registry';
 
 export const USAGE = `Usage: switchboard [--config FILE]
 
@@ -80,7 +82,7 @@ export async function run(argv: string[], io: CliIo): Promise<Running | null> {
       `  API key:  ${DEMO_API_KEY}`,
       `  Try:      curl -s ${gateway.url}${GRAPHQL_PATH} -H 'authorization: Bearer ${DEMO_API_KEY}' -H 'content-type: application/json' \\`,
       `              -d '{"query":"{ agents(first: 5) { totalCount edges { node { name vendor status } } } }"}'`,
-      `  Simulators: ameyo ${sims.ameyo.url}, apps-api ${sims.appsApi.url}, campaign-api ${sims.campaignApi.url}`,
+      `  Simulators: ${VENDORS.map((v) => `${v.key} ${simulatorOf(sims, v.key).url}`).join(', ')}`,
       `  Identity provider: ${idp.url} (users agent, supervisor, admin; password demo; POST ${idp.url}/token)`,
       `  Agent token (12 h):      ${tokens.agent}`,
       `  Supervisor token (12 h): ${tokens.supervisor}`,

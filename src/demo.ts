@@ -1,7 +1,7 @@
 /**
- * Demo mode: the three vendor simulators on loopback, and a config with one tenant that has one
- * connection to each, at the vendors' real 1 request/second limit. The demo API key is fixed so the
- * README's example works as written; it only ever exists on 127.0.0.1.
+ * Demo mode: every registered vendor's simulator on loopback (src/vendors/registry.ts), and a config with one
+ * tenant that has one connection to each, at the vendors' real 1 request/second limit. The demo API key is
+ * fixed so the README's example works as written; it only ever exists on 127.0.0.1.
  *
  * A local identity provider (sim/idp.ts) signs end users' tokens for the demo tenant: an agent (mapped to one
  * seeded agent of each connection), a supervisor and an admin, each with password `demo`. Their tokens are
@@ -11,11 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { AMEYO_SIM_DEFAULTS, APPS_API_SIM_DEFAULTS, CAMPAIGN_API_SIM_DEFAULTS, startSimulators, type Simulators } from '../sim';
+import { simulatorConnections, simulatorOf, startSimulators, type Simulators } from '../sim';
 import { startIdentityProvider, type IdentityProvider, type IdpUser } from '../sim/idp';
 import { resolveConfig } from './config/load';
 import type { ConfigInput } from './config/schema';
 import { startGateway, type Gateway } from './http/server';
+import { VENDORS } from './vendors/registry';
 
 export const DEMO_API_KEY = 'sb_demo_0123456789abcdef';
 export const DEMO_TENANT_ID = 'demo';
@@ -25,18 +26,25 @@ export const DEMO_PASSWORD = 'demo';
 export type DemoUser = 'agent' | 'supervisor' | 'admin';
 export const DEMO_USERS: readonly DemoUser[] = ['agent', 'supervisor', 'admin'];
 
-/** The demo users: the agent is one seeded agent of every connection (its `agent_id` claim names each). */
+/** Demo connections are `<connectionName>-demo` (src/vendors/module.ts#VendorSimulator). */
+const DEMO_CONNECTION_SUFFIX = '-demo';
+
+/**
+ * The demo users: the agent is one seeded agent of every connection (its `agent_id` claim names each, and its
+ * email is the first one a vendor's seeded agent has).
+ */
 export function demoUsers(sims: Simulators): IdpUser[] {
-  const appsAgent = sims.appsApi.state.agents[0]!;
-  const agentIds = {
-    'ameyo-demo': sims.ameyo.state.sessions[0]!.userId,
-    'apps-demo': String(appsAgent.id),
-    'dialer-demo': String(sims.campaignApi.state.queues.flatMap((q) => q.agentIds)[0]!),
-  };
+  const agents = VENDORS.map((v) => ({
+    connectionId: `${v.simulator.connectionName}${DEMO_CONNECTION_SUFFIX}`,
+    ...v.simulator.demoAgent(simulatorOf(sims, v.key)),
+  }));
+  const agentIds = Object.fromEntries(agents.map((a) => [a.connectionId, a.nativeId]));
+  const agentEmail = agents.find((a) => a.email !== undefined)?.email;
+  const emailOf = (role: DemoUser) => (role === 'agent' && agentEmail !== undefined ? agentEmail : `${role}@demo.switchboard.local`);
   return DEMO_USERS.map((role) => ({
     username: role,
     password: DEMO_PASSWORD,
-    claims: { sub: `demo-${role}`, roles: [role], email: role === 'agent' ? appsAgent.email : `${role}@demo.switchboard.local`, ...(role === 'agent' ? { agent_id: agentIds } : {}) },
+    claims: { sub: `demo-${role}`, roles: [role], email: emailOf(role), ...(role === 'agent' ? { agent_id: agentIds } : {}) },
   }));
 }
 
@@ -62,34 +70,7 @@ export function demoConfig(sims: Simulators, port: number, options: DemoOptions 
         id: DEMO_TENANT_ID,
         apiKeys: [DEMO_API_KEY],
         ...(idp ? { auth: { jwt: { issuer: idp.issuer, audiences: [DEMO_AUDIENCE], jwks: { url: idp.jwksUrl } } } } : {}),
-        connections: [
-          {
-            id: 'ameyo-demo',
-            vendor: 'ameyo',
-            ccId: AMEYO_SIM_DEFAULTS.ccId,
-            baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
-            credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
-            webAccess: { hashKey: AMEYO_SIM_DEFAULTS.hashKey, requestingHost: AMEYO_SIM_DEFAULTS.requestingHost },
-            appServerToken: AMEYO_SIM_DEFAULTS.appServerToken,
-          },
-          {
-            id: 'apps-demo',
-            vendor: 'apps-api',
-            baseUrls: { apps: sims.appsApi.appsBaseUrl, manager: sims.appsApi.managerBaseUrl },
-            credentials: { subdomain: APPS_API_SIM_DEFAULTS.subdomain, apiToken: APPS_API_SIM_DEFAULTS.token },
-          },
-          {
-            id: 'dialer-demo',
-            vendor: 'campaign-api',
-            baseUrl: sims.campaignApi.url,
-            accountId: CAMPAIGN_API_SIM_DEFAULTS.accountId,
-            credentials: {
-              username: CAMPAIGN_API_SIM_DEFAULTS.username,
-              password: CAMPAIGN_API_SIM_DEFAULTS.password,
-              domain: CAMPAIGN_API_SIM_DEFAULTS.domain,
-            },
-          },
-        ],
+        connections: simulatorConnections(sims, DEMO_CONNECTION_SUFFIX),
       },
     ],
   };

@@ -6,6 +6,7 @@
  * Errors never hold a credential: vendor errors are built from a status, a vendor message and a route
  * name, never from request headers or URLs with secrets in them.
  */
+import type { VendorKey as RegisteredVendorKey } from './vendors/registry';
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -20,7 +21,8 @@ export type ErrorCode =
   | 'IDEMPOTENCY_CONFLICT'
   | 'INTERNAL';
 
-export type VendorKey = 'ameyo' | 'apps-api' | 'campaign-api';
+/** A registered vendor's key (src/vendors/registry.ts). */
+export type VendorKey = RegisteredVendorKey;
 
 /** Facts an error may carry; each becomes an `extensions` field of the same name when set. */
 export interface ErrorFacts {

@@ -244,6 +244,9 @@ const CAMPAIGNS: ReadonlyArray<Omit<AmeyoCampaign, 'queueIds' | 'leadListIds'> &
   { campaignId: 437, campaignName: 'monika_webchat', campaignType: 'Interactive Chat', channelType: 'CHAT', queues: ['webchat_sales', 'webchat_support'], lists: ['web_leads', 'chat_followups'] },
 ];
 
+/** The seeded campaigns, whatever the seed: what a connection to the simulator names in its config (Ameyo lists none). */
+export const AMEYO_SEEDED_CAMPAIGNS: ReadonlyArray<Pick<AmeyoCampaign, 'campaignId' | 'campaignName'>> = CAMPAIGNS;
+
 const DISPOSITIONS = ['Sale', 'Callback', 'Not Interested', 'No Answer', 'Busy', 'Wrong Number', 'Resolved', 'Promise To Pay'] as const;
 
 /**

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
+import { VENDOR_KEYS } from '../vendors/registry';
 import { configSchema, type Config, type ConfigInput } from './schema';
 
 type PathPart = string | number;
@@ -56,7 +57,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
     case 'invalid_union':
       if (issue.path.at(-1) === 'vendor' || 'discriminator' in issue) {
-        return `unknown vendor (expected ameyo | apps-api | campaign-api)`;
+        return `unknown vendor (expected ${VENDOR_KEYS.join(' | ')})`;
       }
       return 'does not match any allowed shape';
     case 'invalid_value':

@@ -3,154 +3,16 @@
  * resolved `Config` and never needs `?? default`. README.md "Config reference" documents each field.
  */
 import { z } from 'zod';
+import { VENDORS, type Registry } from '../vendors/registry';
+import { url } from './connection';
 
-const url = z
-  .string()
-  .refine((s) => {
-    try {
-      const u = new URL(s);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && !u.search;
-    } catch {
-      return false;
-    }
-  }, 'expected an http(s) URL without credentials or query string')
-  .transform((s) => s.replace(/\/+$/, ''));
-
-/** Credentials go into HTTP headers and form fields: a line break or NUL there would split or break them. */
-const secret = z
-  .string()
-  .min(1, 'must not be empty')
-  .refine((s) => !/[\r\n\0]/.test(s), 'must not contain a line break or NUL (a trailing newline from a secret file?)');
-
-const rateLimit = z
-  .object({
-    /** Requests per second this gateway sends to the connection. Default 1 (every vendor's documented limit). */
-    requestsPerSecond: z.number().positive().max(1000).default(1),
-    /** Extra spacing between requests so network jitter never puts two inside one vendor window. Default 50 ms. */
-    spacingMarginMs: z.number().int().min(0).max(1000).default(50),
-    /** Most requests that may wait for this connection; more fail fast with RATE_LIMITED. Default 1000. */
-    maxQueue: z.number().int().positive().max(100_000).default(1000),
-  })
-  .strict()
-  .default({ requestsPerSecond: 1, spacingMarginMs: 50, maxQueue: 1000 });
-
-const timeouts = z
-  .object({
-    /** TCP/TLS connect timeout. Default 5 s. */
-    connectMs: z.number().int().positive().default(5_000),
-    /** Time to response headers once the request is sent. Default 15 s. */
-    headersMs: z.number().int().positive().default(15_000),
-    /** Overall cap for one upstream call, queue wait excluded. Default 30 s. */
-    requestMs: z.number().int().positive().default(30_000),
-  })
-  .strict()
-  .default({ connectMs: 5_000, headersMs: 15_000, requestMs: 30_000 });
-
-const connectionCommon = {
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected lowercase letters, digits, "-" or "_" (1-63 characters)'),
-  rateLimit,
-  timeouts,
-  /** How long list reads that dashboards poll (agents, queue status) are shared. Default 2000 ms; 0 turns it off. */
-  cacheTtlMs: z.number().int().min(0).max(300_000).default(2_000),
-  /** Retries of safe reads (GET) on 502/503/504 and failed connections. */
-  retry: z
-    .object({
-      /** Default 2. */
-      maxRetries: z.number().int().min(0).max(10).default(2),
-      /** Default 200 ms, doubling per try. */
-      baseDelayMs: z.number().int().min(0).default(200),
-      /** Default 2000 ms. */
-      maxDelayMs: z.number().int().min(0).default(2_000),
-    })
-    .strict()
-    .default({ maxRetries: 2, baseDelayMs: 200, maxDelayMs: 2_000 }),
-  /** The connection's circuit breaker. */
-  circuitBreaker: z
-    .object({
-      /** Consecutive vendor failures that open it. Default 5. */
-      failureThreshold: z.number().int().positive().default(5),
-      /** How long it stays open before a trial call. Default 10 s. */
-      cooldownMs: z.number().int().positive().default(10_000),
-    })
-    .strict()
-    .default({ failureThreshold: 5, cooldownMs: 10_000 }),
-  /**
-   * Send W3C `traceparent` (the upstream call's span) to this vendor while tracing runs. Default false: a
-   * vendor learns nothing of our traces unless the operator opts in (docs/decisions.md, "Tracing and
-   * operator metrics").
-   */
-  propagateTrace: z.boolean().default(false),
-};
-
-export const ameyoConnection = z
-  .object({
-    ...connectionCommon,
-    vendor: z.literal('ameyo'),
-    /** Contact-center id (`ccId` in every CMS and data-engine path). */
-    ccId: z.number().int().nonnegative(),
-    /** One base URL per API family (notes/vendors-real-world.md §3). `dataEngine` serves /v4 monitoring. */
-    baseUrls: z
-      .object({ cms: url, dataEngine: url, appServer: url })
-      .strict(),
-    /** HTTP Basic credentials for the CMS and data-engine APIs. */
-    credentials: z.object({ username: secret, password: secret }).strict(),
-    /** Web-access commands (manual dial, voice logs): the token Ameyo support issues (notes §3c). */
-    webAccess: z
-      .object({
-        hashKey: secret,
-        /** Default `token-based-authorization-policy`. */
-        policyName: z.string().min(1).default('token-based-authorization-policy'),
-        requestingHost: z.string().min(1),
-      })
-      .strict()
-      .optional(),
-    /** The `authorization` token of the app server's disposeCallForUser (ameyo-crm-url-integration.txt). */
-    appServerToken: secret.optional(),
-    /** Ameyo customer fields a contact upload may map CSV columns to. Default: the contact-upload doc's list. */
-    contactFields: z
-      .array(z.string().min(1))
-      .min(1)
-      .default(['name', 'phone1', 'phone2', 'phone3', 'phone4', 'phone5', 'email', 'twitter', 'facebook', 'timezone']),
-  })
-  .strict();
-
-export const appsApiConnection = z
-  .object({
-    ...connectionCommon,
-    vendor: z.literal('apps-api'),
-    /** `https://{subdomain}.{domain}/apps/api/v1` and `.../manager/api/v1` (notes §1). */
-    baseUrls: z.object({ apps: url, manager: url }).strict(),
-    /**
-     * Basic auth: username = subdomain, password = API token (apps-api.txt "Basic Authentication").
-     * `companySecret` (optional) signs custom call data as an HS256 JWT (apps-api.txt "Send a custom data").
-     */
-    credentials: z.object({ subdomain: secret, apiToken: secret, companySecret: secret.optional() }).strict(),
-  })
-  .strict();
-
-export const campaignApiConnection = z
-  .object({
-    ...connectionCommon,
-    vendor: z.literal('campaign-api'),
-    /** `https://{portalURL}:9443`. */
-    baseUrl: url,
-    /** Sent as `X-Account-ID` on every call except login. */
-    accountId: secret,
-    /** Either a login (`POST /api/v2/login`) or an `X-API-Key` (notes §2). */
-    credentials: z.union([
-      z.object({ username: secret, password: secret, domain: secret }).strict(),
-      z.object({ apiKey: secret }).strict(),
-    ]),
-    /** Renew the access token this long before it expires. Default 60 s. */
-    tokenRefreshSkewMs: z.number().int().min(0).default(60_000),
-    /** Token lifetime assumed when the token carries no `exp`. Default 3300 s (notes §2). */
-    tokenTtlMs: z.number().int().positive().default(3_300_000),
-    /** Method for "Add Lead to campaign": the doc says PUT, deployments are seen taking POST (notes §2). Default PUT. */
-    leadCreateMethod: z.enum(['PUT', 'POST']).default('PUT'),
-  })
-  .strict();
-
-export const connectionSchema = z.discriminatedUnion('vendor', [ameyoConnection, appsApiConnection, campaignApiConnection]);
+/**
+ * One connection: the registered vendors' schemas (`src/vendors/<key>/config.ts`, listed in
+ * src/vendors/registry.ts), told apart by `vendor`.
+ */
+export const connectionSchema = z.discriminatedUnion('vendor', VENDORS.map((v) => v.connection) as unknown as ConnectionSchemas<Registry>);
+/** The registry's tuple of modules as the tuple of their schemas, which the union's type is built from. */
+type ConnectionSchemas<T extends readonly unknown[]> = { -readonly [I in keyof T]: T[I] extends { connection: infer S } ? S : never };
 
 /**
  * Who may read GET /metrics (src/http/metricsRoute.ts#metricsExposure). The series name every tenant and
@@ -475,8 +337,10 @@ export const configSchema = z
 export type Config = z.output<typeof configSchema>;
 export type TenantConfig = Config['tenants'][number];
 export type ConnectionConfig = TenantConfig['connections'][number];
-export type AmeyoConnectionConfig = z.output<typeof ameyoConnection>;
-export type AppsApiConnectionConfig = z.output<typeof appsApiConnection>;
-export type CampaignApiConnectionConfig = z.output<typeof campaignApiConnection>;
+// The first vendors' adapters and tests import their config types from here; a vendor's own code imports
+// them from its `config.ts`, so a new vendor adds nothing to this file.
+export type { AmeyoConnectionConfig } from '../vendors/ameyo/config';
+export type { AppsApiConnectionConfig } from '../vendors/apps-api/config';
+export type { CampaignApiConnectionConfig } from '../vendors/campaign-api/config';
 /** What a config file may say before defaults are applied (demo mode builds one of these). */
 export type ConfigInput = z.input<typeof configSchema>;

@@ -1,47 +1,36 @@
 /**
- * The agent service: fans a query out over every connection of the tenant that has an agent directory,
- * merges the answers in config order, and turns a failed connection into a partial failure instead of
- * failing the whole answer.
+ * The agent service: lists agents across every connection of the tenant that has an agent directory
+ * (merged in config order, a failed connection a partial failure), applies the schema's filters the same
+ * way to every vendor's agents, looks agents up for the loader, and sets statuses and logs agents out.
  */
-import { BadUserInputError, InternalError, isSwitchboardError, type SwitchboardError } from '../errors';
-import type { Agent, AgentStatus, AppsApiAgentQuery, RequestScope, Tenant, VendorAdapter } from './types';
+import { capabilityAt, fanOut, memberAt, type PartialResult } from './fanOut';
+import type { Agent, AgentCriteria, AgentStatus, AgentControl, RequestScope, Tenant } from './types';
 
-export interface AgentQuery {
+export interface AgentQuery extends AgentCriteria {
   /** Only these connections (configured ids); all when empty or absent. */
   connectionIds?: readonly string[] | null;
   statuses?: readonly AgentStatus[] | null;
   /** Case-insensitive substring of the name, email, extension or native id. */
   search?: string | null;
-  /** Filters the Apps API applies itself; when set, only connections that can apply them answer. */
-  appsApi?: AppsApiAgentQuery | null;
+  /**
+   * The escape hatch: vendor filter languages by the schema field that carries each
+   * (`AgentFilter.vendorFilter`). When any is set, only connections whose directory declares one answer.
+   */
+  vendorFilters?: Readonly<Record<string, unknown>> | null;
 }
 
-export interface ConnectionFailure {
-  connectionId: string;
-  error: SwitchboardError;
-}
+const hasCriteria = (c: AgentCriteria) =>
+  Boolean(c.extensions?.length) || (c.online !== null && c.online !== undefined) || Boolean(c.statusChangedAfter) || Boolean(c.statusChangedBefore);
 
-export interface AgentListing {
-  agents: Agent[];
-  failures: ConnectionFailure[];
-}
-
-/** A SwitchboardError as is; anything else masked as INTERNAL with the connection named. */
-export function asConnectionFailure(adapter: VendorAdapter, err: unknown): ConnectionFailure {
-  const error = isSwitchboardError(err)
-    ? err
-    : new InternalError(`connection '${adapter.connectionId}' failed`, { vendor: adapter.vendor, connectionId: adapter.connectionId }, { cause: err });
-  return { connectionId: adapter.connectionId, error };
-}
-
-/** The tenant's connections named by `ids` (all when empty), refusing ids the tenant does not have. */
-export function selectConnections(tenant: Tenant, ids: readonly string[] | null | undefined): VendorAdapter[] {
-  if (!ids || ids.length === 0) return [...tenant.connections.values()];
-  return ids.map((id) => {
-    const adapter = tenant.connections.get(id);
-    if (!adapter) throw new BadUserInputError(`unknown connection '${id}'`);
-    return adapter;
-  });
+/** Whether an agent meets the capability-shaped criteria, whichever vendor it came from. */
+export function matchesCriteria(agent: Agent, c: AgentCriteria): boolean {
+  if (c.extensions?.length && (agent.extension === null || !c.extensions.includes(agent.extension))) return false;
+  if (c.online === true && agent.status === 'OFFLINE') return false;
+  if (c.online === false && agent.status !== 'OFFLINE') return false;
+  const changed = agent.statusChangedAt?.getTime() ?? null;
+  if (c.statusChangedAfter && (changed === null || changed < c.statusChangedAfter.getTime())) return false;
+  if (c.statusChangedBefore && (changed === null || changed > c.statusChangedBefore.getTime())) return false;
+  return true;
 }
 
 function matches(agent: Agent, q: AgentQuery, needle: string | null): boolean {
@@ -50,21 +39,57 @@ function matches(agent: Agent, q: AgentQuery, needle: string | null): boolean {
     const hay = [agent.name, agent.email, agent.extension, agent.nativeId].filter(Boolean).join('\n').toLowerCase();
     if (!hay.includes(needle)) return false;
   }
-  return true;
+  return matchesCriteria(agent, q);
 }
 
-export async function listAgents(tenant: Tenant, q: AgentQuery, scope: RequestScope): Promise<AgentListing> {
-  const vendorFilter = q.appsApi ?? null;
-  const adapters = selectConnections(tenant, q.connectionIds).filter((a) => (vendorFilter ? a.filterAgents : a.agents));
-  const results = await Promise.allSettled(
-    adapters.map((a) => (vendorFilter ? a.filterAgents!(vendorFilter, scope) : a.agents!.listAgents(scope))),
-  );
+/** The vendor filters the client set, as `[field, raw]` pairs; empty when none. */
+const vendorFiltersOf = (q: AgentQuery): Array<[string, unknown]> =>
+  Object.entries(q.vendorFilters ?? {}).filter(([, raw]) => raw !== null && raw !== undefined);
+
+export async function listAgents(tenant: Tenant, q: AgentQuery, scope: RequestScope): Promise<PartialResult<Agent[]>> {
+  const vendorFilters = vendorFiltersOf(q);
+  const criteria: AgentCriteria = { extensions: q.extensions, online: q.online, statusChangedAfter: q.statusChangedAfter, statusChangedBefore: q.statusChangedBefore };
   const needle = q.search?.trim().toLowerCase() || null;
-  const agents: Agent[] = [];
-  const failures: ConnectionFailure[] = [];
-  results.forEach((r, i) => {
-    if (r.status === 'fulfilled') agents.push(...r.value.filter((a) => matches(a, q, needle)));
-    else failures.push(asConnectionFailure(adapters[i]!, r.reason));
-  });
-  return { agents, failures };
+  const answered = await fanOut(
+    tenant,
+    'AGENT_DIRECTORY',
+    async (directory) => {
+      if (vendorFilters.length > 0) {
+        const own = vendorFilters.find(([field]) => directory.vendorFilter?.field === field);
+        // A connection that cannot apply the filter the client asked for has nothing to say.
+        if (!own || !directory.vendorFilter) return [];
+        return directory.vendorFilter.filterAgents(own[1], criteria, scope);
+      }
+      if (hasCriteria(criteria) && directory.filterAgents) return directory.filterAgents(criteria, scope);
+      return directory.listAgents(scope);
+    },
+    { connectionIds: q.connectionIds },
+  );
+  return { value: answered.value.flat().filter((a) => matches(a, q, needle)), failures: answered.failures };
+}
+
+/** Agents of one connection by native id, in key order (the agent loader's batch); null without a directory. */
+export function getAgents(tenant: Tenant, connectionId: string, nativeIds: readonly string[], scope: RequestScope): Promise<Array<Agent | null>> | null {
+  return memberAt(tenant, connectionId, 'AGENT_DIRECTORY')?.getAgents(nativeIds, scope) ?? null;
+}
+
+export interface AgentStatusChange {
+  connectionId: string;
+  agentNativeId: string;
+  previousStatus: string | null;
+  currentStatus: string | null;
+  message: string | null;
+}
+
+/** Agent control of one connection (UNSUPPORTED_BY_VENDOR without it): statuses and logouts, results tagged with the connection. */
+export function agentControlAt(tenant: Tenant, connectionId: string) {
+  const control: AgentControl = capabilityAt(tenant, connectionId, 'AGENT_CONTROL').member;
+  return {
+    async updateStatuses(req: Parameters<AgentControl['updateStatuses']>[0], scope: RequestScope): Promise<AgentStatusChange[]> {
+      return (await control.updateStatuses(req, scope)).map((c) => ({ ...c, connectionId }));
+    },
+    async forceLogout(req: Parameters<AgentControl['forceLogout']>[0], scope: RequestScope) {
+      return { connectionId, ...(await control.forceLogout(req, scope)) };
+    },
+  };
 }

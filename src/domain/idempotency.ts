@@ -15,8 +15,8 @@
  * its oldest record expires); repeats of recorded keys are still answered. One tenant filling its partition
  * never touches another's.
  *
- * `IdempotencyRecords` is the storage contract (claim, complete, release); `runIdempotent` is the protocol
- * over it. `IdempotencyStore` keeps records in memory (tests); the gateway's stores are in src/state/: SQLite
+ * `IdempotencyRecords` is the storage contract (claim, complete, release, read); `runIdempotent` is the
+ * protocol over it. `IdempotencyStore` keeps records in memory (tests); the gateway's stores are in src/state/: SQLite
  * (embedded) and Redis (a fleet), each implementing the same three methods.
  */
 import { createHash } from 'node:crypto';
@@ -60,6 +60,11 @@ export interface IdempotencyRecords {
   complete(tenantId: string, key: string, outcome: IdempotencyOutcome): Promise<void>;
   /** Forgets a claimed key whose work provably never reached the vendor, so a retry runs again. */
   release(tenantId: string, key: string): Promise<void>;
+  /**
+   * The outcome of a finished record within its retention, without claiming anything; null for a key that is
+   * unknown, expired, still running or released. What reads a dial attempt back (src/domain/dialing.ts).
+   */
+  read(tenantId: string, key: string): Promise<IdempotencyOutcome | null>;
 }
 
 /** SHA-256 of the input with object keys sorted, so key order never changes the fingerprint. */
@@ -236,6 +241,11 @@ export class IdempotencyStore implements IdempotencyRecords {
     const records = this.partitions.get(tenantId);
     const entry = records?.get(key);
     if (entry && !entry.outcome) records!.delete(key);
+  }
+
+  async read(tenantId: string, key: string): Promise<IdempotencyOutcome | null> {
+    const entry = this.partitions.get(tenantId)?.get(key);
+    return entry && entry.expiresAt > this.now() ? entry.outcome : null;
   }
 }
 

@@ -68,26 +68,43 @@ export interface AgentPresence {
   waiting: boolean | null;
 }
 
+/**
+ * Agent filters shaped by what an agent is, not by any vendor's query language: the agent service applies
+ * each one to every agent a connection returns (src/domain/agents.ts `matchesCriteria`), and a directory
+ * that can filter on the vendor's side (`AgentDirectory.filterAgents`) narrows its read with them first.
+ * An empty list or a null sets no condition.
+ */
+export interface AgentCriteria {
+  /** `Agent.extension` is one of these. */
+  extensions?: readonly string[] | null;
+  /** Logged in (any status but OFFLINE) when true; OFFLINE when false. */
+  online?: boolean | null;
+  /** `Agent.statusChangedAt` at or after this time. */
+  statusChangedAfter?: Date | null;
+  /** `Agent.statusChangedAt` at or before this time. */
+  statusChangedBefore?: Date | null;
+}
+
 /** Lists and fetches a connection's agents, with their current presence. */
 export interface AgentDirectory {
   /** Every agent of the connection (the adapter pages through the vendor's list). */
   listAgents(scope: RequestScope): Promise<Agent[]>;
   /** Agents by native id, in key order; null where the vendor has no such agent. */
   getAgents(nativeIds: readonly string[], scope: RequestScope): Promise<Array<Agent | null>>;
-}
-
-/** Vendor-side agent filters (Apps API Manager API; apps-api.txt "Users"). */
-export interface AppsApiAgentQuery {
-  nativeIds?: readonly string[] | null;
-  agentNumbers?: readonly string[] | null;
-  statusIds?: readonly string[] | null;
-  online?: boolean | null;
-  wrapUp?: boolean | null;
-  locations?: readonly string[] | null;
-  lastLoginAfter?: Date | null;
-  lastLoginBefore?: Date | null;
-  statusUpdatedAfter?: Date | null;
-  statusUpdatedBefore?: Date | null;
+  /**
+   * Vendor-side filtering, where the vendor has it: every agent of `listAgents` that matches `criteria`,
+   * and possibly others (the service applies `criteria` again, so a vendor may narrow by some fields only).
+   */
+  filterAgents?(criteria: AgentCriteria, scope: RequestScope): Promise<Agent[]>;
+  /**
+   * The vendor's own filter language, offered as the escape hatch `AgentFilter.vendorFilter.<field>` of the
+   * schema (schema/agents.graphql): `raw` is that input object as the client sent it. When a client sets it,
+   * only connections whose directory declares that `field` answer.
+   */
+  readonly vendorFilter?: {
+    readonly field: string;
+    filterAgents(raw: unknown, criteria: AgentCriteria, scope: RequestScope): Promise<Agent[]>;
+  };
 }
 
 /** Sets statuses and logs agents out. */
@@ -196,7 +213,8 @@ export interface CallCreateRequest {
   agentEmail?: string | null;
   endUserNumber?: string | null;
   ticketId?: string | null;
-  menuId?: string | null;
+  /** The menu the call belongs to (a Queue's native id; the Apps API's `menu_id`). */
+  queueNativeId?: string | null;
   outboundNumber?: string | null;
   lang: string;
   recordingPermission?: 'NOT_ASKED' | 'DENIED' | 'GRANTED' | null;
@@ -207,7 +225,15 @@ export interface CallCreateRequest {
 /** `accepted`: the vendor took the request but an agent must complete it (Apps API 202). */
 export type CallCreateResult = { kind: 'created'; call: Call } | { kind: 'accepted' };
 
+/** A problem with a request that the caller can fix; `field` is the path within the request (`['queueNativeId']`). */
+export interface InputProblem {
+  field: string[];
+  message: string;
+}
+
 export interface CallCreator {
+  /** The vendor's rules for a request, checked before anything is sent; empty when it may be sent. */
+  inputProblems(req: CallCreateRequest): InputProblem[];
   createCall(req: CallCreateRequest, scope: RequestScope): Promise<CallCreateResult>;
 }
 
@@ -335,11 +361,14 @@ export interface LeadStore {
   createLead(campaignNativeId: string, input: LeadInput, scope: RequestScope): Promise<Lead>;
   updateLead(campaignNativeId: string, leadNativeId: string, input: LeadInput, scope: RequestScope): Promise<Lead>;
   deleteLead(campaignNativeId: string, leadNativeId: string, scope: RequestScope): Promise<void>;
-  /** Sets a lead's status, where the vendor allows it (campaign API). */
-  setLeadStatus?(campaignNativeId: string, leadNativeId: string, status: LeadStatus, scope: RequestScope): Promise<void>;
   /** Starts a bulk import of a JSON array of leads. */
   importLeads?(campaignNativeId: string, file: UploadedFile, scope: RequestScope): Promise<LeadImportJob>;
   getImportJob?(campaignNativeId: string, jobNativeId: string, scope: RequestScope): Promise<LeadImportJob | null>;
+}
+
+/** Sets a lead's status, where the vendor allows it. */
+export interface LeadStatusSetter {
+  setLeadStatus(campaignNativeId: string, leadNativeId: string, status: LeadStatus, scope: RequestScope): Promise<void>;
 }
 
 export type BulkUserJobStatus = 'CREATED' | 'VALID_SCHEME' | 'INVALID_SCHEME' | 'IN_PROGRESS' | 'FINISHED' | 'UNKNOWN';
@@ -430,7 +459,16 @@ export interface CampaignActivityEvent {
 }
 
 export interface CampaignActivitySource {
-  listActivity(q: { from: Date; to: Date; campaignNativeIds?: readonly string[] | null }, startKey: string | null, limit: number, scope: RequestScope): Promise<KeyedPage<CampaignActivityEvent>>;
+  listActivity(q: { from: Date; to: Date }, startKey: string | null, limit: number, scope: RequestScope): Promise<KeyedPage<CampaignActivityEvent>>;
+  /**
+   * Which events belong to these campaigns. The activity service keeps only those, page by page, so a
+   * vendor that cannot filter by campaign (or whose events name their campaign but carry no id) can.
+   */
+  campaignFilter(campaignNativeIds: readonly string[], scope: RequestScope): Promise<(e: CampaignActivityEvent) => boolean>;
+  /** The campaign an event belongs to, where the connection can tell. */
+  campaignOf(e: CampaignActivityEvent, scope: RequestScope): Promise<Campaign | null>;
+  /** The agent an event names, where the connection can tell. */
+  agentOf(e: CampaignActivityEvent, scope: RequestScope): Promise<Agent | null>;
 }
 
 // --------------------------------------------------------- contact uploads, dialing, recordings, presence
@@ -506,9 +544,90 @@ export type RecordingFormat = 'WAV' | 'MP3';
 export interface RecordingSource {
   /** The recording as a stream, or null when the vendor has none. */
   open(callNativeId: string, format: RecordingFormat, scope: RequestScope): Promise<DownloadStream | null>;
+  /** Whether the vendor has the recording, with its type and size, without downloading it; null when it has none. */
+  probe(callNativeId: string, format: RecordingFormat, scope: RequestScope): Promise<{ contentType: string; contentLength: number | null } | null>;
 }
 
-export type PresenceTable = 'user-runtime-information' | 'user-session-information' | 'chat-information' | 'customer-information';
+/** A campaign or queue an interaction belongs to. */
+export interface PresenceRef {
+  nativeId: string;
+  name: string | null;
+}
+
+export interface PresenceCustomer {
+  nativeId: string | null;
+  name: string | null;
+  phone: string | null;
+  /** The vendor's call object id (Ameyo crt object id). */
+  crtObjectId: string | null;
+}
+
+/** A row of the runtime table: one per user, logged in or not. */
+export interface AgentRuntime {
+  connectionId: string;
+  userId: string;
+  userName: string | null;
+  userType: string | null;
+  status: AgentStatus;
+  rawStatus: string | null;
+  /** Seconds in the current status. */
+  statusDuration: number | null;
+  sessionId: string | null;
+  loginTime: Date | null;
+  logoutTime: Date | null;
+  campaign: PresenceRef | null;
+  queue: PresenceRef | null;
+  channel: string | null;
+  callNativeId: string | null;
+  chatId: string | null;
+  customerStatus: string | null;
+  callsHandled: number | null;
+  /** Seconds. */
+  talkTime: number | null;
+  /** The user, as an agent of the connection's directory. */
+  agentNativeId: string | null;
+  raw: Record<string, unknown>;
+}
+
+/** A live or queued chat. */
+export interface ChatInteraction {
+  connectionId: string;
+  chatId: string;
+  sessionId: string | null;
+  userId: string | null;
+  agentNativeId: string | null;
+  campaign: PresenceRef | null;
+  queue: PresenceRef | null;
+  customerStatus: string | null;
+  customerStatusDuration: number | null;
+  startedAt: Date | null;
+  duration: number | null;
+  customer: PresenceCustomer | null;
+  waiting: boolean | null;
+  raw: Record<string, unknown>;
+}
+
+/** A customer in a live or queued call or chat. */
+export interface CustomerInteraction {
+  connectionId: string;
+  customerId: string | null;
+  name: string | null;
+  phone: string | null;
+  crtObjectId: string | null;
+  channel: string | null;
+  /** The call, when on a voice channel (its native id, as call logs and recordings take it). */
+  callNativeId: string | null;
+  chatId: string | null;
+  sessionId: string | null;
+  userId: string | null;
+  agentNativeId: string | null;
+  campaign: PresenceRef | null;
+  queue: PresenceRef | null;
+  customerStatus: string | null;
+  customerStatusDuration: number | null;
+  waiting: boolean | null;
+  raw: Record<string, unknown>;
+}
 
 export interface PresenceQuery {
   campaignIds?: readonly string[] | null;
@@ -520,12 +639,15 @@ export interface PresenceQuery {
   sessionIds?: readonly string[] | null;
   callIds?: readonly string[] | null;
   chatIds?: readonly string[] | null;
-  /** `field:asc` / `field:desc`, in the vendor's (snake_case) field names. */
-  sortBy?: readonly string[] | null;
+  /** Sort keys, first first, in the vendor's own field names (the schema says so: `PresenceSort.field`). */
+  sort?: ReadonlyArray<{ field: string; direction: 'ASC' | 'DESC' }> | null;
 }
 
+/** Live monitoring tables, read by offset and limit. */
 export interface PresenceTables {
-  page(table: PresenceTable, q: PresenceQuery, offset: number, limit: number, scope: RequestScope): Promise<{ rows: Array<Record<string, unknown>>; total: number | null }>;
+  agentRuntimes(q: PresenceQuery, offset: number, limit: number, scope: RequestScope): Promise<PageResult<AgentRuntime>>;
+  chatInteractions(q: PresenceQuery, offset: number, limit: number, scope: RequestScope): Promise<PageResult<ChatInteraction>>;
+  customerInteractions(q: PresenceQuery, offset: number, limit: number, scope: RequestScope): Promise<PageResult<CustomerInteraction>>;
 }
 
 // ------------------------------------------------------------------------- SMS, end users, DNC, CRM
@@ -575,21 +697,19 @@ export interface CrmDataSink {
   sendContactData(data: CrmContactData, scope: RequestScope): Promise<void>;
 }
 
-/** One configured connection with its vendor adapter; each capability it has is one optional member. */
-export interface VendorAdapter {
-  readonly vendor: VendorKey;
-  readonly connectionId: string;
-  readonly capabilities: readonly Capability[];
-  readonly upstream: Upstream;
+/**
+ * The capability interfaces an adapter may implement, one optional member each. Which capability each
+ * member provides is src/domain/capabilities.ts; a connection's capabilities are the members present.
+ */
+export interface CapabilityMembers {
   readonly agents?: AgentDirectory;
   readonly agentControl?: AgentControl;
-  /** Vendor-side agent filters, for adapters that have them. */
-  readonly filterAgents?: (q: AppsApiAgentQuery, scope: RequestScope) => Promise<Agent[]>;
   readonly calls?: CallLog;
   readonly callCreator?: CallCreator;
   readonly callData?: CallData;
   readonly campaigns?: CampaignCatalog;
   readonly leads?: LeadStore;
+  readonly leadStatus?: LeadStatusSetter;
   readonly queues?: QueueStatusSource;
   readonly sms?: SmsSender;
   readonly endUsers?: EndUserDirectory;
@@ -602,6 +722,16 @@ export interface VendorAdapter {
   readonly dialer?: Dialer;
   readonly recordings?: RecordingSource;
   readonly presence?: PresenceTables;
+}
+
+/**
+ * One configured connection with its vendor adapter. Its capabilities are the members present, in the
+ * order the adapter declares them (`capabilitiesOf`); there is no separate list to keep in step.
+ */
+export interface VendorAdapter extends CapabilityMembers {
+  readonly vendor: VendorKey;
+  readonly connectionId: string;
+  readonly upstream: Upstream;
 }
 
 export interface Tenant {

@@ -17,7 +17,11 @@
  *   with the customer on the line) but not on a colleague's.
  * - `ownCall`: on a field that returns calls (or nodes), a caller below `role` gets what is not a call and
  *   the calls that are theirs; another agent's call is null with `FORBIDDEN` in its place. This one is
- *   checked after the vendor read (whose call it is is only known then); nothing else is sent.
+ *   checked after the vendor read (whose call it is is only known then); nothing else is sent. A dial
+ *   attempt counts as a call (it is one agent's, like the call it starts).
+ *
+ * `node` and `nodes` answer every type; a type whose own query needs a higher role than theirs
+ * (`NODE_TYPE_ROLES`) needs it there too, so a global ID is never a way around a field's rule.
  */
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, getNamedType, type GraphQLFieldConfig, type GraphQLSchema } from 'graphql';
@@ -25,8 +29,14 @@ import type { Agent, Call } from '../domain/types';
 import { ForbiddenError } from '../errors';
 import { hasRole, type Principal, type Role } from '../identity/principal';
 import { nodeKey, type GatewayContext } from './context';
-import { decodeGlobalId } from './ids';
+import { decodeGlobalId, type NodeType } from './ids';
 import { typeOfNode } from './resolvers/nodes';
+
+/** Node types whose own query needs more than `node`/`nodes` do (schema: `bulkUserJob`, `leadImportJob`). */
+const NODE_TYPE_ROLES: Partial<Record<NodeType, Role>> = { BulkUserJob: 'admin', LeadImportJob: 'admin' };
+
+/** Types one agent's, as a call is: an agent's own are visible to them under an `ownCall` rule. */
+const CALL_TYPES: ReadonlySet<string> = new Set<NodeType>(['Call', 'DialAttempt']);
 
 interface Rule {
   role: Role;
@@ -84,7 +94,8 @@ function isOwnAgent(principal: Principal, agent: Agent): boolean {
   return principal.kind === 'user' && principal.agentOn(agent.connectionId) === agent.nativeId;
 }
 
-function isOwnCall(principal: Principal, call: Call): boolean {
+/** A call's, or a dial attempt's (which has the same two fields), agent is the caller. */
+function isOwnCall(principal: Principal, call: Pick<Call, 'connectionId' | 'agentNativeId'>): boolean {
   return principal.kind === 'user' && call.agentNativeId !== null && principal.agentOn(call.connectionId) === call.agentNativeId;
 }
 
@@ -94,13 +105,27 @@ function isOwnCall(principal: Principal, call: Call): boolean {
  */
 function ownCallsOnly(value: unknown, returnsCall: boolean, principal: Principal, refusal: () => Error): unknown {
   const visible = (v: unknown) =>
-    v === null || typeof v !== 'object' || v instanceof Error || !(returnsCall || typeOfNode(v) === 'Call') || isOwnCall(principal, v as Call);
+    v === null || typeof v !== 'object' || v instanceof Error || !(returnsCall || CALL_TYPES.has(typeOfNode(v) ?? '')) || isOwnCall(principal, v as Call);
   if (Array.isArray(value)) return value.map((v) => (visible(v) ? v : refusal()));
   if (!visible(value)) throw refusal();
   return value;
 }
 
 const roleName = (role: Role) => role.toUpperCase();
+
+/** A `node`/`nodes` value without the nodes whose type needs a role the caller lacks (FORBIDDEN in their place). */
+function withoutNodesAboveRole(value: unknown, principal: Principal, where: string): unknown {
+  const refusalFor = (v: unknown): Error | null => {
+    if (v === null || typeof v !== 'object' || v instanceof Error) return null;
+    const type = typeOfNode(v);
+    const role = type && NODE_TYPE_ROLES[type];
+    return role && !hasRole(principal, role) ? new ForbiddenError(`${where}: a ${type} needs the ${roleName(role)} role`) : null;
+  };
+  if (Array.isArray(value)) return value.map((v) => refusalFor(v) ?? v);
+  const refused = refusalFor(value);
+  if (refused) throw refused;
+  return value;
+}
 
 /** The sentence a refusal and the Docs pane use for a rule. */
 export function describeRule(rule: Rule): string {
@@ -137,18 +162,22 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
       if (!rule) return field;
       const resolve = field.resolve ?? defaultFieldResolver;
       const refusal = () => new ForbiddenError(`${typeName}.${fieldName} ${describeRule(rule)}`);
-      const returnsCall = getNamedType(field.type).name === 'Call';
+      const returnsCall = CALL_TYPES.has(getNamedType(field.type).name);
+      const returnsNode = getNamedType(field.type).name === 'Node';
       const guarded: GraphQLFieldConfig<unknown, GatewayContext> = {
         ...(field as GraphQLFieldConfig<unknown, GatewayContext>),
         description: `${field.description ? `${field.description}\n\n` : ''}Authorization: ${describeRule(rule)}.`,
         async resolve(source, args, ctx, info) {
           const { principal } = ctx;
-          if (hasRole(principal, rule.role)) return resolve(source, args, ctx, info);
-          if (namesOnlyOwnAgents(principal, args, rule)) return resolve(source, args, ctx, info);
-          if (rule.ownAgent && isOwnAgent(principal, source as Agent)) return resolve(source, args, ctx, info);
-          if (rule.ownCallArgument && (await namesOwnCall(principal, args, rule.ownCallArgument, ctx))) return resolve(source, args, ctx, info);
-          if (rule.ownCall) return ownCallsOnly(await resolve(source, args, ctx, info), returnsCall, principal, refusal);
-          throw refusal();
+          const value = await (async () => {
+            if (hasRole(principal, rule.role)) return resolve(source, args, ctx, info);
+            if (namesOnlyOwnAgents(principal, args, rule)) return resolve(source, args, ctx, info);
+            if (rule.ownAgent && isOwnAgent(principal, source as Agent)) return resolve(source, args, ctx, info);
+            if (rule.ownCallArgument && (await namesOwnCall(principal, args, rule.ownCallArgument, ctx))) return resolve(source, args, ctx, info);
+            if (rule.ownCall) return ownCallsOnly(await resolve(source, args, ctx, info), returnsCall, principal, refusal);
+            throw refusal();
+          })();
+          return returnsNode ? withoutNodesAboveRole(value, principal, `${typeName}.${fieldName}`) : value;
         },
       };
       return guarded as GraphQLFieldConfig<unknown, unknown>;

@@ -4,8 +4,11 @@
  */
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
-import type { Agent, Call, Campaign, CustomerFlags, RequestScope, Tenant, VendorAdapter } from '../domain/types';
-import { asConnectionFailure } from '../domain/agents';
+import type { Agent, Call, Campaign, CustomerFlags, RequestScope, Tenant } from '../domain/types';
+import { getAgents } from '../domain/agents';
+import { getCalls, getCustomerFlags } from '../domain/calls';
+import { getCampaigns } from '../domain/campaigns';
+import { asConnectionFailure } from '../domain/fanOut';
 import type { SwitchboardError } from '../errors';
 import type { IdempotencyRecords } from '../domain/idempotency';
 import type { Principal } from '../identity/principal';
@@ -63,12 +66,13 @@ const SEP = '\u0000';
 export const nodeKey = (connectionId: string, nativeId: string) => `${connectionId}${SEP}${nativeId}`;
 
 /**
- * A loader that groups keys by connection and asks `fetch` once per connection with its ids; a missing
- * record is null, a failed connection an Error for its keys only (graphql/dataloader's contract).
+ * A loader that groups keys by connection and asks `fetch` (a domain lookup) once per connection with its
+ * ids; a missing record, or a connection that cannot look up (`fetch` answers null), is null; a failed
+ * connection an Error for its keys only (graphql/dataloader's contract).
  */
 function createConnectionLoader<T>(
   tenant: Tenant,
-  fetch: (adapter: VendorAdapter, nativeIds: string[]) => Promise<Array<T | null>> | null,
+  fetch: (connectionId: string, nativeIds: string[]) => Promise<Array<T | null>> | null,
 ): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(async (keys) => {
     const byConnection = new Map<string, string[]>();
@@ -82,7 +86,7 @@ function createConnectionLoader<T>(
     await Promise.all(
       [...byConnection].map(async ([connectionId, ids]) => {
         const adapter = tenant.connections.get(connectionId);
-        const pending = adapter ? fetch(adapter, ids) : null;
+        const pending = adapter ? fetch(connectionId, ids) : null;
         if (!adapter || !pending) {
           for (const id of ids) answers.set(nodeKey(connectionId, id), null);
           return;
@@ -122,12 +126,10 @@ export function createContext(tenant: Tenant, scope: RequestScope, log: Logger, 
     ...opts,
     scope: requestScope,
     loaders: {
-      agent: createConnectionLoader(tenant, (a, ids) => a.agents?.getAgents(ids, requestScope) ?? null),
-      call: createConnectionLoader(tenant, (a, ids) => (a.calls ? Promise.all(ids.map((id) => a.calls!.getCall(id, requestScope))) : null)),
-      campaign: createConnectionLoader(tenant, (a, ids) => a.campaigns?.getCampaigns(ids, requestScope) ?? null),
-      customerFlags: createConnectionLoader(tenant, (a, ids) =>
-        a.callData ? Promise.all(ids.map((id) => a.callData!.getCustomerFlags(id, requestScope))) : null,
-      ),
+      agent: createConnectionLoader(tenant, (cid, ids) => getAgents(tenant, cid, ids, requestScope)),
+      call: createConnectionLoader(tenant, (cid, ids) => getCalls(tenant, cid, ids, requestScope)),
+      campaign: createConnectionLoader(tenant, (cid, ids) => getCampaigns(tenant, cid, ids, requestScope)),
+      customerFlags: createConnectionLoader(tenant, (cid, ids) => getCustomerFlags(tenant, cid, ids, requestScope)),
     },
     partialErrors: [],
     stats,

@@ -5,8 +5,8 @@
  */
 import { BadUserInputError } from '../errors';
 
-export type NodeType = 'Agent' | 'Call' | 'Campaign' | 'Lead' | 'Queue' | 'ContactUploadTask';
-const NODE_TYPES: readonly NodeType[] = ['Agent', 'Call', 'Campaign', 'Lead', 'Queue', 'ContactUploadTask'];
+export type NodeType = 'Agent' | 'Call' | 'Campaign' | 'Lead' | 'Queue' | 'ContactUploadTask' | 'DialAttempt' | 'EndUser' | 'BulkUserJob' | 'LeadImportJob';
+const NODE_TYPES: readonly NodeType[] = ['Agent', 'Call', 'Campaign', 'Lead', 'Queue', 'ContactUploadTask', 'DialAttempt', 'EndUser', 'BulkUserJob', 'LeadImportJob'];
 
 /** An upload task's native part: the campaign, the lead list and the vendor's task id. */
 export const uploadTaskNativeKey = (campaignId: string, leadListId: string, taskId: string) => [campaignId, leadListId, taskId].map(encodeURIComponent).join('/');
@@ -30,6 +30,27 @@ export function splitLeadNativeKey(key: string): { campaignNativeId: string; lea
 
 /** A queue's native part holds its language: the Apps API reads queue status per language. */
 export const queueNativeKey = (lang: string, queueNativeId: string) => `${lang}/${queueNativeId}`;
+export function splitQueueNativeKey(key: string): { lang: string; queueNativeId: string } | null {
+  const i = key.indexOf('/');
+  return i > 0 && i < key.length - 1 ? { lang: key.slice(0, i), queueNativeId: key.slice(i + 1) } : null;
+}
+
+/** A lead import job's native part holds its campaign too: the vendor reads a job within its campaign. */
+export const leadImportJobNativeKey = leadNativeKey;
+export function splitLeadImportJobNativeKey(key: string): { campaignNativeId: string; jobNativeId: string } | null {
+  const parts = splitLeadNativeKey(key);
+  return parts ? { campaignNativeId: parts.campaignNativeId, jobNativeId: parts.leadNativeId } : null;
+}
+
+/**
+ * A dial attempt has no vendor id (the vendors answer a dial without one): its native part is the command
+ * and the client's idempotency key, which name its idempotency record (src/domain/dialing.ts).
+ */
+export const dialAttemptNativeKey = (command: string, idempotencyKey: string) => `${command}/${idempotencyKey}`;
+export function splitDialAttemptNativeKey(key: string): { command: string; idempotencyKey: string } | null {
+  const i = key.indexOf('/');
+  return i > 0 && i < key.length - 1 ? { command: key.slice(0, i), idempotencyKey: key.slice(i + 1) } : null;
+}
 
 export interface GlobalId {
   type: NodeType;

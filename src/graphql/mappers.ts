@@ -1,5 +1,27 @@
 /** The domain objects that schema types resolve from (codegen.yml `mappers`). */
-import type { Agent, AgentPresence, BulkUserJob, CampaignActivityEvent, ContactUploadTask, Call, CallParticipant, CallTransfer, Campaign, EndUser, Lead, LeadImportJob, Queue, VendorAdapter } from '../domain/types';
+import type { AgentStatusChange } from '../domain/agents';
+import type { CommandUserError, DialAttempt } from '../domain/dialing';
+import type {
+  Agent,
+  AgentPresence,
+  AgentRuntime,
+  BulkUserJob,
+  CampaignActivityEvent,
+  ChatInteraction,
+  ContactUploadTask,
+  Call,
+  CallParticipant,
+  CallTransfer,
+  Campaign,
+  CustomerFlags,
+  CustomerInteraction,
+  EndUser,
+  Lead,
+  LeadImportJob,
+  PresenceCustomer,
+  Queue,
+  VendorAdapter,
+} from '../domain/types';
 import type { LazyPage, Page } from './pagination';
 
 export type AgentModel = Agent;
@@ -9,20 +31,35 @@ export type CallModel = Call;
 export type CallPageModel = LazyPage<Call>;
 export type CallTransferModel = CallTransfer;
 export type CallParticipantModel = CallParticipant;
+export type CallMenuModel = NonNullable<Call['selectedMenu']>;
 export type CampaignModel = Campaign;
 export type CampaignPageModel = Page<Campaign>;
 export type LeadModel = Lead;
 export type LeadPageModel = LazyPage<Lead>;
 export type QueueModel = Queue;
 export type EndUserModel = EndUser;
-export type AgentStatusChangeModel = { connectionId: string; agentNativeId: string; previousStatus: string | null; currentStatus: string | null; message: string | null };
-export type ForceLogoutModel = { connectionId: string; agentNativeIds: string[]; jobId: string | null; userErrors: Array<{ field: string[] | null; message: string; code: string }> };
+export type AgentStatusChangeModel = AgentStatusChange;
+export type ForceLogoutModel = { connectionId: string; agentNativeIds: string[]; jobId: string | null; userErrors: CommandUserError[] };
 export type LeadImportJobModel = LeadImportJob;
 export type BulkUserJobModel = BulkUserJob;
 export type CampaignActivityEventModel = CampaignActivityEvent;
 export type CampaignActivityPageModel = LazyPage<CampaignActivityEvent>;
 export type ContactUploadTaskModel = ContactUploadTask;
+export type DialAttemptModel = DialAttempt;
+/** An object a payload names by its connection and native id, read only when the payload's field is asked for. */
+type NodeRef = { connectionId: string; nativeId: string };
+/** `agentRef`: the agent the disposition was for. */
+export type CallDisposeModel = { accepted: boolean; vendorReason: string | null; agentRef: NodeRef | null; userErrors: CommandUserError[] };
+/** A call-data mutation's answer; `callRef` is the call. */
+type CallRefModel = { callRef: NodeRef | null; userErrors: CommandUserError[] };
+export type CallEndUserUpdateModel = CallRefModel & { accepted: boolean };
+export type CallCustomerFlagsUpdateModel = CallRefModel & { flags: CustomerFlags | null };
+export type CallCustomDataSendModel = CallRefModel & { sent: boolean };
 export type AgentPresenceModel = AgentPresence & { connectionId: string };
-/** A monitoring-table row, with the connection it came from. */
-export type PresenceRowModel = { connectionId: string; row: Record<string, unknown> };
-export type PresencePageModel = LazyPage<PresenceRowModel>;
+export type PresenceCustomerModel = PresenceCustomer;
+export type AgentRuntimeModel = AgentRuntime;
+export type ChatInteractionModel = ChatInteraction;
+export type CustomerInteractionModel = CustomerInteraction;
+export type AgentRuntimePageModel = LazyPage<AgentRuntime>;
+export type ChatInteractionPageModel = LazyPage<ChatInteraction>;
+export type CustomerInteractionPageModel = LazyPage<CustomerInteraction>;

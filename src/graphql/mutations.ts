@@ -1,45 +1,40 @@
 /**
- * Shared by every mutation: find the connection the input addresses and check it can do the job, and turn
- * problems the caller can fix into `userErrors` (DESIGN.md: faults of the system or the vendor stay
- * top-level errors).
+ * Shared by every mutation: name the object the input addresses, and turn problems the caller can fix into
+ * `userErrors` (DESIGN.md: faults of the system or the vendor stay top-level errors). Which connection can
+ * do the job is the domain's to check (src/domain/fanOut.ts `capabilityAt`).
  */
-import type { Capability, VendorAdapter } from '../domain/types';
-import { NotFoundError, UnsupportedByVendorError, isSwitchboardError } from '../errors';
+import type { InputProblem } from '../domain/types';
+import { NotFoundError, isSwitchboardError } from '../errors';
+import type { UserErrorCode } from '../generated/graphql';
 import type { GatewayContext } from './context';
 import { decodeGlobalId, type NodeType } from './ids';
 
+/** A problem the caller can fix; `code` is one of the schema's `UserErrorCode` values. */
 export interface UserError {
   field: string[] | null;
   message: string;
-  code: string;
+  code: UserErrorCode;
 }
 
-/** The tenant's connection `connectionId`, which must have `capability`. */
-export function connectionWith(ctx: GatewayContext, connectionId: string, capability: Capability): VendorAdapter {
-  const adapter = ctx.tenant.connections.get(connectionId);
-  if (!adapter) throw new NotFoundError(`unknown connection '${connectionId}'`);
-  if (!adapter.capabilities.includes(capability)) {
-    throw new UnsupportedByVendorError(`connection '${connectionId}' (${adapter.vendor}) cannot do ${capability}`, {
-      vendor: adapter.vendor,
-      connectionId,
-    });
-  }
-  return adapter;
-}
-
-/** Decodes a global ID of `type` and returns its connection (with `capability`) and native id. */
-export function nodeWith(ctx: GatewayContext, id: string, type: NodeType, capability: Capability): { adapter: VendorAdapter; nativeId: string } {
+/**
+ * Decodes the global ID of a mutation's target: its connection and native id. NOT_FOUND unless it is of
+ * `type` and names one of the caller's tenant's connections.
+ */
+export function nodeRef(ctx: GatewayContext, id: string, type: NodeType): { connectionId: string; nativeId: string } {
   const gid = decodeGlobalId(id);
   if (gid.type !== type || !ctx.tenant.connections.has(gid.connectionId)) {
     throw new NotFoundError(`could not resolve to a ${type} with id ${JSON.stringify(id)}`);
   }
-  return { adapter: connectionWith(ctx, gid.connectionId, capability), nativeId: gid.nativeId };
+  return { connectionId: gid.connectionId, nativeId: gid.nativeId };
 }
 
+/** The domain's problems with an input, as user errors at `['input', ...field]`. */
+export const inputErrors = (problems: readonly InputProblem[]): UserError[] => problems.map((p) => inputError(['input', ...p.field], p.message));
+
 /**
- * A global ID given in an input (not the mutation's target): it must be of `type` and belong to
- * `connectionId`. Answers the vendor's id, or a user error at `field` (malformed IDs included: the caller
- * can fix those).
+ * A global ID given in an input (not the mutation's target, whose id names the connection): it must be of
+ * `type` and belong to `connectionId`. Answers the vendor's id, or a user error at `field` (malformed IDs
+ * included: the caller can fix those).
  */
 export function inputNodeId(id: string, type: NodeType, connectionId: string, field: string[]): { nativeId: string } | { error: UserError } {
   let gid;
@@ -53,9 +48,6 @@ export function inputNodeId(id: string, type: NodeType, connectionId: string, fi
   }
   return { nativeId: gid.nativeId };
 }
-
-/** True for null, undefined and strings of only white space. */
-export const isBlank = (s: string | null | undefined) => s === null || s === undefined || s.trim() === '';
 
 /**
  * Runs a mutation's work. A BAD_USER_INPUT from it (our validation, or the vendor's 400 with its message

@@ -13,7 +13,7 @@
  * - One process per file: two replicas must not share it (the Redis store is for a fleet).
  */
 import Database from 'better-sqlite3';
-import type { IdempotencyClaim, IdempotencyPolicy, IdempotencyRecords } from '../domain/idempotency';
+import type { IdempotencyClaim, IdempotencyOutcome, IdempotencyPolicy, IdempotencyRecords } from '../domain/idempotency';
 import { decodeOutcome, encodeOutcome, interruptedOutcome } from './outcome';
 
 export interface SqliteIdempotencyOptions {
@@ -88,6 +88,13 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
 
   async release(tenantId: string, key: string): Promise<void> {
     this.db.prepare(`DELETE FROM idempotency WHERE tenant = ? AND key = ? AND state = 'running'`).run(tenantId, key);
+  }
+
+  async read(tenantId: string, key: string): Promise<IdempotencyOutcome | null> {
+    const row = this.db
+      .prepare(`SELECT outcome FROM idempotency WHERE tenant = ? AND key = ? AND state = 'done' AND expires_at > ?`)
+      .get(tenantId, key, this.now()) as { outcome: string } | undefined;
+    return row ? decodeOutcome(row.outcome) : null;
   }
 
   close(): void {

@@ -1,20 +1,12 @@
-/** Builds the vendor adapter for one configured connection. */
+/** Builds the vendor adapter for one configured connection, with the module registered for its vendor. */
 import type { ConnectionConfig } from '../config/schema';
 import type { VendorAdapter } from '../domain/types';
 import type { SharedConnectionState } from '../upstream/createUpstream';
 import type { PoolRegistry } from '../upstream/transport';
-import { createAmeyoAdapter } from './ameyo/adapter';
-import { createAppsApiAdapter } from './apps-api/adapter';
-import { createCampaignApiAdapter } from './campaign-api/adapter';
+import { vendorModule } from './registry';
 
 /** `shared`: the connection's budget and cache in the fleet store (src/state/); default: the process's own. */
 export function createAdapter(tenantId: string, connection: ConnectionConfig, pools: PoolRegistry, shared: SharedConnectionState = {}): VendorAdapter {
-  switch (connection.vendor) {
-    case 'ameyo':
-      return createAmeyoAdapter(tenantId, pools, connection, shared);
-    case 'apps-api':
-      return createAppsApiAdapter(tenantId, pools, connection, shared);
-    case 'campaign-api':
-      return createCampaignApiAdapter(tenantId, pools, connection, shared);
-  }
+  // The config schema chose the connection's shape by its `vendor`: it is what this module's schema outputs.
+  return vendorModule(connection.vendor).createAdapter(tenantId, pools, connection, shared);
 }

@@ -26,6 +26,7 @@ import {
 import { encodeGlobalId } from '../../src/graphql/ids';
 import { buildSchema } from '../../src/graphql/schema';
 import { KEY_A, startStack, type Stack } from '../support/stack';
+import { waitUntil } from '../support/wait';
 import { FAST_SIMS, fiveHundredWithoutErrors, healthy, jsonOf, prng, rawRequest } from './helpers';
 
 type Rng = ReturnType<typeof prng>;
@@ -247,11 +248,20 @@ describe('fuzzing the schema over HTTP', () => {
     // Warm up (JIT, pools, sim state), then take the baseline.
     await pool(docs.slice(0, 40), 0);
     const gc = getGc();
+    /** Collects until the heap stops shrinking (a collection frees under 1 %), letting pending callbacks run between. */
     const settle = async () => {
-      await new Promise((r) => setTimeout(r, 300));
-      gc?.();
-      await new Promise((r) => setTimeout(r, 100));
-      gc?.();
+      let last = Infinity;
+      await waitUntil(
+        'the heap has stopped shrinking',
+        () => {
+          gc?.();
+          const heapUsed = process.memoryUsage().heapUsed;
+          const settled = heapUsed > last * 0.99;
+          last = heapUsed;
+          return settled;
+        },
+        10_000,
+      );
       return process.memoryUsage();
     };
     const before = await settle();

@@ -35,9 +35,10 @@ describe('input safety', () => {
 
   describe('path traversal', () => {
     it('keeps a Campaign native id of ../../agents inside one encoded segment', async () => {
-      const c = encodeGlobalId('Campaign', 'apps-a', '../../agents');
-      const res = await stack.gql('query($c: ID!) { leadImportJob(campaignId: $c, jobId: "1") { nativeId } }', { variables: { c } });
-      expect(res.body).toEqual({ data: { leadImportJob: null } });
+      const j = encodeGlobalId('LeadImportJob', 'apps-a', '../../agents/1');
+      const res = await stack.gql('query($j: ID!) { leadImportJob(id: $j) { nativeId } }', { variables: { j } });
+      expect(res.body.data).toEqual({ leadImportJob: null });
+      expect(res.body.errors!.map((e) => [e.message, e.extensions!['code']])).toEqual([[`could not resolve to a node with id ${JSON.stringify(j)}`, 'NOT_FOUND']]);
       expect(simRequests(stack)).toEqual(['apps GET /apps/api/v1/outbound_dialer/campaigns/..%2F..%2Fagents/contacts/jobs/1']);
     });
 
@@ -60,7 +61,7 @@ describe('input safety', () => {
 
     it("refuses '..' and '.' ids before anything is sent, with the exact message", async () => {
       for (const jobId of ['..', '.']) {
-        const res = await stack.gql('query($j: ID!) { bulkUserJob(connectionId: "apps-a", jobId: $j) { nativeId } }', { variables: { j: jobId } });
+        const res = await stack.gql('query($j: ID!) { bulkUserJob(id: $j) { nativeId } }', { variables: { j: encodeGlobalId('BulkUserJob', 'apps-a', jobId) } });
         expect(res.body.errors!.map((e) => [e.message, e.extensions!['code']])).toEqual([[`expected jobId to be a non-empty id, got ${JSON.stringify(jobId)}`, 'BAD_USER_INPUT']]);
       }
       const lead = await stack.gql('mutation($l: ID!) { leadStatusUpdate(input: { leadId: $l, status: COMPLETED }) { leadId userErrors { message code } } }', {
@@ -73,8 +74,10 @@ describe('input safety', () => {
 
   describe('query injection', () => {
     it("keeps '1&per=1000' one encoded path value", async () => {
-      const res = await stack.gql('{ bulkUserJob(connectionId: "apps-a", jobId: "1&per=1000") { nativeId } }');
-      expect(res.body).toEqual({ data: { bulkUserJob: null } });
+      const j = encodeGlobalId('BulkUserJob', 'apps-a', '1&per=1000');
+      const res = await stack.gql('query($j: ID!) { bulkUserJob(id: $j) { nativeId } }', { variables: { j } });
+      expect(res.body.data).toEqual({ bulkUserJob: null });
+      expect(res.body.errors!.map((e) => [e.message, e.extensions!['code']])).toEqual([[`could not resolve to a node with id ${JSON.stringify(j)}`, 'NOT_FOUND']]);
       expect(simRequests(stack)).toEqual(['apps GET /apps/api/v1/bulk/users/jobs/1%26per%3D1000']);
     });
 
@@ -96,15 +99,15 @@ describe('input safety', () => {
   describe('header injection', () => {
     it('never splits a header with CR/LF in ids and arguments', async () => {
       await stack.gql('query($c: ID!) { recording(callId: $c) { url } }', { variables: { c: encodeGlobalId('Call', 'ameyo-a', `1${CRLF}`) } });
-      await stack.gql('mutation($a: ID!, $d: String!) { callDispose(input: { connectionId: "ameyo-a", agentId: $a, dispositionCode: $d, idempotencyKey: "abuse-key-0001" }) { accepted } }', {
+      await stack.gql('mutation($a: ID!, $d: String!) { callDispose(input: { agentId: $a, dispositionCode: $d, idempotencyKey: "abuse-key-0001" }) { accepted } }', {
         variables: { a: encodeGlobalId('Agent', 'ameyo-a', `u1${CRLF}`), d: `X${CRLF}` },
       });
       await stack.gql(
-        'mutation($a: ID!, $c: ID!) { callDisposeAndDial(input: { connectionId: "ameyo-a", agentId: $a, campaignId: "1", callId: $c, dispositionCode: "X", phoneNumber: "+14155550101", idempotencyKey: "abuse-key-0002" }) { accepted } }',
-        { variables: { a: encodeGlobalId('Agent', 'ameyo-a', `u1${CRLF}`), c: encodeGlobalId('Call', 'ameyo-a', `c${CRLF}`) } },
+        'mutation($a: ID!, $p: ID!, $c: ID!) { callDisposeAndDial(input: { agentId: $a, campaignId: $p, callId: $c, dispositionCode: "X", phoneNumber: "+14155550101", idempotencyKey: "abuse-key-0002" }) { dialAttempt { id } } }',
+        { variables: { a: encodeGlobalId('Agent', 'ameyo-a', `u1${CRLF}`), p: encodeGlobalId('Campaign', 'ameyo-a', '1'), c: encodeGlobalId('Call', 'ameyo-a', `c${CRLF}`) } },
       );
-      await stack.gql('{ agentRuntimes(connectionId: "ameyo-a", filter: { userIds: ["u1\\r\\nX-Injected: yes"] }) { totalCount } }');
-      await stack.gql('query($j: ID!) { bulkUserJob(connectionId: "apps-a", jobId: $j) { nativeId } }', { variables: { j: `1${CRLF}` } });
+      await stack.gql('query($a: ID!) { agentRuntimes(connectionId: "ameyo-a", filter: { agentIds: [$a] }) { totalCount } }', { variables: { a: encodeGlobalId('Agent', 'ameyo-a', 'u1\r\nX-Injected: yes') } });
+      await stack.gql('query($j: ID!) { bulkUserJob(id: $j) { nativeId } }', { variables: { j: encodeGlobalId('BulkUserJob', 'apps-a', `1${CRLF}`) } });
       expect(stack.sims.ameyo.requests.length).toBeGreaterThan(2);
       expectNoSplitHeaders();
       // The CR/LF travelled encoded inside the one value it belonged to.

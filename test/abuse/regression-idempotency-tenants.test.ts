@@ -28,7 +28,7 @@ const limitError = (limit: string, max: number, actual: number) => ({
   body: { errors: [{ message: `query ${limit} is ${actual}, over the limit of ${max}`, extensions: { code: 'BAD_USER_INPUT', limit, max, actual } }] },
 });
 
-const DIAL_FIELDS = 'accepted vendorReason userErrors { message code }';
+const DIAL_FIELDS = 'dialAttempt { accepted vendorReason } userErrors { message code }';
 const ids = (n: number, connectionId = 'ameyo-a') => Array.from({ length: n }, (_, i) => encodeGlobalId('Campaign', connectionId, `c${i}`));
 const literal = (values: string[]) => `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
 
@@ -84,25 +84,25 @@ describe('issue 11: per-tenant stores and bounded lists, over HTTP', () => {
     const agent = stack.sims.ameyo.state.agents.find((a) => !stack.sims.ameyo.state.sessions.some((s) => s.userId === a.userId))!;
     return encodeGlobalId('Agent', connectionId, agent.userId);
   };
-  const dialInput = (key: string, phoneNumber = '+14155550131') => ({ connectionId: 'ameyo-a', agentId: loggedOff(), campaignId: '389', phoneNumber, idempotencyKey: key });
+  const dialInput = (key: string, phoneNumber = '+14155550131') => ({ agentId: loggedOff(), campaignId: encodeGlobalId('Campaign', 'ameyo-a', '389'), phoneNumber, idempotencyKey: key });
   const webAccess = () => simRequests(stack).filter((l) => l.startsWith('ameyo POST /ameyowebaccess'));
 
   describe('item 2: idempotent mutations per request', () => {
     it('refuses two aliased callDisposeAndDial (the attack of the issue) before anything runs', async () => {
       const dad = (alias: string, key: string) =>
-        `${alias}: callDisposeAndDial(input: { connectionId: "ameyo-a", agentId: $a, campaignId: "389", callId: $c, dispositionCode: "Sale", phoneNumber: "+14155550132", idempotencyKey: "${key}" }) { accepted }`;
-      const vars = { a: loggedOff(), c: encodeGlobalId('Call', 'ameyo-a', 'crt-1') };
-      expect(await refused(`mutation($a: ID!, $c: ID!) { ${dad('d0', 'attack-0000')} ${dad('d1', 'attack-0001')} }`, vars)).toEqual(limitError('idempotentMutations', 1, 2));
+        `${alias}: callDisposeAndDial(input: { agentId: $a, campaignId: $p, callId: $c, dispositionCode: "Sale", phoneNumber: "+14155550132", idempotencyKey: "${key}" }) { __typename }`;
+      const vars = { a: loggedOff(), p: encodeGlobalId('Campaign', 'ameyo-a', '389'), c: encodeGlobalId('Call', 'ameyo-a', 'crt-1') };
+      expect(await refused(`mutation($a: ID!, $p: ID!, $c: ID!) { ${dad('d0', 'attack-0000')} ${dad('d1', 'attack-0001')} }`, vars)).toEqual(limitError('idempotentMutations', 1, 2));
       const ten = Array.from({ length: 10 }, (_, i) => dad(`d${i}`, `attack-000${i}`)).join(' ');
-      expect(await refused(`mutation($a: ID!, $c: ID!) { ${ten} }`, vars)).toEqual(limitError('idempotentMutations', 1, 10));
+      expect(await refused(`mutation($a: ID!, $p: ID!, $c: ID!) { ${ten} }`, vars)).toEqual(limitError('idempotentMutations', 1, 10));
       expect(simRequests(stack)).toEqual([]);
     });
 
     it('counts every mutation with a key, under any name or fragment: callDial + callDispose, and a spread', async () => {
-      const both = `mutation($i: CallDialInput!, $d: CallDisposeInput!) { callDial(input: $i) { accepted } callDispose(input: $d) { accepted } }`;
-      const dispose = { connectionId: 'ameyo-a', agentId: loggedOff(), dispositionCode: 'Sale', idempotencyKey: 'dispose-x-0001' };
+      const both = `mutation($i: CallDialInput!, $d: CallDisposeInput!) { callDial(input: $i) { __typename } callDispose(input: $d) { accepted } }`;
+      const dispose = { agentId: loggedOff(), dispositionCode: 'Sale', idempotencyKey: 'dispose-x-0001' };
       expect(await refused(both, { i: dialInput('dial-x-0001'), d: dispose })).toEqual(limitError('idempotentMutations', 1, 2));
-      const spread = `mutation($i: CallDialInput!) { ...D ...D2 } fragment D on Mutation { callDial(input: $i) { accepted } } fragment D2 on Mutation { again: callDial(input: $i) { accepted } }`;
+      const spread = `mutation($i: CallDialInput!) { ...D ...D2 } fragment D on Mutation { callDial(input: $i) { __typename } } fragment D2 on Mutation { again: callDial(input: $i) { __typename } }`;
       expect(await refused(spread, { i: dialInput('dial-x-0002') })).toEqual(limitError('idempotentMutations', 1, 2));
       expect(simRequests(stack)).toEqual([]);
     });
@@ -110,11 +110,11 @@ describe('issue 11: per-tenant stores and bounded lists, over HTTP', () => {
     it('runs one, and prices each at 100: 51 aliased dials are over the cost limit of a tenant allowed 100', async () => {
       const one = await stack.gql(`mutation($i: CallDialInput!) { callDial(input: $i) { ${DIAL_FIELDS} } }`, { variables: { i: dialInput('dial-one-0001') } });
       expect(one.status).toBe(200);
-      expect(one.body.data!['callDial']).toMatchObject({ accepted: false, userErrors: [{ code: 'VENDOR_REFUSED' }] });
+      expect(one.body.data!['callDial']).toMatchObject({ dialAttempt: { accepted: false }, userErrors: [{ code: 'VENDOR_REFUSED' }] });
       expect(webAccess()).toHaveLength(1);
       clearSimRequests(stack);
       // Tenant B may run 100 per request (limits override), but 51 x 100 is over its cost limit of 5000.
-      const dials = (n: number) => `mutation($i: CallDialInput!) { ${Array.from({ length: n }, (_, i) => `d${i}: callDial(input: $i) { accepted }`).join(' ')} }`;
+      const dials = (n: number) => `mutation($i: CallDialInput!) { ${Array.from({ length: n }, (_, i) => `d${i}: callDial(input: $i) { __typename }`).join(' ')} }`;
       expect(await refused(dials(51), { i: dialInput('dial-b-0001') }, KEY_B)).toEqual(limitError('cost', 5000, 5100));
       expect(simRequests(stack)).toEqual([]);
     });
@@ -161,7 +161,7 @@ describe('issue 11: per-tenant stores and bounded lists, over HTTP', () => {
 
     it.each<[string, string, Record<string, unknown>, number]>([
       ['agents(filter: { connectionIds })', `{ agents(filter: { connectionIds: ${literal(Array(101).fill('apps-a'))} }) { totalCount } }`, {}, 101],
-      ['a list nested in a filter variable', 'query($f: AgentFilter) { agents(filter: $f) { totalCount } }', { f: { appsApi: { nativeIds: Array(500).fill('1') } } }, 500],
+      ['a list nested in a filter variable', 'query($f: AgentFilter) { agents(filter: $f) { totalCount } }', { f: { vendorFilter: { appsApi: { nativeIds: Array(500).fill('1') } } } }, 500],
       ['enum lists', 'query($s: [AgentStatus!]) { agents(filter: { statuses: $s }) { totalCount } }', { s: Array(1000).fill('AVAILABLE') }, 1000],
       ['a list of objects (DNC entries)', 'mutation($e: [DncEntryInput!]!) { dncAdd(input: { connectionId: "apps-a", entries: $e }) { entries { phoneNumber } } }', { e: Array(101).fill({ phoneNumber: '+14155550100' }) }, 101],
       ['presence filters', `{ agentRuntimes(connectionId: "ameyo-a", filter: { campaignIds: ${literal(Array(150).fill('1'))} }) { totalCount } }`, {}, 150],
@@ -175,7 +175,7 @@ describe('issue 11: per-tenant stores and bounded lists, over HTTP', () => {
         variables: { i: { ...dialInput('dial-json-0001'), extraParams: { rows: Array(500).fill(1) } } },
       });
       expect(res.status).toBe(200);
-      expect(res.body.data!['callDial']).toMatchObject({ accepted: false });
+      expect(res.body.data!['callDial']).toMatchObject({ dialAttempt: { accepted: false } });
     });
   });
 
@@ -210,7 +210,7 @@ describe('issue 11, item 2: a full idempotency partition over HTTP', () => {
   it("refuses tenant A's 4th new key with RATE_LIMITED; A's recorded keys and tenant B still work", async () => {
     const agent = stack.sims.ameyo.state.agents.find((a) => !stack.sims.ameyo.state.sessions.some((s) => s.userId === a.userId))!;
     const DIAL = `mutation($i: CallDialInput!) { callDial(input: $i) { ${DIAL_FIELDS} } }`;
-    const input = (key: string) => ({ connectionId: 'ameyo-a', agentId: encodeGlobalId('Agent', 'ameyo-a', agent.userId), campaignId: '389', phoneNumber: '+14155550151', idempotencyKey: key });
+    const input = (key: string) => ({ agentId: encodeGlobalId('Agent', 'ameyo-a', agent.userId), campaignId: encodeGlobalId('Campaign', 'ameyo-a', '389'), phoneNumber: '+14155550151', idempotencyKey: key });
     const b = await stack.gql(DIAL, { apiKey: KEY_B, variables: { i: input('b-original-0001') } });
     for (const key of ['a-key-0001', 'a-key-0002', 'a-key-0003']) expect((await stack.gql(DIAL, { variables: { i: input(key) } })).body.errors).toBeUndefined();
     clearSimRequests(stack);

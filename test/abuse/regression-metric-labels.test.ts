@@ -46,7 +46,7 @@ const LOOPBACK_V6 = Object.values(os.networkInterfaces()).some((list) => (list ?
  * whose machine has them all, it fails instead, so a missing address can never hide a check there.
  */
 const withAddress = (present: unknown, what: string) =>
-  present ? it : process.env['CI'] ? (name: string) => it(name, () => { throw new Error(`this CI machine has no ${what}: the check cannot run`); }) : it.skip;
+  present ? it : process.env['CI'] ? (name: string) => it(name, () => expect({ address: what, present: Boolean(present) }).toEqual({ address: what, present: true })) : it.skip;
 
 interface Answer {
   status: number;

@@ -5,7 +5,7 @@
  * each secret, its Basic form and the campaign bearer tokens the simulator saw. None may appear.
  */
 import { encodeGlobalId } from '../../src/graphql/ids';
-import { startStack, type Stack } from '../support/stack';
+import { startStack, type GqlResult, type Stack } from '../support/stack';
 import { multipartBody, rawRequest } from './helpers';
 
 const S = {
@@ -31,7 +31,10 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 describe('no secret in any log line, response, header or metric, whatever fails', () => {
   let stack: Stack;
+  /** Every response body and header set, as text, in order. */
   const seen: string[] = [];
+  /** Every GraphQL answer `record` got, in order. */
+  const answered: GqlResult[] = [];
 
   beforeAll(async () => {
     stack = await startStack({
@@ -82,12 +85,42 @@ describe('no secret in any log line, response, header or metric, whatever fails'
   const record = async (query: string, apiKey: string | null, variables: Record<string, unknown> = {}) => {
     const r = await stack.gql(query, { apiKey, variables });
     seen.push(JSON.stringify(r.body), JSON.stringify([...r.headers]));
+    answered.push(r);
     return r;
   };
   const sims = () => [stack.sims.ameyo, stack.sims.appsApi, stack.sims.campaignApi];
 
+  /** Every secret to look for: the configured ones, their Basic forms, and each bearer token the campaign simulator has seen. */
+  const secrets = () => [
+    ...Object.values(S).filter((s) => s !== S.dialerAccount),
+    b64(`sb_api:${S.ameyoPassword}`),
+    b64(`sb_api:${S.badAmeyoPassword}`),
+    b64(`acme:${S.appsToken}`),
+    b64(`acme:${S.badAppsToken}`),
+    b64(`x:${S.keyGood}`),
+    ...stack.sims.campaignApi.requests
+      .map((r) => r.headers['authorization'])
+      .filter((h): h is string => !!h && h.startsWith('Bearer '))
+      .map((h) => h.slice('Bearer '.length)),
+  ];
+  /** Each text that holds a secret, named by where it was. */
+  const leaksIn = (where: string, texts: readonly string[]): string[] => {
+    const all = secrets();
+    return texts.flatMap((text) => all.filter((s) => text.includes(s)).map((s) => `${where} contains ${s.slice(0, 12)}…: ${text.slice(0, 300)}`));
+  };
+  /** Where the answers and the log stand now; `leaksSince` and `answeredSince` give what a test added after it. */
+  const mark = () => ({ seen: seen.length, answered: answered.length, logs: stack.logs.length });
+  const answeredSince = (from: ReturnType<typeof mark>) => answered.slice(from.answered);
+  const leaksSince = (from: ReturnType<typeof mark>) => [
+    ...leaksIn('response', seen.slice(from.seen)),
+    ...leaksIn('log', stack.logs.slice(from.logs).map((l) => JSON.stringify(l))),
+  ];
+  /** `connectionId:code:upstreamStatus` of each error of each answer. */
+  const errorsOf = (answers: readonly GqlResult[]) =>
+    answers.flatMap((r) => (r.body.errors ?? []).map((e) => `${e.extensions?.['connectionId'] ?? '-'}:${e.extensions?.['code']}:${e.extensions?.['upstreamStatus'] ?? '-'}`));
+
   const READS = [
-    '{ agents(first: 100) { totalCount edges { node { id name rawStatus presence { sessionId } } } } }',
+    '{ agents(first: 100) { totalCount edges { node { id name rawStatus presence { sessionNativeId } } } } }',
     '{ calls(first: 5) { totalCount edges { node { id agent { name } } } } }',
     '{ campaigns(first: 5) { totalCount edges { node { id leads(first: 2) { totalCount edges { node { id } } } } } } }',
     '{ queues { id waitTimes { voice } } }',
@@ -95,6 +128,7 @@ describe('no secret in any log line, response, header or metric, whatever fails'
   ];
 
   it('drives auth failures, refused vendor credentials and unreachable vendors', async () => {
+    const from = mark();
     for (const key of [S.keyWrong, `${S.keyGood}x`, null]) {
       const r = await record('{ connections { id } }', key);
       expect(r.status).toBe(401);
@@ -110,26 +144,28 @@ describe('no secret in any log line, response, header or metric, whatever fails'
     const codes = denied.body.errors!.map((e) => `${e.extensions!['connectionId']}:${e.extensions!['code']}`).sort();
     expect(codes).toEqual(expect.arrayContaining(['ameyo-d:UPSTREAM_ERROR', 'apps-d:UPSTREAM_ERROR', 'apps-down:UPSTREAM_UNAVAILABLE']));
     // Tenant A's default credentials are refused by these simulators too.
-    await record('{ agents { totalCount } }', 'test-key-tenant-a-0001');
+    const tenantA = await record('{ agents { totalCount } }', 'test-key-tenant-a-0001');
+    expect(errorsOf([tenantA])).toEqual(['ameyo-a:UPSTREAM_ERROR:401', 'apps-a:UPSTREAM_ERROR:401', 'dialer-a:UPSTREAM_ERROR:401']);
+    expect(leaksSince(from)).toEqual([]);
   });
 
   it('drives dial, dispose, recording and custom-data paths with good and refused credentials', async () => {
+    const from = mark();
+    const ameyoFrom = stack.sims.ameyo.requests.length;
     for (const [key, ameyo, apps] of [
       [S.keyGood, 'ameyo-g', 'apps-g'],
       [S.keyDenied, 'ameyo-d', 'apps-d'],
     ] as const) {
       const agent = encodeGlobalId('Agent', ameyo, String(stack.sims.ameyo.state.sessions[0]?.userId ?? 'u1'));
       await record(
-        'mutation($a: ID!) { callDial(input: { connectionId: "' +
+        'mutation($a: ID!, $p: ID!) { callDial(input: { agentId: $a, campaignId: $p, phoneNumber: "+14155550101", idempotencyKey: "secrets-dial-' +
           ameyo +
-          '", agentId: $a, campaignId: "1", phoneNumber: "+14155550101", idempotencyKey: "secrets-dial-' +
-          ameyo +
-          '" }) { accepted vendorReason userErrors { message code } } }',
+          '" }) { dialAttempt { accepted vendorReason } userErrors { message code } } }',
         key,
-        { a: agent },
+        { a: agent, p: encodeGlobalId('Campaign', ameyo, '1') },
       );
       await record(
-        'mutation($a: ID!) { callDispose(input: { connectionId: "' + ameyo + '", agentId: $a, dispositionCode: "Sale", idempotencyKey: "secrets-dispose-' + ameyo + '" }) { accepted vendorReason userErrors { message code } } }',
+        'mutation($a: ID!) { callDispose(input: { agentId: $a, dispositionCode: "Sale", idempotencyKey: "secrets-dispose-' + ameyo + '" }) { accepted vendorReason userErrors { message code } } }',
         key,
         { a: agent },
       );
@@ -145,30 +181,48 @@ describe('no secret in any log line, response, header or metric, whatever fails'
       await record('mutation { leadCreate(input: { campaignId: "' + encodeGlobalId('Campaign', key === S.keyGood ? 'dialer-g' : 'dialer-d', '1') + '", phoneNumber: "+14155550101" }) { lead { id } userErrors { message } } }', key);
       await record('{ campaignActivity(filter: { from: "2026-01-01T00:00:00Z", to: "2026-12-01T00:00:00Z" }) { edges { cursor } } }', key);
     }
+    // Both sets of credentials were in play: the good ones reached Ameyo, and the refused ones were refused.
+    const wire = stack.sims.ameyo.requests.slice(ameyoFrom).map((r) => JSON.stringify(r.headers)).join('\n');
+    for (const s of [S.ameyoHashKey, S.ameyoAppToken, S.badHashKey, S.badAppToken]) expect(wire).toContain(s);
+    expect(errorsOf(answeredSince(from))).toEqual(expect.arrayContaining(['ameyo-d:UPSTREAM_ERROR:401', 'apps-d:UPSTREAM_ERROR:401', 'dialer-d:UPSTREAM_ERROR:401']));
+    expect(leaksSince(from)).toEqual([]);
   });
 
   it('drives 5xx, timeouts, resets, malformed and truncated bodies, 429 storms and expired tokens', async () => {
+    const from = mark();
     const faults = [{ serverErrorStatus: 500 }, { serverErrorStatus: 503 }, { malformedBody: true }, { connectionReset: true }, { truncatedBody: true }, { tooManyRequests: true }, { expiredToken: true }, { latencyMs: 2500 }] as const;
+    const failedReads: GqlResult[] = [];
     for (const fault of faults) {
       for (const sim of sims()) sim.setFaults(fault);
-      for (const q of READS.slice(0, 3)) await record(q, S.keyGood);
+      for (const q of READS.slice(0, 3)) failedReads.push(await record(q, S.keyGood));
       await record('mutation { dncAdd(input: { connectionId: "apps-g", entries: [{ phoneNumber: "+14155550101" }] }) { userErrors { message } } }', S.keyGood);
       for (const sim of sims()) sim.resetFaults();
     }
     stack.sims.campaignApi.expireAllTokens();
     await record(READS[2]!, S.keyGood);
+    // Every read under a fault answered with an error, and every kind of failure was reached.
+    expect(failedReads.filter((r) => !r.body.errors?.length)).toEqual([]);
+    const codes = new Set(errorsOf(failedReads).map((e) => e.split(':')[1]));
+    expect([...codes]).toEqual(expect.arrayContaining(['RATE_LIMITED', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE']));
+    expect(leaksSince(from)).toEqual([]);
   }, 40_000);
 
   it('drives limit refusals, bad input and upload refusals', async () => {
+    const from = mark();
     await record(`{ ${Array.from({ length: 11 }, (_, i) => `a${i}: agents { totalCount }`).join(' ')} }`, S.keyGood);
     await record(`{ connections { ${'id '.repeat(2100)} } }`, S.keyGood);
     await record('{ campaigns(first: 100) { edges { node { leads(first: 100) { edges { node { id } } } } } } }', S.keyGood);
     await record('{ agents(first: 100000) { totalCount } }', S.keyGood);
     await record('{ dncCheck(connectionId: "apps-g", phoneNumber: "12") { listed } }', S.keyGood);
-    await record('{ bulkUserJob(connectionId: "apps-g", jobId: "..") { nativeId } }', S.keyGood);
+    await record('query($j: ID!) { bulkUserJob(id: $j) { nativeId } }', S.keyGood, { j: encodeGlobalId('BulkUserJob', 'apps-g', '..') });
     await record('subscription { connections { id } }', S.keyGood);
+    // Each was refused with an error that names its reason, none as INTERNAL.
+    const refused = answeredSince(from);
+    expect(refused.filter((r) => !r.body.errors?.length)).toEqual([]);
+    expect(errorsOf(refused).filter((e) => e.includes(':INTERNAL:'))).toEqual([]);
     const BULK = 'mutation($input: BulkUsersUploadInput!) { bulkUsersUpload(input: $input) { job { nativeId } userErrors { message code } } }';
     const ops = JSON.stringify({ query: BULK, variables: { input: { connectionId: 'apps-g', file: null } } });
+    const uploadStatuses: number[] = [];
     const uploads: Array<Array<{ name: string; value: string; filename?: string; type?: string }>> = [
       [{ name: 'operations', value: ops }, { name: 'map', value: '{"0":["variables.input.file"]}' }, { name: '0', value: 'a,b\n1,2', filename: 'u.json', type: 'application/json' }],
       [{ name: 'operations', value: ops }, { name: 'map', value: '{"0":["variables.input.file"]}' }, { name: '0', value: `[${'1,'.repeat(400)}1]`, filename: 'u.json' }],
@@ -183,6 +237,7 @@ describe('no secret in any log line, response, header or metric, whatever fails'
           body: multipartBody('XX', parts),
         });
         seen.push(r.text, JSON.stringify(r.headers));
+        uploadStatuses.push(r.status);
       }
     }
     const noPreflight = await rawRequest(stack.graphqlUrl, { headers: { authorization: `Bearer ${S.keyGood}`, 'content-type': 'multipart/form-data; boundary=XX' }, body: 'x' });
@@ -193,15 +248,14 @@ describe('no secret in any log line, response, header or metric, whatever fails'
         seen.push(r.text, JSON.stringify(r.headers));
       }
     }
+    // No upload, however malformed, was answered with a server error.
+    expect(uploadStatuses.filter((status) => status >= 500)).toEqual([]);
+    expect(leaksSince(from)).toEqual([]);
   });
 
   it('printed no secret anywhere: logs, bodies, headers, metrics', async () => {
     const metrics = await (await fetch(`${stack.gateway.url}/metrics`)).text();
-    const campaignTokens = stack.sims.campaignApi.requests
-      .map((r) => r.headers['authorization'])
-      .filter((h): h is string => !!h && h.startsWith('Bearer '))
-      .map((h) => h.slice('Bearer '.length));
-    expect(campaignTokens.length).toBeGreaterThan(0);
+    expect(stack.sims.campaignApi.requests.some((r) => r.headers['authorization']?.startsWith('Bearer '))).toBe(true);
     // Every secret did reach a vendor (so the scan looks for something that was really in play).
     const wire = sims()
       .flatMap((s) => s.requests.map((r) => JSON.stringify(r.headers) + r.body))
@@ -210,26 +264,10 @@ describe('no secret in any log line, response, header or metric, whatever fails'
     expect(wire).toContain(b64(`acme:${S.appsToken}`));
     expect(wire).toContain(b64(`sb_api:${S.badAmeyoPassword}`));
 
-    const secrets = [
-      ...Object.values(S).filter((s) => s !== S.dialerAccount),
-      b64(`sb_api:${S.ameyoPassword}`),
-      b64(`sb_api:${S.badAmeyoPassword}`),
-      b64(`acme:${S.appsToken}`),
-      b64(`acme:${S.badAppsToken}`),
-      b64(`x:${S.keyGood}`),
-      ...campaignTokens,
-    ];
     const logs = stack.logs.map((l) => JSON.stringify(l));
     expect(logs.length).toBeGreaterThan(30);
     expect(seen.length).toBeGreaterThan(100);
-    const leaks: string[] = [];
-    for (const [where, texts] of [
-      ['log', logs],
-      ['response', seen],
-      ['metrics', [metrics]],
-    ] as const) {
-      for (const text of texts) for (const s of secrets) if (text.includes(s)) leaks.push(`${where} contains ${s.slice(0, 12)}…: ${text.slice(0, 300)}`);
-    }
-    expect(leaks).toEqual([]);
+    // Each test above scanned its own answers and log lines; this scans them all again, lines logged since, and /metrics.
+    expect([...leaksIn('log', logs), ...leaksIn('response', seen), ...leaksIn('metrics', [metrics])]).toEqual([]);
   });
 });

@@ -5,6 +5,10 @@
  * their own under test/e2e/clients/ (CI installs them with `npm ci --prefix`), bundled here with esbuild.
  * Both run the same table of scenarios; a page from an origin the gateway does not list is blocked by the
  * browser. Every test checks that no request left the machine.
+ *
+ * Issue 15's must-show is here too: an unmodified Apollo Client takes campaigns' ids from `campaigns`, passes
+ * them to `leadCreate`, `contactsUpload` (a CSV through the upload link) and `callDial`, and reads the dialled
+ * call (its DialAttempt) back from its normalized cache without a request.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -17,6 +21,7 @@ import { Writable } from 'node:stream';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_API_KEY, startDemo, type Demo } from '../../src/demo';
+import { encodeGlobalId } from '../../src/graphql/ids';
 import { createLogger } from '../../src/logger';
 import { launchChromium, recordRequests, settled, type Seen } from './browser';
 
@@ -90,7 +95,19 @@ interface PageGlobals {
     queryWithDefaultRetry(opts: ScenarioOpts): Promise<Outcome>;
     upload(opts: ScenarioOpts, file: { input: Record<string, unknown>; csv: string; fileName: string }): Promise<Outcome>;
     fetch(opts: ScenarioOpts): Promise<FetchOutcome>;
+    campaignFlow(opts: ScenarioOpts, flow: CampaignFlow): Promise<any>;
   };
+}
+
+/** What test/e2e/clients/<name>/app.mjs `campaignFlow` is given: which campaigns the user picks, and each input's other fields. */
+interface CampaignFlow {
+  leadCampaign: { vendor: string; nativeId: string };
+  dialCampaign: { vendor: string; nativeId: string };
+  lead: Record<string, unknown>;
+  upload: Record<string, unknown>;
+  csv: string;
+  fileName: string;
+  dial: Record<string, unknown>;
 }
 
 /** Bundles each app with esbuild's JS API, as the frontend's own build would: browser platform, no network. */
@@ -298,10 +315,9 @@ describe('browser apps calling the gateway from another origin (issue 12)', () =
       const list = demo.sims.ameyo.state.leadLists[0]!;
       const csv = `customer_name,phone1,email\r\nAda ${c.name},+14155550101,ada@example.com\r\n`;
       const input = {
-        connectionId: 'ameyo-demo',
-        campaignId: String(list.campaignId),
-        leadListId: String(list.leadId),
-        userId: 'supervisor1',
+        campaignId: encodeGlobalId('Campaign', 'ameyo-demo', String(list.campaignId)),
+        leadListNativeId: String(list.leadId),
+        userNativeId: 'supervisor1',
         headerMapping: [
           { field: 'name', column: 'customer_name' },
           { field: 'phone1', column: 'phone1' },
@@ -312,14 +328,84 @@ describe('browser apps calling the gateway from another origin (issue 12)', () =
       expect(out.error).toBeUndefined();
       expect(out.data.contactsUpload.userErrors).toEqual([]);
       const task = out.data.contactsUpload.task;
-      expect(task).toMatchObject({ campaignId: input.campaignId, leadListId: input.leadListId });
+      expect(task).toMatchObject({ campaign: { id: input.campaignId }, leadListNativeId: input.leadListNativeId });
       // The vendor got the file byte for byte, under the task id the mutation answered.
-      const stored = demo.sims.ameyo.state.uploadTasks.find((t) => t.taskId === task.taskId);
+      const stored = demo.sims.ameyo.state.uploadTasks.find((t) => String(t.taskId) === task.nativeId);
       expect(stored).toMatchObject({ sha256: createHash('sha256').update(csv).digest('hex'), byteLength: Buffer.byteLength(csv) });
       await waitUntil('the answer to be recorded', () => session.to('POST', graphqlUrl).some(settled));
       const [post] = session.to('POST', graphqlUrl);
       expect(post).toMatchObject({ status: 200, headers: { 'access-control-allow-origin': allowedPages.origin } });
       expect(session.to('POST', graphqlUrl)).toHaveLength(1);
+      expect(session.offsite()).toEqual([]);
+    }, 60_000);
+
+    it("passes campaigns' ids from `campaigns` to leadCreate, contactsUpload and callDial, and reads the dial back from its cache", async () => {
+      const { sims } = demo;
+      const list = sims.ameyo.state.leadLists[0]!;
+      const ameyoCampaign = sims.ameyo.state.campaigns.find((x) => x.campaignId === list.campaignId)!;
+      const appsCampaign = sims.appsApi.state.campaigns[0]!;
+      const dialCampaignId = encodeGlobalId('Campaign', 'ameyo-demo', String(list.campaignId));
+      const leadCampaignId = encodeGlobalId('Campaign', 'apps-demo', String(appsCampaign.id));
+      const key = `e2e-flow-${c.name}-0001`;
+      const csv = `customer_name,phone1\r\nFlow ${c.name},+1415555017${c.major}\r\n`;
+      const flow: CampaignFlow = {
+        leadCampaign: { vendor: 'APPS_API', nativeId: String(appsCampaign.id) },
+        dialCampaign: { vendor: 'AMEYO', nativeId: String(list.campaignId) },
+        lead: { phoneNumber: `+1415555018${c.major}`, name: `Flow ${c.name}` },
+        upload: {
+          leadListNativeId: String(list.leadId),
+          userNativeId: 'supervisor1',
+          headerMapping: [
+            { field: 'name', column: 'customer_name' },
+            { field: 'phone1', column: 'phone1' },
+          ],
+        },
+        csv,
+        fileName: 'flow.csv',
+        dial: { phoneNumber: `+1415555019${c.major}`, idempotencyKey: key },
+      };
+      const out = await session.page.evaluate(([o, f]) => (globalThis as unknown as PageGlobals).scenarios.campaignFlow(o, f), [opts(), flow] as const);
+      expect(out.error).toBeUndefined();
+
+      // The two campaigns the user picked, each with its connection's capabilities (the feature table).
+      expect(out.dialCampaign).toMatchObject({ id: dialCampaignId, vendor: 'AMEYO', connection: { id: 'ameyo-demo', capabilities: expect.arrayContaining(['CONTACT_UPLOAD', 'DIALER']) } });
+      expect(out.leadCampaign).toMatchObject({ id: leadCampaignId, vendor: 'APPS_API', connection: { id: 'apps-demo', capabilities: expect.arrayContaining(['LEAD_STORE']) } });
+
+      // leadCreate with the Apps API campaign's id: the lead is in that campaign, and at the vendor.
+      expect(out.leadCreate).toMatchObject({ lead: { __typename: 'Lead', campaign: { __typename: 'Campaign', id: leadCampaignId } }, userErrors: [] });
+      expect(sims.appsApi.state.campaignContacts.filter((x) => x.campaign_id === appsCampaign.id && x.name === `Flow ${c.name}`)).toHaveLength(1);
+
+      // contactsUpload with the Ameyo campaign's id, the CSV through the upload link: the vendor got it byte for byte.
+      expect(out.contactsUpload).toMatchObject({ task: { __typename: 'ContactUploadTask', campaign: { id: dialCampaignId }, leadListNativeId: String(list.leadId) }, userErrors: [] });
+      const stored = sims.ameyo.state.uploadTasks.find((t) => String(t.taskId) === out.contactsUpload.task.nativeId);
+      expect(stored).toMatchObject({ sha256: createHash('sha256').update(csv).digest('hex'), byteLength: Buffer.byteLength(csv) });
+
+      // callDial with the same campaign id, for an available agent of its connection: a DialAttempt node.
+      const dialled = {
+        __typename: 'DialAttempt',
+        id: encodeGlobalId('DialAttempt', 'ameyo-demo', `callDial/${key}`),
+        accepted: true,
+        vendorReason: 'success',
+        phoneNumber: flow.dial['phoneNumber'],
+        requestedAt: expect.any(String),
+        idempotencyKey: key,
+        campaign: { __typename: 'Campaign', id: dialCampaignId, name: ameyoCampaign.campaignName },
+      };
+      expect(out.callDial).toEqual({ __typename: 'CallDialPayload', dialAttempt: dialled, userErrors: [] });
+      const sentDial = sims.ameyo.state.dials.at(-1)!;
+      expect(sentDial).toMatchObject({ phone: flow.dial['phoneNumber'] });
+      expect(out.agent.id).toBe(encodeGlobalId('Agent', 'ameyo-demo', sentDial.userId));
+
+      // Read back from the normalized cache under its id, with no request; refetched by id, the same object.
+      expect(out.cacheKey).toBe(`DialAttempt:${dialled.id}`);
+      expect(out.fromCache).toEqual(out.callDial.dialAttempt);
+      expect(out.requestsForCacheRead).toBe(0);
+      expect(out.refetched).toEqual(out.callDial.dialAttempt);
+      expect(out.requestsForRefetch).toBe(1);
+      // campaigns, leadCreate, contactsUpload, agents, callDial, the refetch: six requests, each answered 200.
+      await waitUntil('six answers', () => session.to('POST', graphqlUrl).filter(settled).length === 6);
+      expect(out.requests).toBe(6);
+      expect(session.to('POST', graphqlUrl).map((r) => r.status)).toEqual(Array(6).fill(200));
       expect(session.offsite()).toEqual([]);
     }, 60_000);
 

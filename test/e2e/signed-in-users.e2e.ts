@@ -224,9 +224,8 @@ describe('users signed in at the identity provider, in a browser app on another 
       const { colleague } = ameyoSessions(); // logged in: a supervisor's dial for them would be accepted
       const dialsBefore = demo.sims.ameyo.state.dials.length;
       const input = {
-        connectionId: 'ameyo-demo',
         agentId: encodeGlobalId('Agent', 'ameyo-demo', colleague.userId),
-        campaignId: String(colleague.campaignId),
+        campaignId: encodeGlobalId('Campaign', 'ameyo-demo', String(colleague.campaignId)),
         phoneNumber: '+14155550142',
         idempotencyKey: 'e2e-dial-colleague-0001',
       };
@@ -249,15 +248,32 @@ describe('users signed in at the identity provider, in a browser app on another 
 
     it('dials as themselves: accepted, and Ameyo received one dial for their own agent', async () => {
       const { own } = ameyoSessions();
+      const campaignId = encodeGlobalId('Campaign', 'ameyo-demo', String(own.campaignId));
       const input = {
-        connectionId: 'ameyo-demo',
         agentId: encodeGlobalId('Agent', 'ameyo-demo', own.userId),
-        campaignId: String(own.campaignId),
+        campaignId,
         phoneNumber: '+14155550143',
         idempotencyKey: 'e2e-dial-own-0001',
       };
       const out = await session.page.evaluate(([o, i]) => (globalThis as unknown as PageGlobals).scenarios.signedInDial(o, i), [{ url: graphqlUrl }, input] as const);
-      expect(out).toEqual({ data: { callDial: { __typename: 'CallCommandPayload', accepted: true, vendorReason: 'success', userErrors: [] } } });
+      expect(out).toEqual({
+        data: {
+          callDial: {
+            __typename: 'CallDialPayload',
+            dialAttempt: {
+              __typename: 'DialAttempt',
+              id: encodeGlobalId('DialAttempt', 'ameyo-demo', 'callDial/e2e-dial-own-0001'),
+              accepted: true,
+              vendorReason: 'success',
+              phoneNumber: '+14155550143',
+              requestedAt: expect.any(String),
+              idempotencyKey: 'e2e-dial-own-0001',
+              campaign: { __typename: 'Campaign', id: campaignId, name: expect.any(String) },
+            },
+            userErrors: [],
+          },
+        },
+      });
       expect(vendorLog()).toEqual([['POST /ameyowebaccess/command/'], [], []]);
       expect(demo.sims.ameyo.requests[0]!.rawQuery).toBe('command=clickToDialWithTokenAsync');
       expect(JSON.parse(demo.sims.ameyo.requests[0]!.body)).toEqual({ userId: own.userId, campaignId: String(own.campaignId), phone: '+14155550143' });

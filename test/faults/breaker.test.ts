@@ -20,10 +20,11 @@ import {
   agentsOf,
   logOf,
   resetSims,
-  sleep,
   startFaultStack,
   times,
+  untilHalfOpen,
   vendorsIn,
+  waitUntil,
 } from './support/faultStack';
 import { installProcessGuard } from './support/guard';
 
@@ -102,13 +103,13 @@ describe('circuit breaker of apps-a (failureThreshold 3, cooldownMs 500)', () =>
   it('after the cooldown lets exactly one trial through; its success closes the circuit', async () => {
     await openCircuit();
     sim().resetFaults();
-    await sleep(COOLDOWN_MS + 20);
+    await untilHalfOpen(stack, 'apps-a');
     sim().clearRequests();
 
     // The trial is slow, so a second call arrives while it is out: that one still fails fast.
     sim().setFaults({ latencyMs: 600 });
     const trial = agentsOf(stack, 'apps-a');
-    await sleep(150);
+    await waitUntil('the trial is at the vendor', () => sim().requests.length === 1, 2_000);
     const meanwhile = await stack.gql(CALL, { variables: { id: UNKNOWN_CALL } });
     expect(meanwhile.body).toEqual({ data: { call: null }, errors: [circuitOpen(['call'])] });
     expect(meanwhile.body.errors![0]!.extensions!['retryAfterMs']).toBe(1); // the cooldown is over; only the trial slot is taken
@@ -129,7 +130,7 @@ describe('circuit breaker of apps-a (failureThreshold 3, cooldownMs 500)', () =>
 
   it('a failed trial opens the circuit again for a whole cooldown', async () => {
     await openCircuit();
-    await sleep(COOLDOWN_MS + 20);
+    await untilHalfOpen(stack, 'apps-a');
     sim().clearRequests();
 
     // The vendor is still failing: the trial read is one breaker call (with its own retries) and fails.
@@ -146,7 +147,7 @@ describe('circuit breaker of apps-a (failureThreshold 3, cooldownMs 500)', () =>
 
     // It recovers on its own once the vendor does.
     sim().resetFaults();
-    await sleep(COOLDOWN_MS + 20);
+    await untilHalfOpen(stack, 'apps-a');
     expect((await agentsOf(stack, 'apps-a')).body.errors).toBeUndefined();
     expect(logOf(sim())).toEqual([`${AGENTS} 200`]);
     expect(await appsStatus()).toEqual({ id: 'apps-a', status: 'UP', lastErrorCode: null });
@@ -193,7 +194,7 @@ describe('circuit breaker of apps-a (failureThreshold 3, cooldownMs 500)', () =>
 
     // Closed again, then 503, 503, 404, 503: the 404 counts as a working vendor -> still closed.
     resetSims(stack);
-    await sleep(COOLDOWN_MS + 20);
+    await untilHalfOpen(stack, 'apps-a');
     expect((await agentsOf(stack, 'apps-a')).body.errors).toBeUndefined();
     sim().setFaults({ serverErrorStatus: 503 });
     await agentsOf(stack, 'apps-a');

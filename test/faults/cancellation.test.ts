@@ -11,7 +11,7 @@
  */
 import type { Stack } from '../support/stack';
 import { KEY_A } from '../support/stack';
-import { AGENTS_OF, CAMPAIGN_LOGIN, agentsOf, logOf, resetSims, sleep, startFaultStack, waitUntil } from './support/faultStack';
+import { AGENTS_OF, CAMPAIGN_LOGIN, agentsOf, coalescedReads, logOf, resetSims, startFaultStack, untilLatencyHasPassed, waitUntil } from './support/faultStack';
 import { installProcessGuard } from './support/guard';
 
 installProcessGuard();
@@ -36,6 +36,11 @@ function abandonableRead(stack: Stack, connectionId: string) {
 
 const slowTimeouts = { timeouts: { headersMs: 5_000, requestMs: 5_000 } };
 
+/** The gateway's log lines with message `msg` so far (src/http/router.ts, src/graphql/plugins/requestLog.ts). */
+const linesOf = (stack: Stack, msg: string) => stack.logs.filter((l) => l['msg'] === msg).length;
+const CLIENT_LEFT = 'client closed the connection before the answer was complete';
+const OPERATION_DONE = 'graphql request';
+
 describe('a client that leaves', () => {
   let stack: Stack;
   beforeAll(async () => {
@@ -57,11 +62,12 @@ describe('a client that leaves', () => {
     ameyo().setFaults({ latencyMs: LATENCY_MS });
     const read = abandonableRead(stack, 'ameyo-a');
     await waitUntil('the vendor has the request', () => ameyo().requests.length === 1, 2_000);
+    const seenAt = Date.now();
     read.leave();
     await expect(read.response).rejects.toThrow(/abort/i);
 
     // Past the latency: the simulator never answered, because the gateway closed the socket.
-    await sleep(LATENCY_MS + 200);
+    await untilLatencyHasPassed(seenAt, LATENCY_MS); // timed on purpose: "no answer" shows only once the answer was due
     expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 0`]);
 
     // Nothing else was sent, and the next client is served at once.
@@ -82,8 +88,9 @@ describe('a client that leaves', () => {
     ameyo().setFaults({ latencyMs: LATENCY_MS });
     const leaving = abandonableRead(stack, 'ameyo-a');
     await waitUntil('the vendor has the request', () => ameyo().requests.length === 1, 2_000);
+    const joined = await coalescedReads(stack, 'ameyo-a');
     const staying = agentsOf(stack, 'ameyo-a');
-    await sleep(200); // the second client has joined the read in flight
+    await waitUntil('the second client has joined the read in flight', async () => (await coalescedReads(stack, 'ameyo-a')) === joined + 1, 2_000);
     leaving.leave();
     await expect(leaving.response).rejects.toThrow(/abort/i);
 
@@ -98,15 +105,18 @@ describe('a client that leaves', () => {
     ameyo().setFaults({ latencyMs: LATENCY_MS });
     const first = abandonableRead(stack, 'ameyo-a');
     await waitUntil('the vendor has the request', () => ameyo().requests.length === 1, 2_000);
+    const seenAt = Date.now();
+    const joined = await coalescedReads(stack, 'ameyo-a');
     const second = abandonableRead(stack, 'ameyo-a');
-    await sleep(100);
+    await waitUntil('the second client has joined the read in flight', async () => (await coalescedReads(stack, 'ameyo-a')) === joined + 1, 2_000);
+    const left = linesOf(stack, CLIENT_LEFT);
     first.leave();
-    await sleep(50);
+    await waitUntil('the gateway has seen the first client leave', () => linesOf(stack, CLIENT_LEFT) === left + 1, 2_000);
     expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 0`]); // one still waiting: not cancelled yet, not answered yet
     second.leave();
     await expect(first.response).rejects.toThrow(/abort/i);
     await expect(second.response).rejects.toThrow(/abort/i);
-    await sleep(LATENCY_MS + 200);
+    await untilLatencyHasPassed(seenAt, LATENCY_MS); // timed on purpose: "no answer" shows only once the answer was due
     expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 0`]);
   });
 });
@@ -123,9 +133,15 @@ describe('a client that leaves during the shared campaign-API login', () => {
     sim.setFaults({ latencyMs: LATENCY_MS });
     const read = abandonableRead(stack, 'dialer-a');
     await waitUntil('the login is in flight', () => sim.requests.length === 1, 2_000);
+    const done = linesOf(stack, OPERATION_DONE);
     read.leave();
     await expect(read.response).rejects.toThrow(/abort/i);
-    await sleep(LATENCY_MS + 200);
+    // Once the login is answered and the gateway has finished the abandoned operation, nothing more can be sent for it.
+    await waitUntil(
+      'the login is answered and the abandoned read is over',
+      () => sim.requests[0]!.status === 200 && linesOf(stack, OPERATION_DONE) === done + 1,
+      LATENCY_MS + 2_000,
+    );
     expect(logOf(sim)).toEqual([`${CAMPAIGN_LOGIN} 200`]);
 
     // The next read uses that token: no second login.

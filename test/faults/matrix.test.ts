@@ -21,9 +21,9 @@ import {
   baselineCounts,
   logOf,
   resetSims,
-  sleep,
   startFaultStack,
   times,
+  untilHalfOpen,
   vendorsIn,
   type ConnectionUnderTest,
   type VendorKey,
@@ -229,7 +229,7 @@ describe.each(CONNECTIONS.map((c) => [c.connectionId, c] as const))('%s under ea
       expect(retryAfterMs).toBeGreaterThan(0);
       expect(retryAfterMs).toBeLessThanOrEqual(TIMING.cooldownMs);
       expect(logOf(sim)).toEqual([]);
-      await sleep(retryAfterMs + 20);
+      await untilHalfOpen(stack, c.connectionId);
     }
     sim.clearRequests();
     const again = await agentsOf(stack, c.connectionId);

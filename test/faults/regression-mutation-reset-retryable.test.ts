@@ -16,7 +16,7 @@
  * answer to a write as not retryable).
  */
 import type { Stack } from '../support/stack';
-import { logOf, sleep, startFaultStack } from './support/faultStack';
+import { logOf, startFaultStack, untilLatencyHasPassed } from './support/faultStack';
 import { installProcessGuard } from './support/guard';
 
 installProcessGuard();
@@ -46,7 +46,8 @@ describe('smsSend whose answer is lost', () => {
     stack.sims.appsApi.setFaults({ latencyMs: 3_000 });
     const res = await stack.gql(SMS_SEND, { variables: { input: INPUT } });
     expect(logOf(stack.sims.appsApi)).toEqual(['POST /apps/api/v1/sms 0']);
-    await sleep(3_000); // let the slow simulator finish before the stack closes (no timer left behind)
     expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: false });
+    // The simulator still holds the request for the rest of its 3 s; no timer of it may outlive the file.
+    await untilLatencyHasPassed(stack.sims.appsApi.requests[0]!.receivedAtMs, 3_000);
   }, 10_000);
 });

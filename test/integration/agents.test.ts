@@ -180,7 +180,7 @@ describe('agents across three vendors', () => {
     expect(res.body).toEqual({
       data: {
         connections: [
-          { id: 'ameyo-a', vendor: 'AMEYO', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CONTACT_UPLOAD', 'DIALER', 'RECORDINGS'], status: 'UP', lastErrorCode: null },
+          { id: 'ameyo-a', vendor: 'AMEYO', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CAMPAIGN_CATALOG', 'CONTACT_UPLOAD', 'DIALER', 'RECORDINGS'], status: 'UP', lastErrorCode: null },
           { id: 'apps-a', vendor: 'APPS_API', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'AGENT_CONTROL', 'CALL_LOG', 'CALL_CREATE', 'CALL_DATA', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'SMS', 'QUEUE_STATUS', 'END_USERS', 'DNC', 'CRM_DATA', 'BULK_USERS'], status: 'UP', lastErrorCode: null },
           { id: 'dialer-a', vendor: 'CAMPAIGN_API', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'QUEUE_STATUS', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'LEAD_STATUS', 'CAMPAIGN_ACTIVITY', 'CALL_DISPOSITION'], status: 'UP', lastErrorCode: null },
         ],
@@ -305,7 +305,8 @@ describe('campaign-API token lifecycle', () => {
   beforeAll(async () => {
     stack = await startStack({
       sims: { campaignApi: { requestsPerSecond: 0 } },
-      connection: { rateLimit: { requestsPerSecond: 100 } },
+      // No list cache: each read below reaches the simulator, so its log shows the token's life.
+      connection: { rateLimit: { requestsPerSecond: 100 }, cacheTtlMs: 0 },
     });
   });
   afterAll(() => stack.close());
@@ -319,7 +320,6 @@ describe('campaign-API token lifecycle', () => {
   });
 
   it('an expired token causes one new login and the request succeeds', async () => {
-    await new Promise((r) => setTimeout(r, 2_100)); // past the connection's 2 s cache of queue status
     stack.sims.campaignApi.clearRequests();
     stack.sims.campaignApi.expireAllTokens();
     const res = await stack.gql(`{ agents(first: 3, filter: { connectionIds: ["dialer-a"] }) { totalCount } }`);

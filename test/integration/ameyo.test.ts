@@ -8,10 +8,11 @@ import { AMEYO_SIM_DEFAULTS } from '../../sim';
 import { encodeGlobalId } from '../../src/graphql/ids';
 import { bodyOf } from '../support/graphqlBody';
 import { KEY_A, requestLines, startStack, type Stack } from '../support/stack';
+import { untilLatencyHasPassed } from '../support/wait';
 
 const FAST = { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } };
 const UPLOAD = `mutation($input: ContactsUploadInput!) { contactsUpload(input: $input) {
-  task { id taskId campaignId leadListId connection { id } errorReport { rows { rowNumber reason values { column value } } downloadUrl } }
+  task { id nativeId campaign { id nativeId } leadListNativeId connection { id } errorReport { rows { rowNumber reason values { column value } } downloadUrl } }
   userErrors { field message code } } }`;
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -34,22 +35,24 @@ async function upload(
 
 describe('Ameyo contact uploads', () => {
   let stack: Stack;
+  /** The vendor's ids of the campaign (its process) and lead list; `campaignGid` is the Campaign's id from `campaigns`. */
   let campaignId: string;
   let leadListId: string;
+  let campaignGid: string;
   beforeAll(async () => {
     stack = await startStack({ sims: FAST, connection: { rateLimit: { requestsPerSecond: 200 }, cacheTtlMs: 0 }, server: { uploads: { maxFileBytes: 4096 } } });
     const list = stack.sims.ameyo.state.leadLists[0]!;
     campaignId = String(list.campaignId);
     leadListId = String(list.leadId);
+    campaignGid = encodeGlobalId('Campaign', 'ameyo-a', campaignId);
   });
   afterAll(() => stack.close());
   beforeEach(() => stack.sims.ameyo.clearRequests());
 
   const base = () => ({
-    connectionId: 'ameyo-a',
-    campaignId,
-    leadListId,
-    userId: 'supervisor1',
+    campaignId: campaignGid,
+    leadListNativeId: leadListId,
+    userNativeId: 'supervisor1',
     headerMapping: [
       { field: 'name', column: 'customer_name' },
       { field: 'phone1', column: 'phone1' },
@@ -64,10 +67,10 @@ describe('Ameyo contact uploads', () => {
     const task = res.body.data.contactsUpload.task;
     const stored = stack.sims.ameyo.state.uploadTasks.at(-1)!;
     // 9007199254740993 is 2^53 + 1: JSON.parse would have rounded it.
-    expect(task.taskId).toBe(String(stored.taskId));
-    expect(task.taskId).toBe('9007199254740993');
-    expect(task).toMatchObject({ campaignId, leadListId, connection: { id: 'ameyo-a' } });
-    expect(task.id).toBe(encodeGlobalId('ContactUploadTask', 'ameyo-a', `${campaignId}/${leadListId}/${task.taskId}`));
+    expect(task.nativeId).toBe(String(stored.taskId));
+    expect(task.nativeId).toBe('9007199254740993');
+    expect(task).toMatchObject({ campaign: { id: campaignGid, nativeId: campaignId }, leadListNativeId: leadListId, connection: { id: 'ameyo-a' } });
+    expect(task.id).toBe(encodeGlobalId('ContactUploadTask', 'ameyo-a', `${campaignId}/${leadListId}/${task.nativeId}`));
     expect(stored.sha256).toBe(sha256(csv));
     expect(stored.byteLength).toBe(Buffer.byteLength(csv));
     expect(stored.fields).toEqual({
@@ -93,10 +96,37 @@ describe('Ameyo contact uploads', () => {
     const download = await fetch(`${stack.gateway.url}${url}`, { headers: { authorization: `Bearer ${KEY_A}` } });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toContain('text/csv');
-    const direct = await fetch(`${stack.sims.ameyo.url}/v1/cc-list/1/process-list/${campaignId}/leads/${leadListId}/contact-upload-tasks/${task.taskId}/error-file`, {
+    const direct = await fetch(`${stack.sims.ameyo.url}/v1/cc-list/1/process-list/${campaignId}/leads/${leadListId}/contact-upload-tasks/${task.nativeId}/error-file`, {
       headers: { authorization: `Basic ${Buffer.from(`${AMEYO_SIM_DEFAULTS.username}:${AMEYO_SIM_DEFAULTS.password}`).toString('base64')}` },
     });
     expect(await download.text()).toBe(await direct.text());
+  });
+
+  it("lists the connection's configured campaigns in `campaigns`, asking Ameyo nothing, and uploads to one by its id", async () => {
+    const res = await stack.gql(`{ campaigns(first: 10, filter: { connectionIds: ["ameyo-a"] }) { totalCount edges { node { id nativeId name vendor status rawStatus leadStats { total } leads { totalCount } } } } }`);
+    expect(res.body.errors).toBeUndefined();
+    const seeded = stack.sims.ameyo.state.campaigns;
+    expect(res.body.data!['campaigns'].totalCount).toBe(seeded.length);
+    const nodes = res.body.data!['campaigns'].edges.map((e: any) => e.node);
+    expect(nodes).toEqual(
+      seeded.map((c) => ({
+        id: encodeGlobalId('Campaign', 'ameyo-a', String(c.campaignId)),
+        nativeId: String(c.campaignId),
+        name: c.campaignName,
+        vendor: 'AMEYO',
+        status: 'UNKNOWN',
+        rawStatus: '',
+        leadStats: null,
+        // Ameyo has no lead store: null, and no error.
+        leads: null,
+      })),
+    );
+    expect(stack.sims.ameyo.requests).toEqual([]);
+    const picked = nodes.find((n: any) => n.nativeId === campaignId);
+    const up = await upload(stack, { ...base(), campaignId: picked.id }, 'customer_name,phone1,email\r\nAda,+14155550101,ada@example.com\r\n');
+    expect(up.body.data.contactsUpload.userErrors).toEqual([]);
+    expect(up.body.data.contactsUpload.task.campaign).toEqual({ id: picked.id, nativeId: campaignId });
+    expect(requestLines(stack.sims.ameyo).filter((l) => l.startsWith('POST'))).toEqual([`POST /v1/cc-list/1/process-list/${campaignId}/leads/${leadListId}/contact-upload-tasks`]);
   });
 
   it('refuses the error download without a key, and for another tenant\'s or an unknown task', async () => {
@@ -190,29 +220,30 @@ describe('Ameyo presence and monitoring tables', () => {
 
   it('gives Ameyo agents their session: campaign, queue, interaction, channel and customer', async () => {
     const res = await stack.gql(`{ agents(first: 100, filter: { connectionIds: ["ameyo-a"], statuses: [ON_CALL] }) { edges { node { nativeId presence {
-        sessionId campaign { nativeId name } queue { nativeId name } interactionId channel customerStatus customer { name phone crtObjectId } callId waiting } } } } }`);
+        sessionNativeId campaign { nativeId name } queue { nativeId name } interactionNativeId channel customerStatus customer { name phone crtObjectNativeId } callId waiting } } } } }`);
     expect(res.body.errors).toBeUndefined();
     const nodes = res.body.data!['agents'].edges.map((e: any) => e.node);
     expect(nodes.length).toBeGreaterThan(0);
     for (const n of nodes) {
       const session = stack.sims.ameyo.state.sessions.find((s) => s.userId === n.nativeId)!;
-      expect(n.presence.sessionId).toBe(session.sessionId);
+      expect(n.presence.sessionNativeId).toBe(session.sessionId);
       expect(n.presence.campaign.nativeId).toBe(String(session.campaignId));
       expect(typeof n.presence.channel).toBe('string');
-      if (n.presence.customer) expect(n.presence.callId).toBe(encodeGlobalId('Call', 'ameyo-a', n.presence.customer.crtObjectId));
+      if (n.presence.customer) expect(n.presence.callId).toBe(encodeGlobalId('Call', 'ameyo-a', n.presence.customer.crtObjectNativeId));
     }
   });
 
+  // Objects the schema has (campaigns, agents, calls) by their global IDs; the rest by the vendor's ids. The wire is the same.
   const FILTERS: Array<[string, string, Record<string, unknown>, Record<string, string[]>]> = [
-    ['campaignIds', 'customerInteractions', { campaignIds: ['389'] }, { 'campaign-ids': ['389'] }],
-    ['userIds', 'agentRuntimes', { userIds: ['u1', 'u2'] }, { 'user-ids': ['u1', 'u2'] }],
+    ['campaignIds', 'customerInteractions', { campaignIds: [encodeGlobalId('Campaign', 'ameyo-a', '389')] }, { 'campaign-ids': ['389'] }],
+    ['agentIds', 'agentRuntimes', { agentIds: [encodeGlobalId('Agent', 'ameyo-a', 'u1'), encodeGlobalId('Agent', 'ameyo-a', 'u2')] }, { 'user-ids': ['u1', 'u2'] }],
     ['userName', 'agentRuntimes', { userName: 'ar' }, { 'user-name': ['ar'] }],
     ['statuses', 'customerInteractions', { statuses: ['connected', 'ringing'] }, { status: ['connected', 'ringing'] }],
-    ['queueIds', 'chatInteractions', { queueIds: ['51'] }, { 'queue-ids': ['51'] }],
+    ['queueNativeIds', 'chatInteractions', { queueNativeIds: ['51'] }, { 'queue-ids': ['51'] }],
     ['userTypes', 'agentRuntimes', { userTypes: ['Supervisor'] }, { 'user-types': ['Supervisor'] }],
-    ['sessionIds', 'chatInteractions', { sessionIds: ['s-1'] }, { 'session-ids': ['s-1'] }],
-    ['callIds', 'customerInteractions', { callIds: ['c-1'] }, { 'call-ids': ['c-1'] }],
-    ['chatIds', 'chatInteractions', { chatIds: ['chat-1'] }, { 'chat-ids': ['chat-1'] }],
+    ['sessionNativeIds', 'chatInteractions', { sessionNativeIds: ['s-1'] }, { 'session-ids': ['s-1'] }],
+    ['callIds', 'customerInteractions', { callIds: [encodeGlobalId('Call', 'ameyo-a', 'c-1')] }, { 'call-ids': ['c-1'] }],
+    ['chatNativeIds', 'chatInteractions', { chatNativeIds: ['chat-1'] }, { 'chat-ids': ['chat-1'] }],
   ];
 
   it.each(FILTERS)('sends the %s filter as documented (%s)', async (_name, field, filter, query) => {
@@ -222,6 +253,17 @@ describe('Ameyo presence and monitoring tables', () => {
     expect(stack.sims.ameyo.requests.map((r) => r.query)).toEqual([{ 'table-name': [table], offset: ['0'], limit: ['5'], ...query }]);
   });
 
+  it('refuses an id of another type or connection in a filter as BAD_USER_INPUT, sending nothing', async () => {
+    const wrong = encodeGlobalId('Campaign', 'apps-a', '389');
+    const res = await stack.gql(`query($f: PresenceFilter) { agentRuntimes(connectionId: "ameyo-a", filter: $f) { totalCount } }`, { variables: { f: { campaignIds: [wrong] } } });
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ message: "filter.campaignIds[0]: expected a Campaign of connection 'ameyo-a'", extensions: { code: 'BAD_USER_INPUT' } }),
+    ]);
+    const native = await stack.gql(`{ agentRuntimes(connectionId: "ameyo-a", filter: { agentIds: ["u1"] }) { totalCount } }`);
+    expect(native.body.errors![0]).toMatchObject({ message: 'filter.agentIds[0]: expected a Switchboard global ID, got "u1"', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(stack.sims.ameyo.requests).toEqual([]);
+  });
+
   it('pages the runtime table over offset/limit with totalCount and sorting', async () => {
     const all = stack.sims.ameyo.state.agents.length;
     const seen: string[] = [];
@@ -229,13 +271,13 @@ describe('Ameyo presence and monitoring tables', () => {
     for (let i = 0; i < 10; i++) {
       const res: Awaited<ReturnType<Stack['gql']>> = await stack.gql(
         `query($after: String) { agentRuntimes(connectionId: "ameyo-a", sort: [{ field: "user_id", direction: ASC }], first: 10, after: $after) {
-           totalCount pageInfo { hasNextPage endCursor } edges { node { userId status rawStatus agent { nativeId } } } } }`,
+           totalCount pageInfo { hasNextPage endCursor } edges { node { userNativeId status rawStatus agent { nativeId } } } } }`,
         { variables: { after } },
       );
       expect(res.body.errors).toBeUndefined();
       const page = res.body.data!['agentRuntimes'];
       expect(page.totalCount).toBe(all);
-      seen.push(...page.edges.map((e: any) => e.node.userId));
+      seen.push(...page.edges.map((e: any) => e.node.userNativeId));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
@@ -261,18 +303,21 @@ describe('Ameyo dialing and disposition', () => {
   afterAll(() => stack.close());
   beforeEach(() => stack.sims.ameyo.clearRequests());
 
-  const DIAL = `mutation($input: CallDialInput!) { callDial(input: $input) { accepted vendorReason userErrors { field message code } } }`;
+  const DIAL = `mutation($input: CallDialInput!) { callDial(input: $input) { dialAttempt { id accepted vendorReason } userErrors { field message code } } }`;
   const agentOf = (status: string) => {
     const s = stack.sims.ameyo.state.sessions.find((x) => x.userStatus === status)!;
     return { session: s, id: encodeGlobalId('Agent', 'ameyo-a', s.userId) };
   };
+  /** The Campaign id `campaigns` gives the Ameyo campaign `nativeId`. */
+  const campaignGid = (nativeId: string | number) => encodeGlobalId('Campaign', 'ameyo-a', String(nativeId));
+  const attemptId = (key: string) => encodeGlobalId('DialAttempt', 'ameyo-a', `callDial/${key}`);
 
   it('dials once per idempotency key: one request at Ameyo, the same answer twice', async () => {
     const { session, id } = agentOf('Ready');
-    const input = { connectionId: 'ameyo-a', agentId: id, campaignId: String(session.campaignId), phoneNumber: '+14155550111', extraParams: { recordId: 'crm-1' }, idempotencyKey: 'dial-0001-abcdef' };
+    const input = { agentId: id, campaignId: campaignGid(session.campaignId), phoneNumber: '+14155550111', extraParams: { recordId: 'crm-1' }, idempotencyKey: 'dial-0001-abcdef' };
     const first = await stack.gql(DIAL, { variables: { input } });
     const second = await stack.gql(DIAL, { variables: { input } });
-    expect(first.body).toEqual({ data: { callDial: { accepted: true, vendorReason: 'success', userErrors: [] } } });
+    expect(first.body).toEqual({ data: { callDial: { dialAttempt: { id: attemptId('dial-0001-abcdef'), accepted: true, vendorReason: 'success' }, userErrors: [] } } });
     expect(second.body).toEqual(first.body);
     const dials = stack.sims.ameyo.requests.filter((r) => r.path.startsWith('/ameyowebaccess/command'));
     expect(dials.map((r) => `${r.method} ${r.path}?${r.rawQuery}`)).toEqual(['POST /ameyowebaccess/command/?command=clickToDialWithTokenAsync']);
@@ -281,9 +326,42 @@ describe('Ameyo dialing and disposition', () => {
     expect(dials[0]!.headers['authorization']).toBeUndefined();
   });
 
+  it('answers a dial attempt that node(id:) and dialAttempt(id:) read back from its record, asking Ameyo nothing', async () => {
+    const { session, id } = agentOf('Ready');
+    const input = { agentId: id, campaignId: campaignGid(session.campaignId), phoneNumber: '+14155550119', idempotencyKey: 'dial-0009-abcdef' };
+    const FIELDS = 'id vendor phoneNumber accepted vendorReason requestedAt idempotencyKey connection { id }';
+    const before = Date.now();
+    const dialled = await stack.gql(`mutation($input: CallDialInput!) { callDial(input: $input) { dialAttempt { __typename ${FIELDS} } userErrors { code } } }`, { variables: { input } });
+    expect(dialled.body.errors).toBeUndefined();
+    const attempt = dialled.body.data!['callDial'].dialAttempt;
+    expect(attempt).toEqual({
+      __typename: 'DialAttempt',
+      id: attemptId('dial-0009-abcdef'),
+      vendor: 'AMEYO',
+      phoneNumber: '+14155550119',
+      accepted: true,
+      vendorReason: 'success',
+      requestedAt: expect.any(String),
+      idempotencyKey: 'dial-0009-abcdef',
+      connection: { id: 'ameyo-a' },
+    });
+    expect(Date.parse(attempt.requestedAt)).toBeGreaterThanOrEqual(before - 1000);
+    stack.sims.ameyo.clearRequests();
+    const read = await stack.gql(`query($id: ID!) { node(id: $id) { __typename ... on DialAttempt { ${FIELDS} } } dialAttempt(id: $id) { ${FIELDS} } }`, { variables: { id: attempt.id } });
+    expect(read.body).toEqual({ data: { node: attempt, dialAttempt: (({ __typename: _t, ...rest }) => rest)(attempt) } });
+    expect(stack.sims.ameyo.requests).toEqual([]);
+    // Its references are the objects `agents` and `campaigns` answer (the agent is read from Ameyo).
+    const refs = await stack.gql(`query($id: ID!) { dialAttempt(id: $id) { agent { id } campaign { id nativeId name } } }`, { variables: { id: attempt.id } });
+    expect(refs.body.data!['dialAttempt']).toEqual({ agent: { id }, campaign: { id: campaignGid(session.campaignId), nativeId: String(session.campaignId), name: expect.any(String) } });
+    // A key that never dialled, and another tenant's attempt, are not found.
+    const unknown = attemptId('dial-none-abcdef');
+    const missing = await stack.gql(`query($id: ID!) { node(id: $id) { id } }`, { variables: { id: unknown } });
+    expect(missing.body).toMatchObject({ data: { node: null }, errors: [{ message: `could not resolve to a node with id "${unknown}"`, extensions: { code: 'NOT_FOUND' } }] });
+  });
+
   it('refuses the same key with a different input with IDEMPOTENCY_CONFLICT, sending nothing', async () => {
     const { session, id } = agentOf('Ready');
-    const input = { connectionId: 'ameyo-a', agentId: id, campaignId: String(session.campaignId), phoneNumber: '+14155550112', idempotencyKey: 'dial-0002-abcdef' };
+    const input = { agentId: id, campaignId: campaignGid(session.campaignId), phoneNumber: '+14155550112', idempotencyKey: 'dial-0002-abcdef' };
     await stack.gql(DIAL, { variables: { input } });
     stack.sims.ameyo.clearRequests();
     const other = await stack.gql(DIAL, { variables: { input: { ...input, phoneNumber: '+14155550113' } } });
@@ -296,36 +374,52 @@ describe('Ameyo dialing and disposition', () => {
 
   it("carries Ameyo's refusal as a VENDOR_REFUSED user error, and replays it for the same key", async () => {
     const loggedOff = stack.sims.ameyo.state.agents.find((a) => !stack.sims.ameyo.state.sessions.some((s) => s.userId === a.userId))!;
-    const input = { connectionId: 'ameyo-a', agentId: encodeGlobalId('Agent', 'ameyo-a', loggedOff.userId), campaignId: '389', phoneNumber: '+14155550114', idempotencyKey: 'dial-0003-abcdef' };
+    const input = { agentId: encodeGlobalId('Agent', 'ameyo-a', loggedOff.userId), campaignId: campaignGid('389'), phoneNumber: '+14155550114', idempotencyKey: 'dial-0003-abcdef' };
     const res = await stack.gql(DIAL, { variables: { input } });
     expect(res.body.data!['callDial']).toEqual({
-      accepted: false,
-      vendorReason: `User ${loggedOff.userId} is not logged in`,
+      dialAttempt: { id: attemptId('dial-0003-abcdef'), accepted: false, vendorReason: `User ${loggedOff.userId} is not logged in` },
       userErrors: [{ field: null, message: `User ${loggedOff.userId} is not logged in`, code: 'VENDOR_REFUSED' }],
     });
     expect((await stack.gql(DIAL, { variables: { input } })).body).toEqual(res.body);
     expect(stack.sims.ameyo.requests.filter((r) => r.path.startsWith('/ameyowebaccess'))).toHaveLength(1);
   });
 
-  it('refuses an agent of another connection and a short key at the edge', async () => {
+  it("refuses an agent of another connection than the campaign's and a short key at the edge", async () => {
     const res = await stack.gql(DIAL, {
-      variables: { input: { connectionId: 'ameyo-a', agentId: encodeGlobalId('Agent', 'apps-a', '1'), campaignId: '389', phoneNumber: '+14155550115', idempotencyKey: 'short' } },
+      variables: { input: { agentId: encodeGlobalId('Agent', 'apps-a', '1'), campaignId: campaignGid('389'), phoneNumber: '+14155550115', idempotencyKey: 'short' } },
     });
-    expect(res.body.data!['callDial'].userErrors).toEqual([
-      { field: ['input', 'idempotencyKey'], message: 'idempotencyKey must be 8 to 255 characters', code: 'BAD_USER_INPUT' },
-      { field: ['input', 'agentId'], message: "expected an Agent of connection 'ameyo-a'", code: 'BAD_USER_INPUT' },
-    ]);
+    expect(res.body.data!['callDial']).toEqual({
+      dialAttempt: null,
+      userErrors: [
+        { field: ['input', 'idempotencyKey'], message: 'idempotencyKey must be 8 to 255 characters', code: 'BAD_USER_INPUT' },
+        { field: ['input', 'agentId'], message: "expected an Agent of connection 'ameyo-a'", code: 'BAD_USER_INPUT' },
+      ],
+    });
+    expect(stack.sims.ameyo.requests).toEqual([]);
+  });
+
+  it("refuses the vendor's own campaign id (a global ID is required) and a campaign of a connection that cannot dial", async () => {
+    const { session, id } = agentOf('Ready');
+    const native = await stack.gql(DIAL, { variables: { input: { agentId: id, campaignId: String(session.campaignId), phoneNumber: '+14155550117', idempotencyKey: 'dial-0007-abcdef' } } });
+    expect(native.body).toMatchObject({
+      data: { callDial: null },
+      errors: [{ message: `expected a Switchboard global ID, got "${session.campaignId}"`, extensions: { code: 'BAD_USER_INPUT' } }],
+    });
+    const apps = encodeGlobalId('Campaign', 'apps-a', '1');
+    const unsupported = await stack.gql(DIAL, { variables: { input: { agentId: id, campaignId: apps, phoneNumber: '+14155550118', idempotencyKey: 'dial-0008-abcdef' } } });
+    expect(unsupported.body.errors![0]).toMatchObject({ extensions: { code: 'UNSUPPORTED_BY_VENDOR', vendor: 'apps-api', connectionId: 'apps-a' } });
     expect(stack.sims.ameyo.requests).toEqual([]);
   });
 
   it('disposes with the app-server token and the documented body', async () => {
     const session = stack.sims.ameyo.state.sessions.find((s) => s.userStatus === 'Wrap-up' || s.userStatus === 'On Call')!;
     const plan = stack.sims.ameyo.state.dispositionPlans[session.campaignId] as string[];
+    const agentId = encodeGlobalId('Agent', 'ameyo-a', session.userId);
     const res = await stack.gql(
-      `mutation($input: CallDisposeInput!) { callDispose(input: $input) { accepted vendorReason userErrors { message code } } }`,
-      { variables: { input: { connectionId: 'ameyo-a', agentId: encodeGlobalId('Agent', 'ameyo-a', session.userId), dispositionCode: plan[0], callbackAt: '2026-12-01T10:00:00.000Z', selfCallback: true, notes: 'n', idempotencyKey: 'dispose-0001-abc' } } },
+      `mutation($input: CallDisposeInput!) { callDispose(input: $input) { accepted vendorReason agent { id } userErrors { message code } } }`,
+      { variables: { input: { agentId, dispositionCode: plan[0], callbackAt: '2026-12-01T10:00:00.000Z', selfCallback: true, notes: 'n', idempotencyKey: 'dispose-0001-abc' } } },
     );
-    expect(res.body.data!['callDispose']).toEqual({ accepted: true, vendorReason: 'success', userErrors: [] });
+    expect(res.body.data!['callDispose']).toEqual({ accepted: true, vendorReason: 'success', agent: { id: agentId }, userErrors: [] });
     const sent = stack.sims.ameyo.requests.filter((r) => r.path === '/ameyorestapi/voice/disposeCallForUser');
     expect(sent).toHaveLength(1);
     expect(sent[0]!.headers['authorization']).toBe(AMEYO_SIM_DEFAULTS.appServerToken);
@@ -340,7 +434,7 @@ describe('Ameyo dialing and disposition', () => {
 
   it("maps the app server's non-standard 512 (user not found) to a top-level UPSTREAM_ERROR", async () => {
     const res = await stack.gql(`mutation($input: CallDisposeInput!) { callDispose(input: $input) { accepted } }`, {
-      variables: { input: { connectionId: 'ameyo-a', agentId: encodeGlobalId('Agent', 'ameyo-a', 'nobody.here'), dispositionCode: 'sale', idempotencyKey: 'dispose-0002-abc' } },
+      variables: { input: { agentId: encodeGlobalId('Agent', 'ameyo-a', 'nobody.here'), dispositionCode: 'sale', idempotencyKey: 'dispose-0002-abc' } },
     });
     expect(res.body.errors![0]).toMatchObject({ extensions: { code: 'UPSTREAM_ERROR', vendor: 'ameyo', connectionId: 'ameyo-a', upstreamStatus: 512, upstreamCode: '909091' } });
   });
@@ -349,12 +443,11 @@ describe('Ameyo dialing and disposition', () => {
     const session = stack.sims.ameyo.state.sessions.find((s) => s.userStatus === 'On Call' && stack.sims.ameyo.state.interactions.some((i) => i.sessionId === s.sessionId && i.channelType === 'VOICE'))!;
     const call = stack.sims.ameyo.state.interactions.find((i) => i.sessionId === session.sessionId && i.channelType === 'VOICE')!;
     const plan = stack.sims.ameyo.state.dispositionPlans[session.campaignId] as string[];
-    const res = await stack.gql(`mutation($input: CallDisposeAndDialInput!) { callDisposeAndDial(input: $input) { accepted vendorReason userErrors { message code } } }`, {
+    const res = await stack.gql(`mutation($input: CallDisposeAndDialInput!) { callDisposeAndDial(input: $input) { dialAttempt { id accepted vendorReason phoneNumber } userErrors { message code } } }`, {
       variables: {
         input: {
-          connectionId: 'ameyo-a',
           agentId: encodeGlobalId('Agent', 'ameyo-a', session.userId),
-          campaignId: String(session.campaignId),
+          campaignId: campaignGid(session.campaignId),
           callId: encodeGlobalId('Call', 'ameyo-a', call.crtObjectId),
           dispositionCode: plan[0],
           phoneNumber: '+14155550116',
@@ -362,7 +455,10 @@ describe('Ameyo dialing and disposition', () => {
         },
       },
     });
-    expect(res.body.data!['callDisposeAndDial']).toEqual({ accepted: true, vendorReason: 'success', userErrors: [] });
+    expect(res.body.data!['callDisposeAndDial']).toEqual({
+      dialAttempt: { id: encodeGlobalId('DialAttempt', 'ameyo-a', 'callDisposeAndDial/dad-0001-abcdef'), accepted: true, vendorReason: 'success', phoneNumber: '+14155550116' },
+      userErrors: [],
+    });
     const sent = stack.sims.ameyo.requests.filter((r) => r.path === '/ameyorestapi/voice/disposeAndManualDial');
     expect(sent).toHaveLength(1);
     expect(sent[0]!.headers['sessionid']).toBe(session.sessionId);
@@ -477,9 +573,9 @@ describe('Ameyo error families and ambiguous timeouts', () => {
 
   it('web-access family: {status, reason, details} on a refused hash key -> UPSTREAM_ERROR with the reason', async () => {
     const s = session();
-    const res = await stack.gql(`mutation($input: CallDialInput!) { callDial(input: $input) { accepted } }`, {
+    const res = await stack.gql(`mutation($input: CallDialInput!) { callDial(input: $input) { dialAttempt { accepted } } }`, {
       apiKey: KEY_W,
-      variables: { input: { connectionId: 'ameyo-wrong', agentId: encodeGlobalId('Agent', 'ameyo-wrong', s.userId), campaignId: String(s.campaignId), phoneNumber: '+14155550120', idempotencyKey: 'dial-w-0001-abc' } },
+      variables: { input: { agentId: encodeGlobalId('Agent', 'ameyo-wrong', s.userId), campaignId: encodeGlobalId('Campaign', 'ameyo-wrong', String(s.campaignId)), phoneNumber: '+14155550120', idempotencyKey: 'dial-w-0001-abc' } },
     });
     expect(res.body.errors![0]).toMatchObject({
       message: "ameyo refused the connection's credentials (HTTP 401): Invalid token",
@@ -494,7 +590,7 @@ describe('Ameyo error families and ambiguous timeouts', () => {
     const s = stack.sims.ameyo.state.sessions.find((x) => x.userStatus === 'Wrap-up' || x.userStatus === 'On Call')!;
     const res = await stack.gql(`mutation($input: CallDisposeInput!) { callDispose(input: $input) { accepted } }`, {
       apiKey: KEY_W,
-      variables: { input: { connectionId: 'ameyo-wrong', agentId: encodeGlobalId('Agent', 'ameyo-wrong', s.userId), dispositionCode: 'sale', idempotencyKey: 'dispose-w-0001' } },
+      variables: { input: { agentId: encodeGlobalId('Agent', 'ameyo-wrong', s.userId), dispositionCode: 'sale', idempotencyKey: 'dispose-w-0001' } },
     });
     expect(res.body.errors![0]).toMatchObject({
       message: "ameyo refused the connection's credentials (HTTP 401): invalid.authentication.token",
@@ -505,8 +601,8 @@ describe('Ameyo error families and ambiguous timeouts', () => {
   it('a dial whose answer times out is reported as possibly sent, never resent, and the same key replays it', async () => {
     const s = session();
     stack.sims.ameyo.setFaults({ latencyMs: 3_000 });
-    const input = { connectionId: 'ameyo-slow', agentId: encodeGlobalId('Agent', 'ameyo-slow', s.userId), campaignId: String(s.campaignId), phoneNumber: '+14155550121', idempotencyKey: 'dial-t-0001-abc' };
-    const query = `mutation($input: CallDialInput!) { callDial(input: $input) { accepted } }`;
+    const input = { agentId: encodeGlobalId('Agent', 'ameyo-slow', s.userId), campaignId: encodeGlobalId('Campaign', 'ameyo-slow', String(s.campaignId)), phoneNumber: '+14155550121', idempotencyKey: 'dial-t-0001-abc' };
+    const query = `mutation($input: CallDialInput!) { callDial(input: $input) { dialAttempt { accepted } } }`;
     const first = await stack.gql(query, { apiKey: KEY_T, variables: { input } });
     const expected = {
       message: "ameyo did not answer; the command may have reached it and was not retried. Check the agent's call before trying again with a new idempotencyKey.",
@@ -515,8 +611,11 @@ describe('Ameyo error families and ambiguous timeouts', () => {
     expect(first.body.errors![0]).toMatchObject(expected);
     const again = await stack.gql(query, { apiKey: KEY_T, variables: { input } });
     expect(again.body.errors![0]).toMatchObject(expected);
-    await new Promise((r) => setTimeout(r, 3_200)); // let the slow simulator finish and log what it received
-    expect(stack.sims.ameyo.requests.filter((r) => r.path.startsWith('/ameyowebaccess'))).toHaveLength(1);
+    // The simulator logs a request as it arrives: one dial reached Ameyo, and the replay sent nothing.
+    const dials = stack.sims.ameyo.requests.filter((r) => r.path.startsWith('/ameyowebaccess'));
+    expect(dials).toHaveLength(1);
+    // It still holds that dial for the rest of its 3 s; no timer of it may outlive the file.
+    await untilLatencyHasPassed(dials[0]!.receivedAtMs, 3_000);
   }, 15_000);
 
   it("an upload waits for Ameyo's answer past the connection's header timeout (its own deadline bounds it)", async () => {
@@ -525,13 +624,18 @@ describe('Ameyo error families and ambiguous timeouts', () => {
     const csv = 'customer_name,phone1\r\nAda,+14155550101\r\n';
     const res = await upload(
       stack,
-      { connectionId: 'ameyo-slow', campaignId: String(list.campaignId), leadListId: String(list.leadId), userId: 'supervisor1', headerMapping: [{ field: 'phone1', column: 'phone1' }] },
+      {
+        campaignId: encodeGlobalId('Campaign', 'ameyo-slow', String(list.campaignId)),
+        leadListNativeId: String(list.leadId),
+        userNativeId: 'supervisor1',
+        headerMapping: [{ field: 'phone1', column: 'phone1' }],
+      },
       csv,
       { authorization: `Bearer ${KEY_T}`, 'apollo-require-preflight': 'true' },
-      `mutation($input: ContactsUploadInput!) { contactsUpload(input: $input) { task { taskId } userErrors { field message code } } }`,
+      `mutation($input: ContactsUploadInput!) { contactsUpload(input: $input) { task { nativeId } userErrors { field message code } } }`,
     );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.contactsUpload.userErrors).toEqual([]);
-    expect(res.body.data.contactsUpload.task.taskId).toMatch(/^\d+$/);
+    expect(res.body.data.contactsUpload.task.nativeId).toMatch(/^\d+$/);
   }, 15_000);
 });

@@ -98,6 +98,8 @@ function freshCall(statuses: readonly string[]) {
 }
 const OPEN_CALL = ['queued', 'connected', 'assigned', 'connecting', 'selecting'];
 const callGid = (id: number, connectionId = 'apps-a') => encodeGlobalId('Call', connectionId, String(id));
+/** A menu's Queue id, as `queues(filter: { lang })` gives it. */
+const queueGid = (menuId: string, lang = 'en') => encodeGlobalId('Queue', 'apps-a', `${lang}/${menuId}`);
 
 // ---------------------------------------------------------------------------------------------------------------
 // callCreate
@@ -105,7 +107,7 @@ const callGid = (id: number, connectionId = 'apps-a') => encodeGlobalId('Call', 
 
 const CALL_CREATE = `mutation($input: CallCreateInput!) {
   callCreate(input: $input) {
-    call { id nativeId status rawStatus type direction agent { name } selectedMenu { id name menuType } scheduledAt }
+    call { id nativeId status rawStatus type direction agent { name } selectedMenu { nativeId name menuType } scheduledAt }
     accepted
     userErrors { field message code }
   }
@@ -134,7 +136,7 @@ describe('callCreate', () => {
         type: 'OUTBOUND',
         direction: 'OUTBOUND',
         agent: { name: agentName(agent) },
-        selectedMenu: { id: '60', name: 'Sales', menuType: 'ivr_menu' },
+        selectedMenu: { nativeId: '60', name: 'Sales', menuType: 'ivr_menu' },
         scheduledAt: null,
       },
       accepted: false,
@@ -176,10 +178,10 @@ describe('callCreate', () => {
   });
 
   it.each([
-    ['an IVR menu', '61', { id: '61', name: 'Support', menuType: 'ivr_menu' }],
-    ['a web menu', '63', { id: '63', name: 'Retention', menuType: 'web_menu' }],
+    ['an IVR menu', '61', { nativeId: '61', name: 'Support', menuType: 'ivr_menu' }],
+    ['a web menu', '63', { nativeId: '63', name: 'Retention', menuType: 'web_menu' }],
   ])('INBOUND with %s: menu_id goes as a number, the call is QUEUED with no agent', async (_what, menuId, menu) => {
-    const res = await gql(CALL_CREATE, { input: { connectionId: 'apps-a', type: 'INBOUND', endUserNumber: '+1 (415) 555-0124', menuId, lang: 'es' } });
+    const res = await gql(CALL_CREATE, { input: { connectionId: 'apps-a', type: 'INBOUND', endUserNumber: '+1 (415) 555-0124', queueId: queueGid(menuId, 'es'), lang: 'es' } });
     const created = state().calls[state().calls.length - 1]!;
     expect(payload(res, 'callCreate')).toEqual({
       call: {
@@ -210,7 +212,7 @@ describe('callCreate', () => {
   it('SCHEDULED with a future scheduledAt: sends it as ISO 8601 UTC and answers a SCHEDULED call', async () => {
     const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2 * 3600_000).toISOString();
     const res = await gql(CALL_CREATE, {
-      input: { connectionId: 'apps-a', type: 'SCHEDULED', endUserNumber: '+14155550125', menuId: '64', scheduledAt: at, recordingPermission: 'NOT_ASKED' },
+      input: { connectionId: 'apps-a', type: 'SCHEDULED', endUserNumber: '+14155550125', queueId: queueGid('64'), scheduledAt: at, recordingPermission: 'NOT_ASKED' },
     });
     const created = state().calls[state().calls.length - 1]!;
     expect(payload(res, 'callCreate')).toEqual({
@@ -222,7 +224,7 @@ describe('callCreate', () => {
         type: 'SCHEDULED',
         direction: 'OUTBOUND',
         agent: null,
-        selectedMenu: { id: '64', name: 'Mobile Help', menuType: 'mobile_menu' },
+        selectedMenu: { nativeId: '64', name: 'Mobile Help', menuType: 'mobile_menu' },
         scheduledAt: at,
       },
       accepted: false,
@@ -261,13 +263,13 @@ describe('callCreate', () => {
       ],
       [
         'an unknown menu',
-        () => ({ type: 'INBOUND', endUserNumber: '+14155550128', menuId: '999' }),
+        () => ({ type: 'INBOUND', endUserNumber: '+14155550128', queueId: queueGid('999') }),
         () => 'menu_id 999 is not found',
         { call_type: 'Voice Inbound (API)', lang: 'en', end_user_number: '+14155550128', menu_id: 999 },
       ],
       [
         'a mobile menu for an INBOUND call',
-        () => ({ type: 'INBOUND', endUserNumber: '+14155550129', menuId: '64' }),
+        () => ({ type: 'INBOUND', endUserNumber: '+14155550129', queueId: queueGid('64') }),
         () => 'menu_id 64 is not a valid menu for this call type',
         { call_type: 'Voice Inbound (API)', lang: 'en', end_user_number: '+14155550129', menu_id: 64 },
       ],
@@ -312,18 +314,18 @@ describe('callCreate', () => {
         ],
       ],
       [
-        'INBOUND without menuId',
+        'INBOUND without queueId',
         { type: 'INBOUND', endUserNumber: '+14155550132' },
-        [userError(['input', 'menuId'], 'menuId is required for an INBOUND call')],
+        [userError(['input', 'queueId'], 'queueId is required for an INBOUND call')],
       ],
       [
         'SCHEDULED in the past',
-        { type: 'SCHEDULED', endUserNumber: '+14155550133', menuId: '64', scheduledAt: '2020-01-01T00:00:00.000Z' },
+        { type: 'SCHEDULED', endUserNumber: '+14155550133', queueId: queueGid('64'), scheduledAt: '2020-01-01T00:00:00.000Z' },
         [userError(['input', 'scheduledAt'], 'scheduledAt must be in the future')],
       ],
       [
         'SCHEDULED without scheduledAt',
-        { type: 'SCHEDULED', endUserNumber: '+14155550134', menuId: '64' },
+        { type: 'SCHEDULED', endUserNumber: '+14155550134', queueId: queueGid('64') },
         [userError(['input', 'scheduledAt'], 'scheduledAt is required for a SCHEDULED call')],
       ],
       ['type UNKNOWN', { type: 'UNKNOWN', endUserNumber: '+14155550135' }, [userError(['input', 'type'], 'type must be OUTBOUND, INBOUND or SCHEDULED')]],
@@ -337,8 +339,18 @@ describe('callCreate', () => {
       ],
       [
         'a parentCallId that is not a global ID',
-        { type: 'SCHEDULED', endUserNumber: '+14155550136', menuId: '64', scheduledAt: '2099-01-01T00:00:00.000Z', parentCallId: 'garbage!' },
+        { type: 'SCHEDULED', endUserNumber: '+14155550136', queueId: queueGid('64'), scheduledAt: '2099-01-01T00:00:00.000Z', parentCallId: 'garbage!' },
         [userError(['input', 'parentCallId'], 'expected a Switchboard global ID, got "garbage!"')],
+      ],
+      [
+        "the menu's own id instead of its Queue id",
+        { type: 'INBOUND', endUserNumber: '+14155550138', queueId: '61' },
+        [userError(['input', 'queueId'], 'expected a Switchboard global ID, got "61"')],
+      ],
+      [
+        'a Queue of another connection',
+        { type: 'INBOUND', endUserNumber: '+14155550139', queueId: encodeGlobalId('Queue', 'dialer-a', 'en/61') },
+        [userError(['input', 'queueId'], "expected a Queue of connection 'apps-a'")],
       ],
     ])('%s', async (_what, input, errors) => {
       const res = await gql(CALL_CREATE, { input: { connectionId: 'apps-a', ...input } });
@@ -348,7 +360,7 @@ describe('callCreate', () => {
   });
 
   it('refuses an invalid PhoneNumber variable with HTTP 400 BAD_USER_INPUT and sends nothing', async () => {
-    const res = await gql(CALL_CREATE, { input: { connectionId: 'apps-a', type: 'INBOUND', endUserNumber: 'call-me', menuId: '61' } });
+    const res = await gql(CALL_CREATE, { input: { connectionId: 'apps-a', type: 'INBOUND', endUserNumber: 'call-me', queueId: queueGid('61') } });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       errors: [
@@ -364,7 +376,7 @@ describe('callCreate', () => {
   });
 
   it("answers an unknown connection with a top-level NOT_FOUND naming it", async () => {
-    const res = await gql(CALL_CREATE, { input: { connectionId: 'nope', type: 'INBOUND', endUserNumber: '+14155550136', menuId: '61' } });
+    const res = await gql(CALL_CREATE, { input: { connectionId: 'nope', type: 'INBOUND', endUserNumber: '+14155550136', queueId: queueGid('61') } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       data: { callCreate: null },
@@ -374,7 +386,7 @@ describe('callCreate', () => {
   });
 
   it('answers a connection without CALL_CREATE with UNSUPPORTED_BY_VENDOR', async () => {
-    const res = await gql(CALL_CREATE, { input: { connectionId: 'ameyo-a', type: 'INBOUND', endUserNumber: '+14155550137', menuId: '61' } });
+    const res = await gql(CALL_CREATE, { input: { connectionId: 'ameyo-a', type: 'INBOUND', endUserNumber: '+14155550137', queueId: queueGid('61') } });
     expect(res.body).toEqual({
       data: { callCreate: null },
       errors: [
@@ -422,6 +434,15 @@ describe('callEndUserUpdate', () => {
     const res = await gql(END_USER_UPDATE, { input: { callId: callGid(call.id), identifier: 'crm-4243' } });
     expect(payload(res, 'callEndUserUpdate')).toEqual({ accepted: true, userErrors: [] });
     expect(sent()).toEqual([{ method: 'POST', path: `/apps/api/v1/calls/${call.id}/end_user`, body: { identifier: 'crm-4243' } }]);
+  });
+
+  it('answers the call it updated, read after the update only when asked for', async () => {
+    const call = freshCall(OPEN_CALL);
+    const res = await gql(`mutation($input: CallEndUserUpdateInput!) { callEndUserUpdate(input: $input) { accepted call { id endUser { identifier } } userErrors { code } } }`, {
+      input: { callId: callGid(call.id), identifier: 'crm-4245' },
+    });
+    expect(payload(res, 'callEndUserUpdate')).toEqual({ accepted: true, call: { id: callGid(call.id), endUser: { identifier: 'crm-4245' } }, userErrors: [] });
+    expect(requestLines(stack.sims.appsApi)).toEqual([`POST /apps/api/v1/calls/${call.id}/end_user`, `GET /manager/api/v1/calls/${call.id}`]);
   });
 
   it('answers "Call is already ended" for a finished call', async () => {
@@ -629,7 +650,7 @@ describe('agentStatusUpdate', () => {
         connectionId: 'apps-a',
         status: 'Lunch',
         agentIds: [encodeGlobalId('Agent', 'apps-a', String(a1.id)), encodeGlobalId('Agent', 'apps-a', String(a2.id))],
-        teamIds: [String(team)],
+        teamNativeIds: [String(team)],
       },
     });
     expect(payload(res, 'agentStatusUpdate')).toEqual({ changes: expected, userErrors: [] });
@@ -658,8 +679,8 @@ describe('agentStatusUpdate', () => {
   });
 
   it('refuses an update that names no agents and no teams at the edge', async () => {
-    const res = await gql(STATUS_UPDATE, { input: { connectionId: 'apps-a', status: 'Lunch', agentIds: [], teamIds: [] } });
-    expect(payload(res, 'agentStatusUpdate')).toEqual({ changes: [], userErrors: [userError(['input', 'agentIds'], 'give agentIds or teamIds')] });
+    const res = await gql(STATUS_UPDATE, { input: { connectionId: 'apps-a', status: 'Lunch', agentIds: [], teamNativeIds: [] } });
+    expect(payload(res, 'agentStatusUpdate')).toEqual({ changes: [], userErrors: [userError(['input', 'agentIds'], 'give agentIds or teamNativeIds')] });
     expectNothingSent();
   });
 });
@@ -837,9 +858,10 @@ describe('smsSend', () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 const END_USER_UPSERT = `mutation($input: EndUserUpsertInput!) {
-  endUserUpsert(input: $input) { endUser { nativeId identifier connection { id } } userErrors { field message code } }
+  endUserUpsert(input: $input) { endUser { id nativeId identifier connection { id } } userErrors { field message code } }
 }`;
-const END_USER = `query($nativeId: ID, $identifier: String) { endUser(connectionId: "apps-a", nativeId: $nativeId, identifier: $identifier) { nativeId identifier } }`;
+const END_USER = `query($id: ID!) { endUser(id: $id) { id nativeId identifier } }`;
+const END_USER_BY_IDENTIFIER = `query($identifier: String!) { endUserByIdentifier(connectionId: "apps-a", identifier: $identifier) { id nativeId identifier } }`;
 
 describe('endUserUpsert and endUser', () => {
   it('upserts with {identifier, email, name, phone} and reads the end user back by identifier and by id', async () => {
@@ -848,17 +870,18 @@ describe('endUserUpsert and endUser', () => {
     });
     const user = state().endUsers.find((u) => u.identifier === 'crm-7001')!;
     expect(user).toMatchObject({ name: 'Lin Chen', email: 'lin@example.com', phone: '+14155550160' });
-    expect(payload(res, 'endUserUpsert')).toEqual({ endUser: { nativeId: String(user.id), identifier: 'crm-7001', connection: { id: 'apps-a' } }, userErrors: [] });
+    const id = encodeGlobalId('EndUser', 'apps-a', String(user.id));
+    expect(payload(res, 'endUserUpsert')).toEqual({ endUser: { id, nativeId: String(user.id), identifier: 'crm-7001', connection: { id: 'apps-a' } }, userErrors: [] });
     expect(sent()).toEqual([
       { method: 'POST', path: '/apps/api/v1/end_users', body: { identifier: 'crm-7001', email: 'lin@example.com', name: 'Lin Chen', phone: '+14155550160' } },
     ]);
     expectAppsAuth();
 
     stack.sims.appsApi.clearRequests();
-    const byIdentifier = await gql(END_USER, { identifier: 'crm-7001' });
-    expect(byIdentifier.body).toEqual({ data: { endUser: { nativeId: String(user.id), identifier: 'crm-7001' } } });
-    const byId = await gql(END_USER, { nativeId: String(user.id) });
-    expect(byId.body).toEqual({ data: { endUser: { nativeId: String(user.id), identifier: 'crm-7001' } } });
+    const byIdentifier = await gql(END_USER_BY_IDENTIFIER, { identifier: 'crm-7001' });
+    expect(byIdentifier.body).toEqual({ data: { endUserByIdentifier: { id, nativeId: String(user.id), identifier: 'crm-7001' } } });
+    const byId = await gql(END_USER, { id });
+    expect(byId.body).toEqual({ data: { endUser: { id, nativeId: String(user.id), identifier: 'crm-7001' } } });
     expect(requestLines(stack.sims.appsApi)).toEqual(['GET /apps/api/v1/end_users', 'GET /apps/api/v1/end_users']);
     expect(stack.sims.appsApi.requests.map((r) => r.rawQuery)).toEqual(['identifier=crm-7001', `id=${user.id}`]);
     expectAppsAuth();
@@ -871,22 +894,30 @@ describe('endUserUpsert and endUser', () => {
   });
 
   it.each([
-    ['both', { nativeId: '1', identifier: 'crm-7001' }],
-    ['neither', {}],
-  ])('endUser with %s of nativeId and identifier: top-level BAD_USER_INPUT, nothing sent', async (_what, vars) => {
-    const res = await gql(END_USER, vars);
-    expect(res.body).toEqual({
-      data: { endUser: null },
-      errors: [{ message: 'give exactly one of nativeId and identifier', locations: [{ line: 1, column: 45 }], path: ['endUser'], extensions: { code: 'BAD_USER_INPUT' } }],
-    });
+    ['the vendor\'s own id', '1', { message: 'expected a Switchboard global ID, got "1"', extensions: { code: 'BAD_USER_INPUT' } }],
+    ['an Agent id', encodeGlobalId('Agent', 'apps-a', '1'), { message: `could not resolve to a node with id "${encodeGlobalId('Agent', 'apps-a', '1')}"`, extensions: { code: 'NOT_FOUND' } }],
+  ])('endUser with %s: a top-level error, nothing sent', async (_what, id, error) => {
+    const res = await gql(END_USER, { id });
+    expect(res.body).toEqual({ data: { endUser: null }, errors: [{ ...error, locations: [{ line: 1, column: 19 }], path: ['endUser'] }] });
     expectNothingSent();
   });
 
-  it('answers an unknown identifier with null and no error (the vendor 404 is read as "no such end user")', async () => {
-    const res = await gql(END_USER, { identifier: 'crm-does-not-exist' });
-    expect(res.body).toEqual({ data: { endUser: null } });
+  it('endUserByIdentifier refuses a blank identifier with a top-level BAD_USER_INPUT, nothing sent', async () => {
+    const res = await gql(END_USER_BY_IDENTIFIER, { identifier: '  ' });
+    expect(res.body).toMatchObject({ data: { endUserByIdentifier: null }, errors: [{ message: 'identifier must not be empty', extensions: { code: 'BAD_USER_INPUT' } }] });
+    expectNothingSent();
+  });
+
+  it('answers an unknown identifier with null and no error, an unknown id with NOT_FOUND (the vendor 404 is read as "no such end user")', async () => {
+    const res = await gql(END_USER_BY_IDENTIFIER, { identifier: 'crm-does-not-exist' });
+    expect(res.body).toEqual({ data: { endUserByIdentifier: null } });
     expect(requestLines(stack.sims.appsApi)).toEqual(['GET /apps/api/v1/end_users']);
     expect(stack.sims.appsApi.requests[0]!.status).toBe(404);
+    stack.sims.appsApi.clearRequests();
+    const unknown = encodeGlobalId('EndUser', 'apps-a', '999999');
+    const byId = await gql(END_USER, { id: unknown });
+    expect(byId.body).toMatchObject({ data: { endUser: null }, errors: [{ message: `could not resolve to a node with id "${unknown}"`, extensions: { code: 'NOT_FOUND' } }] });
+    expect(requestLines(stack.sims.appsApi)).toEqual(['GET /apps/api/v1/end_users']);
   });
 });
 
@@ -978,9 +1009,8 @@ describe('crmContactDataSend', () => {
     const contact = { first_name: 'Ada', last_name: 'Lovelace', phone: '+14155550170', tags: ['vip'] };
     const res = await gql(CRM_SEND, {
       input: {
-        connectionId: 'apps-a',
-        callNativeId: '123',
-        agentNativeId: '45',
+        callId: callGid(123),
+        agentId: encodeGlobalId('Agent', 'apps-a', '45'),
         lcmKey: 'lcm-1',
         dnis: '8005550100',
         orgId: 'org-9',
@@ -1006,8 +1036,14 @@ describe('crmContactDataSend', () => {
     ['an array', [{ name: 'Ada' }]],
     ['a number', 42],
   ])('refuses contact as %s at the edge', async (_what, contact) => {
-    const res = await gql(CRM_SEND, { input: { connectionId: 'apps-a', callNativeId: '123', contact } });
+    const res = await gql(CRM_SEND, { input: { callId: callGid(123), contact } });
     expect(payload(res, 'crmContactDataSend')).toEqual({ sent: false, userErrors: [userError(['input', 'contact'], 'contact must be a JSON object')] });
+    expectNothingSent();
+  });
+
+  it("refuses an agent of another connection than the call's at the edge", async () => {
+    const res = await gql(CRM_SEND, { input: { callId: callGid(123), agentId: encodeGlobalId('Agent', 'ameyo-a', '45'), contact: { first_name: 'Ada' } } });
+    expect(payload(res, 'crmContactDataSend')).toEqual({ sent: false, userErrors: [userError(['input', 'agentId'], "expected an Agent of connection 'apps-a'")] });
     expectNothingSent();
   });
 });
@@ -1017,7 +1053,7 @@ describe('crmContactDataSend', () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 const FORCE_LOGOUT = `mutation($input: AgentsForceLogoutInput!) {
-  agentsForceLogout(input: $input) { agents { id status } jobId userErrors { field message code } }
+  agentsForceLogout(input: $input) { agents { id status } jobNativeId userErrors { field message code } }
 }`;
 
 describe('agentsForceLogout', () => {
@@ -1035,11 +1071,11 @@ describe('agentsForceLogout', () => {
     expect(expected.length).toBeLessThanOrEqual(20);
 
     const res = await gql(FORCE_LOGOUT, {
-      input: { connectionId: 'apps-a', agentIds: [encodeGlobalId('Agent', 'apps-a', String(byId.id))], teamIds: [String(team)], ipAddresses: [block] },
+      input: { connectionId: 'apps-a', agentIds: [encodeGlobalId('Agent', 'apps-a', String(byId.id))], teamNativeIds: [String(team)], ipAddresses: [block] },
     });
     expect(payload(res, 'agentsForceLogout')).toEqual({
       agents: expected.map((id) => ({ id: encodeGlobalId('Agent', 'apps-a', String(id)), status: 'OFFLINE' })),
-      jobId: null,
+      jobNativeId: null,
       userErrors: [],
     });
     expect(sent()).toEqual([
@@ -1054,7 +1090,7 @@ describe('agentsForceLogout', () => {
     const res = await gql(FORCE_LOGOUT, { input: { connectionId: 'apps-a', ipAddresses: ['10.0.0.300', '10.0.0.0/24'] } });
     expect(payload(res, 'agentsForceLogout')).toEqual({
       agents: [],
-      jobId: null,
+      jobNativeId: null,
       userErrors: [userError(['input', 'ipAddresses', '0'], 'expected an IP address, CIDR block or range, got "10.0.0.300"')],
     });
     expectNothingSent();
@@ -1062,7 +1098,7 @@ describe('agentsForceLogout', () => {
 
   it('refuses a logout that selects nobody at the edge', async () => {
     const res = await gql(FORCE_LOGOUT, { input: { connectionId: 'apps-a' } });
-    expect(payload(res, 'agentsForceLogout')).toEqual({ agents: [], jobId: null, userErrors: [userError(['input'], 'give agentIds, teamIds or ipAddresses')] });
+    expect(payload(res, 'agentsForceLogout')).toEqual({ agents: [], jobNativeId: null, userErrors: [userError(['input'], 'give agentIds, teamNativeIds or ipAddresses')] });
     expectNothingSent();
   });
 
@@ -1074,13 +1110,13 @@ describe('agentsForceLogout', () => {
     });
     afterAll(() => fresh.close());
 
-    it('more than 20 agents matched: the vendor runs a background job, so jobId is set and agents is empty', async () => {
+    it('more than 20 agents matched: the vendor runs a background job, so jobNativeId is set and agents is empty', async () => {
       const online = fresh.sims.appsApi.state.agents.filter((a) => a.online);
       expect(online.length).toBeGreaterThan(20);
-      const res = await fresh.gql(FORCE_LOGOUT, { variables: { input: { connectionId: 'apps-a', teamIds: ['1', '2', '3', '4'], ipAddresses: ['0.0.0.0/0'] } } });
+      const res = await fresh.gql(FORCE_LOGOUT, { variables: { input: { connectionId: 'apps-a', teamNativeIds: ['1', '2', '3', '4'], ipAddresses: ['0.0.0.0/0'] } } });
       expect(payload(res, 'agentsForceLogout')).toEqual({
         agents: [],
-        jobId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+        jobNativeId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
         userErrors: [],
       });
       const log = fresh.sims.appsApi.requests;

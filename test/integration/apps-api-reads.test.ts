@@ -113,7 +113,7 @@ describe('calls', () => {
     const res = await stack.gql(
       `query($id: ID!) { call(id: $id) { id nativeId rawStatus rawType lang waitDuration callDuration
          agent { nativeId } transfers { status fromAgent { nativeId } toAgent { nativeId } }
-         participants { type status agent { nativeId } } selectedMenu { id name } menuPath { name materializedPath }
+         participants { type status agent { nativeId } } selectedMenu { nativeId name } menuPath { name materializedPath }
          recording { url } endUser { identifier } failReason raw } }`,
       { variables: { id } },
     );
@@ -160,7 +160,7 @@ describe('calls', () => {
   });
 });
 
-describe('agents: the Apps API filters', () => {
+describe('agents: filters the Manager API applies itself', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ sims: FAST, connection: { rateLimit: { requestsPerSecond: 100 }, cacheTtlMs: 0 } });
@@ -170,9 +170,11 @@ describe('agents: the Apps API filters', () => {
   it('sends every documented filter to the Manager API and answers only from Apps API connections', async () => {
     stack.sims.appsApi.clearRequests();
     stack.sims.ameyo.clearRequests();
-    const res = await stack.gql(`{ agents(first: 100, filter: { appsApi: {
-        online: true, wrapUp: false, locations: ["Dublin", "Austin"], statusIds: ["1", "5"], agentNumbers: [],
-        lastLoginAfter: "2026-01-01T00:00:00Z", statusUpdatedBefore: "2026-11-30T00:00:00Z" } }) { totalCount edges { node { vendor raw } } } }`);
+    // Issue 15: agent numbers, `online` and the status-update window are filter fields of their own; the rest
+    // is the documented escape hatch `vendorFilter.appsApi`. The Manager API receives the same query.
+    const res = await stack.gql(`{ agents(first: 100, filter: { online: true, extensions: [], statusChangedBefore: "2026-11-30T00:00:00Z",
+        vendorFilter: { appsApi: { wrapUp: false, locations: ["Dublin", "Austin"], statusNativeIds: ["1", "5"],
+        lastLoginAfter: "2026-01-01T00:00:00Z" } } }) { totalCount edges { node { vendor raw } } } }`);
     expect(res.body.errors).toBeUndefined();
     expect(requestLines(stack.sims.ameyo)).toEqual([]);
     expect(stack.sims.appsApi.requests[0]!.query).toEqual({
@@ -197,6 +199,31 @@ describe('agents: the Apps API filters', () => {
     );
     expect(res.body.data!['agents'].totalCount).toBe(expected.length);
     for (const e of res.body.data!['agents'].edges) expect(e.node.vendor).toBe('APPS_API');
+  });
+
+  it('issue 15: applies the capability-shaped filters to every connection, the Manager API on its side', async () => {
+    type Node = { id: string; vendor: string; extension: string | null; status: string };
+    const QUERY = `query($f: AgentFilter) { agents(first: 100, filter: $f) { edges { node { id vendor extension status } } } }`;
+    const everyone: Node[] = (await stack.gql(QUERY)).body.data!['agents'].edges.map((e: { node: Node }) => e.node);
+    // An extension of an Apps API agent and one of a campaign-API agent, both logged in.
+    const extensions = ['APPS_API', 'CAMPAIGN_API'].map((v) => everyone.find((a) => a.vendor === v && a.extension && a.status !== 'OFFLINE')!.extension!);
+    for (const sim of [stack.sims.ameyo, stack.sims.appsApi, stack.sims.campaignApi]) sim.clearRequests();
+
+    const res = await stack.gql(QUERY, { variables: { f: { extensions, online: true } } });
+    expect(res.body.errors).toBeUndefined();
+    const expected = everyone.filter((a) => a.extension !== null && extensions.includes(a.extension) && a.status !== 'OFFLINE');
+    expect(res.body.data!['agents'].edges.map((e: { node: Node }) => e.node.id).sort()).toEqual(expected.map((a) => a.id).sort());
+    expect(new Set(expected.map((a) => a.vendor))).toEqual(new Set(['APPS_API', 'CAMPAIGN_API']));
+    // The Manager API filters on its side; the other vendors are read as always and filtered by the gateway.
+    expect(requestLines(stack.sims.appsApi)).toEqual(['GET /manager/api/v1/agents']);
+    expect(stack.sims.appsApi.requests[0]!.query).toEqual({
+      'agent_number[]': extensions,
+      'online[]': ['true'],
+      page: ['1'],
+      per: ['100'],
+    });
+    expect(requestLines(stack.sims.ameyo)).toEqual(['GET /v4/cc-list/1/monitoring/user-session-information']);
+    expect(requestLines(stack.sims.campaignApi).filter((l) => !l.includes('/login'))).toEqual(['GET /callcenter/queues/status']);
   });
 });
 
@@ -300,7 +327,7 @@ describe('uploads: lead imports and bulk users', () => {
   beforeEach(() => stack.sims.appsApi.clearRequests());
 
   const auth = { authorization: `Bearer ${KEY_A}`, 'apollo-require-preflight': 'true' };
-  const IMPORT = `mutation($campaignId: ID!, $file: Upload!) { leadsImport(input: { campaignId: $campaignId, file: $file }) { job { nativeId status rawStatus } userErrors { field message code } } }`;
+  const IMPORT = `mutation($campaignId: ID!, $file: Upload!) { leadsImport(input: { campaignId: $campaignId, file: $file }) { job { id nativeId status rawStatus } userErrors { field message code } } }`;
 
   it('imports leads from a JSON file: the file reaches the vendor byte for byte, and the job can be followed', async () => {
     const campaign = stack.sims.appsApi.state.campaigns[1]!;
@@ -312,18 +339,20 @@ describe('uploads: lead imports and bulk users', () => {
     const content = JSON.stringify(rows);
     const res = await uploadRequest(stack, IMPORT, { campaignId }, { name: 'leads.json', type: 'application/json', content }, auth);
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.leadsImport).toEqual({ job: { nativeId: expect.any(String), status: 'PENDING', rawStatus: 'created' }, userErrors: [] });
+    expect(res.body.data.leadsImport).toEqual({ job: { id: expect.any(String), nativeId: expect.any(String), status: 'PENDING', rawStatus: 'created' }, userErrors: [] });
     const sent = stack.sims.appsApi.requests[0]!;
     expect(`${sent.method} ${sent.path}`).toBe(`POST /apps/api/v1/outbound_dialer/campaigns/${campaign.id}/contacts/import`);
     expect(sent.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
     expect(sent.body).toContain(`Content-Disposition: form-data; name="file"; filename="leads.json"\r\nContent-Type: application/json\r\n\r\n${content}\r\n`);
 
-    const jobId = res.body.data.leadsImport.job.nativeId;
+    const { id: jobId, nativeId: jobNativeId } = res.body.data.leadsImport.job;
+    // The job's id names its campaign and the vendor's job id.
+    expect(jobId).toBe(encodeGlobalId('LeadImportJob', 'apps-a', `${campaign.id}/${jobNativeId}`));
     const states: string[] = [];
     let last: any;
     for (let i = 0; i < 3; i++) {
-      const job = await stack.gql(`query($c: ID!, $j: ID!) { leadImportJob(campaignId: $c, jobId: $j) { status totalRows importedRows failedRows errors { row message } campaign { nativeId } } }`, {
-        variables: { c: campaignId, j: jobId },
+      const job = await stack.gql(`query($j: ID!) { leadImportJob(id: $j) { status totalRows importedRows failedRows errors { row message } campaign { nativeId } } }`, {
+        variables: { j: jobId },
       });
       expect(job.body.errors).toBeUndefined();
       last = job.body.data!['leadImportJob'];
@@ -358,20 +387,21 @@ describe('uploads: lead imports and bulk users', () => {
   it('runs bulk user management: template, upload, scheme errors, re-upload, proceed, finished', async () => {
     const template = await stack.gql(`{ bulkUserTemplate(connectionId: "apps-a") }`);
     expect(Array.isArray(template.body.data!['bulkUserTemplate'])).toBe(true);
-    const UPLOAD = `mutation($file: Upload!, $jobId: ID) { bulkUsersUpload(input: { connectionId: "apps-a", file: $file, jobId: $jobId }) { job { nativeId status } userErrors { message } } }`;
-    const JOB = `query($id: ID!) { bulkUserJob(connectionId: "apps-a", jobId: $id) { status totalRows schemeErrors { row column message } updateErrors { row message errorType } } }`;
+    const UPLOAD = `mutation($file: Upload!, $jobId: ID) { bulkUsersUpload(input: { connectionId: "apps-a", file: $file, jobId: $jobId }) { job { id nativeId status } userErrors { message } } }`;
+    const JOB = `query($id: ID!) { bulkUserJob(id: $id) { status totalRows schemeErrors { row column message } updateErrors { row message errorType } } }`;
 
     const bad = JSON.stringify([{ email: 'not-an-email', first_name: 'A', last_name: 'B' }]);
     const up = await uploadRequest(stack, UPLOAD, {}, { name: 'users.json', type: 'application/json', content: bad }, auth);
     expect(up.body.errors).toBeUndefined();
-    const jobId = up.body.data.bulkUsersUpload.job.nativeId;
+    const { id: jobId, nativeId: jobNativeId } = up.body.data.bulkUsersUpload.job;
+    expect(jobId).toBe(encodeGlobalId('BulkUserJob', 'apps-a', jobNativeId));
     expect(up.body.data.bulkUsersUpload.job.status).toBe('CREATED');
     const invalid = await stack.gql(JOB, { variables: { id: jobId } });
     expect(invalid.body.data!['bulkUserJob'].status).toBe('INVALID_SCHEME');
     expect(invalid.body.data!['bulkUserJob'].schemeErrors.length).toBeGreaterThan(0);
     expect(invalid.body.data!['bulkUserJob'].schemeErrors[0]).toMatchObject({ row: 1, column: 'email' });
 
-    const proceedTooEarly = await stack.gql(`mutation($id: ID!) { bulkUsersProceed(input: { connectionId: "apps-a", jobId: $id }) { job { status } userErrors { field message code } } }`, {
+    const proceedTooEarly = await stack.gql(`mutation($id: ID!) { bulkUsersProceed(input: { jobId: $id }) { job { status } userErrors { field message code } } }`, {
       variables: { id: jobId },
     });
     expect(proceedTooEarly.body.data!['bulkUsersProceed']).toEqual({ job: null, userErrors: [{ field: null, message: 'Job is not ready to proceed', code: 'BAD_USER_INPUT' }] });
@@ -381,12 +411,17 @@ describe('uploads: lead imports and bulk users', () => {
     expect(again.body.errors).toBeUndefined();
     const put = stack.sims.appsApi.requests.filter((r) => r.path === '/apps/api/v1/bulk/users/upload').at(-1)!;
     expect(put.method).toBe('PUT');
-    expect(put.body).toContain(`name="id"\r\n\r\n${jobId}\r\n`);
+    expect(put.body).toContain(`name="id"\r\n\r\n${jobNativeId}\r\n`);
     expect((await stack.gql(JOB, { variables: { id: jobId } })).body.data!['bulkUserJob'].status).toBe('VALID_SCHEME');
-    const proceed = await stack.gql(`mutation($id: ID!) { bulkUsersProceed(input: { connectionId: "apps-a", jobId: $id }) { job { status } userErrors { message } } }`, { variables: { id: jobId } });
+    const proceed = await stack.gql(`mutation($id: ID!) { bulkUsersProceed(input: { jobId: $id }) { job { status } userErrors { message } } }`, { variables: { id: jobId } });
     expect(proceed.body.data!['bulkUsersProceed']).toEqual({ job: { status: 'IN_PROGRESS' }, userErrors: [] });
-    expect(JSON.parse(stack.sims.appsApi.requests.at(-1)!.body)).toEqual({ id: Number(jobId) });
+    expect(JSON.parse(stack.sims.appsApi.requests.at(-1)!.body)).toEqual({ id: Number(jobNativeId) });
     const finished = await stack.gql(JOB, { variables: { id: jobId } });
     expect(finished.body.data!['bulkUserJob']).toMatchObject({ status: 'FINISHED', totalRows: 1 });
+    // A job id of another connection in the re-upload is a user error; the vendor's own job id is not an ID.
+    const foreign = await uploadRequest(stack, UPLOAD, { jobId: encodeGlobalId('BulkUserJob', 'dialer-a', jobNativeId) }, { name: 'users.json', type: 'application/json', content: good }, auth);
+    expect(foreign.body.data.bulkUsersUpload).toEqual({ job: null, userErrors: [{ message: "expected a BulkUserJob of connection 'apps-a'" }] });
+    const native = await stack.gql(JOB, { variables: { id: jobNativeId } });
+    expect(native.body.errors![0]).toMatchObject({ message: `expected a Switchboard global ID, got "${jobNativeId}"`, extensions: { code: 'BAD_USER_INPUT' } });
   });
 });

@@ -28,6 +28,8 @@ const CONNECTION = { rateLimit: { requestsPerSecond: 200 }, cacheTtlMs: 0 };
 let idp: IdentityProvider;
 let stack: Stack;
 const tokens: Record<'agent' | 'supervisor' | 'admin', string> = { agent: '', supervisor: '', admin: '' };
+/** DialAttempt ids of a dial for the agent's own vendor agent and for another's (made as the API key). */
+const attempts: Record<'agent as self' | 'agent on another', string> = { 'agent as self': '', 'agent on another': '' };
 
 beforeAll(async () => {
   idp = await startIdentityProvider({ audience: AUDIENCE });
@@ -57,6 +59,11 @@ beforeAll(async () => {
   for (const row of ['Mutation.leadsImport', 'Mutation.bulkUsersUpload'] as const) {
     const res = await send(row, 'API key', OPS[row]('API key'));
     expect(res.body.errors).toBeUndefined();
+  }
+  // A dial attempt of the agent's own and one of another agent's, for the rows that read one back.
+  for (const who of ['agent as self', 'agent on another'] as const) {
+    const res = await send('Mutation.callDial', 'API key', OPS['Mutation.callDial'](who));
+    attempts[who] = res.body.data!['callDial'].dialAttempt.id;
   }
 });
 afterAll(async () => {
@@ -107,6 +114,8 @@ const EXPECTED = {
   'Query.calls':                            [F,            F,                A,          A,     A],
   'Query.call':                             [A,            F,                A,          A,     A],
   'Query.node (a Call)':                    [A,            F,                A,          A,     A],
+  'Query.dialAttempt':                      [A,            F,                A,          A,     A],
+  'Query.node (a DialAttempt)':             [A,            F,                A,          A,     A],
   'Query.recording':                        [F,            F,                A,          A,     A],
   'Query.agentRuntimes':                    [F,            F,                A,          A,     A],
   'Query.campaignActivity':                 [F,            F,                A,          A,     A],
@@ -127,8 +136,8 @@ const RULES: Partial<Record<Row, string>> = {
   'Mutation.callDial': `needs the SUPERVISOR role${OWN_AGENT('input.agentId')}`,
   'Mutation.callDispose': `needs the SUPERVISOR role${OWN_AGENT('input.agentId')}`,
   'Mutation.callDisposeAndDial': `needs the SUPERVISOR role${OWN_AGENT('input.agentId')}`,
-  'Mutation.agentStatusUpdate': "needs the SUPERVISOR role, or any role for the caller's own agent (`input.agentIds`, with `input.teamIds` empty)",
-  'Mutation.agentsForceLogout': "needs the ADMIN role, or any role for the caller's own agent (`input.agentIds`, with `input.teamIds` and `input.ipAddresses` empty)",
+  'Mutation.agentStatusUpdate': "needs the SUPERVISOR role, or any role for the caller's own agent (`input.agentIds`, with `input.teamNativeIds` empty)",
+  'Mutation.agentsForceLogout': "needs the ADMIN role, or any role for the caller's own agent (`input.agentIds`, with `input.teamNativeIds` and `input.ipAddresses` empty)",
   'Mutation.callCreate': 'needs the SUPERVISOR role',
   'Mutation.callDispositionSet': 'needs the SUPERVISOR role',
   'Mutation.dncAdd': 'needs the SUPERVISOR role',
@@ -144,6 +153,8 @@ const RULES: Partial<Record<Row, string>> = {
   'Query.calls': 'needs the SUPERVISOR role',
   'Query.call': `needs the SUPERVISOR role${OWN_CALLS}`,
   'Query.node (a Call)': `needs the SUPERVISOR role${OWN_CALLS}`,
+  'Query.dialAttempt': `needs the SUPERVISOR role${OWN_CALLS}`,
+  'Query.node (a DialAttempt)': `needs the SUPERVISOR role${OWN_CALLS}`,
   'Query.recording': 'needs the SUPERVISOR role',
   'Query.agentRuntimes': 'needs the SUPERVISOR role',
   'Query.campaignActivity': 'needs the SUPERVISOR role',
@@ -219,14 +230,15 @@ const input = (type: string, selection: string, value: Record<string, unknown>, 
   ...(upload ? { upload } : {}),
 });
 const COMMAND = '{ accepted vendorReason userErrors { field message code } }';
+const DIAL = '{ dialAttempt { id accepted vendorReason } userErrors { field message code } }';
+const campaignGid = (connectionId: string, nativeId: string | number) => encodeGlobalId('Campaign', connectionId, String(nativeId));
 
 const OPS: Record<Row, (who: Caller) => Op> = {
   'Mutation.callDial': (who) => {
     const s = ameyoSessionOf(who);
-    return input('CallDialInput', `callDial(input) ${COMMAND}`, {
-      connectionId: 'ameyo-a',
+    return input('CallDialInput', `callDial(input) ${DIAL}`, {
       agentId: agentGid('ameyo-a', s.userId),
-      campaignId: String(s.campaignId),
+      campaignId: campaignGid('ameyo-a', s.campaignId),
       phoneNumber: phone(),
       idempotencyKey: `matrix-dial-${next()}`,
     });
@@ -235,7 +247,6 @@ const OPS: Record<Row, (who: Caller) => Op> = {
     const s = ameyoSessionOf(who);
     const plan = sims().ameyo.state.dispositionPlans[s.campaignId] as string[];
     return input('CallDisposeInput', `callDispose(input) ${COMMAND}`, {
-      connectionId: 'ameyo-a',
       agentId: agentGid('ameyo-a', s.userId),
       dispositionCode: plan[0],
       idempotencyKey: `matrix-dispose-${next()}`,
@@ -245,10 +256,9 @@ const OPS: Record<Row, (who: Caller) => Op> = {
     const s = ameyoSessionOf(who);
     const plan = sims().ameyo.state.dispositionPlans[s.campaignId] as string[];
     const call = sims().ameyo.state.interactions.find((i) => i.sessionId === s.sessionId && i.channelType === 'VOICE') ?? sims().ameyo.state.interactions[0]!;
-    return input('CallDisposeAndDialInput', `callDisposeAndDial(input) ${COMMAND}`, {
-      connectionId: 'ameyo-a',
+    return input('CallDisposeAndDialInput', `callDisposeAndDial(input) ${DIAL}`, {
       agentId: agentGid('ameyo-a', s.userId),
-      campaignId: String(s.campaignId),
+      campaignId: campaignGid('ameyo-a', s.campaignId),
       callId: callGid('ameyo-a', call.crtObjectId),
       dispositionCode: plan[0],
       phoneNumber: phone(),
@@ -264,7 +274,7 @@ const OPS: Record<Row, (who: Caller) => Op> = {
   'Mutation.agentsForceLogout': (who) => {
     // Each allowed logout takes a different colleague offline, so later rows still find online agents.
     const target = isSelf(who) ? me.apps() : sims().appsApi.state.agents.filter((a) => a.online && a.id !== me.apps().id && a.id !== other.apps().id).at(-1)!;
-    return input('AgentsForceLogoutInput', 'agentsForceLogout(input) { agents { id } jobId userErrors { field message code } }', {
+    return input('AgentsForceLogoutInput', 'agentsForceLogout(input) { agents { id } jobNativeId userErrors { field message code } }', {
       connectionId: 'apps-a',
       agentIds: [agentGid('apps-a', target.id)],
     });
@@ -302,9 +312,8 @@ const OPS: Record<Row, (who: Caller) => Op> = {
   'Mutation.crmContactDataSend': (who) => {
     const call = appsCallOf(who);
     return input('CrmContactDataSendInput', 'crmContactDataSend(input) { sent userErrors { field message code } }', {
-      connectionId: 'apps-a',
-      callNativeId: String(call.id),
-      agentNativeId: String(call.agent_info!.id),
+      callId: callGid('apps-a', call.id),
+      agentId: agentGid('apps-a', call.agent_info!.id),
       contact: { first_name: 'Ada', last_name: 'Lovelace', phone: phone() },
     });
   },
@@ -367,12 +376,11 @@ const OPS: Record<Row, (who: Caller) => Op> = {
     const list = sims().ameyo.state.leadLists[0]!;
     return input(
       'ContactsUploadInput',
-      'contactsUpload(input) { task { taskId } userErrors { field message code } }',
+      'contactsUpload(input) { task { nativeId } userErrors { field message code } }',
       {
-        connectionId: 'ameyo-a',
-        campaignId: String(list.campaignId),
-        leadListId: String(list.leadId),
-        userId: 'supervisor1',
+        campaignId: campaignGid('ameyo-a', list.campaignId),
+        leadListNativeId: String(list.leadId),
+        userNativeId: 'supervisor1',
         headerMapping: [{ field: 'name', column: 'customer_name' }, { field: 'phone1', column: 'phone1' }],
         file: null,
       },
@@ -387,10 +395,17 @@ const OPS: Record<Row, (who: Caller) => Op> = {
       { path: 'variables.input.file', name: 'users.json', type: 'application/json', content: JSON.stringify([{ email: `matrix.${next()}@example.com`, first_name: 'New', last_name: 'Agent' }]) },
     ),
   'Mutation.bulkUsersProceed': () =>
-    input('BulkUsersProceedInput', 'bulkUsersProceed(input) { job { status } userErrors { field message code } }', { connectionId: 'apps-a', jobId: bulkJobId() }),
+    input('BulkUsersProceedInput', 'bulkUsersProceed(input) { job { status } userErrors { field message code } }', { jobId: bulkJobId() }),
   'Query.calls': () => ({ decl: '', selection: 'calls(first: 2, filter: { connectionIds: ["apps-a"] }) { edges { node { id } } }', variables: {} }),
   'Query.call': (who) => ({ decl: '$id: ID!', selection: 'call(id: $id) { id nativeId }', variables: { id: callGid('apps-a', appsCallOf(who).id) } }),
   'Query.node (a Call)': (who) => ({ decl: '$id: ID!', selection: 'node(id: $id) { id ... on Call { nativeId } }', variables: { id: callGid('apps-a', appsCallOf(who).id) } }),
+  // Read from the idempotency record; its agent is what reaches the vendor once the attempt is allowed.
+  'Query.dialAttempt': (who) => ({ decl: '$id: ID!', selection: 'dialAttempt(id: $id) { id agent { id } }', variables: { id: attempts[isSelf(who) ? 'agent as self' : 'agent on another'] } }),
+  'Query.node (a DialAttempt)': (who) => ({
+    decl: '$id: ID!',
+    selection: 'node(id: $id) { id ... on DialAttempt { agent { id } } }',
+    variables: { id: attempts[isSelf(who) ? 'agent as self' : 'agent on another'] },
+  }),
   'Query.recording': () => ({ decl: '$id: ID!', selection: 'recording(callId: $id) { url contentType }', variables: { id: callGid('ameyo-a', recordedAmeyoCall()) } }),
   'Query.agentRuntimes': () => ({ decl: '', selection: 'agentRuntimes(connectionId: "ameyo-a", first: 2) { totalCount }', variables: {} }),
   'Query.campaignActivity': () => ({
@@ -403,17 +418,17 @@ const OPS: Record<Row, (who: Caller) => Op> = {
   'Query.leadImportJob': () => {
     const job = sims().appsApi.state.contactImportJobs[0]!;
     return {
-      decl: '$c: ID!, $j: ID!',
-      selection: 'leadImportJob(campaignId: $c, jobId: $j) { status }',
-      variables: { c: encodeGlobalId('Campaign', 'apps-a', String(job.campaign_id)), j: String(job.id) },
+      decl: '$j: ID!',
+      selection: 'leadImportJob(id: $j) { status }',
+      variables: { j: encodeGlobalId('LeadImportJob', 'apps-a', leadNativeKey(String(job.campaign_id), String(job.id))) },
     };
   },
   'Query.bulkUserTemplate': () => ({ decl: '', selection: 'bulkUserTemplate(connectionId: "apps-a")', variables: {} }),
-  'Query.bulkUserJob': () => ({ decl: '$j: ID!', selection: 'bulkUserJob(connectionId: "apps-a", jobId: $j) { status }', variables: { j: bulkJobId() } }),
+  'Query.bulkUserJob': () => ({ decl: '$j: ID!', selection: 'bulkUserJob(id: $j) { status }', variables: { j: bulkJobId() } }),
 };
 
 const recordedAmeyoCall = () => (sims().ameyo.state.calls as Array<{ crtObjectId: string; hasRecording?: boolean }>).find((c) => c.hasRecording !== false)!.crtObjectId;
-const bulkJobId = () => String(sims().appsApi.state.bulkUserJobs[0]!.id);
+const bulkJobId = () => encodeGlobalId('BulkUserJob', 'apps-a', String(sims().appsApi.state.bulkUserJobs[0]!.id));
 
 // ---------------------------------------------------------------------------------------------------------------
 // sending and checking
@@ -577,12 +592,12 @@ describe('acting as oneself means naming only oneself', () => {
   const FORCE_LOGOUT = { query: LOGOUT, field: 'agentsForceLogout', input: {} };
   it.each([
     ['agentStatusUpdate', 'own agent and a colleague', STATUS_UPDATE, () => ({ agentIds: [agentGid('apps-a', me.apps().id), agentGid('apps-a', other.apps().id)] })],
-    ['agentStatusUpdate', 'own agent and a team', STATUS_UPDATE, () => ({ agentIds: [agentGid('apps-a', me.apps().id)], teamIds: ['3'] })],
-    ['agentStatusUpdate', 'a team only', STATUS_UPDATE, () => ({ teamIds: ['3'] })],
+    ['agentStatusUpdate', 'own agent and a team', STATUS_UPDATE, () => ({ agentIds: [agentGid('apps-a', me.apps().id)], teamNativeIds: ['3'] })],
+    ['agentStatusUpdate', 'a team only', STATUS_UPDATE, () => ({ teamNativeIds: ['3'] })],
     // The agent's own vendor id, but under another connection: whose it is depends on the connection.
     ['agentStatusUpdate', "own Ameyo id as an Apps API agent's", STATUS_UPDATE, () => ({ agentIds: [agentGid('apps-a', me.ameyo())] })],
     ['agentsForceLogout', 'own agent and an IP range', FORCE_LOGOUT, () => ({ agentIds: [agentGid('apps-a', me.apps().id)], ipAddresses: ['0.0.0.0/0'] })],
-    ['agentsForceLogout', 'own agent and a team', FORCE_LOGOUT, () => ({ agentIds: [agentGid('apps-a', me.apps().id)], teamIds: ['3'] })],
+    ['agentsForceLogout', 'own agent and a team', FORCE_LOGOUT, () => ({ agentIds: [agentGid('apps-a', me.apps().id)], teamNativeIds: ['3'] })],
   ])('%s naming %s: FORBIDDEN, nothing sent', async (_field, _what, op, names) => {
     clearLogs();
     const res = await stack.gql(op.query, { apiKey: tokens.agent, variables: { input: { connectionId: 'apps-a', ...op.input, ...names() } } });
@@ -676,5 +691,24 @@ describe('regressions', () => {
     expect(JSON.stringify(res.body.data)).not.toContain('Bad Phone');
     expect(res.body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
     expect(sentLines()).toEqual([]);
+  });
+
+  // Issue 15 made jobs nodes: `node(id)` answers any type, so a job's own rule (ADMIN) holds there too.
+  it.each(['agent', 'supervisor'] as const)('a %s cannot read a bulk user job or a lead import job through node(id) or nodes(ids)', async (role) => {
+    const job = sims().appsApi.state.contactImportJobs[0]!;
+    const importJob = encodeGlobalId('LeadImportJob', 'apps-a', leadNativeKey(String(job.campaign_id), String(job.id)));
+    const one = await stack.gql(`query($id: ID!) { node(id: $id) { id ... on BulkUserJob { status } } }`, { apiKey: tokens[role], variables: { id: bulkJobId() } });
+    expect(one.body).toEqual({
+      data: { node: null },
+      errors: [{ message: 'Query.node: a BulkUserJob needs the ADMIN role', locations: [{ line: 1, column: 19 }], path: ['node'], extensions: { code: 'FORBIDDEN' } }],
+    });
+    const agentId = agentGid('apps-a', me.apps().id);
+    const many = await stack.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { apiKey: tokens[role], variables: { ids: [importJob, agentId] } });
+    expect(many.body).toEqual({
+      data: { nodes: [null, { id: agentId }] },
+      errors: [{ message: 'Query.nodes: a LeadImportJob needs the ADMIN role', locations: [{ line: 1, column: 23 }], path: ['nodes', 0], extensions: { code: 'FORBIDDEN' } }],
+    });
+    const asAdmin = await stack.gql(`query($id: ID!) { node(id: $id) { id } }`, { apiKey: tokens.admin, variables: { id: importJob } });
+    expect(asAdmin.body).toEqual({ data: { node: { id: importJob } } });
   });
 });

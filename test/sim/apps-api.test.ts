@@ -10,6 +10,7 @@ import {
   type Agent,
   type AppsApiSim,
 } from '../../sim/apps-api';
+import { waitUntil } from '../support/wait';
 
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 const AUTH = basic(APPS_API_SIM_DEFAULTS.subdomain, APPS_API_SIM_DEFAULTS.token);
@@ -397,8 +398,17 @@ describe('rate limit (default 1 request/second per customer)', () => {
       expect(await second.json()).toEqual({ message: 'Too Many Requests' });
       // The key is the customer (Basic username): another customer is not limited by demo's requests.
       expect((await call(basic('other', 'x'))).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 1050));
-      expect((await call(AUTH)).status).toBe(200);
+      // Asked until served: demo is refused until a second after its last accepted request, then served again.
+      const served = async () => {
+        const res = await call(AUTH);
+        await res.arrayBuffer();
+        return res.status === 200;
+      };
+      await waitUntil('demo is served again', served, 3_000);
+      const demo = limited.requests.filter((r) => r.headers['authorization'] === AUTH);
+      expect(demo.map((r) => r.status)).toEqual([200, ...Array<number>(demo.length - 2).fill(429), 200]);
+      expect(demo[demo.length - 1]!.receivedAtMs - demo[0]!.receivedAtMs).toBeGreaterThanOrEqual(1_000);
+      expect(demo[demo.length - 2]!.receivedAtMs - demo[0]!.receivedAtMs).toBeLessThan(1_000);
     } finally {
       await limited.close();
     }

@@ -9,13 +9,12 @@ import {
   type CampaignApiSim,
 } from '../../sim/campaign-api';
 import type { QueueStatusView } from '../../sim/campaign-api/views';
+import { waitUntil } from '../support/wait';
 
 const INVALID_INFORMATION = '"The information sent is invalid."';
 const INVALID_TOKEN = '"Authentication token is invalid"';
 const INVALID_CREDENTIALS = '"Invalid credentials"';
 const TOO_MANY_REQUESTS = '"Too many requests"';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const decodePart = (part: string): Record<string, unknown> =>
   JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -336,10 +335,11 @@ describe('campaign-api simulator with a 1-second token lifetime', () => {
 
   it('answers 401 once the token is past its exp', async () => {
     // exp is whole seconds (iat floored + 1); start early in a second so the token is surely valid at first.
-    while (Date.now() % 1000 > 200) await sleep(20);
+    await waitUntil('the clock is early in a second', () => Date.now() % 1000 <= 200, 2_000);
     const token = await accessToken(sim);
     expect((await queues(sim, bearer(token))).status).toBe(200);
-    await sleep(1100);
+    const exp = decodePart(token.split('.')[1]!)['exp'] as number;
+    await waitUntil('the token is past its exp', () => Date.now() >= exp * 1000, 2_000);
     await expectBody(await queues(sim, bearer(token)), 401, INVALID_TOKEN);
   });
 });

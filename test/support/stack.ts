@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { startSimulators, AMEYO_SIM_DEFAULTS, APPS_API_SIM_DEFAULTS, CAMPAIGN_API_SIM_DEFAULTS, type Simulators, type SimulatorsOptions } from '../../sim';
+import { simulatorConnections, startSimulators, type Simulators, type SimulatorsOptions } from '../../sim';
 import { resolveConfig } from '../../src/config/load';
 import type { ConfigInput } from '../../src/config/schema';
 import { createLogger } from '../../src/logger';
@@ -19,35 +19,9 @@ export const KEY_B = 'test-key-tenant-b-0002';
 type ConnectionInput = NonNullable<ConfigInput['tenants'][number]['connections']>[number];
 type ConnectionOverrides = Partial<Record<'rateLimit' | 'timeouts' | 'cacheTtlMs', unknown>>;
 
-/** The three connections of tenant A, pointing at `sims`. */
+/** Tenant A's connections, one per registered vendor (`ameyo-a`, `apps-a`, `dialer-a`, ...), pointing at `sims`. */
 export function connectionsFor(sims: Simulators, overrides: ConnectionOverrides = {}): ConnectionInput[] {
-  return [
-    {
-      id: 'ameyo-a',
-      vendor: 'ameyo',
-      ccId: AMEYO_SIM_DEFAULTS.ccId,
-      baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
-      credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
-      webAccess: { hashKey: AMEYO_SIM_DEFAULTS.hashKey, requestingHost: AMEYO_SIM_DEFAULTS.requestingHost },
-      appServerToken: AMEYO_SIM_DEFAULTS.appServerToken,
-      ...overrides,
-    },
-    {
-      id: 'apps-a',
-      vendor: 'apps-api',
-      baseUrls: { apps: sims.appsApi.appsBaseUrl, manager: sims.appsApi.managerBaseUrl },
-      credentials: { subdomain: APPS_API_SIM_DEFAULTS.subdomain, apiToken: APPS_API_SIM_DEFAULTS.token },
-      ...overrides,
-    },
-    {
-      id: 'dialer-a',
-      vendor: 'campaign-api',
-      baseUrl: sims.campaignApi.url,
-      accountId: CAMPAIGN_API_SIM_DEFAULTS.accountId,
-      credentials: { username: CAMPAIGN_API_SIM_DEFAULTS.username, password: CAMPAIGN_API_SIM_DEFAULTS.password, domain: CAMPAIGN_API_SIM_DEFAULTS.domain },
-      ...overrides,
-    },
-  ] as ConnectionInput[];
+  return simulatorConnections(sims, '-a').map((c) => ({ ...c, ...overrides }) as ConnectionInput);
 }
 
 export interface StackOptions {

@@ -73,6 +73,21 @@ export function idempotencyRecordsContract(name: string, make: () => MadeRecords
       expect(await runIdempotent(s.records, 't', 'same', 'same', { phone: '+1' }, async () => 'for t')).toBe('for t');
       expect(await runIdempotent(s.records, 'u', 'same', 'same', { phone: '+2' }, async () => 'for u')).toBe('for u');
     });
+
+    it("reads a finished record's outcome for its tenant only, and nothing for a running, released, unknown or expired key", async () => {
+      await runIdempotent(s.records, 't', 'done', 'done', { phone: '+1' }, async () => ({ accepted: true }));
+      expect(await s.records.read('t', 'done')).toEqual({ ok: true, value: { accepted: true } });
+      expect(await s.records.read('u', 'done')).toBeNull();
+      expect(await s.records.claim('t', 'running', 'f')).toEqual({ kind: 'claimed' });
+      expect(await s.records.read('t', 'running')).toBeNull();
+      await s.records.release('t', 'running');
+      expect(await s.records.read('t', 'running')).toBeNull();
+      expect(await s.records.read('t', 'never')).toBeNull();
+      // Reading claims nothing: the key is still new afterwards.
+      expect(await s.records.claim('t', 'never', 'f')).toEqual({ kind: 'claimed' });
+      s.clock.now += POLICY.retentionMs;
+      expect(await s.records.read('t', 'done')).toBeNull();
+    });
   });
 }
 
@@ -112,7 +127,9 @@ export function slotBudgetContract(name: string, make: (intervalMs: number) => S
     it('a pause holds every slot for its length', async () => {
       const b = await make(100);
       b.pause(1_000);
-      await waitUntil('the pause is visible', async () => (await ask(b)) > 800, 2_000);
+      let wait = 0;
+      await waitUntil('the pause is visible', async () => (wait = await ask(b)) > 800, 2_000);
+      expect(wait).toBeLessThanOrEqual(1_000); // for its length, and no longer
     });
   });
 }

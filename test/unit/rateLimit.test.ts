@@ -11,7 +11,6 @@ import { createRetryInterceptor } from '../../src/upstream/retry';
 import { compose, type UpstreamRequest, type UpstreamResponse } from '../../src/upstream/types';
 
 const identity = { vendor: 'campaign-api' as const, connectionId: 'dialer', label: 'acme/dialer' };
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** Timers may fire up to ~1 ms "early" as measured by Date.now()'s millisecond rounding. */
 const SLACK_MS = 2;
 

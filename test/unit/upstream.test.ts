@@ -19,11 +19,11 @@ import { createAppsApiAdapter } from '../../src/vendors/apps-api/adapter';
 import { createCampaignApiAdapter } from '../../src/vendors/campaign-api/adapter';
 import { campaignApiRoutes } from '../../src/vendors/campaign-api/routes';
 import { buildRouteUrl } from '../../src/vendors/routes';
+import { untilLatencyHasPassed, waitUntil } from '../support/wait';
 
 const TENANT_KEY = 'tenant-api-key-0123456789abcdef';
 const QUEUES = '/callcenter/queues/status';
 const LOGIN = '/api/v2/login';
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const scope = (ms = 10_000): RequestScope => ({ deadlineAt: Date.now() + ms });
 
 /** Resolves a connection through the real config schema so every default applies. */
@@ -236,7 +236,8 @@ describe('sharing reads', () => {
     const leaving = new AbortController();
     const first = send(leaving.signal);
     const second = send(new AbortController().signal);
-    setTimeout(() => leaving.abort(), 50);
+    await waitUntil('the shared call is at the vendor', () => sim.requests.length === 1, 2_000);
+    leaving.abort();
     await expectError(first, 'UPSTREAM_UNAVAILABLE', 'the call to campaign-api was cancelled', {
       vendor: 'campaign-api',
       connectionId: 'dialer',
@@ -251,13 +252,13 @@ describe('sharing reads', () => {
     const a = new AbortController();
     const b = new AbortController();
     const both = Promise.allSettled([send(a.signal), send(b.signal)]);
-    setTimeout(() => {
-      a.abort();
-      b.abort();
-    }, 50);
+    await waitUntil('the shared call is at the vendor', () => sim.requests.length === 1, 2_000);
+    const seenAt = Date.now();
+    a.abort();
+    b.abort();
     const settled = await both;
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
-    await new Promise((r) => setTimeout(r, 500));
+    await untilLatencyHasPassed(seenAt, 400); // timed on purpose: "no answer" shows only once the answer was due
     expect(sim.requests.map((r) => r.status)).toEqual([0]); // the simulator saw the call, then the socket closed
   });
 
@@ -274,9 +275,14 @@ describe('sharing reads', () => {
     const second = await queuesRequest(adapter, sim.url, {}, 300);
     expect(second).toBe(first);
     expect(logOf(sim.requests)).toEqual([`GET ${QUEUES} 200`]);
-    await sleep(350);
-    await queuesRequest(adapter, sim.url, {}, 300);
+    // Read again and again: every read within the TTL is answered from memory, the first after it is sent.
+    const readAgain = async () => {
+      await queuesRequest(adapter, sim.url, {}, 300);
+      return sim.requests.length === 2;
+    };
+    await waitUntil('the same read is sent again', readAgain, 2_000);
     expect(logOf(sim.requests)).toEqual([`GET ${QUEUES} 200`, `GET ${QUEUES} 200`]);
+    expect(sim.requests[1]!.receivedAtMs - sim.requests[0]!.receivedAtMs).toBeGreaterThanOrEqual(300);
   });
 
   it('the queue-status row is cached for the connection cacheTtlMs when read through the adapter', async () => {
@@ -286,9 +292,14 @@ describe('sharing reads', () => {
     expect(b).toEqual(a);
     expect(a.length).toBeGreaterThan(0);
     expect(logOf(sim.requests)).toEqual([`GET ${QUEUES} 200`]);
-    await sleep(350);
-    await adapter.agents!.listAgents(scope());
+    // Read again and again: every read within the TTL is answered from memory, the first after it is sent.
+    const readAgain = async () => {
+      await adapter.agents!.listAgents(scope());
+      return sim.requests.length === 2;
+    };
+    await waitUntil('the row is read from the vendor again', readAgain, 2_000);
     expect(logOf(sim.requests)).toEqual([`GET ${QUEUES} 200`, `GET ${QUEUES} 200`]);
+    expect(sim.requests[1]!.receivedAtMs - sim.requests[0]!.receivedAtMs).toBeGreaterThanOrEqual(300);
   });
 
   it('an error answer is not cached', async () => {
@@ -357,9 +368,10 @@ describe('transport failures', () => {
     sim.setFaults({ latencyMs: 1_500 });
     const controller = new AbortController();
     const { method, url } = buildRouteUrl('queuesStatus', campaignApiRoutes.queuesStatus, sim.url);
-    const p = adapter.upstream.send({ method, url, route: 'queuesStatus', headers: {}, scope: { ...scope(), signal: controller.signal } });
-    setTimeout(() => controller.abort(), 100);
     const start = Date.now();
+    const p = adapter.upstream.send({ method, url, route: 'queuesStatus', headers: {}, scope: { ...scope(), signal: controller.signal } });
+    await waitUntil('the call is at the vendor', () => sim.requests.length === 1, 2_000);
+    controller.abort();
     await expectError(p, 'UPSTREAM_UNAVAILABLE', 'the call to campaign-api was cancelled', {
       vendor: 'campaign-api',
       connectionId: 'dialer',
@@ -440,7 +452,7 @@ describe('vendor answers', () => {
     const adapter = await primed();
     sim.setFaults({ tooManyRequests: true });
     const pending = queuesRequest(adapter, sim.url);
-    await sleep(300);
+    await waitUntil('the vendor has answered 429', () => sim.requests[0]?.status === 429, 2_000);
     sim.resetFaults(); // the storm ends during the 1 s pause
     expect((await pending).status).toBe(200);
     expect(logOf(sim.requests)).toEqual([`GET ${QUEUES} 429`, `GET ${QUEUES} 200`]);

@@ -1,16 +1,16 @@
-/** Agents: thin resolvers over the agent service and the per-request agent loader. */
-import { responsePathAsArray } from 'graphql';
-import { listAgents } from '../../domain/agents';
+/** Agents: thin resolvers over the agent service (src/domain/agents.ts) and the per-request agent loader. */
+import net from 'node:net';
+import { agentControlAt, listAgents } from '../../domain/agents';
 import type { Agent } from '../../domain/types';
 import type { Resolvers } from '../../generated/graphql';
-import { nodeKey, type GatewayContext } from '../context';
+import { nodeKey } from '../context';
 import { vendorEnum } from '../enums';
 import { encodeGlobalId } from '../ids';
-import { checkFirst, pageOfList } from '../pagination';
-import { loadNode } from './nodes';
-import { connectionWith, inputError, inputNodeId, withUserErrors, type UserError } from '../mutations';
 import type { AgentStatusChangeModel, ForceLogoutModel } from '../mappers';
-import net from 'node:net';
+import { inputError, inputNodeId, withUserErrors, type UserError } from '../mutations';
+import { checkFirst, pageOfList } from '../pagination';
+import { answerPartially } from '../partial';
+import { loadNode } from './nodes';
 
 /** Agent global IDs -> the vendor's ids, each of which must belong to `connectionId`. */
 function agentNativeIds(connectionId: string, ids: readonly string[], field: string): { ids: string[]; errors: UserError[] } {
@@ -42,47 +42,43 @@ export const agentResolvers: Resolvers = {
     agent: (_root, { id }, ctx) => loadNode<Agent>(id, ctx, 'Agent'),
     agents: async (_root, { filter, first, after }, ctx, info) => {
       checkFirst(first ?? 50);
-      const listing = await listAgents(ctx.tenant, filter ?? {}, ctx.scope);
-      for (const f of listing.failures) ctx.partialErrors.push({ error: f.error, path: responsePathAsArray(info.path) });
-      for (const a of listing.agents) ctx.loaders.agent.prime(nodeKey(a.connectionId, a.nativeId), a);
-      return pageOfList(listing.agents, first ?? 50, after);
+      const { vendorFilter, ...f } = filter ?? {};
+      const agents = answerPartially(ctx, info, await listAgents(ctx.tenant, { ...f, vendorFilters: vendorFilter ?? null }, ctx.scope));
+      for (const a of agents) ctx.loaders.agent.prime(nodeKey(a.connectionId, a.nativeId), a);
+      return pageOfList(agents, first ?? 50, after);
     },
   },
   Mutation: {
     agentStatusUpdate: async (_root, { input }, ctx) => {
-      const adapter = connectionWith(ctx, input.connectionId, 'AGENT_CONTROL');
+      const control = agentControlAt(ctx.tenant, input.connectionId);
       const agentIds = agentNativeIds(input.connectionId, input.agentIds ?? [], 'agentIds');
       if (agentIds.errors.length) return { changes: [], userErrors: agentIds.errors };
-      const teamIds = input.teamIds ?? [];
+      const teamIds = input.teamNativeIds ?? [];
       if (agentIds.ids.length === 0 && teamIds.length === 0) {
-        return { changes: [], userErrors: [inputError(['input', 'agentIds'], 'give agentIds or teamIds')] };
+        return { changes: [], userErrors: [inputError(['input', 'agentIds'], 'give agentIds or teamNativeIds')] };
       }
       if (!input.status.trim()) return { changes: [], userErrors: [inputError(['input', 'status'], 'status must not be empty')] };
       return withUserErrors<{ changes: AgentStatusChangeModel[] }>({ changes: [] }, async () => ({
-        changes: (await adapter.agentControl!.updateStatuses({ status: input.status, agentIds: agentIds.ids, teamIds }, ctx.scope)).map((c) => ({
-          ...c,
-          connectionId: input.connectionId,
-        })),
+        changes: await control.updateStatuses({ status: input.status, agentIds: agentIds.ids, teamIds }, ctx.scope),
       }));
     },
     agentsForceLogout: async (_root, { input }, ctx) => {
-      const adapter = connectionWith(ctx, input.connectionId, 'AGENT_CONTROL');
+      const control = agentControlAt(ctx.tenant, input.connectionId);
       const agentIds = agentNativeIds(input.connectionId, input.agentIds ?? [], 'agentIds');
       const ipAddresses = input.ipAddresses ?? [];
       const errors = [...agentIds.errors];
       ipAddresses.forEach((ip, i) => {
         if (!isIpSelector(ip)) errors.push(inputError(['input', 'ipAddresses', String(i)], `expected an IP address, CIDR block or range, got ${JSON.stringify(ip)}`));
       });
-      const teamIds = input.teamIds ?? [];
+      const teamIds = input.teamNativeIds ?? [];
       if (!errors.length && agentIds.ids.length === 0 && teamIds.length === 0 && ipAddresses.length === 0) {
-        errors.push(inputError(['input'], 'give agentIds, teamIds or ipAddresses'));
+        errors.push(inputError(['input'], 'give agentIds, teamNativeIds or ipAddresses'));
       }
       const connectionId = input.connectionId;
       if (errors.length) return { connectionId, agentNativeIds: [], jobId: null, userErrors: errors };
-      return withUserErrors<Omit<ForceLogoutModel, 'userErrors'>>({ connectionId, agentNativeIds: [], jobId: null }, async () => ({
-        connectionId,
-        ...(await adapter.agentControl!.forceLogout({ agentIds: agentIds.ids, teamIds, ipAddresses }, ctx.scope)),
-      }));
+      return withUserErrors<Omit<ForceLogoutModel, 'userErrors'>>({ connectionId, agentNativeIds: [], jobId: null }, () =>
+        control.forceLogout({ agentIds: agentIds.ids, teamIds, ipAddresses }, ctx.scope),
+      );
     },
   },
 
@@ -91,6 +87,7 @@ export const agentResolvers: Resolvers = {
   },
 
   AgentsForceLogoutPayload: {
+    jobNativeId: (p) => p.jobId,
     // Logged-out agents as they are now (after the logout), in one batched lookup.
     agents: async (p, _a, ctx) =>
       (await Promise.all(p.agentNativeIds.map((id) => ctx.loaders.agent.load(nodeKey(p.connectionId, id))))).filter((a): a is Agent => a !== null),

@@ -1,4 +1,5 @@
 /** Node refetching and connections. */
+import { capabilitiesOf } from '../../domain/capabilities';
 import type { Resolvers } from '../../generated/graphql';
 import { vendorEnum } from '../enums';
 import { DateTime, Duration, JSONScalar, PhoneNumber } from './scalars';
@@ -22,7 +23,7 @@ export const baseResolvers: Resolvers = {
   Connection: {
     id: (c) => c.connectionId,
     vendor: (c) => vendorEnum(c.vendor),
-    capabilities: (c) => [...c.capabilities],
+    capabilities: (c) => capabilitiesOf(c),
     status: (c) => c.upstream.health.status,
     statusCheckedAt: (c) => (c.upstream.health.checkedAt === null ? null : new Date(c.upstream.health.checkedAt)),
     lastErrorCode: (c) => c.upstream.health.lastErrorCode,

@@ -1,64 +1,28 @@
 /** Calls: the call log across connections, a call's references (agent via DataLoader), and call mutations. */
-import { responsePathAsArray } from 'graphql';
-import { selectConnections } from '../../domain/agents';
-import type { Call, CallCreateRequest, CustomerFlags } from '../../domain/types';
-import { asConnectionFailure } from '../../domain/agents';
+import { callCreatorAt, callDataAt, listCalls } from '../../domain/calls';
+import type { Call, CustomerFlags } from '../../domain/types';
 import type { Resolvers } from '../../generated/graphql';
 import { nodeKey, type GatewayContext } from '../context';
 import { vendorEnum } from '../enums';
-import { encodeGlobalId } from '../ids';
-import { connectionWith, inputError, inputNodeId, isBlank, nodeWith, withUserErrors, type UserError } from '../mutations';
-import { pageAcrossSources, type PagedSource } from '../pagination';
+import { encodeGlobalId, splitQueueNativeKey } from '../ids';
+import { inputError, inputErrors, inputNodeId, nodeRef, withUserErrors, type UserError } from '../mutations';
+import { answerPartially } from '../partial';
 import { loadNode } from './nodes';
 
 const agentOf = (ctx: GatewayContext, connectionId: string, nativeId: string | null) =>
   nativeId ? ctx.loaders.agent.load(nodeKey(connectionId, nativeId)) : null;
 
-/** Checks a create-call input against the vendor doc's per-type rules before anything is sent. */
-function callCreateInputErrors(input: {
-  type: string;
-  agentEmail?: string | null;
-  endUserNumber?: string | null;
-  ticketId?: string | null;
-  menuId?: string | null;
-  scheduledAt?: Date | null;
-  parentCallId?: string | null;
-}): UserError[] {
-  const errors: UserError[] = [];
-  const need = (field: string, message: string) => errors.push(inputError(['input', field], message));
-  switch (input.type) {
-    case 'OUTBOUND':
-      if (isBlank(input.agentEmail)) need('agentEmail', 'agentEmail is required for an OUTBOUND call');
-      if (isBlank(input.endUserNumber) && isBlank(input.ticketId)) need('endUserNumber', 'endUserNumber or ticketId is required for an OUTBOUND call');
-      break;
-    case 'INBOUND':
-      if (isBlank(input.menuId)) need('menuId', 'menuId is required for an INBOUND call');
-      if (isBlank(input.endUserNumber)) need('endUserNumber', 'endUserNumber is required for an INBOUND call');
-      break;
-    case 'SCHEDULED':
-      if (isBlank(input.endUserNumber)) need('endUserNumber', 'endUserNumber is required for a SCHEDULED call');
-      if (isBlank(input.menuId) && isBlank(input.parentCallId)) need('menuId', 'menuId is required for a SCHEDULED call unless parentCallId is given');
-      if (!input.scheduledAt) need('scheduledAt', 'scheduledAt is required for a SCHEDULED call');
-      else if (input.scheduledAt.getTime() <= Date.now()) need('scheduledAt', 'scheduledAt must be in the future');
-      break;
-    default:
-      need('type', 'type must be OUTBOUND, INBOUND or SCHEDULED');
-  }
-  return errors;
-}
+type CallRef = { connectionId: string; nativeId: string };
+
+/** A call-data payload's call, read only when asked for. */
+const callOf = (ctx: GatewayContext, p: { callRef: CallRef | null }) => (p.callRef ? ctx.loaders.call.load(nodeKey(p.callRef.connectionId, p.callRef.nativeId)) : null);
+
+/** Where the call-create rules' request fields are in the input. */
+const CALL_CREATE_FIELDS: Readonly<Record<string, string>> = { queueNativeId: 'queueId', parentCallNativeId: 'parentCallId' };
 
 export const callResolvers: Resolvers = {
   Query: {
-    calls: async (_root, { filter, first, after }, ctx, info) => {
-      const f = filter ?? {};
-      const q = { statuses: f.statuses ?? null, types: f.types ?? null, createdAfter: f.createdAfter ?? null, createdBefore: f.createdBefore ?? null };
-      const sources: Array<PagedSource<Call>> = selectConnections(ctx.tenant, f.connectionIds)
-        .filter((a) => a.calls)
-        .map((a) => ({ connectionId: a.connectionId, read: (offset, limit) => a.calls!.listCalls(q, offset, limit, ctx.scope) }));
-      return pageAcrossSources(sources, first ?? 50, after, (connectionId, err) => {
-        ctx.partialErrors.push({ error: asConnectionFailure(ctx.tenant.connections.get(connectionId)!, err).error, path: responsePathAsArray(info.path) });
-      });
-    },
+    calls: async (_root, { filter, first, after }, ctx, info) => answerPartially(ctx, info, await listCalls(ctx.tenant, filter ?? {}, first ?? 50, after, ctx.scope)),
     call: (_root, { id }, ctx) => loadNode<Call>(id, ctx, 'Call'),
   },
 
@@ -82,75 +46,97 @@ export const callResolvers: Resolvers = {
   CallParticipant: {
     agent: (p, _a, ctx) => agentOf(ctx, p.connectionId, p.agentNativeId),
   },
+  CallMenu: {
+    nativeId: (m) => m.id,
+  },
+  CallEndUserUpdatePayload: { call: (p, _a, ctx) => callOf(ctx, p) },
+  CallCustomerFlagsUpdatePayload: { call: (p, _a, ctx) => callOf(ctx, p) },
+  CallCustomDataSendPayload: { call: (p, _a, ctx) => callOf(ctx, p) },
 
   Mutation: {
     callCreate: async (_root, { input }, ctx) => {
-      const adapter = connectionWith(ctx, input.connectionId, 'CALL_CREATE');
-      const errors = callCreateInputErrors(input);
+      const creator = callCreatorAt(ctx.tenant, input.connectionId);
       let parentCallNativeId: string | null = null;
+      let queueNativeId: string | null = null;
+      const idErrors: UserError[] = [];
+      if (input.queueId) {
+        const queue = inputNodeId(input.queueId, 'Queue', input.connectionId, ['input', 'queueId']);
+        if ('error' in queue) idErrors.push(queue.error);
+        else queueNativeId = splitQueueNativeKey(queue.nativeId)?.queueNativeId ?? queue.nativeId;
+      }
       if (input.parentCallId) {
         const parent = inputNodeId(input.parentCallId, 'Call', input.connectionId, ['input', 'parentCallId']);
-        if ('error' in parent) errors.push(parent.error);
+        if ('error' in parent) idErrors.push(parent.error);
         else parentCallNativeId = parent.nativeId;
       }
-      if (errors.length) return { call: null, accepted: false, userErrors: errors };
-      const req: CallCreateRequest = {
-        type: input.type as CallCreateRequest['type'],
+      const req = {
+        type: input.type,
         agentEmail: input.agentEmail ?? null,
         endUserNumber: input.endUserNumber ?? null,
         ticketId: input.ticketId ?? null,
-        menuId: input.menuId ?? null,
+        queueNativeId,
         outboundNumber: input.outboundNumber ?? null,
         lang: input.lang ?? 'en',
         recordingPermission: input.recordingPermission ?? null,
         scheduledAt: input.scheduledAt ?? null,
         parentCallNativeId,
       };
+      // The vendor's rules, then the ids'. An id that does not parse still counts as given to the rules (it
+      // has its own error), as it always has.
+      const given = { ...req, queueNativeId: queueNativeId ?? input.queueId ?? null, parentCallNativeId: parentCallNativeId ?? input.parentCallId ?? null };
+      const problems = creator.inputProblems(given).map((p) => ({ ...p, field: p.field.map((f, i) => (i === 0 ? (CALL_CREATE_FIELDS[f] ?? f) : f)) }));
+      const errors = [...inputErrors(problems), ...idErrors];
+      if (errors.length) return { call: null, accepted: false, userErrors: errors };
       return withUserErrors<{ call: Call | null; accepted: boolean }>({ call: null, accepted: false }, async () => {
-        const res = await adapter.callCreator!.createCall(req, ctx.scope);
+        const res = await creator.create(req, ctx.scope);
         return res.kind === 'created' ? { call: res.call, accepted: false } : { call: null, accepted: true };
       });
     },
 
     callEndUserUpdate: async (_root, { input }, ctx) => {
-      const { adapter, nativeId } = nodeWith(ctx, input.callId, 'Call', 'CALL_DATA');
-      if (!input.identifier.trim()) return { accepted: false, userErrors: [inputError(['input', 'identifier'], 'identifier must not be empty')] };
-      return withUserErrors<{ accepted: boolean }>(
-        { accepted: false },
+      const { connectionId, nativeId } = nodeRef(ctx, input.callId, 'Call');
+      const data = callDataAt(ctx.tenant, connectionId);
+      if (!input.identifier.trim()) return { accepted: false, callRef: null, userErrors: [inputError(['input', 'identifier'], 'identifier must not be empty')] };
+      return withUserErrors<{ accepted: boolean; callRef: CallRef | null }>(
+        { accepted: false, callRef: null },
         async () => {
-          await adapter.callData!.updateEndUser(nativeId, { identifier: input.identifier, name: input.name, email: input.email, phone: input.phone }, ctx.scope);
-          return { accepted: true };
+          await data.updateEndUser(nativeId, { identifier: input.identifier, name: input.name, email: input.email, phone: input.phone }, ctx.scope);
+          return { accepted: true, callRef: { connectionId, nativeId } };
         },
         { target: { id: input.callId, type: 'Call' } },
       );
     },
 
     callCustomerFlagsUpdate: async (_root, { input }, ctx) => {
-      const { adapter, nativeId } = nodeWith(ctx, input.callId, 'Call', 'CALL_DATA');
+      const { connectionId, nativeId } = nodeRef(ctx, input.callId, 'Call');
+      const data = callDataAt(ctx.tenant, connectionId);
       const flags = {
         ...(input.verifiedCustomer != null ? { verifiedCustomer: input.verifiedCustomer } : {}),
         ...(input.badActor != null ? { badActor: input.badActor } : {}),
         ...(input.repeatCustomer != null ? { repeatCustomer: input.repeatCustomer } : {}),
       };
       if (Object.keys(flags).length === 0) {
-        return { flags: null, userErrors: [inputError(['input'], 'give at least one of verifiedCustomer, badActor, repeatCustomer')] };
+        return { flags: null, callRef: null, userErrors: [inputError(['input'], 'give at least one of verifiedCustomer, badActor, repeatCustomer')] };
       }
-      return withUserErrors<{ flags: CustomerFlags | null }>({ flags: null }, async () => ({ flags: await adapter.callData!.updateCustomerFlags(nativeId, flags, ctx.scope) }), {
-        target: { id: input.callId, type: 'Call' },
-      });
+      return withUserErrors<{ flags: CustomerFlags | null; callRef: CallRef | null }>(
+        { flags: null, callRef: null },
+        async () => ({ flags: await data.updateCustomerFlags(nativeId, flags, ctx.scope), callRef: { connectionId, nativeId } }),
+        { target: { id: input.callId, type: 'Call' } },
+      );
     },
 
     callCustomDataSend: async (_root, { input }, ctx) => {
-      const { adapter, nativeId } = nodeWith(ctx, input.callId, 'Call', 'CALL_DATA');
+      const { connectionId, nativeId } = nodeRef(ctx, input.callId, 'Call');
+      const data = callDataAt(ctx.tenant, connectionId);
       const keys = input.fields.map((f) => f.key);
-      if (keys.length === 0) return { sent: false, userErrors: [inputError(['input', 'fields'], 'fields must not be empty')] };
+      if (keys.length === 0) return { sent: false, callRef: null, userErrors: [inputError(['input', 'fields'], 'fields must not be empty')] };
       const dup = keys.find((k, i) => keys.indexOf(k) !== i);
-      if (dup) return { sent: false, userErrors: [inputError(['input', 'fields'], `field key '${dup}' is given twice`)] };
-      return withUserErrors<{ sent: boolean }>(
-        { sent: false },
+      if (dup) return { sent: false, callRef: null, userErrors: [inputError(['input', 'fields'], `field key '${dup}' is given twice`)] };
+      return withUserErrors<{ sent: boolean; callRef: CallRef | null }>(
+        { sent: false, callRef: null },
         async () => {
-          await adapter.callData!.sendCustomData(nativeId, input.fields, input.signed ?? false, ctx.scope);
-          return { sent: true };
+          await data.sendCustomData(nativeId, input.fields, input.signed ?? false, ctx.scope);
+          return { sent: true, callRef: { connectionId, nativeId } };
         },
         { target: { id: input.callId, type: 'Call' } },
       );

@@ -1,26 +1,27 @@
-/** Campaigns and their leads: merged catalog, Relay leads over the vendor's paging, lead mutations. */
-import { asConnectionFailure, selectConnections } from '../../domain/agents';
-import type { Campaign, Lead, LeadInput, LeadStatus } from '../../domain/types';
-import { NotFoundError, UnsupportedByVendorError } from '../../errors';
+/** Campaigns and their leads: merged catalog, Relay leads over the vendor's paging, lead mutations (src/domain/campaigns.ts). */
+import { leadStatusAt, leadStoreAt, leadsOf, listCampaigns } from '../../domain/campaigns';
+import type { Campaign, Lead, LeadStatus } from '../../domain/types';
+import { NotFoundError } from '../../errors';
 import type { Resolvers } from '../../generated/graphql';
-import { nodeKey } from '../context';
+import { nodeKey, type GatewayContext } from '../context';
 import { vendorEnum } from '../enums';
 import { encodeGlobalId, leadNativeKey, splitLeadNativeKey } from '../ids';
-import { inputError, nodeWith, withUserErrors } from '../mutations';
-import { checkFirst, pageKeyed, pageOfList } from '../pagination';
+import { inputError, inputErrors, nodeRef, withUserErrors } from '../mutations';
+import { checkFirst, pageOfList } from '../pagination';
+import { answerPartially } from '../partial';
 import { loadNode, notFound } from './nodes';
+
+/** A Lead id's connection, campaign and lead; NOT_FOUND for anything else. */
+function leadRef(ctx: GatewayContext, id: string) {
+  const { connectionId, nativeId } = nodeRef(ctx, id, 'Lead');
+  return { connectionId, key: splitLeadNativeKey(nativeId) };
+}
 
 export const campaignResolvers: Resolvers = {
   Query: {
     campaigns: async (_root, { filter, first, after }, ctx, info) => {
       checkFirst(first ?? 50);
-      const adapters = selectConnections(ctx.tenant, filter?.connectionIds).filter((a) => a.campaigns);
-      const results = await Promise.allSettled(adapters.map((a) => a.campaigns!.listCampaigns(ctx.scope)));
-      const campaigns: Campaign[] = [];
-      results.forEach((r, i) => {
-        if (r.status === 'fulfilled') campaigns.push(...r.value);
-        else ctx.partialErrors.push({ error: asConnectionFailure(adapters[i]!, r.reason).error, path: [info.path.key] });
-      });
+      const campaigns = answerPartially(ctx, info, await listCampaigns(ctx.tenant, filter?.connectionIds, ctx.scope));
       for (const c of campaigns) ctx.loaders.campaign.prime(nodeKey(c.connectionId, c.nativeId), c);
       return pageOfList(campaigns, first ?? 50, after);
     },
@@ -32,18 +33,7 @@ export const campaignResolvers: Resolvers = {
     vendor: (c) => vendorEnum(c.vendor),
     connection: (c, _a, ctx) => ctx.tenant.connections.get(c.connectionId)!,
     raw: (c) => c.raw ?? {},
-    leads: async (c, { filter, first, after }, ctx) => {
-      const store = ctx.tenant.connections.get(c.connectionId)?.leads;
-      if (!store) throw new UnsupportedByVendorError(`connection '${c.connectionId}' has no lead store`, { vendor: c.vendor, connectionId: c.connectionId });
-      const statuses = filter?.statuses?.length ? filter.statuses : null;
-      // Vendors that filter by status return only matching leads; the others are filtered here, page by page.
-      return pageKeyed<Lead>(
-        (startKey, limit) => store.listLeads(c.nativeId, { statuses }, startKey, limit, ctx.scope),
-        first ?? 50,
-        after,
-        statuses ? (l) => statuses.includes(l.status) : undefined,
-      );
-    },
+    leads: (c, { filter, first, after }, ctx) => leadsOf(ctx.tenant, c, { statuses: filter?.statuses }, first ?? 50, after, ctx.scope),
   },
 
   LeadConnection: {
@@ -63,59 +53,48 @@ export const campaignResolvers: Resolvers = {
 
   Mutation: {
     leadCreate: async (_root, { input }, ctx) => {
-      const { adapter, nativeId } = nodeWith(ctx, input.campaignId, 'Campaign', 'LEAD_STORE');
-      const store = adapter.leads!;
+      const campaign = nodeRef(ctx, input.campaignId, 'Campaign');
+      const store = leadStoreAt(ctx.tenant, campaign.connectionId);
       const { campaignId: _c, ...fields } = input;
-      const given = Object.entries(fields).filter(([, v]) => v !== null && v !== undefined).map(([k]) => k as keyof LeadInput);
-      const refused = given.filter((k) => !store.inputFields.includes(k));
-      if (refused.length) {
-        return {
-          lead: null,
-          userErrors: refused.map((k) => inputError(['input', k], `${k} is not taken by ${adapter.vendor} leads (it takes ${store.inputFields.join(', ')})`)),
-        };
-      }
-      const errors = [];
-      if (input.retries != null && (input.retries < 0 || input.retries > 100)) errors.push(inputError(['input', 'retries'], 'retries must be between 0 and 100'));
-      if (input.priority != null && (input.priority < 1 || input.priority > 10)) errors.push(inputError(['input', 'priority'], 'priority must be between 1 and 10'));
-      if (errors.length) return { lead: null, userErrors: errors };
-      return withUserErrors<{ lead: Lead | null }>({ lead: null }, async () => ({ lead: await store.createLead(nativeId, fields, ctx.scope) }), {
+      const problems = store.inputProblems(fields);
+      if (problems.length) return { lead: null, userErrors: inputErrors(problems) };
+      return withUserErrors<{ lead: Lead | null }>({ lead: null }, async () => ({ lead: await store.create(campaign.nativeId, fields, ctx.scope) }), {
         target: { id: input.campaignId, type: 'Campaign' },
       });
     },
     leadStatusUpdate: async (_root, { input }, ctx) => {
-      const { adapter, nativeId } = nodeWith(ctx, input.leadId, 'Lead', 'LEAD_STATUS');
-      const key = splitLeadNativeKey(nativeId);
+      const { connectionId, key } = leadRef(ctx, input.leadId);
+      const setter = leadStatusAt(ctx.tenant, connectionId);
       if (!key) throw notFound(input.leadId);
       return withUserErrors<{ leadId: string | null; status: LeadStatus | null }>(
         { leadId: null, status: null },
         async () => {
-          await adapter.leads!.setLeadStatus!(key.campaignNativeId, key.leadNativeId, input.status, ctx.scope);
+          await setter.setLeadStatus(key.campaignNativeId, key.leadNativeId, input.status, ctx.scope);
           return { leadId: input.leadId, status: input.status };
         },
         { field: ['input', 'status'], target: { id: input.leadId, type: 'Lead' } },
       );
     },
     leadUpdate: async (_root, { input }, ctx) => {
-      const { adapter, nativeId } = nodeWith(ctx, input.leadId, 'Lead', 'LEAD_STORE');
-      const key = splitLeadNativeKey(nativeId);
+      const { connectionId, key } = leadRef(ctx, input.leadId);
+      const store = leadStoreAt(ctx.tenant, connectionId);
       if (!key) throw notFound(input.leadId);
       const changes = { name: input.name, email: input.email, phoneNumber: input.phoneNumber, externalId: input.externalId };
       if (Object.values(changes).every((v) => v === null || v === undefined)) {
         return { lead: null, userErrors: [inputError(['input'], 'give at least one of name, email, phoneNumber, externalId')] };
       }
       return withUserErrors<{ lead: Lead | null }>({ lead: null }, async () => ({
-        lead: await adapter.leads!.updateLead(key.campaignNativeId, key.leadNativeId, changes, ctx.scope),
+        lead: await store.update(key.campaignNativeId, key.leadNativeId, changes, ctx.scope),
       }), { target: { id: input.leadId, type: 'Lead' } });
     },
     leadDelete: async (_root, { input }, ctx) => {
-      const { adapter, nativeId } = nodeWith(ctx, input.leadId, 'Lead', 'LEAD_STORE');
-      const key = splitLeadNativeKey(nativeId);
+      const { connectionId, key } = leadRef(ctx, input.leadId);
+      const store = leadStoreAt(ctx.tenant, connectionId);
       if (!key) throw notFound(input.leadId);
       return withUserErrors<{ deletedLeadId: string | null }>({ deletedLeadId: null }, async () => {
-        await adapter.leads!.deleteLead(key.campaignNativeId, key.leadNativeId, ctx.scope);
+        await store.delete(key.campaignNativeId, key.leadNativeId, ctx.scope);
         return { deletedLeadId: input.leadId };
       }, { target: { id: input.leadId, type: 'Lead' } });
     },
   },
 };
-

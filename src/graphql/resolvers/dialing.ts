@@ -1,112 +1,107 @@
-/** Dialing and disposition (Ameyo), each under a required idempotency key. */
-import { runIdempotent } from '../../domain/idempotency';
-import type { DialResult } from '../../domain/types';
-import { UpstreamTimeoutError, isSwitchboardError } from '../../errors';
-import type { Resolvers } from '../../generated/graphql';
-import type { GatewayContext } from '../context';
-import { connectionWith, inputError, inputNodeId, type UserError } from '../mutations';
-
-type CommandPayload = { accepted: boolean; vendorReason: string | null; userErrors: UserError[] };
-
-const fromResult = (r: DialResult): CommandPayload =>
-  r.success
-    ? { accepted: true, vendorReason: r.reason, userErrors: [] }
-    : { accepted: false, vendorReason: r.reason, userErrors: [{ field: null, message: r.reason ?? 'the vendor refused the command', code: 'VENDOR_REFUSED' }] };
-
 /**
- * Runs a command once per idempotency key, in the caller's tenant's records (the key is scoped there by
- * connection and mutation). A timeout or reset after sending is reported as such and never retried: the
- * vendor may have acted (notes/hardening-and-libraries.md §4).
+ * Dialing and disposition, each under a required idempotency key, and the dial attempts they answer with
+ * (src/domain/dialing.ts). The connection is the one the input's object ids name.
  */
-async function idempotent(ctx: GatewayContext, mutation: string, connectionId: string, input: { idempotencyKey: string }, work: () => Promise<DialResult>): Promise<CommandPayload> {
-  const key = [connectionId, mutation, input.idempotencyKey].join('\u0000');
-  return runIdempotent(ctx.idempotency, ctx.tenant.id, key, input.idempotencyKey, input, async () => {
-    try {
-      return fromResult(await work());
-    } catch (err) {
-      if (isSwitchboardError(err) && (err.code === 'UPSTREAM_TIMEOUT' || err.code === 'UPSTREAM_UNAVAILABLE') && !err.facts.notSent) {
-        throw new UpstreamTimeoutError(
-          `${err.facts.vendor ?? 'the vendor'} did not answer; the command may have reached it and was not retried. Check the agent's call before trying again with a new idempotencyKey.`,
-          { ...err.facts, retryable: false },
-          { cause: err },
-        );
-      }
-      if (isSwitchboardError(err) && err.code === 'BAD_USER_INPUT') {
-        return { accepted: false, vendorReason: null, userErrors: [{ field: null, message: err.message, code: 'BAD_USER_INPUT' }] };
-      }
-      throw err;
-    }
-  });
-}
+import { dialerAt, type DialAttempt } from '../../domain/dialing';
+import type { Resolvers } from '../../generated/graphql';
+import { nodeKey } from '../context';
+import { vendorEnum } from '../enums';
+import { dialAttemptNativeKey, encodeGlobalId } from '../ids';
+import { inputError, inputNodeId, nodeRef, type UserError } from '../mutations';
+import { loadNode } from './nodes';
 
 const keyError = (key: string) => (key.trim().length < 8 || key.length > 255 ? [inputError(['input', 'idempotencyKey'], 'idempotencyKey must be 8 to 255 characters')] : []);
 
+/** The errors of parsed input ids, in input order. */
+const idErrors = (...parsed: Array<{ nativeId: string } | { error: UserError }>) => parsed.flatMap((p) => ('error' in p ? [p.error] : []));
+
+export const dialAttemptId = (a: DialAttempt) => encodeGlobalId('DialAttempt', a.connectionId, dialAttemptNativeKey(a.command, a.idempotencyKey));
+
 export const dialingResolvers: Resolvers = {
+  Query: {
+    dialAttempt: (_r, { id }, ctx) => loadNode<DialAttempt>(id, ctx, 'DialAttempt'),
+  },
+
+  DialAttempt: {
+    id: (a) => dialAttemptId(a),
+    vendor: (a) => vendorEnum(a.vendor),
+    connection: (a, _args, ctx) => ctx.tenant.connections.get(a.connectionId)!,
+    agent: (a, _args, ctx) => ctx.loaders.agent.load(nodeKey(a.connectionId, a.agentNativeId)),
+    campaign: (a, _args, ctx) => ctx.loaders.campaign.load(nodeKey(a.connectionId, a.campaignNativeId)),
+    requestedAt: (a) => new Date(a.requestedAt),
+  },
+
+  CallDisposePayload: {
+    agent: (p, _args, ctx) => (p.agentRef ? ctx.loaders.agent.load(nodeKey(p.agentRef.connectionId, p.agentRef.nativeId)) : null),
+  },
+
   Mutation: {
     callDial: async (_r, { input }, ctx) => {
-      const adapter = connectionWith(ctx, input.connectionId, 'DIALER');
-      const agent = inputNodeId(input.agentId, 'Agent', input.connectionId, ['input', 'agentId']);
-      const errors = [...keyError(input.idempotencyKey), ...('error' in agent ? [agent.error] : [])];
-      if (errors.length || 'error' in agent) return { accepted: false, vendorReason: null, userErrors: errors };
-      return idempotent(ctx, 'callDial', input.connectionId, input, () =>
-        adapter.dialer!.dial(
-          {
-            userId: agent.nativeId,
-            campaignId: input.campaignId,
-            phone: input.phoneNumber,
-            customerRecord: input.customerRecord ?? null,
-            extraParams: input.extraParams ?? null,
-            shouldAddCustomer: input.shouldAddCustomer ?? null,
-          },
-          ctx.scope,
-        ),
+      const campaign = nodeRef(ctx, input.campaignId, 'Campaign');
+      const dialer = dialerAt(ctx.tenant, campaign.connectionId, ctx.idempotency);
+      const agent = inputNodeId(input.agentId, 'Agent', campaign.connectionId, ['input', 'agentId']);
+      const errors = [...keyError(input.idempotencyKey), ...idErrors(agent)];
+      if (errors.length || 'error' in agent) return { dialAttempt: null, userErrors: errors };
+      const { attempt, userErrors } = await dialer.dial(
+        { key: input.idempotencyKey, input },
+        {
+          userId: agent.nativeId,
+          campaignId: campaign.nativeId,
+          phone: input.phoneNumber,
+          customerRecord: input.customerRecord ?? null,
+          extraParams: input.extraParams ?? null,
+          shouldAddCustomer: input.shouldAddCustomer ?? null,
+        },
+        ctx.scope,
       );
+      return { dialAttempt: attempt, userErrors };
     },
 
     callDispose: async (_r, { input }, ctx) => {
-      const adapter = connectionWith(ctx, input.connectionId, 'DIALER');
-      const agent = inputNodeId(input.agentId, 'Agent', input.connectionId, ['input', 'agentId']);
-      const errors = [...keyError(input.idempotencyKey), ...('error' in agent ? [agent.error] : [])];
+      const agent = nodeRef(ctx, input.agentId, 'Agent');
+      const dialer = dialerAt(ctx.tenant, agent.connectionId, ctx.idempotency);
+      const errors = keyError(input.idempotencyKey);
       if (!input.dispositionCode.trim()) errors.push(inputError(['input', 'dispositionCode'], 'dispositionCode must not be empty'));
-      if (errors.length || 'error' in agent) return { accepted: false, vendorReason: null, userErrors: errors };
-      return idempotent(ctx, 'callDispose', input.connectionId, input, () =>
-        adapter.dialer!.dispose(
-          {
-            userId: agent.nativeId,
-            dispositionCode: input.dispositionCode,
-            callbackTime: input.callbackAt ?? null,
-            selfCallback: input.selfCallback ?? null,
-            phone: input.phoneNumber ?? null,
-            notes: input.notes ?? null,
-            requestId: input.idempotencyKey,
-          },
-          ctx.scope,
-        ),
+      if (errors.length) return { accepted: false, vendorReason: null, agentRef: null, userErrors: errors };
+      const outcome = await dialer.dispose(
+        { key: input.idempotencyKey, input },
+        {
+          userId: agent.nativeId,
+          dispositionCode: input.dispositionCode,
+          callbackTime: input.callbackAt ?? null,
+          selfCallback: input.selfCallback ?? null,
+          phone: input.phoneNumber ?? null,
+          notes: input.notes ?? null,
+          requestId: input.idempotencyKey,
+        },
+        ctx.scope,
       );
+      return { accepted: outcome.accepted, vendorReason: outcome.vendorReason, agentRef: agent, userErrors: outcome.userErrors };
     },
 
     callDisposeAndDial: async (_r, { input }, ctx) => {
-      const adapter = connectionWith(ctx, input.connectionId, 'DIALER');
-      const agent = inputNodeId(input.agentId, 'Agent', input.connectionId, ['input', 'agentId']);
-      const call = inputNodeId(input.callId, 'Call', input.connectionId, ['input', 'callId']);
-      const errors = [...keyError(input.idempotencyKey), ...('error' in agent ? [agent.error] : []), ...('error' in call ? [call.error] : [])];
+      const agent = nodeRef(ctx, input.agentId, 'Agent');
+      const dialer = dialerAt(ctx.tenant, agent.connectionId, ctx.idempotency);
+      const campaign = inputNodeId(input.campaignId, 'Campaign', agent.connectionId, ['input', 'campaignId']);
+      const call = inputNodeId(input.callId, 'Call', agent.connectionId, ['input', 'callId']);
+      const errors = [...keyError(input.idempotencyKey), ...idErrors(campaign, call)];
       if (!input.dispositionCode.trim()) errors.push(inputError(['input', 'dispositionCode'], 'dispositionCode must not be empty'));
-      if (errors.length || 'error' in agent || 'error' in call) return { accepted: false, vendorReason: null, userErrors: errors };
-      return idempotent(ctx, 'callDisposeAndDial', input.connectionId, input, () =>
-        adapter.dialer!.disposeAndDial(
-          {
-            userId: agent.nativeId,
-            campaignContextId: input.campaignId,
-            crtObjectId: call.nativeId,
-            userCrtObjectId: input.agentLegId ?? null,
-            dispositionCode: input.dispositionCode,
-            phone: input.phoneNumber,
-            customerId: input.customerId ?? null,
-            requestId: input.idempotencyKey,
-          },
-          ctx.scope,
-        ),
+      if (errors.length || 'error' in campaign || 'error' in call) return { dialAttempt: null, userErrors: errors };
+      const { attempt, userErrors } = await dialer.disposeAndDial(
+        { key: input.idempotencyKey, input },
+        {
+          userId: agent.nativeId,
+          campaignContextId: campaign.nativeId,
+          crtObjectId: call.nativeId,
+          userCrtObjectId: input.agentLegNativeId ?? null,
+          dispositionCode: input.dispositionCode,
+          phone: input.phoneNumber,
+          customerId: input.customerNativeId ?? null,
+          requestId: input.idempotencyKey,
+        },
+        ctx.scope,
       );
+      return { dialAttempt: attempt, userErrors };
     },
   },
 };

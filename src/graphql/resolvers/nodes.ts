@@ -1,10 +1,15 @@
-/** Refetching any node by global ID (`node`, `nodes`, and the typed `agent`, `call`, `campaign` fields). */
-import type { Agent, Call, Campaign, ContactUploadTask, Lead, Queue } from '../../domain/types';
+/** Refetching any node by global ID (`node`, `nodes`, and the typed `agent`, `call`, `campaign`, ... fields). */
+import { getLead } from '../../domain/campaigns';
+import { getEndUser } from '../../domain/contacts';
+import { getDialAttempt, type DialAttempt } from '../../domain/dialing';
+import { getQueue } from '../../domain/queues';
+import type { Agent, BulkUserJob, Call, Campaign, ContactUploadTask, EndUser, Lead, LeadImportJob, Queue } from '../../domain/types';
+import { getBulkUserJob, getLeadImportJob, hasContactUploads } from '../../domain/uploads';
 import { NotFoundError } from '../../errors';
 import { nodeKey, type GatewayContext } from '../context';
-import { decodeGlobalId, splitLeadNativeKey, splitUploadTaskNativeKey, type NodeType } from '../ids';
+import { decodeGlobalId, splitDialAttemptNativeKey, splitLeadImportJobNativeKey, splitLeadNativeKey, splitQueueNativeKey, splitUploadTaskNativeKey, type NodeType } from '../ids';
 
-type NodeModel = Agent | Call | Campaign | Lead | Queue | ContactUploadTask;
+type NodeModel = Agent | Call | Campaign | Lead | Queue | ContactUploadTask | DialAttempt | EndUser | BulkUserJob | LeadImportJob;
 
 /** Which schema type a model returned by `loadNode` is, for `Node.__resolveType`. */
 const nodeTypes = new WeakMap<object, NodeType>();
@@ -12,31 +17,43 @@ export const typeOfNode = (model: object): NodeType | undefined => nodeTypes.get
 
 export const notFound = (id: string) => new NotFoundError(`could not resolve to a node with id ${JSON.stringify(id)}`);
 
+/** The object a global ID's parts name; null where the connection has no such object or cannot look it up. */
 async function load(type: NodeType, connectionId: string, nativeId: string, ctx: GatewayContext): Promise<NodeModel | null> {
-  const adapter = ctx.tenant.connections.get(connectionId);
-  if (!adapter) return null;
+  if (!ctx.tenant.connections.has(connectionId)) return null;
   const key = nodeKey(connectionId, nativeId);
   switch (type) {
+    // The loaders answer null for a connection without the capability (src/graphql/context.ts).
     case 'Agent':
-      return adapter.agents ? ctx.loaders.agent.load(key) : null;
+      return ctx.loaders.agent.load(key);
     case 'Call':
-      return adapter.calls ? ctx.loaders.call.load(key) : null;
+      return ctx.loaders.call.load(key);
     case 'Campaign':
-      return adapter.campaigns ? ctx.loaders.campaign.load(key) : null;
+      return ctx.loaders.campaign.load(key);
     case 'Lead': {
       const parts = splitLeadNativeKey(nativeId);
-      return parts && adapter.leads ? adapter.leads.getLead(parts.campaignNativeId, parts.leadNativeId, ctx.scope) : null;
+      return parts ? getLead(ctx.tenant, connectionId, parts.campaignNativeId, parts.leadNativeId, ctx.scope) : null;
     }
     case 'ContactUploadTask': {
       // The task is named by its ids; reading its error report is what talks to the vendor.
       const parts = splitUploadTaskNativeKey(nativeId);
-      return parts && adapter.contactUploads ? { connectionId, ...parts } : null;
+      return parts && hasContactUploads(ctx.tenant, connectionId) ? { connectionId, ...parts } : null;
     }
     case 'Queue': {
-      const i = nativeId.indexOf('/');
-      if (i <= 0 || !adapter.queues) return null;
-      const queues = await adapter.queues.listQueues(nativeId.slice(0, i), ctx.scope);
-      return queues.find((q) => q.nativeId === nativeId.slice(i + 1)) ?? null;
+      const parts = splitQueueNativeKey(nativeId);
+      return parts ? getQueue(ctx.tenant, connectionId, parts.lang, parts.queueNativeId, ctx.scope) : null;
+    }
+    case 'DialAttempt': {
+      // Read from the command's idempotency record: no vendor call.
+      const parts = splitDialAttemptNativeKey(nativeId);
+      return parts ? getDialAttempt(ctx.tenant, ctx.idempotency, connectionId, parts.command, parts.idempotencyKey) : null;
+    }
+    case 'EndUser':
+      return getEndUser(ctx.tenant, connectionId, nativeId, ctx.scope);
+    case 'BulkUserJob':
+      return getBulkUserJob(ctx.tenant, connectionId, nativeId, ctx.scope);
+    case 'LeadImportJob': {
+      const parts = splitLeadImportJobNativeKey(nativeId);
+      return parts ? getLeadImportJob(ctx.tenant, connectionId, parts.campaignNativeId, parts.jobNativeId, ctx.scope) : null;
     }
   }
 }

@@ -1,70 +1,78 @@
-/** Agent presence details and the monitoring tables (runtime, chats, customers), Relay-paged over offset/limit. */
-import type { PresenceQuery, PresenceTable } from '../../domain/types';
-import type { Resolvers } from '../../generated/graphql';
+/** Agent presence details and the monitoring tables (runtime, chats, customers), Relay-paged (src/domain/presence.ts). */
+import { presenceTablesAt } from '../../domain/presence';
+import type { PresenceQuery } from '../../domain/types';
+import { BadUserInputError } from '../../errors';
+import type { PresenceFilter, PresenceSort, Resolvers } from '../../generated/graphql';
 import { nodeKey, type GatewayContext } from '../context';
-import { encodeGlobalId } from '../ids';
-import type { PresenceRowModel } from '../mappers';
-import { connectionWith } from '../mutations';
-import { pageKeyed } from '../pagination';
-import { ameyoAgentStatus } from '../../vendors/ameyo/adapter';
+import { encodeGlobalId, type NodeType } from '../ids';
+import { inputNodeId } from '../mutations';
 
-type Args = { connectionId: string; filter?: Record<string, unknown> | null; sort?: Array<{ field: string; direction: 'ASC' | 'DESC' }> | null; first?: number | null; after?: string | null };
+type TableArgs = { connectionId: string; filter?: PresenceFilter | null; sort?: PresenceSort[] | null; first?: number | null; after?: string | null };
 
-/** A table page as a Relay connection; the start key is the row offset. */
-function tablePage(table: PresenceTable, args: Args, ctx: GatewayContext) {
-  const adapter = connectionWith(ctx, args.connectionId, 'PRESENCE_TABLES');
-  const q: PresenceQuery = {
-    ...((args.filter ?? {}) as PresenceQuery),
-    sortBy: args.sort?.map((s) => `${s.field}:${s.direction.toLowerCase()}`) ?? null,
-  };
-  return pageKeyed<PresenceRowModel>(
-    async (startKey, limit) => {
-      const offset = startKey === null ? 0 : Number(startKey);
-      const res = await adapter.presence!.page(table, q, offset, limit, ctx.scope);
-      const next = offset + res.rows.length;
-      const more = res.rows.length === limit && (res.total === null || next < res.total);
-      return { items: res.rows.map((row) => ({ connectionId: adapter.connectionId, row })), nextKey: more ? String(next) : null, total: async () => res.total };
-    },
-    args.first ?? 50,
-    args.after,
-  );
+/** Global IDs of the table's connection -> the vendor's ids; BAD_USER_INPUT naming the first that is not one. */
+function nativeIdsOf(ids: readonly string[] | null | undefined, type: NodeType, connectionId: string, field: string): string[] | null {
+  if (!ids) return null;
+  return ids.map((id, i) => {
+    const r = inputNodeId(id, type, connectionId, ['filter', field, String(i)]);
+    if ('error' in r) throw new BadUserInputError(`filter.${field}[${i}]: ${r.error.message}`);
+    return r.nativeId;
+  });
 }
 
-const s = (r: PresenceRowModel, k: string): string | null => {
-  const v = r.row[k];
-  return v === null || v === undefined || v === '' ? null : String(v);
-};
-const n = (r: PresenceRowModel, k: string): number | null => (typeof r.row[k] === 'number' ? (r.row[k] as number) : null);
-const date = (r: PresenceRowModel, k: string): Date | null => {
-  const v = r.row[k];
-  if (v === null || v === undefined || v === '') return null;
-  const d = new Date(typeof v === 'number' ? v : String(v));
-  return Number.isNaN(d.getTime()) ? null : d;
-};
-const ref = (r: PresenceRowModel, id: string, name: string) => (r.row[id] != null ? { nativeId: String(r.row[id]), name: s(r, name) } : null);
-const agentOf = (r: PresenceRowModel, ctx: GatewayContext) => {
-  const id = s(r, 'user_id');
-  return id ? ctx.loaders.agent.load(nodeKey(r.connectionId, id)) : null;
-};
-const customerOf = (r: PresenceRowModel) => {
-  const c = r.row['customer_details'] as Record<string, unknown> | null | undefined;
-  if (!c) return null;
-  const phone = c['phone_info'] as Record<string, unknown> | null | undefined;
-  return { nativeId: c['id'] != null ? String(c['id']) : null, name: (c['name'] as string) ?? null, phone: (phone?.['phone'] as string) ?? null, crtObjectId: (c['crt_object_id'] as string) ?? null };
-};
+/** The schema's filter (global IDs, and the vendor's ids where the schema has no object) as the vendor's query. */
+function presenceQuery(connectionId: string, filter: PresenceFilter | null | undefined, sort: PresenceSort[] | null | undefined): PresenceQuery {
+  const f = filter ?? {};
+  return {
+    campaignIds: nativeIdsOf(f.campaignIds, 'Campaign', connectionId, 'campaignIds'),
+    userIds: nativeIdsOf(f.agentIds, 'Agent', connectionId, 'agentIds'),
+    userName: f.userName,
+    statuses: f.statuses,
+    queueIds: f.queueNativeIds,
+    userTypes: f.userTypes,
+    sessionIds: f.sessionNativeIds,
+    callIds: nativeIdsOf(f.callIds, 'Call', connectionId, 'callIds'),
+    chatIds: f.chatNativeIds,
+    sort: sort ?? null,
+  };
+}
+
+/** The arguments every table takes: its connection's tables, the query, and the page. */
+function tableArgs(args: TableArgs, ctx: GatewayContext) {
+  const tables = presenceTablesAt(ctx.tenant, args.connectionId);
+  const q = presenceQuery(args.connectionId, args.filter, args.sort);
+  return { tables, rest: [q, args.first ?? 50, args.after, ctx.scope] as const };
+}
+
+const agentOf = (r: { connectionId: string; agentNativeId: string | null }, ctx: GatewayContext) =>
+  r.agentNativeId ? ctx.loaders.agent.load(nodeKey(r.connectionId, r.agentNativeId)) : null;
+const callIdOf = (r: { connectionId: string; callNativeId: string | null }) => (r.callNativeId ? encodeGlobalId('Call', r.connectionId, r.callNativeId) : null);
 
 export const presenceResolvers: Resolvers = {
   Query: {
-    agentRuntimes: (_r, args, ctx) => tablePage('user-runtime-information', args as Args, ctx),
-    chatInteractions: (_r, args, ctx) => tablePage('chat-information', args as Args, ctx),
-    customerInteractions: (_r, args, ctx) => tablePage('customer-information', args as Args, ctx),
+    agentRuntimes: (_r, args, ctx) => {
+      const { tables, rest } = tableArgs(args, ctx);
+      return tables.agentRuntimes(...rest);
+    },
+    chatInteractions: (_r, args, ctx) => {
+      const { tables, rest } = tableArgs(args, ctx);
+      return tables.chatInteractions(...rest);
+    },
+    customerInteractions: (_r, args, ctx) => {
+      const { tables, rest } = tableArgs(args, ctx);
+      return tables.customerInteractions(...rest);
+    },
   },
 
   Agent: {
     presence: (a) => (a.presence ? { ...a.presence, connectionId: a.connectionId } : null),
   },
   AgentPresence: {
+    sessionNativeId: (p) => p.sessionId,
+    interactionNativeId: (p) => p.interactionId,
     callId: (p) => (p.callNativeId ? encodeGlobalId('Call', p.connectionId, p.callNativeId) : null),
+  },
+  PresenceCustomer: {
+    crtObjectNativeId: (c) => c.crtObjectId,
   },
 
   AgentRuntimeConnection: { totalCount: (p) => p.totalCount() },
@@ -72,60 +80,25 @@ export const presenceResolvers: Resolvers = {
   CustomerInteractionConnection: { totalCount: (p) => p.totalCount() },
 
   AgentRuntime: {
-    userId: (r) => s(r, 'user_id') ?? '',
-    userName: (r) => s(r, 'user_name'),
-    userType: (r) => s(r, 'user_type'),
-    status: (r) => ameyoAgentStatus(s(r, 'user_status')),
-    rawStatus: (r) => s(r, 'user_status'),
-    statusDuration: (r) => n(r, 'user_status_duration'),
-    sessionId: (r) => s(r, 'session_id'),
-    loginTime: (r) => date(r, 'login_time'),
-    logoutTime: (r) => date(r, 'logout_time'),
-    campaign: (r) => ref(r, 'campaign_id', 'campaign_name'),
-    queue: (r) => ref(r, 'queue_id', 'queue_name'),
-    channel: (r) => s(r, 'channel_type'),
-    callId: (r) => (s(r, 'call_id') ? encodeGlobalId('Call', r.connectionId, s(r, 'call_id')!) : null),
-    chatId: (r) => s(r, 'chat_id'),
-    customerStatus: (r) => s(r, 'customer_status'),
-    callsHandled: (r) => n(r, 'calls_handled'),
-    talkTime: (r) => n(r, 'talk_time'),
+    userNativeId: (r) => r.userId,
+    sessionNativeId: (r) => r.sessionId,
+    chatNativeId: (r) => r.chatId,
+    callId: callIdOf,
     agent: (r, _a, ctx) => agentOf(r, ctx),
-    raw: (r) => r.row,
   },
-
   ChatInteraction: {
-    chatId: (r) => s(r, 'chat_id') ?? '',
-    sessionId: (r) => s(r, 'session_id'),
-    userId: (r) => s(r, 'user_id'),
+    nativeId: (r) => r.chatId,
+    sessionNativeId: (r) => r.sessionId,
+    userNativeId: (r) => r.userId,
     agent: (r, _a, ctx) => agentOf(r, ctx),
-    campaign: (r) => ref(r, 'campaign_id', 'campaign_name'),
-    queue: (r) => ref(r, 'queue_id', 'queue_name'),
-    customerStatus: (r) => s(r, 'customer_status'),
-    customerStatusDuration: (r) => n(r, 'customer_status_duration'),
-    startedAt: (r) => date(r, 'chat_start_time'),
-    duration: (r) => n(r, 'chat_duration'),
-    customer: (r) => customerOf(r),
-    waiting: (r) => (typeof r.row['waiting'] === 'boolean' ? (r.row['waiting'] as boolean) : null),
-    raw: (r) => r.row,
   },
-
   CustomerInteraction: {
-    customerId: (r) => s(r, 'customer_id'),
-    name: (r) => s(r, 'customer_name'),
-    phone: (r) => s(r, 'phone'),
-    crtObjectId: (r) => s(r, 'crt_object_id'),
-    channel: (r) => s(r, 'channel_type'),
-    // Voice calls are identified by their crt object id, which is what voice logs and dispose take.
-    callId: (r) => (s(r, 'crt_object_id') && s(r, 'channel_type') !== 'CHAT' ? encodeGlobalId('Call', r.connectionId, s(r, 'crt_object_id')!) : null),
-    chatId: (r) => s(r, 'chat_id'),
-    sessionId: (r) => s(r, 'session_id'),
-    userId: (r) => s(r, 'user_id'),
+    customerNativeId: (r) => r.customerId,
+    crtObjectNativeId: (r) => r.crtObjectId,
+    chatNativeId: (r) => r.chatId,
+    sessionNativeId: (r) => r.sessionId,
+    userNativeId: (r) => r.userId,
+    callId: callIdOf,
     agent: (r, _a, ctx) => agentOf(r, ctx),
-    campaign: (r) => ref(r, 'campaign_id', 'campaign_name'),
-    queue: (r) => ref(r, 'queue_id', 'queue_name'),
-    customerStatus: (r) => s(r, 'customer_status'),
-    customerStatusDuration: (r) => n(r, 'customer_status_duration'),
-    waiting: (r) => (typeof r.row['waiting'] === 'boolean' ? (r.row['waiting'] as boolean) : null),
-    raw: (r) => r.row,
   },
 };

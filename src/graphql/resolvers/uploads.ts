@@ -1,26 +1,26 @@
 /** Bulk work from uploaded files: lead imports and bulk user management. */
 import { GraphQLUpload } from 'graphql-upload-minimal';
 import type { BulkUserJob, LeadImportJob } from '../../domain/types';
+import { bulkUsersAt, leadImportsAt } from '../../domain/uploads';
 import { BadUserInputError } from '../../errors';
 import type { Resolvers } from '../../generated/graphql';
-import { parseJsonArrayFile, readUpload } from '../../uploads';
+import { openUpload, parseJsonArrayFile, readUpload } from '../../uploads';
 import { nodeKey } from '../context';
-import { connectionWith, nodeWith, withUserErrors } from '../mutations';
+import { encodeGlobalId, leadImportJobNativeKey } from '../ids';
+import { inputNodeId, nodeRef, withUserErrors } from '../mutations';
+import { loadNode } from './nodes';
 
 export const uploadResolvers: Resolvers = {
   Upload: GraphQLUpload,
 
   Query: {
-    leadImportJob: async (_root, { campaignId, jobId }, ctx) => {
-      const { adapter, nativeId } = nodeWith(ctx, campaignId, 'Campaign', 'LEAD_STORE');
-      if (!adapter.leads!.getImportJob) throw new BadUserInputError(`connection '${adapter.connectionId}' has no lead import jobs`);
-      return adapter.leads!.getImportJob(nativeId, jobId, ctx.scope);
-    },
-    bulkUserTemplate: (_root, { connectionId }, ctx) => connectionWith(ctx, connectionId, 'BULK_USERS').bulkUsers!.template(ctx.scope),
-    bulkUserJob: (_root, { connectionId, jobId }, ctx) => connectionWith(ctx, connectionId, 'BULK_USERS').bulkUsers!.getJob(jobId, ctx.scope),
+    leadImportJob: (_root, { id }, ctx) => loadNode<LeadImportJob>(id, ctx, 'LeadImportJob'),
+    bulkUserTemplate: (_root, { connectionId }, ctx) => bulkUsersAt(ctx.tenant, connectionId).template(ctx.scope),
+    bulkUserJob: (_root, { id }, ctx) => loadNode<BulkUserJob>(id, ctx, 'BulkUserJob'),
   },
 
   LeadImportJob: {
+    id: (j) => encodeGlobalId('LeadImportJob', j.connectionId, leadImportJobNativeKey(j.campaignNativeId, j.nativeId)),
     campaign: async (j, _a, ctx) => {
       const c = await ctx.loaders.campaign.load(nodeKey(j.connectionId, j.campaignNativeId));
       if (!c) throw new BadUserInputError(`campaign ${j.campaignNativeId} was not found`);
@@ -30,42 +30,52 @@ export const uploadResolvers: Resolvers = {
   },
 
   BulkUserJob: {
+    id: (j) => encodeGlobalId('BulkUserJob', j.connectionId, j.nativeId),
     connection: (j, _a, ctx) => ctx.tenant.connections.get(j.connectionId)!,
     raw: (j) => j.raw ?? {},
   },
 
   Mutation: {
     leadsImport: async (_root, { input }, ctx) => {
-      const { adapter, nativeId } = nodeWith(ctx, input.campaignId, 'Campaign', 'LEAD_STORE');
-      const store = adapter.leads!;
+      const campaign = nodeRef(ctx, input.campaignId, 'Campaign');
+      const imports = leadImportsAt(ctx.tenant, campaign.connectionId);
       return withUserErrors<{ job: LeadImportJob | null }>(
         { job: null },
         async () => {
-          if (!store.importLeads) throw new BadUserInputError(`connection '${adapter.connectionId}' cannot import leads from a file`);
+          const importLeads = imports.importer();
           const file = await readUpload(input.file, ctx.limits.maxJsonFileBytes, 'file');
           parseJsonArrayFile(file, 'file');
-          return { job: await store.importLeads(nativeId, file, ctx.scope) };
+          return { job: await importLeads(campaign.nativeId, file, ctx.scope) };
         },
         { field: ['input', 'file'] },
       );
     },
 
     bulkUsersUpload: async (_root, { input }, ctx) => {
-      const admin = connectionWith(ctx, input.connectionId, 'BULK_USERS').bulkUsers!;
+      const admin = bulkUsersAt(ctx.tenant, input.connectionId);
+      const job = input.jobId ? inputNodeId(input.jobId, 'BulkUserJob', input.connectionId, ['input', 'jobId']) : null;
+      if (job && 'error' in job) {
+        // Drain the upload (nothing of it goes anywhere).
+        await openUpload(input.file, 'file').then(({ stream }) => stream.resume(), () => undefined);
+        return { job: null, userErrors: [job.error] };
+      }
       return withUserErrors<{ job: BulkUserJob | null }>(
         { job: null },
         async () => {
           const file = await readUpload(input.file, ctx.limits.maxJsonFileBytes, 'file');
           parseJsonArrayFile(file, 'file');
-          return { job: await admin.upload(file, input.jobId ?? null, ctx.scope) };
+          return { job: await admin.upload(file, job?.nativeId ?? null, ctx.scope) };
         },
         { field: ['input', 'file'] },
       );
     },
 
     bulkUsersProceed: async (_root, { input }, ctx) => {
-      const admin = connectionWith(ctx, input.connectionId, 'BULK_USERS').bulkUsers!;
-      return withUserErrors<{ job: BulkUserJob | null }>({ job: null }, async () => ({ job: await admin.proceed(input.jobId, ctx.scope) }));
+      const job = nodeRef(ctx, input.jobId, 'BulkUserJob');
+      const admin = bulkUsersAt(ctx.tenant, job.connectionId);
+      return withUserErrors<{ job: BulkUserJob | null }>({ job: null }, async () => ({ job: await admin.proceed(job.nativeId, ctx.scope) }), {
+        target: { id: input.jobId, type: 'BulkUserJob' },
+      });
     },
   },
 };

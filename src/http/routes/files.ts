@@ -9,7 +9,10 @@
  */
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { memberAt } from '../../domain/fanOut';
+import { openRecording } from '../../domain/recordings';
 import type { DownloadStream, Tenant } from '../../domain/types';
+import { openContactUploadErrors } from '../../domain/uploads';
 import { NotFoundError, isSwitchboardError, BadUserInputError, ForbiddenError, type SwitchboardError } from '../../errors';
 import { decodeGlobalId, splitUploadTaskNativeKey } from '../../graphql/ids';
 import { hasRole, type Role } from '../../identity/principal';
@@ -46,25 +49,23 @@ function sendError(res: http.ServerResponse, err: SwitchboardError): void {
   sendGraphQLError(res, statusOf(err), err, headers);
 }
 
-/** Finds what a file URL names in the caller's tenant, and opens it. */
+/** Finds what a file URL names in the caller's tenant, and opens it (src/domain/uploads.ts, src/domain/recordings.ts). */
 async function open(tenant: Tenant, kind: string, id: string, query: URLSearchParams, deadlineAt: number, signal: AbortSignal): Promise<DownloadStream> {
   const missing = () => new NotFoundError(`could not resolve to a node with id ${JSON.stringify(id)}`);
   const gid = decodeGlobalId(id);
-  const adapter = tenant.connections.get(gid.connectionId);
   const scope = { deadlineAt, signal };
-  if (kind === 'contact-upload-errors' && gid.type === 'ContactUploadTask' && adapter?.contactUploads) {
+  let file: DownloadStream | null = null;
+  if (kind === 'contact-upload-errors' && gid.type === 'ContactUploadTask') {
     const parts = splitUploadTaskNativeKey(gid.nativeId);
     if (!parts) throw missing();
-    return adapter.contactUploads.openErrorFile({ connectionId: gid.connectionId, ...parts }, scope);
-  }
-  if (kind === 'recordings' && gid.type === 'Call' && adapter?.recordings) {
+    file = await openContactUploadErrors(tenant, { connectionId: gid.connectionId, ...parts }, scope);
+  } else if (kind === 'recordings' && gid.type === 'Call' && memberAt(tenant, gid.connectionId, 'RECORDINGS')) {
     const format = (query.get('format') ?? 'wav').toUpperCase();
     if (format !== 'WAV' && format !== 'MP3') throw new BadUserInputError(`expected format to be wav or mp3, got ${JSON.stringify(format.toLowerCase())}`);
-    const file = await adapter.recordings.open(gid.nativeId, format, scope);
-    if (!file) throw missing();
-    return file;
+    file = await openRecording(tenant, gid.connectionId, gid.nativeId, format, scope);
   }
-  throw missing();
+  if (!file) throw missing();
+  return file;
 }
 
 /** Who may download each kind of file. */

@@ -4,7 +4,8 @@
  *
  * Each record is one key (`<prefix><tenant>:idem:<key>`, expiring with its retention) holding its
  * fingerprint, its state and, once finished, its outcome; each tenant has one sorted set of its keys by
- * expiry, for its bound. `claim`, `complete` and `release` are each one Lua script: atomic across replicas.
+ * expiry, for its bound. `claim`, `complete` and `release` are each one Lua script: atomic across replicas;
+ * `read` is one GET.
  *
  * A record still running after its lease (the longest a request may run, `server.requestTimeoutMs`, and a
  * margin) belonged to a replica that died mid-call: the vendor may have acted, so a repeat is answered
@@ -74,6 +75,9 @@ interface StoredRecord {
 export const STORE_UNREACHABLE_MESSAGE =
   "the gateway's state store is unreachable, so this request could not be recorded under its idempotencyKey; it was not sent: retry later";
 
+/** The refusal of a read while Redis is unreachable. */
+export const STORE_READ_UNREACHABLE_MESSAGE = "the gateway's state store is unreachable, so the record could not be read: retry later";
+
 export interface RedisIdempotencyOptions {
   policyFor(tenantId: string): IdempotencyPolicy;
   /** How long a claimed record may stay running before it counts as abandoned, ms. */
@@ -140,5 +144,19 @@ export class RedisIdempotencyRecords implements IdempotencyRecords {
     } catch (err) {
       this.conn.failed('idempotency');
     }
+  }
+
+  /** UPSTREAM_UNAVAILABLE (retryable) while Redis is unreachable: a record that may exist is not "not found". */
+  async read(tenantId: string, key: string): Promise<IdempotencyOutcome | null> {
+    let text: string | null;
+    try {
+      text = await this.conn.client.get(this.keys(tenantId, key).record);
+    } catch (err) {
+      this.conn.failed('idempotency');
+      throw new UpstreamUnavailableError(STORE_READ_UNREACHABLE_MESSAGE, { retryable: true, notSent: true }, { cause: err });
+    }
+    if (text === null) return null;
+    const stored = JSON.parse(text) as StoredRecord;
+    return stored.s === 'done' && stored.e > this.now() ? decodeOutcome(stored.o!) : null;
   }
 }

@@ -6,6 +6,8 @@
  */
 import type { SimRequest, SimServer } from '../../../sim/common/server';
 import { startStack, type GqlResult, type Stack, type StackOptions } from '../../support/stack';
+import { metricValue } from '../../support/metrics';
+import { waitUntil } from '../../support/wait';
 
 /** The timings every fault test starts from; a test overrides what it is about. */
 export const TIMING = {
@@ -95,9 +97,22 @@ export const logOf = (sim: { requests: readonly SimRequest[] }): string[] => sim
 /** `n` copies of a log line. */
 export const times = (n: number, line: string): string[] => Array.from({ length: n }, () => line);
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { untilLatencyHasPassed, waitUntil } from '../../support/wait';
 
-export { waitUntil } from '../../support/wait';
+/** Reads of tenant A's connection that joined an identical read already in flight (`switchboard_upstream_coalesced_requests_total`). */
+export const coalescedReads = async (stack: Stack, connectionId: string): Promise<number> =>
+  (await metricValue(stack.gateway.url, 'switchboard_upstream_coalesced_requests_total', { connection: `tenant-a/${connectionId}` })) ?? 0;
+
+/**
+ * Waits until the circuit of tenant A's connection has gone half-open: its cooldown is over and the next call
+ * is the one trial. Read from the connection's own breaker, the state its next call is admitted by (the
+ * `switchboard_circuit_breaker_state` gauge says the same, but an earlier stack's breaker of the same
+ * connection label may still set it when its own cooldown ends).
+ */
+export async function untilHalfOpen(stack: Stack, connectionId: string): Promise<void> {
+  const breaker = stack.gateway.tenants.get('tenant-a')!.connections.get(connectionId)!.upstream.breaker;
+  await waitUntil(`the circuit of ${connectionId} is half-open`, () => breaker.state === 'half-open', 5_000);
+}
 
 export const AGENTS_OF = `query($ids: [ID!]) { agents(first: 100, filter: { connectionIds: $ids }) { totalCount edges { node { vendor } } } }`;
 export const AGENTS_ALL = `{ agents(first: 100) { totalCount edges { node { vendor } } } }`;

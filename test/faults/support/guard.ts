@@ -30,7 +30,8 @@ export function installProcessGuard(): { faults: ProcessFault[] } {
     host.on('uncaughtException', onException);
   });
   afterAll(async () => {
-    // Let whatever the closing stack left behind settle: rejections are reported after a macrotask.
+    // Let whatever the closing stack left behind settle: rejections are reported after a macrotask. A timed
+    // window on purpose: the guard asserts that nothing arrives, and no event says "nothing more will".
     await new Promise((resolve) => setTimeout(resolve, 50));
     host.off('unhandledRejection', onRejection);
     host.off('uncaughtException', onException);

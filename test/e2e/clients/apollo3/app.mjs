@@ -47,7 +47,7 @@ const AGENTS = gql`
 const CONTACTS_UPLOAD = gql`
   mutation ContactsUpload($input: ContactsUploadInput!) {
     contactsUpload(input: $input) {
-      task { id taskId campaignId leadListId }
+      task { id nativeId leadListNativeId campaign { id } }
       userErrors { field message code }
     }
   }
@@ -73,6 +73,109 @@ async function settle(promise) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// One ID model (issue 15): a campaign's `id` from `campaigns` is what `leadCreate`, `contactsUpload` and
+// `callDial` take, and the dial comes back as a node (DialAttempt) that the normalized cache keeps.
+// ---------------------------------------------------------------------------------------------------------------
+
+const CAMPAIGNS = gql`
+  query Campaigns {
+    campaigns(first: 100) {
+      edges { node { id nativeId name vendor connection { id capabilities } } }
+    }
+  }
+`;
+
+const AVAILABLE_AGENT = gql`
+  query AvailableAgent($connectionIds: [ID!]) {
+    agents(first: 1, filter: { connectionIds: $connectionIds, statuses: [AVAILABLE] }) {
+      edges { node { id name } }
+    }
+  }
+`;
+
+const LEAD_CREATE = gql`
+  mutation LeadCreate($input: LeadCreateInput!) {
+    leadCreate(input: $input) {
+      lead { id nativeId phoneNumber campaign { id } }
+      userErrors { field message code }
+    }
+  }
+`;
+
+/** What the app shows of a dial, and reads back from its cache. */
+const DIALLED = gql`
+  fragment Dialled on DialAttempt {
+    id
+    accepted
+    vendorReason
+    phoneNumber
+    requestedAt
+    idempotencyKey
+    campaign { id name }
+  }
+`;
+
+const CALL_DIAL = gql`
+  mutation CallDial($input: CallDialInput!) {
+    callDial(input: $input) {
+      dialAttempt { ...Dialled }
+      userErrors { field message code }
+    }
+  }
+  ${DIALLED}
+`;
+
+const REFETCH_DIAL = gql`
+  query RefetchDial($id: ID!) {
+    node(id: $id) { id ...Dialled }
+  }
+  ${DIALLED}
+`;
+
+/** How many requests the page has sent to `url` so far (the browser's own count). */
+const sentTo = (url) => performance.getEntriesByType('resource').filter((e) => e.name === url).length;
+
+/**
+ * The flow of a campaign screen: list campaigns, pick the two the user chose (by vendor and the vendor's id, as a
+ * UI would by row), add a lead to one, upload a contact file to the other and dial in it for an available agent
+ * of its connection; then read the dial back from the cache (no request), and refetch it by id (one request).
+ * Every step's answer is returned, or the step that failed.
+ */
+async function campaignFlow(opts, { leadCampaign, dialCampaign, lead, upload, csv, fileName, dial }) {
+  const apollo = makeClient(opts);
+  const out = {};
+  try {
+    const listed = await apollo.query({ query: CAMPAIGNS });
+    const campaigns = listed.data.campaigns.edges.map((e) => e.node);
+    const pick = (want) => campaigns.find((c) => c.vendor === want.vendor && c.nativeId === want.nativeId);
+    out.leadCampaign = pick(leadCampaign);
+    out.dialCampaign = pick(dialCampaign);
+
+    out.leadCreate = (await apollo.mutate({ mutation: LEAD_CREATE, variables: { input: { ...lead, campaignId: out.leadCampaign.id } } })).data.leadCreate;
+
+    const file = new File([csv], fileName, { type: 'text/csv' });
+    out.contactsUpload = (await apollo.mutate({ mutation: CONTACTS_UPLOAD, variables: { input: { ...upload, campaignId: out.dialCampaign.id, file } } })).data.contactsUpload;
+
+    const agents = await apollo.query({ query: AVAILABLE_AGENT, variables: { connectionIds: [out.dialCampaign.connection.id] } });
+    out.agent = agents.data.agents.edges[0].node;
+    out.callDial = (await apollo.mutate({ mutation: CALL_DIAL, variables: { input: { ...dial, campaignId: out.dialCampaign.id, agentId: out.agent.id } } })).data.callDial;
+
+    // The dialled attempt, from the normalized cache alone.
+    const before = sentTo(opts.url);
+    out.cacheKey = apollo.cache.identify({ __typename: 'DialAttempt', id: out.callDial.dialAttempt.id });
+    out.fromCache = apollo.cache.readFragment({ id: out.cacheKey, fragment: DIALLED });
+    out.requestsForCacheRead = sentTo(opts.url) - before;
+    // And from the gateway, by its id: the same object.
+    out.refetched = (await apollo.query({ query: REFETCH_DIAL, variables: { id: out.callDial.dialAttempt.id }, fetchPolicy: 'network-only' })).data.node;
+    out.requestsForRefetch = sentTo(opts.url) - before;
+    out.requests = sentTo(opts.url);
+    return out;
+  } catch (err) {
+    return { ...out, error: describeError(err) };
+  }
+}
+
 const client = 'apollo3';
 
 window.scenarios = {
@@ -89,6 +192,8 @@ window.scenarios = {
         variables: { input: { ...input, file: new File([csv], fileName, { type: 'text/csv' }) } },
       }),
     ),
+  /** campaigns -> leadCreate, contactsUpload and callDial with the campaigns' ids -> the dial read back from the cache. */
+  campaignFlow,
   /** Plain fetch, no Apollo: status, the headers the page may read, and the body; or the TypeError. */
   fetch: async ({ url, apiKey }) => {
     try {

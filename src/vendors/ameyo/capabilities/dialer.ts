@@ -1,0 +1,49 @@
+/**
+ * Ameyo dialing: manual dial (a web-access command), disposition (app server), and dispose-and-dial in
+ * the agent's own session (ameyo-crm-url-integration.txt; casing per notes §3b).
+ */
+import type { DialResult, Dialer } from '../../../domain/types';
+import { BadUserInputError } from '../../../errors';
+import type { createSessionReader } from './agents';
+import type { AmeyoContext } from './context';
+
+const resultOf = (r: { result: string; reason: string | null }): DialResult => ({ success: r.result.toLowerCase() === 'success', reason: r.reason });
+
+export function createDialer({ client, cid }: AmeyoContext, sessionsOf: ReturnType<typeof createSessionReader>): Dialer {
+  return {
+    async dial(req, scope) {
+      const body: Record<string, unknown> = { userId: req.userId, campaignId: req.campaignId, phone: req.phone };
+      if (req.shouldAddCustomer != null) body['shouldAddCustomer'] = req.shouldAddCustomer;
+      if (req.customerRecord != null) body['customerRecord'] = req.customerRecord;
+      if (req.extraParams != null) body['additionalParams'] = req.extraParams;
+      return resultOf(await client.command('clickToDial', scope, body));
+    },
+    async dispose(req, scope) {
+      // Casing per notes §3b (unconfirmed): userId, dispositionCodeName, dispositionParams{isSelfCallback, callbackTime, phone}.
+      const body = {
+        userId: req.userId,
+        dispositionCodeName: req.dispositionCode,
+        dispositionParams: { isSelfCallback: Boolean(req.selfCallback), callbackTime: req.callbackTime ? req.callbackTime.toISOString() : '', phone: req.phone ?? '' },
+        requestId: req.requestId,
+        notes: req.notes ?? '',
+      };
+      return resultOf(await client.command('disposeCallForUser', scope, body));
+    },
+    async disposeAndDial(req, scope) {
+      // The command runs in the agent's own session: find its sessionId in the user-session table.
+      const [session] = await sessionsOf(scope, { 'user-ids': [req.userId] });
+      const sessionId = session?.presence?.sessionId;
+      if (!sessionId) throw new BadUserInputError(`agent ${req.userId} has no Ameyo session (not logged in)`, { vendor: 'ameyo', connectionId: cid, notSent: true });
+      const body: Record<string, unknown> = {
+        campaignContextId: /^\d+$/.test(req.campaignContextId) ? Number(req.campaignContextId) : req.campaignContextId,
+        crtObjectId: req.crtObjectId,
+        dispositionCode: req.dispositionCode,
+        phone: req.phone,
+        customerId: req.customerId ?? '-1',
+        requestId: req.requestId,
+      };
+      if (req.userCrtObjectId) body['userCRTObjectId'] = req.userCrtObjectId;
+      return resultOf(await client.command('disposeAndManualDial', scope, body, { sessionid: sessionId }));
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/** The Ameyo vendor module: what src/vendors/registry.ts lists for `ameyo`. */
+import { AMEYO_SIM_DEFAULTS, startAmeyoSim } from '../../../sim/ameyo';
+import { AMEYO_SEEDED_CAMPAIGNS } from '../../../sim/ameyo/seed';
+import { defineVendor } from '../module';
+import { createAmeyoAdapter } from './adapter';
+import { ameyoConnection } from './config';
+import { ameyoError } from './errors';
+
+export const ameyoModule = defineVendor({
+  key: 'ameyo',
+  connection: ameyoConnection,
+  createAdapter: createAmeyoAdapter,
+  toError: ameyoError,
+  simulator: {
+    start: startAmeyoSim,
+    defaults: AMEYO_SIM_DEFAULTS,
+    connectionName: 'ameyo',
+    // The simulator serves all three API families on one origin.
+    connection: (sim) => ({
+      ccId: AMEYO_SIM_DEFAULTS.ccId,
+      baseUrls: { cms: sim.url, dataEngine: sim.url, appServer: sim.url },
+      credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
+      webAccess: { hashKey: AMEYO_SIM_DEFAULTS.hashKey, requestingHost: AMEYO_SIM_DEFAULTS.requestingHost },
+      appServerToken: AMEYO_SIM_DEFAULTS.appServerToken,
+      // The simulator's seeded campaigns, as an operator would name them (Ameyo lists none).
+      campaigns: AMEYO_SEEDED_CAMPAIGNS.map((c) => ({ id: String(c.campaignId), name: c.campaignName })),
+    }),
+    demoAgent: (sim) => ({ nativeId: sim.state.sessions[0]!.userId }),
+  },
+});
