@@ -68,3 +68,35 @@ export async function forkReady<T>(script: string, args: string[], execArgv: str
   });
   return { child, ready };
 }
+
+/**
+ * Runs a benchmark's `main` as the process: a watchdog ends the run (and SIGKILLs `children`) after
+ * `watchdogS` (BENCH_TIMEOUT_S), SIGINT/SIGTERM do the same at once, a failure prints its stack and sets exit
+ * code 1, and the children still running are stopped when `main` ends, however it ends.
+ */
+export function runBench(name: string, watchdogS: number, children: readonly ChildProcess[], main: () => Promise<void>): void {
+  const killAll = () => {
+    for (const c of children) c.kill('SIGKILL');
+  };
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`${name}: gave up after ${watchdogS} s (BENCH_TIMEOUT_S)\n`);
+    killAll();
+    process.exit(1);
+  }, watchdogS * 1000);
+  watchdog.unref();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+  main()
+    .catch((err: unknown) => {
+      process.stderr.write(`${name}: failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    })
+    .finally(async () => {
+      clearTimeout(watchdog);
+      for (const c of children) await stopChildProcess(c);
+    });
+}

@@ -45,7 +45,7 @@ import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
 import { stringify as toYaml } from 'yaml';
 import { APPS_API_SIM_DEFAULTS } from '../sim/apps-api';
-import { stopChildProcess } from './child';
+import { runBench, stopChildProcess } from './child';
 import { percentile } from './stats';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -481,25 +481,4 @@ async function main(): Promise<void> {
   if (!budgetHeld) process.exitCode = 2;
 }
 
-const watchdog = setTimeout(() => {
-  process.stderr.write(`bench/fleet: gave up after ${WATCHDOG_S} s (BENCH_TIMEOUT_S)\n`);
-  for (const c of children) c.kill('SIGKILL');
-  process.exit(1);
-}, WATCHDOG_S * 1000);
-watchdog.unref();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    for (const c of children) c.kill('SIGKILL');
-    process.exit(130);
-  });
-}
-
-main()
-  .catch((err: unknown) => {
-    process.stderr.write(`bench/fleet: failed: ${(err as Error).stack ?? String(err)}\n`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    clearTimeout(watchdog);
-    for (const c of children) await stopChildProcess(c);
-  });
+runBench('bench/fleet', WATCHDOG_S, children, main);
