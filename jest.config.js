@@ -4,8 +4,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The fault suite and the memory check run on their own (`npm run test:faults`, `npm run test:memory`); CI runs all.
-  testPathIgnorePatterns: ['/node_modules/', '/test/faults/', '/test/memory/'],
+  // The fault suite, the memory check and the fleet suite run on their own (`npm run test:faults`,
+  // `npm run test:memory`, `npm run test:fleet`, which needs Redis); CI runs all.
+  testPathIgnorePatterns: ['/node_modules/', '/test/faults/', '/test/memory/', '/test/fleet/'],
   // The browser apps of the e2e suite are npm projects of their own (test/e2e/clients/*, bundled by esbuild):
   // their node_modules are not ours to crawl or resolve from.
   modulePathIgnorePatterns: ['<rootDir>/test/e2e/clients/'],

@@ -3,7 +3,7 @@
  * limit so a close that hangs never leaves a process behind, and report a failed start; and, on the parent's side,
  * stopping one.
  */
-import type { ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
 /** Closes `thing` and exits once the parent disconnects or a signal arrives; exits anyway after `graceMs`. */
@@ -36,4 +36,67 @@ export async function stopChildProcess(child: ChildProcess | null, graceMs = 5_0
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * Parent side: forks `script` and resolves with its first `{type:'ready'}` message; rejects if it exits first
+ * or takes over 60 s. Its log lines above info and its stderr are shown prefixed with `name`; an exit after it
+ * was ready is reported unless `stopping()` says the benchmark is shutting down.
+ */
+export async function forkReady<T>(script: string, args: string[], execArgv: string[], name: string, stopping: () => boolean): Promise<{ child: ChildProcess; ready: T }> {
+  const child = fork(script, args, { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // Keep the pipes drained (the gateway logs JSON lines); show anything above info, and every stderr line.
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+    for (const line of s.split('\n')) if (line.trim() && !/"level":(10|20|30)\b/.test(line)) process.stderr.write(`[${name}] ${line}\n`);
+  });
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => process.stderr.write(s.replace(/^(?=.)/gm, `[${name}] `)));
+  const ready = await new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
+    child.on('message', (m: { type?: string }) => {
+      if (m?.type === 'ready') {
+        clearTimeout(timer);
+        resolve(m as T);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})`));
+    });
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping()) process.stderr.write(`[${name}] exited unexpectedly (code ${code}, signal ${signal})\n`);
+  });
+  return { child, ready };
+}
+
+/**
+ * Runs a benchmark's `main` as the process: a watchdog ends the run (and SIGKILLs `children`) after
+ * `watchdogS` (BENCH_TIMEOUT_S), SIGINT/SIGTERM do the same at once, a failure prints its stack and sets exit
+ * code 1, and the children still running are stopped when `main` ends, however it ends.
+ */
+export function runBench(name: string, watchdogS: number, children: readonly ChildProcess[], main: () => Promise<void>): void {
+  const killAll = () => {
+    for (const c of children) c.kill('SIGKILL');
+  };
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`${name}: gave up after ${watchdogS} s (BENCH_TIMEOUT_S)\n`);
+    killAll();
+    process.exit(1);
+  }, watchdogS * 1000);
+  watchdog.unref();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+  main()
+    .catch((err: unknown) => {
+      process.stderr.write(`${name}: failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    })
+    .finally(async () => {
+      clearTimeout(watchdog);
+      for (const c of children) await stopChildProcess(c);
+    });
 }

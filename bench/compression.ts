@@ -17,16 +17,15 @@
  * (default 3; the first is a warm-up and is not counted).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { startSimulators, AMEYO_SIM_DEFAULTS, APPS_API_SIM_DEFAULTS, CAMPAIGN_API_SIM_DEFAULTS } from '../sim';
 import { resolveConfig } from '../src/config/load';
 import { startGateway } from '../src/http/server';
 import { createLogger } from '../src/logger';
+import { closedLoop } from './load';
 import { percentile } from './stats';
 
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 1000);
@@ -56,38 +55,15 @@ function wireBytes(url: URL, encoding: Enc): Promise<{ total: number; head: stri
   });
 }
 
-/** REQUESTS requests at CONCURRENCY over keep-alive; returns requests/s and latencies (ms). */
-async function load(url: URL, encoding: Enc): Promise<{ rps: number; latencies: number[] }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies: number[] = [];
-  let next = 0;
-  const one = () =>
-    new Promise<void>((resolve, reject) => {
-      const t0 = performance.now();
-      const req = http.request(
-        { host: url.hostname, port: url.port, path: '/graphql', method: 'POST', agent, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'accept-encoding': encoding } },
-        (res) => {
-          res.on('data', () => undefined);
-          res.on('end', () => {
-            if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}`));
-            latencies.push(performance.now() - t0);
-            resolve();
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(QUERY);
-    });
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < REQUESTS) await one();
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  agent.destroy();
-  return { rps: REQUESTS / seconds, latencies: latencies.sort((a, b) => a - b) };
-}
+/** REQUESTS requests at CONCURRENCY over keep-alive, asking for `encoding`; requests/s and latencies (ms). */
+const load = (url: URL, encoding: Enc) =>
+  closedLoop({
+    url: new URL('/graphql', url),
+    requests: REQUESTS,
+    concurrency: CONCURRENCY,
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'accept-encoding': encoding },
+    body: QUERY,
+  });
 
 async function main(): Promise<void> {
   const sims = await startSimulators({ ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } });

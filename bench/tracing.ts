@@ -31,7 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
-import { stopChildProcess } from './child';
+import { runBench, stopChildProcess } from './child';
 import { percentile } from './stats';
 
 const SECONDS = Number(process.env['TRACING_SECONDS'] ?? 30);
@@ -257,22 +257,4 @@ async function main(): Promise<void> {
   }
 }
 
-const watchdog = setTimeout(() => {
-  process.stderr.write(`bench/tracing: gave up after ${WATCHDOG_S} s (BENCH_TIMEOUT_S)\n`);
-  for (const c of children) c.kill('SIGKILL');
-  process.exit(1);
-}, WATCHDOG_S * 1000);
-watchdog.unref();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    for (const c of children) c.kill('SIGKILL');
-    process.exit(130);
-  });
-}
-
-main()
-  .catch((err: unknown) => {
-    process.stderr.write(`bench/tracing: failed: ${(err as Error).stack ?? String(err)}\n`);
-    process.exitCode = 1;
-  })
-  .finally(() => clearTimeout(watchdog));
+runBench('bench/tracing', WATCHDOG_S, children, main);

@@ -20,7 +20,7 @@
  * so the gateway's RSS (its /metrics `switchboard_process_resident_memory_bytes`) holds only the gateway.
  * Exit code: 0 targets met, 2 a target missed, 1 the run failed (an upload refused, a check failed, a timeout).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -32,7 +32,7 @@ import { request } from 'undici';
 import { encodeGlobalId } from '../src/graphql/ids';
 import { multipartStream } from '../src/upstream/multipart';
 import { AMEYO_SIM_DEFAULTS } from '../sim/ameyo';
-import { stopChildProcess } from './child';
+import { forkReady, stopChildProcess } from './child';
 import { metric } from './stats';
 
 const MB = 1024 * 1024;
@@ -104,33 +104,6 @@ interface Children {
   gateway: ChildProcess | null;
 }
 const children: Children = { sim: null, gateway: null };
-
-/** Forks `script` and resolves with its first `{type:'ready'}` message; rejects if it exits first or is slow. */
-async function forkReady<T>(script: string, args: string[], execArgv: string[], name: string): Promise<{ child: ChildProcess; ready: T }> {
-  const child = fork(script, args, { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  // Keep the pipes drained (the gateway logs JSON lines); show anything above info, and every stderr line.
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-    for (const line of s.split('\n')) if (line.trim() && !/"level":(10|20|30)\b/.test(line)) process.stderr.write(`[${name}] ${line}\n`);
-  });
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => process.stderr.write(s.replace(/^(?=.)/gm, `[${name}] `)));
-  const ready = await new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
-    child.on('message', (m: { type?: string }) => {
-      if (m?.type === 'ready') {
-        clearTimeout(timer);
-        resolve(m as T);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})`));
-    });
-  });
-  child.on('exit', (code, signal) => {
-    if (!shuttingDown) process.stderr.write(`[${name}] exited unexpectedly (code ${code}, signal ${signal})\n`);
-  });
-  return { child, ready };
-}
 
 /** Sends `msg` to the simulator and resolves with its reply of type `replyType`. */
 function askSim<T>(msg: { type: string }, replyType: string): Promise<T> {
@@ -433,6 +406,7 @@ async function main(): Promise<number> {
       [],
       [`--max-old-space-size=${simHeapMb}`],
       'sim',
+      () => shuttingDown,
     );
     children.sim = sim.child;
     const config = {
@@ -464,7 +438,7 @@ async function main(): Promise<number> {
     };
     const configFile = path.join(tmp, 'switchboard.yaml');
     fs.writeFileSync(configFile, JSON.stringify(config, null, 2)); // JSON is YAML
-    const gw = await forkReady<{ url: string }>(path.join(__dirname, 'gatewayProcess.js'), [configFile], [], 'gateway');
+    const gw = await forkReady<{ url: string }>(path.join(__dirname, 'gatewayProcess.js'), [configFile], [], 'gateway', () => shuttingDown);
     children.gateway = gw.child;
     const graphqlUrl = gw.ready.url;
     const origin = new URL(graphqlUrl).origin;

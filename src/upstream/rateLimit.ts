@@ -7,7 +7,7 @@
  *
  * The queue is per process; the slots come from a `SlotBudget` (src/state/budget.ts): in memory by default,
  * shared through Redis by every replica of a fleet (docs/decisions.md, "Fleet state"). A shared budget that
- * cannot be asked grants nothing: waiters stay queued and fail at their deadline, never sent (fail closed).
+ * cannot be asked grants nothing: the waiters are refused at once with RATE_LIMITED, never sent (fail closed).
  */
 import { performance } from 'node:perf_hooks';
 import { RateLimitedError, type ErrorFacts, type SwitchboardError } from '../errors';
@@ -30,8 +30,11 @@ export interface RateLimiterOptions {
   budget?: (intervalMs: number) => SlotBudget;
 }
 
-/** How long to wait before asking an unreachable shared budget again, ms. */
-const BUDGET_RETRY_MS = 250;
+/**
+ * `retryAfterMs` of a request refused because the shared budget could not be asked: about when the store's
+ * client has tried to reconnect (src/state/redis/connection.ts backs off up to 2 s).
+ */
+const BUDGET_DOWN_RETRY_AFTER_MS = 1_000;
 
 interface Waiter {
   deadlineAt: number;
@@ -54,8 +57,6 @@ export class RateLimiter {
   private pumpTimer: NodeJS.Timeout | null = null;
   /** A shared budget is being asked for a slot (one question at a time). */
   private asking = false;
-  /** Set while the shared budget cannot be asked: why, for the waiters that reach their deadline. */
-  private budgetDown: string | null = null;
 
   constructor(opts: RateLimiterOptions) {
     const { requestsPerSecond = 1, spacingMarginMs = 50, maxQueue = 1000, identity, budget = (ms) => new LocalSlots(ms) } = opts;
@@ -186,11 +187,8 @@ export class RateLimiter {
   private expire(waiter: Waiter): void {
     if (!this.remove(waiter)) return;
     rateLimitRejections.inc(this.labels);
-    const why = this.budgetDown
-      ? `connection '${this.facts.connectionId}' got no slot from the shared rate limit before the request's deadline (the state store is unreachable: ${this.budgetDown}); it was not sent`
-      : `connection '${this.facts.connectionId}' is at its rate limit; the request's deadline passed while it waited`;
     waiter.reject(
-      new RateLimitedError(why, {
+      new RateLimitedError(`connection '${this.facts.connectionId}' is at its rate limit; the request's deadline passed while it waited`, {
         ...this.facts,
         retryAfterMs: Math.ceil(this.estimateWaitMs()),
         notSent: true,
@@ -231,7 +229,6 @@ export class RateLimiter {
   /** The budget's answer: a slot for the head waiter (0), or how long until one may be free. */
   private answered(waitMs: number): void {
     this.asking = false;
-    this.budgetDown = null;
     if (waitMs > 0) {
       if (this.queue.length > 0) this.schedulePump(waitMs);
       return;
@@ -249,11 +246,26 @@ export class RateLimiter {
     if (this.queue.length > 0) this.schedulePump(this.intervalMs);
   }
 
-  /** The shared budget could not be asked: no slot is assumed; ask again shortly, and waiters keep their deadlines. */
-  private unanswered(err: unknown): void {
+  /**
+   * The shared budget could not be asked (the state store is unreachable): no slot is assumed, and every
+   * waiter is refused at once, not sent, rather than held until its deadline (30 s by default) for a store
+   * that is down. The next request asks again: one answer from Redis and pacing resumes. The message never
+   * carries the store client's own text (it may name internal addresses).
+   */
+  private unanswered(_err: unknown): void {
     this.asking = false;
-    this.budgetDown = err instanceof Error ? err.message : String(err);
-    if (this.queue.length > 0) this.schedulePump(BUDGET_RETRY_MS);
+    const waiters = this.queue.splice(0);
+    rateLimitQueueDepth.set(this.labels, 0);
+    for (const waiter of waiters) {
+      this.settled(waiter);
+      rateLimitRejections.inc(this.labels);
+      waiter.reject(
+        new RateLimitedError(
+          `connection '${this.facts.connectionId}' got no slot: its shared rate limit cannot be asked (the state store is unreachable); the request was not sent: retry after retryAfterMs`,
+          { ...this.facts, retryAfterMs: BUDGET_DOWN_RETRY_AFTER_MS, notSent: true },
+        ),
+      );
+    }
   }
 }
 

@@ -488,3 +488,55 @@ describe('a caller that goes away, through the chain (dedupe -> retry -> rateLim
     expect(getEventListeners(c.signal, 'abort')).toHaveLength(0);
   });
 });
+
+describe('RateLimiter with a shared budget (issue 14)', () => {
+  /** A shared budget as the Redis store behaves: asynchronous answers, and a failure while the store is down. */
+  function sharedBudget() {
+    let nextAt = 0;
+    const state = { down: false, asked: 0 };
+    const budget = (intervalMs: number) => ({
+      take: async () => {
+        state.asked++;
+        await Promise.resolve();
+        if (state.down) throw new Error('Stream isn\'t writeable and enableOfflineQueue options is false (redis.internal:6379)');
+        const now = Date.now();
+        if (now < nextAt) return nextAt - now;
+        nextAt = now + intervalMs;
+        return 0;
+      },
+      sent: () => undefined,
+      pause: () => undefined,
+      estimateWaitMs: () => Math.max(0, nextAt - Date.now()),
+    });
+    return { state, budget };
+  }
+
+  it('waits for the shared slots, FIFO, one interval apart', async () => {
+    const { budget } = sharedBudget();
+    const l = limiter({ budget });
+    const deadlineAt = Date.now() + 5_000;
+    const order: number[] = [];
+    const start = Date.now();
+    await Promise.all([0, 1, 2].map((i) => l.acquire(deadlineAt).then(() => order.push(i))));
+    expect(order).toEqual([0, 1, 2]);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(2 * 50 - SLACK_MS);
+  });
+
+  it('refuses every waiter at once, not sent, when the store cannot be asked, without the store client\'s text; the next request asks again', async () => {
+    const { state, budget } = sharedBudget();
+    const l = limiter({ budget });
+    state.down = true;
+    const deadlineAt = Date.now() + 30_000;
+    const started = Date.now();
+    const errors = await Promise.all([0, 1, 2].map(() => rejection(l.acquire(deadlineAt))));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    for (const err of errors) {
+      expect(err).toBeInstanceOf(RateLimitedError);
+      expect(err.message).toBe("connection 'dialer' got no slot: its shared rate limit cannot be asked (the state store is unreachable); the request was not sent: retry after retryAfterMs");
+      expect(err.facts).toMatchObject({ vendor: 'campaign-api', connectionId: 'dialer', retryAfterMs: 1_000, notSent: true });
+    }
+    expect(l.depth).toBe(0);
+    state.down = false;
+    await expect(l.acquire(Date.now() + 5_000)).resolves.toBeGreaterThanOrEqual(0);
+  });
+});
