@@ -304,20 +304,21 @@ export function fleetConfig(
   };
 }
 
-export const DIAL_MUTATION = 'mutation($input: CallDialInput!) { callDial(input: $input) { accepted vendorReason userErrors { field message code } } }';
+export const DIAL_MUTATION = 'mutation($input: CallDialInput!) { callDial(input: $input) { dialAttempt { id accepted vendorReason } userErrors { field message code } } }';
 
 /** A callDial input for a Ready agent of the Ameyo simulator (the dial succeeds), under `idempotencyKey`. */
 export function dialInput(sims: Simulators, idempotencyKey: string, phoneNumber = '+14155550161') {
   const session = sims.ameyo.state.sessions.find((s) => s.userStatus === 'Ready');
   if (!session) throw new Error('the Ameyo simulator has no Ready agent');
-  return { connectionId: 'ameyo-a', agentId: encodeGlobalId('Agent', 'ameyo-a', session.userId), campaignId: String(session.campaignId), phoneNumber, idempotencyKey };
+  // One ID model (issue 15): the campaign's global id says the connection.
+  return { agentId: encodeGlobalId('Agent', 'ameyo-a', session.userId), campaignId: encodeGlobalId('Campaign', 'ameyo-a', String(session.campaignId)), phoneNumber, idempotencyKey };
 }
 
 /** The dial commands the Ameyo simulator received (whatever became of them). */
 export const dialRequests = (sims: Simulators) => sims.ameyo.requests.filter((r) => r.path.startsWith('/ameyowebaccess/command'));
 
 /** A dial the vendor accepted, as the gateway answers it. */
-export const DIAL_ACCEPTED = { data: { callDial: { accepted: true, vendorReason: 'success', userErrors: [] } } };
+export const DIAL_ACCEPTED = { data: { callDial: { dialAttempt: { id: expect.any(String), accepted: true, vendorReason: 'success' }, userErrors: [] } } };
 
 export const AGENTS_QUERY = '{ agents(first: 5) { totalCount edges { node { id name status } } } }';
 
