@@ -45,9 +45,29 @@ function configFor(sims: Simulators, cacheTtlMs: number, dataDir: string) {
         id: 'bench',
         apiKeys: [KEY],
         connections: [
-          { id: 'ameyo', vendor: 'ameyo', ccId: AMEYO_SIM_DEFAULTS.ccId, baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url }, credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password }, ...common },
-          { id: 'apps', vendor: 'apps-api', baseUrls: { apps: sims.appsApi.appsBaseUrl, manager: sims.appsApi.managerBaseUrl }, credentials: { subdomain: APPS_API_SIM_DEFAULTS.subdomain, apiToken: APPS_API_SIM_DEFAULTS.token }, ...common },
-          { id: 'dialer', vendor: 'campaign-api', baseUrl: sims.campaignApi.url, accountId: CAMPAIGN_API_SIM_DEFAULTS.accountId, credentials: { username: CAMPAIGN_API_SIM_DEFAULTS.username, password: CAMPAIGN_API_SIM_DEFAULTS.password, domain: CAMPAIGN_API_SIM_DEFAULTS.domain }, ...common },
+          {
+            id: 'ameyo',
+            vendor: 'ameyo',
+            ccId: AMEYO_SIM_DEFAULTS.ccId,
+            baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
+            credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
+            ...common,
+          },
+          {
+            id: 'apps',
+            vendor: 'apps-api',
+            baseUrls: { apps: sims.appsApi.appsBaseUrl, manager: sims.appsApi.managerBaseUrl },
+            credentials: { subdomain: APPS_API_SIM_DEFAULTS.subdomain, apiToken: APPS_API_SIM_DEFAULTS.token },
+            ...common,
+          },
+          {
+            id: 'dialer',
+            vendor: 'campaign-api',
+            baseUrl: sims.campaignApi.url,
+            accountId: CAMPAIGN_API_SIM_DEFAULTS.accountId,
+            credentials: { username: CAMPAIGN_API_SIM_DEFAULTS.username, password: CAMPAIGN_API_SIM_DEFAULTS.password, domain: CAMPAIGN_API_SIM_DEFAULTS.domain },
+            ...common,
+          },
         ],
       },
     ],
@@ -90,7 +110,9 @@ async function main(): Promise<void> {
       gateways.push({ name: s.name, url: gw.ready.url, child: gw.child });
       running.push(gw.child);
     }
-    console.log(`bench/cache: agents(first: 50) over 3 vendors, ${REQUESTS} requests x ${ROUNDS} rounds (round 1 warm-up) at concurrency ${CONCURRENCIES.join(' and ')}; ${os.cpus().length} cores, Node ${process.version}`);
+    console.log(
+      `bench/cache: agents(first: 50) over 3 vendors, ${REQUESTS} requests x ${ROUNDS} rounds (round 1 warm-up) at concurrency ${CONCURRENCIES.join(' and ')}; ${os.cpus().length} cores, Node ${process.version}`,
+    );
     const figures: Record<string, unknown> = {};
     let slower = false;
     for (const concurrency of CONCURRENCIES) {
@@ -102,7 +124,9 @@ async function main(): Promise<void> {
           const r = await load(new URL(gw.url), concurrency);
           const cpuMsPerQuery = (((await cpuSeconds(gw.url)) - cpu0) * 1000) / REQUESTS;
           if (round > 1) results.get(gw.name)!.push({ ...r, cpuMsPerQuery });
-          console.log(`  round ${round}${round === 1 ? ' (warm-up)' : ''} ${gw.name.padEnd(9)} ${r.rps.toFixed(0).padStart(6)} req/s, p50 ${percentile(r.latencies, 50).toFixed(2)} ms, p99 ${percentile(r.latencies, 99).toFixed(2)} ms, gateway CPU ${cpuMsPerQuery.toFixed(3)} ms/query`);
+          console.log(
+            `  round ${round}${round === 1 ? ' (warm-up)' : ''} ${gw.name.padEnd(9)} ${r.rps.toFixed(0).padStart(6)} req/s, p50 ${percentile(r.latencies, 50).toFixed(2)} ms, p99 ${percentile(r.latencies, 99).toFixed(2)} ms, gateway CPU ${cpuMsPerQuery.toFixed(3)} ms/query`,
+          );
         }
       }
       const summary = (name: string) => {
@@ -114,8 +138,13 @@ async function main(): Promise<void> {
       const off = summary('cache off');
       const on = summary('cache on');
       console.log(`  after the warm-up, cache on as a ratio of cache off (same run):`);
-      for (const [name, s] of [['cache off', off], ['cache on', on]] as const) {
-        console.log(`    ${name.padEnd(9)} ${s.rps.toFixed(0).padStart(6)} req/s (${(s.rps / off.rps).toFixed(2)}x), p50 ${s.p50.toFixed(2)} ms (${(s.p50 / off.p50).toFixed(2)}x), p99 ${s.p99.toFixed(2)} ms, CPU ${s.cpuMsPerQuery.toFixed(3)} ms/query (${(s.cpuMsPerQuery / off.cpuMsPerQuery).toFixed(2)}x)`);
+      for (const [name, s] of [
+        ['cache off', off],
+        ['cache on', on],
+      ] as const) {
+        console.log(
+          `    ${name.padEnd(9)} ${s.rps.toFixed(0).padStart(6)} req/s (${(s.rps / off.rps).toFixed(2)}x), p50 ${s.p50.toFixed(2)} ms (${(s.p50 / off.p50).toFixed(2)}x), p99 ${s.p99.toFixed(2)} ms, CPU ${s.cpuMsPerQuery.toFixed(3)} ms/query (${(s.cpuMsPerQuery / off.cpuMsPerQuery).toFixed(2)}x)`,
+        );
       }
       figures[`c${concurrency}`] = { off, on, throughputRatio: on.rps / off.rps };
       if (on.rps < off.rps) slower = true;

@@ -12,7 +12,7 @@ export function exitWithParent(thing: { close(): Promise<void> }, graceMs = 2_00
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    thing.close().finally(() => process.exit(0));
+    void thing.close().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), graceMs).unref();
   };
   process.on('disconnect', stop);

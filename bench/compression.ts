@@ -78,9 +78,31 @@ async function main(): Promise<void> {
         id: 'bench',
         apiKeys: [KEY],
         connections: [
-          { id: 'ameyo', vendor: 'ameyo', ccId: AMEYO_SIM_DEFAULTS.ccId, baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url }, credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password }, webAccess: { hashKey: AMEYO_SIM_DEFAULTS.hashKey, requestingHost: AMEYO_SIM_DEFAULTS.requestingHost }, appServerToken: AMEYO_SIM_DEFAULTS.appServerToken, ...fast },
-          { id: 'apps', vendor: 'apps-api', baseUrls: { apps: sims.appsApi.appsBaseUrl, manager: sims.appsApi.managerBaseUrl }, credentials: { subdomain: APPS_API_SIM_DEFAULTS.subdomain, apiToken: APPS_API_SIM_DEFAULTS.token }, ...fast },
-          { id: 'dialer', vendor: 'campaign-api', baseUrl: sims.campaignApi.url, accountId: CAMPAIGN_API_SIM_DEFAULTS.accountId, credentials: { username: CAMPAIGN_API_SIM_DEFAULTS.username, password: CAMPAIGN_API_SIM_DEFAULTS.password, domain: CAMPAIGN_API_SIM_DEFAULTS.domain }, ...fast },
+          {
+            id: 'ameyo',
+            vendor: 'ameyo',
+            ccId: AMEYO_SIM_DEFAULTS.ccId,
+            baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
+            credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
+            webAccess: { hashKey: AMEYO_SIM_DEFAULTS.hashKey, requestingHost: AMEYO_SIM_DEFAULTS.requestingHost },
+            appServerToken: AMEYO_SIM_DEFAULTS.appServerToken,
+            ...fast,
+          },
+          {
+            id: 'apps',
+            vendor: 'apps-api',
+            baseUrls: { apps: sims.appsApi.appsBaseUrl, manager: sims.appsApi.managerBaseUrl },
+            credentials: { subdomain: APPS_API_SIM_DEFAULTS.subdomain, apiToken: APPS_API_SIM_DEFAULTS.token },
+            ...fast,
+          },
+          {
+            id: 'dialer',
+            vendor: 'campaign-api',
+            baseUrl: sims.campaignApi.url,
+            accountId: CAMPAIGN_API_SIM_DEFAULTS.accountId,
+            credentials: { username: CAMPAIGN_API_SIM_DEFAULTS.username, password: CAMPAIGN_API_SIM_DEFAULTS.password, domain: CAMPAIGN_API_SIM_DEFAULTS.domain },
+            ...fast,
+          },
         ],
       },
     ],
@@ -95,7 +117,9 @@ async function main(): Promise<void> {
       const w = await wireBytes(url, enc);
       if (!w.head.startsWith('HTTP/1.1 200')) throw new Error(`calls(first: 100) answered ${JSON.stringify(w.head.slice(0, 300))} (${w.total} bytes)`);
       const encoding = /\r\ncontent-encoding: (\S+)/i.exec(w.head)?.[1] ?? 'none';
-      console.log(`  Accept-Encoding: ${enc.padEnd(8)} content-encoding ${encoding.padEnd(5)} ${String(w.total).padStart(6)} bytes (body ${w.bodyBytes}), ${((w.total / identityBytes) * 100).toFixed(1)}% of identity`);
+      console.log(
+        `  Accept-Encoding: ${enc.padEnd(8)} content-encoding ${encoding.padEnd(5)} ${String(w.total).padStart(6)} bytes (body ${w.bodyBytes}), ${((w.total / identityBytes) * 100).toFixed(1)}% of identity`,
+      );
     }
 
     const results = new Map<Enc, Array<{ rps: number; latencies: number[] }>>(ENCODINGS.map((e) => [e, []]));
@@ -104,7 +128,9 @@ async function main(): Promise<void> {
       for (const enc of order) {
         const r = await load(url, enc);
         if (round > 1) results.get(enc)!.push(r);
-        console.log(`  round ${round}${round === 1 ? ' (warm-up)' : ''} ${enc.padEnd(8)} ${r.rps.toFixed(0)} req/s, p50 ${percentile(r.latencies, 50).toFixed(2)} ms, p99 ${percentile(r.latencies, 99).toFixed(2)} ms`);
+        console.log(
+          `  round ${round}${round === 1 ? ' (warm-up)' : ''} ${enc.padEnd(8)} ${r.rps.toFixed(0)} req/s, p50 ${percentile(r.latencies, 50).toFixed(2)} ms, p99 ${percentile(r.latencies, 99).toFixed(2)} ms`,
+        );
       }
     }
     const summary = (enc: Enc) => {
@@ -116,7 +142,9 @@ async function main(): Promise<void> {
     console.log('\nThroughput (rounds after the warm-up), as a ratio of identity measured in the same run:');
     for (const enc of ENCODINGS) {
       const s = summary(enc);
-      console.log(`  ${enc.padEnd(8)} ${s.rps.toFixed(0).padStart(5)} req/s (${(s.rps / base.rps).toFixed(2)}x identity), p50 ${s.p50.toFixed(2)} ms (${(s.p50 / base.p50).toFixed(2)}x), p99 ${s.p99.toFixed(2)} ms (${(s.p99 / base.p99).toFixed(2)}x)`);
+      console.log(
+        `  ${enc.padEnd(8)} ${s.rps.toFixed(0).padStart(5)} req/s (${(s.rps / base.rps).toFixed(2)}x identity), p50 ${s.p50.toFixed(2)} ms (${(s.p50 / base.p50).toFixed(2)}x), p99 ${s.p99.toFixed(2)} ms (${(s.p99 / base.p99).toFixed(2)}x)`,
+      );
     }
   } finally {
     await gateway.close();

@@ -35,7 +35,7 @@ export async function closedLoop(opts: ClosedLoopOptions): Promise<{ rps: number
           try {
             check(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
           } catch (err) {
-            return reject(err as Error);
+            return reject(err);
           }
           latencies.push(performance.now() - t0);
           resolve();

@@ -53,11 +53,11 @@ function rssMb(pid: number): number {
 async function startDemo(flags: string[]): Promise<{ child: ChildProcess; url: string; key: string }> {
   const child = spawn(process.execPath, [...flags, MAIN], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
   current = child;
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => process.stderr.write(s.replace(/^(?=.)/gm, '[demo] ')));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => process.stderr.write(s.replace(/^(?=.)/gm, '[demo] ')));
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('demo mode did not print its URL within 30 s')), 30_000);
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
       out += s;
       const url = /GraphQL:\s+(http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(out)?.[1];
       const key = /API key:\s+(\S+)/.exec(out)?.[1];

@@ -53,9 +53,7 @@ async function main(): Promise<void> {
       const t = sim.state.uploadTasks[sim.state.uploadTasks.length - 1];
       process.send!({
         type: 'lastTask',
-        task: t
-          ? { taskId: t.taskId, byteLength: t.byteLength, sha256: t.sha256, rowCount: t.rowCount, badRows: t.badRows.length, header: t.header, fields: t.fields }
-          : null,
+        task: t ? { taskId: t.taskId, byteLength: t.byteLength, sha256: t.sha256, rowCount: t.rowCount, badRows: t.badRows.length, header: t.header, fields: t.fields } : null,
         body: lastBody,
       });
     } else if (msg?.type === 'clear') {

@@ -176,7 +176,7 @@ async function httpJson(method: 'GET' | 'PUT' | 'DELETE', url: string, body?: un
     ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
   });
   const text = await res.body.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
@@ -444,7 +444,7 @@ async function runOp(op: OpSpec, body: { query: string; variables?: Record<strin
     } catch {
       json = null;
     }
-    const gqlErrors = Array.isArray(json?.errors) ? json!.errors : [];
+    const gqlErrors = Array.isArray(json?.errors) ? json.errors : [];
     if (res.statusCode >= 500 && gqlErrors.length === 0) {
       out.errors.push({ code: `HTTP_${res.statusCode}_NO_GRAPHQL_BODY`, message: text.slice(0, 200), kind: 'transport' });
       return out;
@@ -456,11 +456,11 @@ async function runOp(op: OpSpec, body: { query: string; variables?: Record<strin
     for (const e of gqlErrors) {
       const ext = e.extensions ?? {};
       out.errors.push({
-        code: typeof ext['code'] === 'string' ? (ext['code'] as string) : 'NO_CODE',
+        code: typeof ext['code'] === 'string' ? ext['code'] : 'NO_CODE',
         message: String(e.message ?? '').slice(0, 300),
-        ...(typeof ext['connectionId'] === 'string' ? { connectionId: ext['connectionId'] as string } : {}),
-        ...(typeof ext['vendor'] === 'string' ? { vendor: ext['vendor'] as string } : {}),
-        ...(typeof ext['upstreamStatus'] === 'number' ? { upstreamStatus: ext['upstreamStatus'] as number } : {}),
+        ...(typeof ext['connectionId'] === 'string' ? { connectionId: ext['connectionId'] } : {}),
+        ...(typeof ext['vendor'] === 'string' ? { vendor: ext['vendor'] } : {}),
+        ...(typeof ext['upstreamStatus'] === 'number' ? { upstreamStatus: ext['upstreamStatus'] } : {}),
         kind: 'error',
       });
     }
@@ -494,8 +494,7 @@ function classify(o: Outcome, e: SeenError, op: OpSpec, windows: FaultWindow[]):
   if (e.code === 'INTERNAL') return { ...base, explained: false, reason: 'INTERNAL is never explained by a fault', windowIndex: null };
   const sim = (e.connectionId && SIM_OF_CONNECTION[e.connectionId]) || (e.vendor && SIM_OF_VENDOR[e.vendor]) || op.sim;
   // A switch on the error's simulator, on during the request or within the grace period before it began.
-  const overlapping = (grace: number, pred: (w: FaultWindow) => boolean) =>
-    windows.findIndex((w) => w.sim === sim && pred(w) && w.onSentAt <= o.endAt && w.offAckAt + grace >= o.startAt);
+  const overlapping = (grace: number, pred: (w: FaultWindow) => boolean) => windows.findIndex((w) => w.sim === sim && pred(w) && w.onSentAt <= o.endAt && w.offAckAt + grace >= o.startAt);
   if (sim) {
     const i = overlapping(GRACE_MS, (w) => codeFits(w, e.code, o.op));
     if (i >= 0) {
@@ -512,8 +511,7 @@ function classify(o: Outcome, e: SeenError, op: OpSpec, windows: FaultWindow[]):
   // pacing (the offered load asks the vendor for more than its 1 request/s, and a queue wait would pass the
   // request's deadline); with upstreamStatus 429 the vendor's limit was hit, i.e. the gateway sent too fast.
   const what = sim ? `no matching switch on ${sim}` : 'no connection/vendor to charge it to';
-  const reason =
-    e.code !== 'RATE_LIMITED' ? what : e.upstreamStatus === undefined ? `gateway pacing: the load exceeds the vendor's limit (${what})` : `vendor 429 outside a 429 storm (${what})`;
+  const reason = e.code !== 'RATE_LIMITED' ? what : e.upstreamStatus === undefined ? `gateway pacing: the load exceeds the vendor's limit (${what})` : `vendor 429 outside a 429 storm (${what})`;
   return { ...base, explained: false, reason, windowIndex: null };
 }
 
@@ -658,7 +656,12 @@ async function main(): Promise<number> {
     for (const p of plan) {
       await sleep(Math.max(0, t0 + p.onS * 1000 - performance.now()));
       if (failure || childDied) return;
-      const w: FaultWindow = { ...p, onSentAt: performance.now(), offAckAt: Number.POSITIVE_INFINITY, label: `${p.name}${p.name === 'latencyMs' ? '=3000' : p.name === 'serverErrorStatus' ? '=503' : ''} on ${p.sim}` };
+      const w: FaultWindow = {
+        ...p,
+        onSentAt: performance.now(),
+        offAckAt: Number.POSITIVE_INFINITY,
+        label: `${p.name}${p.name === 'latencyMs' ? '=3000' : p.name === 'serverErrorStatus' ? '=503' : ''} on ${p.sim}`,
+      };
       windows.push(w);
       activeFault = w.label;
       await putFaults(p.sim, p.body);
@@ -681,10 +684,24 @@ async function main(): Promise<number> {
       if (samplerStop) break;
       try {
         const m = await readMem();
-        const s: MemSample = { atS: atS(performance.now()), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, newSpace: m.newSpace, spaces: m.spaces, external: m.external, inFlight: inflight.size, done: outcomes.length, errors: errorsSoFar, fault: activeFault };
+        const s: MemSample = {
+          atS: atS(performance.now()),
+          rss: m.rss,
+          heapUsed: m.heapUsed,
+          heapTotal: m.heapTotal,
+          newSpace: m.newSpace,
+          spaces: m.spaces,
+          external: m.external,
+          inFlight: inflight.size,
+          done: outcomes.length,
+          errors: errorsSoFar,
+          fault: activeFault,
+        };
         samples.push(s);
         if (k % Math.max(1, Math.round(TABLE_EVERY_S / SAMPLE_EVERY_S)) === 0) {
-          log(`  [${pad(fmt(s.atS), 6)} s] RSS ${fmt(s.rss / MB)} MB, heap ${fmt(s.heapUsed / MB)} MB; ${s.done} done, ${s.inFlight} in flight, ${s.errors} with errors${s.fault ? `; fault: ${s.fault}` : ''}`);
+          log(
+            `  [${pad(fmt(s.atS), 6)} s] RSS ${fmt(s.rss / MB)} MB, heap ${fmt(s.heapUsed / MB)} MB; ${s.done} done, ${s.inFlight} in flight, ${s.errors} with errors${s.fault ? `; fault: ${s.fault}` : ''}`,
+          );
           await drainSimLogs();
         }
       } catch (err) {
@@ -743,7 +760,18 @@ async function main(): Promise<number> {
   samplerStop = true;
   await samplerLoop;
   const endMem = await readMem();
-  const endSample: MemSample = { atS: atS(performance.now()), rss: endMem.rss, heapUsed: endMem.heapUsed, heapTotal: endMem.heapTotal, newSpace: endMem.newSpace, external: endMem.external, inFlight: 0, done: outcomes.length, errors: errorsSoFar, fault: '' };
+  const endSample: MemSample = {
+    atS: atS(performance.now()),
+    rss: endMem.rss,
+    heapUsed: endMem.heapUsed,
+    heapTotal: endMem.heapTotal,
+    newSpace: endMem.newSpace,
+    external: endMem.external,
+    inFlight: 0,
+    done: outcomes.length,
+    errors: errorsSoFar,
+    fault: '',
+  };
   samples.push(endSample);
   log(`  [${pad(fmt(endSample.atS), 6)} s] drained: RSS ${fmt(endSample.rss / MB)} MB, heap ${fmt(endSample.heapUsed / MB)} MB`);
   const offLines = await allFaultsOff();
@@ -801,9 +829,20 @@ function report(r: ReportInput): number {
   ]);
   const pollsWithErr = r.polls.filter((o) => o.errors.length).length;
   if (POLL_RPS > 0) {
-    opRows.push([`${POLL_OP.name}, not in **all**`, String(r.polls.length + r.pollsSkipped), String(r.polls.length), String(r.polls.length - pollsWithErr), String(pollsWithErr), '0', '0', String(r.pollsSkipped)]);
+    opRows.push([
+      `${POLL_OP.name}, not in **all**`,
+      String(r.polls.length + r.pollsSkipped),
+      String(r.polls.length),
+      String(r.polls.length - pollsWithErr),
+      String(pollsWithErr),
+      '0',
+      '0',
+      String(r.pollsSkipped),
+    ]);
   }
-  L.push(...table(['operation', 'sent', 'answered', 'clean', 'with errors', 'VENDOR_REFUSED (not an error)', 'null result', 'skipped (in-flight cap)'], opRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+  L.push(
+    ...table(['operation', 'sent', 'answered', 'clean', 'with errors', 'VENDOR_REFUSED (not an error)', 'null result', 'skipped (in-flight cap)'], opRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+  );
 
   // Errors by code.
   const codes = [...new Set(classified.map((c) => c.code))].sort();
@@ -816,7 +855,14 @@ function report(r: ReportInput): number {
         const responses = answered.filter((o) => o.errors.some((e) => e.code === code)).length;
         const byOp = new Map<string, number>();
         for (const c of cs) byOp.set(c.op, (byOp.get(c.op) ?? 0) + 1);
-        return [code, String(cs.length), String(responses), String(cs.filter((c) => c.explained).length), String(cs.filter((c) => !c.explained).length), [...byOp].map(([k, v]) => `${k} ${v}`).join(', ')];
+        return [
+          code,
+          String(cs.length),
+          String(responses),
+          String(cs.filter((c) => c.explained).length),
+          String(cs.filter((c) => !c.explained).length),
+          [...byOp].map(([k, v]) => `${k} ${v}`).join(', '),
+        ];
       }),
       ['l', 'r', 'r', 'r', 'r', 'l'],
     ),
@@ -830,7 +876,13 @@ function report(r: ReportInput): number {
     reasons.set(key, m);
   }
   L.push('', 'Errors by reason:', '');
-  L.push(...table(['reason', 'errors'], [...reasons].sort().map(([k, m]) => [k, [...m].map(([c, n]) => `${c} ${n}`).join(', ')]), ['l', 'l']));
+  L.push(
+    ...table(
+      ['reason', 'errors'],
+      [...reasons].sort().map(([k, m]) => [k, [...m].map(([c, n]) => `${c} ${n}`).join(', ')]),
+      ['l', 'l'],
+    ),
+  );
 
   // The fault timeline.
   L.push('', 'Fault timeline (seconds from the start; "on" = the PUT sent, "off" = the PUT answered):', '');
@@ -841,7 +893,14 @@ function report(r: ReportInput): number {
         const cs = classified.filter((c) => c.windowIndex === i);
         const m = new Map<string, number>();
         for (const c of cs) m.set(c.code, (m.get(c.code) ?? 0) + 1);
-        return [String(i + 1), w.name === 'latencyMs' ? 'latencyMs 3000' : w.name === 'serverErrorStatus' ? 'serverErrorStatus 503' : w.name, w.sim, fmt(atS(w.onSentAt)), fmt(atS(w.offAckAt)), [...m].map(([c, n]) => `${c} ${n}`).join(', ') || '-'];
+        return [
+          String(i + 1),
+          w.name === 'latencyMs' ? 'latencyMs 3000' : w.name === 'serverErrorStatus' ? 'serverErrorStatus 503' : w.name,
+          w.sim,
+          fmt(atS(w.onSentAt)),
+          fmt(atS(w.offAckAt)),
+          [...m].map(([c, n]) => `${c} ${n}`).join(', ') || '-',
+        ];
       }),
       ['r', 'l', 'l', 'r', 'r', 'l'],
     ),
@@ -849,28 +908,76 @@ function report(r: ReportInput): number {
   const unexplained = classified.filter((c) => !c.explained);
   if (unexplained.length) {
     L.push('', `Unexplained errors (first 30 of ${unexplained.length}):`);
-    for (const c of unexplained.slice(0, 30)) L.push(`  ${fmt(c.atS)} s ${c.op}: ${c.code} [${c.connectionId ?? c.vendor ?? '-'}${c.upstreamStatus ? ` upstream ${c.upstreamStatus}` : ''}] ${c.reason}: ${c.message}`);
+    for (const c of unexplained.slice(0, 30))
+      L.push(`  ${fmt(c.atS)} s ${c.op}: ${c.code} [${c.connectionId ?? c.vendor ?? '-'}${c.upstreamStatus ? ` upstream ${c.upstreamStatus}` : ''}] ${c.reason}: ${c.message}`);
   }
 
   // Latency.
-  L.push('', 'Latency, ms (client side: request sent to response read; includes the gateway\'s queueing at 1 vendor request/s):', '');
-  const latRows = [latencyRow('**all**', r.outcomes.map((o) => o.endAt - o.startAt))];
-  for (const op of OPS) latRows.push(latencyRow(op.name, r.outcomes.filter((o) => o.op === op.name).map((o) => o.endAt - o.startAt)));
+  L.push('', "Latency, ms (client side: request sent to response read; includes the gateway's queueing at 1 vendor request/s):", '');
+  const latRows = [
+    latencyRow(
+      '**all**',
+      r.outcomes.map((o) => o.endAt - o.startAt),
+    ),
+  ];
+  for (const op of OPS)
+    latRows.push(
+      latencyRow(
+        op.name,
+        r.outcomes.filter((o) => o.op === op.name).map((o) => o.endAt - o.startAt),
+      ),
+    );
   const inFault = (o: Outcome) => r.windows.some((w) => w.onSentAt <= o.endAt && w.offAckAt + GRACE_MS >= o.startAt);
-  latRows.push(latencyRow('all, no switch on (± grace)', r.outcomes.filter((o) => !inFault(o)).map((o) => o.endAt - o.startAt)));
-  latRows.push(latencyRow('all, a switch on (± grace)', r.outcomes.filter(inFault).map((o) => o.endAt - o.startAt)));
-  latRows.push(latencyRow('all, clean answers only', r.outcomes.filter((o) => !o.errors.length).map((o) => o.endAt - o.startAt)));
-  if (POLL_RPS > 0) latRows.push(latencyRow(`${POLL_OP.name}, not in **all**`, r.polls.map((o) => o.endAt - o.startAt)));
+  latRows.push(
+    latencyRow(
+      'all, no switch on (± grace)',
+      r.outcomes.filter((o) => !inFault(o)).map((o) => o.endAt - o.startAt),
+    ),
+  );
+  latRows.push(
+    latencyRow(
+      'all, a switch on (± grace)',
+      r.outcomes.filter(inFault).map((o) => o.endAt - o.startAt),
+    ),
+  );
+  latRows.push(
+    latencyRow(
+      'all, clean answers only',
+      r.outcomes.filter((o) => !o.errors.length).map((o) => o.endAt - o.startAt),
+    ),
+  );
+  if (POLL_RPS > 0)
+    latRows.push(
+      latencyRow(
+        `${POLL_OP.name}, not in **all**`,
+        r.polls.map((o) => o.endAt - o.startAt),
+      ),
+    );
   L.push(...table(['operation', 'n', 'p50', 'p95', 'p99', 'max'], latRows, ['l', 'r', 'r', 'r', 'r', 'r']));
 
   // Memory over time.
   const step = Math.max(1, Math.round(TABLE_EVERY_S / SAMPLE_EVERY_S));
   const rows = r.samples.filter((_, i) => i % step === 0 || r.samples[i] === r.endSample);
-  L.push('', `Gateway process memory (demo mode: gateway + simulators), every ${TABLE_EVERY_S} s; MB = 2^20 bytes; idle before the soak: RSS ${fmt(r.idle.rss / MB)} MB, heap ${fmt(r.idle.heapUsed / MB)} MB:`, '');
+  L.push(
+    '',
+    `Gateway process memory (demo mode: gateway + simulators), every ${TABLE_EVERY_S} s; MB = 2^20 bytes; idle before the soak: RSS ${fmt(r.idle.rss / MB)} MB, heap ${fmt(r.idle.heapUsed / MB)} MB:`,
+    '',
+  );
   L.push(
     ...table(
       ['t s', 'RSS MB', 'heap used MB', 'heap total MB', 'of which new space MB', 'external MB', 'answered', 'in flight', 'responses with errors', 'switch on'],
-      rows.map((s) => [fmt(s.atS, 0), fmt(s.rss / MB), fmt(s.heapUsed / MB), fmt(s.heapTotal / MB), fmt(s.newSpace / MB), fmt(s.external / MB), String(s.done), String(s.inFlight), String(s.errors), s.fault || '-']),
+      rows.map((s) => [
+        fmt(s.atS, 0),
+        fmt(s.rss / MB),
+        fmt(s.heapUsed / MB),
+        fmt(s.heapTotal / MB),
+        fmt(s.newSpace / MB),
+        fmt(s.external / MB),
+        String(s.done),
+        String(s.inFlight),
+        String(s.errors),
+        s.fault || '-',
+      ]),
       ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
   );
@@ -918,8 +1025,25 @@ function report(r: ReportInput): number {
 
   // Simulator side.
   L.push('', 'Upstream requests the simulators logged, by status (0 = connection reset by the switch):');
-  for (const sim of SIM_KEYS) L.push(`  ${sim}: ${[...simTally[sim]].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none'}`);
-  L.push(`  simulator 429s outside a 429 storm (the vendor's own 1 req/s limit hit): ${stray429.length}${stray429.length ? ` (${stray429.slice(0, 10).map((x) => `${x.sim} ${fmt(x.atS)} s ${x.route ?? ''}`).join('; ')})` : ''}`);
+  for (const sim of SIM_KEYS)
+    L.push(
+      `  ${sim}: ${
+        [...simTally[sim]]
+          .sort((a, b) => a[0] - b[0])
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(', ') || 'none'
+      }`,
+    );
+  L.push(
+    `  simulator 429s outside a 429 storm (the vendor's own 1 req/s limit hit): ${stray429.length}${
+      stray429.length
+        ? ` (${stray429
+            .slice(0, 10)
+            .map((x) => `${x.sim} ${fmt(x.atS)} s ${x.route ?? ''}`)
+            .join('; ')})`
+        : ''
+    }`,
+  );
   L.push(`  gateway log lines at warn or above: ${gatewayLogLines}`);
   const cpuS = metric(r.metricsText, 'switchboard_process_cpu_seconds_total') - metric(r.idle.text, 'switchboard_process_cpu_seconds_total');
   L.push(`  demo mode's CPU over the run: ${fmt(cpuS)} s, ${fmt((cpuS / r.trafficEndS) * 100, 1)}% of one core (gateway and simulators)`);
@@ -938,7 +1062,10 @@ function report(r: ReportInput): number {
     [`INTERNAL errors: ${internal}`, internal === 0],
     [`HTTP 5xx without a GraphQL error body: ${no5xxBody}`, no5xxBody === 0],
     [`every fault switch off at the end, read back from each simulator`, switchesOff],
-    [`requests answered: ${r.outcomes.length} of the mix, ${r.polls.length} status-board polls (skipped by the client's in-flight cap of ${MAX_IN_FLIGHT}: ${[...r.skipped.values()].reduce((a, b) => a + b, 0) + r.pollsSkipped})`, r.outcomes.length > 0],
+    [
+      `requests answered: ${r.outcomes.length} of the mix, ${r.polls.length} status-board polls (skipped by the client's in-flight cap of ${MAX_IN_FLIGHT}: ${[...r.skipped.values()].reduce((a, b) => a + b, 0) + r.pollsSkipped})`,
+      r.outcomes.length > 0,
+    ],
   ];
   L.push('', 'Verdict:');
   for (const [text, ok] of checks) L.push(`  ${ok ? 'PASS' : 'FAIL'}  ${text}`);

@@ -127,13 +127,13 @@ async function startSide(mode: Mode, otlpUrl: string): Promise<Side> {
   const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const stderrLines: string[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
     for (const line of s.split('\n')) if (line.trim()) stderrLines.push(line);
   });
   let out = '';
   const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('demo mode did not print its URL within 30 s')), 30_000);
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
       out += s;
       const u = /GraphQL:\s+(http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(out)?.[1];
       const k = /API key:\s+(\S+)/.exec(out)?.[1];
@@ -237,7 +237,8 @@ async function main(): Promise<void> {
           `${side.stderrLines.filter((l) => l.includes('Dropped')).length} |\n`,
       );
     }
-    if (on.stderrLines.some((l) => l.includes('Dropped'))) process.stdout.write(`note: the SDK dropped spans (its queue was full): ${on.stderrLines.filter((l) => l.includes('Dropped')).join(' | ')}\n`);
+    if (on.stderrLines.some((l) => l.includes('Dropped')))
+      process.stdout.write(`note: the SDK dropped spans (its queue was full): ${on.stderrLines.filter((l) => l.includes('Dropped')).join(' | ')}\n`);
     if (receiver.counts.spans === 0 && !ON_ENV['OTEL_TRACES_SAMPLER'] && !ON_ENV['OTEL_SDK_DISABLED']) throw new Error('the receiver got no span from the child with tracing on');
     const f = { off: figures.get('off')!, on: figures.get('on')! };
     pairRatios.sort((a, b) => a - b);

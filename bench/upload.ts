@@ -396,7 +396,7 @@ async function main(): Promise<number> {
   tmpDir = tmp;
   try {
     process.stdout.write(`bench/upload: ${fileMb} MB CSV, ${rounds} round(s) (round 1 is the warm-up${rounds === 1 ? ' and the only one' : ''}); MB = 2^20 bytes\n`);
-    let t = performance.now();
+    const t = performance.now();
     const csv = await generateCsv(path.join(tmp, 'contacts.csv'), fileMb * MB);
     process.stdout.write(`  generated ${csv.bytes} bytes, ${csv.rows} rows in ${fmt((performance.now() - t) / 1000)} s\n`);
 
@@ -513,7 +513,22 @@ function report(csv: CsvFile, results: RoundResult[]): number {
   lines.push('  transfer s / MB/s: request start until the simulator had the whole file (the streaming path alone)');
   lines.push('  sim s:            the simulator handling the complete body (its CSV parse) until the response was read');
   lines.push('');
-  row(['round', 'path', 'bytes', 'seconds', 'MB/s', 'transfer s', 'transfer MB/s', 'sim s', 'gateway RSS before MB', 'peak MB', 'growth MB', 'heap used before/peak MB', 'external before/peak MB', 'samples']);
+  row([
+    'round',
+    'path',
+    'bytes',
+    'seconds',
+    'MB/s',
+    'transfer s',
+    'transfer MB/s',
+    'sim s',
+    'gateway RSS before MB',
+    'peak MB',
+    'growth MB',
+    'heap used before/peak MB',
+    'external before/peak MB',
+    'samples',
+  ]);
   row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']);
   for (const r of results) {
     const label = `${r.round}${r.round === 1 && results.length > 1 ? ' (warm-up)' : ''}`;

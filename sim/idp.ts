@@ -114,7 +114,13 @@ export async function startIdentityProvider(opts: IdentityProviderOptions): Prom
         return json(200, { keys: [key.jwk] });
       }
       if (req.method === 'GET' && path === '/.well-known/openid-configuration') {
-        return json(200, { issuer, jwks_uri: `${issuer}/.well-known/jwks.json`, token_endpoint: `${issuer}/token`, grant_types_supported: ['password'], id_token_signing_alg_values_supported: ['RS256'] });
+        return json(200, {
+          issuer,
+          jwks_uri: `${issuer}/.well-known/jwks.json`,
+          token_endpoint: `${issuer}/token`,
+          grant_types_supported: ['password'],
+          id_token_signing_alg_values_supported: ['RS256'],
+        });
       }
       if (req.method === 'POST' && path === '/token') {
         const form = new URLSearchParams(await readBody(req));

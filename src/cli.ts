@@ -51,7 +51,7 @@ export async function run(argv: string[], io: CliIo): Promise<Running | null> {
     ({ values } = parseArgs({ args: argv, options: { config: { type: 'string' }, help: { type: 'boolean' } }, strict: true }));
   } catch (err) {
     // Node 22 appends advice about positionals after the first sentence; keep the part both versions share.
-    throw new ConfigError((err as Error).message.split('. ')[0]!);
+    throw new ConfigError((err as Error).message.split('. ')[0]);
   }
   if (values.help) {
     io.stdout.write(`${USAGE}\n`);

@@ -42,7 +42,7 @@ Promise.resolve()
     const stop = () => {
       if (stopping) return;
       stopping = true;
-      running
+      void running
         .close()
         .finally(() => stopTracing(tracing))
         .finally(() => process.exit(0));

@@ -122,7 +122,7 @@ export const circuitBreakerState = new Gauge({
 /** Answers of the HTTP listener, by route name and status class (src/telemetry/httpServer.ts). */
 export const httpResponses = new Counter({
   name: 'switchboard_http_responses_total',
-  help: 'HTTP answers, by route (the routes table\'s name, or not_found, unrouted, preflight) and status class (1xx-5xx).',
+  help: "HTTP answers, by route (the routes table's name, or not_found, unrouted, preflight) and status class (1xx-5xx).",
   labelNames: ['route', 'status_class'] as const,
   registers: [registry],
 });

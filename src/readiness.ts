@@ -56,9 +56,7 @@ export function createReadiness(originsByConnection: Map<string, string[]>, stat
   return {
     check(): Promise<ReadinessReport> {
       if (last && Date.now() - last.at < cacheMs) return withState(last.report);
-      const report = Promise.all(
-        [...byOrigin].map(async ([origin, connections]) => ({ origin, connections, reachable: await canConnect(origin, timeoutMs) })),
-      ).then((origins) => {
+      const report = Promise.all([...byOrigin].map(async ([origin, connections]) => ({ origin, connections, reachable: await canConnect(origin, timeoutMs) }))).then((origins) => {
         for (const o of origins) for (const c of o.connections) upstreamReachable.set({ connection: c }, o.reachable ? 1 : 0);
         const reachable = origins.filter((o) => o.reachable).length;
         return {

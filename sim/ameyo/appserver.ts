@@ -36,8 +36,7 @@ const userNotFound = (userId: string) => restError(512, 'user.not.found', 909091
  * ASSUMPTION.
  */
 export const restNotFound = (path: string) => restError(404, 'resource.not.found', 909404, `No resource at ${path}`);
-export const restMethodNotAllowed = (method: string, path: string) =>
-  restError(405, 'method.not.allowed', 909405, `Method ${method} is not allowed on ${path}`);
+export const restMethodNotAllowed = (method: string, path: string) => restError(405, 'method.not.allowed', 909405, `Method ${method} is not allowed on ${path}`);
 
 const success = (): SimReply => ({ status: 200, body: { result: 'success', reason: 'success' } });
 const failed = (reason: string): SimReply => ({ status: 200, body: { result: 'failed', reason } });
@@ -62,11 +61,9 @@ export function authenticateAppServer(rt: AmeyoRuntime, ctx: SimContext): { prin
   return { principal: { appServer: true } };
 }
 
-const bodyOf = (ctx: SimContext): Record<string, unknown> | null =>
-  typeof ctx.json === 'object' && ctx.json !== null && !Array.isArray(ctx.json) ? (ctx.json as Record<string, unknown>) : null;
+const bodyOf = (ctx: SimContext): Record<string, unknown> | null => (typeof ctx.json === 'object' && ctx.json !== null && !Array.isArray(ctx.json) ? (ctx.json as Record<string, unknown>) : null);
 
-const text = (v: unknown): string | null =>
-  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : null;
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
 
 const planReason = (code: string) => `Disposition ${code} is not in the disposition plan`;
 

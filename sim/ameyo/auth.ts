@@ -20,8 +20,7 @@ export function parseBasic(header: string | undefined): { username: string; pass
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-const isLive = (user: AmeyoApiUser, wallNowMs: number) =>
-  user.dateExpiry === null || Date.parse(user.dateExpiry) > wallNowMs;
+const isLive = (user: AmeyoApiUser, wallNowMs: number) => user.dateExpiry === null || Date.parse(user.dateExpiry) > wallNowMs;
 
 /**
  * HTTP Basic for every route but basicauth: "authorization: Basic <base64_encoded_token> … a Base64 encoding of
@@ -78,7 +77,7 @@ export function basicAuthRoute(rt: AmeyoRuntime): SimRoute {
       const raw = body as Record<string, unknown>;
       const b: Record<string, unknown> = { ...raw, contextId: Number.isInteger(raw.contextId) ? String(raw.contextId) : raw.contextId };
       for (const field of REQUIRED_STRINGS) {
-        if (typeof b[field] !== 'string' || (b[field] as string).trim() === '') {
+        if (typeof b[field] !== 'string' || b[field].trim() === '') {
           return badRequest(`Missing or invalid required field '${field}'.`);
         }
       }

@@ -3,15 +3,13 @@ import type { AmeyoRuntime } from './runtime';
 import type { AmeyoCallRecord, AmeyoInteraction, AmeyoSession } from './seed';
 
 /** The session of a logged-in user, if any. */
-export const sessionOf = (rt: AmeyoRuntime, userId: string): AmeyoSession | undefined =>
-  rt.state.sessions.find((s) => s.userId === userId);
+export const sessionOf = (rt: AmeyoRuntime, userId: string): AmeyoSession | undefined => rt.state.sessions.find((s) => s.userId === userId);
 
 /**
  * The session's current call: its VOICE interaction (ringing, connected, or hung up while the agent is in wrap-up).
  * Chats are not calls, so a chat agent has none (our assumption: these are the `voice/` commands).
  */
-export const currentCall = (rt: AmeyoRuntime, session: AmeyoSession): AmeyoInteraction | undefined =>
-  rt.state.interactions.find((i) => i.sessionId === session.sessionId && i.channelType === 'VOICE');
+export const currentCall = (rt: AmeyoRuntime, session: AmeyoSession): AmeyoInteraction | undefined => rt.state.interactions.find((i) => i.sessionId === session.sessionId && i.channelType === 'VOICE');
 
 /**
  * A new crt id in the seed's format `<node>-<8 hex>-vce-<counter>` (notes §3c): the node prefix of the seeded
@@ -68,8 +66,7 @@ export function startCall(rt: AmeyoRuntime, session: AmeyoSession, phone: string
   const now = rt.simNow();
   const digits = (p: string) => p.replace(/[\s-]/g, '');
   const mine = rt.state.contacts.filter((c) => c.campaignId === session.campaignId);
-  const contact =
-    mine.find((c) => String(c.customerId) === String(customerId ?? '').trim()) ?? mine.find((c) => digits(c.phone1) === digits(phone));
+  const contact = mine.find((c) => String(c.customerId) === String(customerId ?? '').trim()) ?? mine.find((c) => digits(c.phone1) === digits(phone));
   const interaction: AmeyoInteraction = {
     channelType: 'VOICE',
     callId: rt.random.uuid(),

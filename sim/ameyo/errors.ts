@@ -58,15 +58,13 @@ export function serverError(status: number): SimReply {
  * 429. Ameyo documents no rate limit and no 429 body; we apply the same 1 request/second per customer as the
  * other vendors and answer in the ExceptionBody shape. `CONF-1429` is OUR ASSUMPTION, not an Ameyo code.
  */
-export const tooManyRequests = (): SimReply =>
-  exceptionReply(429, 'CONF-1429', 'Rate limit exceeded.', { 'retry-after': '1' });
+export const tooManyRequests = (): SimReply => exceptionReply(429, 'CONF-1429', 'Rate limit exceeded.', { 'retry-after': '1' });
 
 /**
  * 405 for a known path with the wrong method. Undocumented; we reuse CONF-1001 (our assumption). The shared
  * engine answers 405 with `notFound`'s body, so `routes.ts` picks this body when the path exists.
  */
-export const methodNotAllowed = (): SimReply =>
-  exceptionReply(405, DOCUMENTED[400]!.errorCode, DOCUMENTED[400]!.errorMessage);
+export const methodNotAllowed = (): SimReply => exceptionReply(405, DOCUMENTED[400]!.errorCode, DOCUMENTED[400]!.errorMessage);
 
 /** One element of the envelope's `response[]`. */
 export type EnvelopeItem = Record<string, unknown>;

@@ -157,9 +157,7 @@ class View {
     this.agents = new Map(state.agents.map((a) => [a.userId, a]));
     this.sessions = new Map(state.sessions.map((s) => [s.sessionId, s]));
     this.sessionByUser = new Map(state.sessions.map((s) => [s.userId, s]));
-    this.interactionBySession = new Map(
-      state.interactions.filter((i) => i.sessionId !== null).map((i) => [i.sessionId!, i]),
-    );
+    this.interactionBySession = new Map(state.interactions.filter((i) => i.sessionId !== null).map((i) => [i.sessionId!, i]));
   }
 
   seconds(sinceMs: number): number {
@@ -315,29 +313,70 @@ interface TableDef {
 export const TABLES: Record<MonitoringTable, TableDef> = {
   'user-session-information': {
     columns: columns<UserSessionRow>({
-      contact_center_id: 'scalar', user_id: 'scalar', user_name: 'scalar', user_status: 'scalar', user_status_duration: 'scalar',
-      service_info: 'object', campaign_id: 'scalar', campaign_name: 'scalar', queue_id: 'scalar', queue_name: 'scalar',
-      interaction_id: 'scalar', channel_details: 'object', customer_status: 'scalar', customer_status_duration: 'scalar',
-      customer_details: 'object', waiting: 'scalar', session_id: 'scalar', user_type: 'scalar', call_id: 'scalar',
+      contact_center_id: 'scalar',
+      user_id: 'scalar',
+      user_name: 'scalar',
+      user_status: 'scalar',
+      user_status_duration: 'scalar',
+      service_info: 'object',
+      campaign_id: 'scalar',
+      campaign_name: 'scalar',
+      queue_id: 'scalar',
+      queue_name: 'scalar',
+      interaction_id: 'scalar',
+      channel_details: 'object',
+      customer_status: 'scalar',
+      customer_status_duration: 'scalar',
+      customer_details: 'object',
+      waiting: 'scalar',
+      session_id: 'scalar',
+      user_type: 'scalar',
+      call_id: 'scalar',
     }),
     statusField: 'user_status',
     rows: (view) => view.state.sessions.map((s) => sessionRow(view, s) as unknown as Row),
   },
   'user-runtime-information': {
     columns: columns<UserRuntimeRow>({
-      contact_center_id: 'scalar', user_id: 'scalar', user_name: 'scalar', user_type: 'scalar', user_status: 'scalar',
-      user_status_duration: 'scalar', session_id: 'scalar', login_time: 'scalar', logout_time: 'scalar', campaign_id: 'scalar',
-      campaign_name: 'scalar', queue_id: 'scalar', queue_name: 'scalar', channel_type: 'scalar', call_id: 'scalar',
-      chat_id: 'scalar', customer_status: 'scalar', calls_handled: 'scalar', talk_time: 'scalar',
+      contact_center_id: 'scalar',
+      user_id: 'scalar',
+      user_name: 'scalar',
+      user_type: 'scalar',
+      user_status: 'scalar',
+      user_status_duration: 'scalar',
+      session_id: 'scalar',
+      login_time: 'scalar',
+      logout_time: 'scalar',
+      campaign_id: 'scalar',
+      campaign_name: 'scalar',
+      queue_id: 'scalar',
+      queue_name: 'scalar',
+      channel_type: 'scalar',
+      call_id: 'scalar',
+      chat_id: 'scalar',
+      customer_status: 'scalar',
+      calls_handled: 'scalar',
+      talk_time: 'scalar',
     }),
     statusField: 'customer_status',
     rows: (view) => view.state.agents.map((a) => runtimeRow(view, a) as unknown as Row),
   },
   'chat-information': {
     columns: columns<ChatRow>({
-      contact_center_id: 'scalar', chat_id: 'scalar', session_id: 'scalar', user_id: 'scalar', user_name: 'scalar',
-      campaign_id: 'scalar', campaign_name: 'scalar', queue_id: 'scalar', queue_name: 'scalar', customer_status: 'scalar',
-      customer_status_duration: 'scalar', chat_start_time: 'scalar', chat_duration: 'scalar', customer_details: 'object',
+      contact_center_id: 'scalar',
+      chat_id: 'scalar',
+      session_id: 'scalar',
+      user_id: 'scalar',
+      user_name: 'scalar',
+      campaign_id: 'scalar',
+      campaign_name: 'scalar',
+      queue_id: 'scalar',
+      queue_name: 'scalar',
+      customer_status: 'scalar',
+      customer_status_duration: 'scalar',
+      chat_start_time: 'scalar',
+      chat_duration: 'scalar',
+      customer_details: 'object',
       waiting: 'scalar',
     }),
     statusField: 'customer_status',
@@ -345,10 +384,26 @@ export const TABLES: Record<MonitoringTable, TableDef> = {
   },
   'customer-information': {
     columns: columns<CustomerRow>({
-      contact_center_id: 'scalar', customer_id: 'scalar', customer_name: 'scalar', phone: 'scalar', display_phone: 'scalar',
-      unique_identifier: 'scalar', crt_object_id: 'scalar', channel_type: 'scalar', call_id: 'scalar', chat_id: 'scalar',
-      session_id: 'scalar', user_id: 'scalar', user_name: 'scalar', campaign_id: 'scalar', campaign_name: 'scalar',
-      queue_id: 'scalar', queue_name: 'scalar', customer_status: 'scalar', customer_status_duration: 'scalar', waiting: 'scalar',
+      contact_center_id: 'scalar',
+      customer_id: 'scalar',
+      customer_name: 'scalar',
+      phone: 'scalar',
+      display_phone: 'scalar',
+      unique_identifier: 'scalar',
+      crt_object_id: 'scalar',
+      channel_type: 'scalar',
+      call_id: 'scalar',
+      chat_id: 'scalar',
+      session_id: 'scalar',
+      user_id: 'scalar',
+      user_name: 'scalar',
+      campaign_id: 'scalar',
+      campaign_name: 'scalar',
+      queue_id: 'scalar',
+      queue_name: 'scalar',
+      customer_status: 'scalar',
+      customer_status_duration: 'scalar',
+      waiting: 'scalar',
     }),
     statusField: 'customer_status',
     rows: (view) => view.state.interactions.map((i) => customerRow(view, i) as unknown as Row),
@@ -377,7 +432,11 @@ const FILTERS: ReadonlyArray<{ param: string; field: string | 'status'; kind: Fi
 
 /** Values of an array query param: repeated keys and comma-separated values, blanks dropped. */
 const listParam = (query: URLSearchParams, name: string) =>
-  query.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  query
+    .getAll(name)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 
 type Predicate = (row: Row) => boolean;
 
@@ -405,7 +464,7 @@ function parseFilters(table: TableDef, query: URLSearchParams): Predicate[] | Si
       }
       case 'caseInsensitive': {
         const wanted = new Set(values.map((v) => v.toLowerCase()));
-        predicates.push((row) => typeof row[field] === 'string' && wanted.has((row[field] as string).toLowerCase()));
+        predicates.push((row) => typeof row[field] === 'string' && wanted.has(row[field].toLowerCase()));
         break;
       }
       case 'substring': {
@@ -496,7 +555,11 @@ export function monitoringRoutes(rt: AmeyoRuntime): SimRoute[] {
     const rows = table.rows(new View(rt.state, rt.simNow())).filter((row) => filters.every((p) => p(row)));
     if (sort) rows.sort(sort); // Array.prototype.sort is stable: ties keep the state's order
     const page = rows.slice(offset, offset + limit);
-    return envelope('GET', page.map((data) => ({ data })), { total: rows.length, count: page.length, offset, limit });
+    return envelope(
+      'GET',
+      page.map((data) => ({ data })),
+      { total: rows.length, count: page.length, offset, limit },
+    );
   };
   return [{ route: 'GET /v4/cc-list/:ccId/monitoring/user-session-information', handler }];
 }

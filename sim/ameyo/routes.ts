@@ -32,7 +32,7 @@ function pathExists(routes: SimRoute[], path: string): boolean {
   const parts = path.split('/');
   return routes.some((r) => {
     const segments = r.route.slice(r.route.indexOf(' ') + 1).split('/');
-    return segments.length === parts.length && segments.every((s, i) => s.startsWith(':') ? parts[i] !== '' : s === parts[i]);
+    return segments.length === parts.length && segments.every((s, i) => (s.startsWith(':') ? parts[i] !== '' : s === parts[i]));
   });
 }
 
@@ -65,9 +65,7 @@ function familyNotFound(routes: SimRoute[], ctx: SimContext): SimReply {
   const known = pathExists(routes, ctx.path);
   switch (familyOf(ctx.path)) {
     case 'webaccess':
-      return known
-        ? webError(405, 'Method not allowed', `Method ${ctx.method} is not allowed on ${ctx.path}`)
-        : webError(404, 'Not found', `No web access endpoint at ${ctx.path}`);
+      return known ? webError(405, 'Method not allowed', `Method ${ctx.method} is not allowed on ${ctx.path}`) : webError(404, 'Not found', `No web access endpoint at ${ctx.path}`);
     case 'appserver':
       return known ? restMethodNotAllowed(ctx.method, ctx.path) : restNotFound(ctx.path);
     case 'cms':

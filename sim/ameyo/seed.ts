@@ -239,8 +239,22 @@ export interface AmeyoSeedOptions {
 }
 
 const CAMPAIGNS: ReadonlyArray<Omit<AmeyoCampaign, 'queueIds' | 'leadListIds'> & { queues: string[]; lists: string[] }> = [
-  { campaignId: 389, campaignName: 'collections_outbound', campaignType: 'Outbound Voice', channelType: 'VOICE', queues: ['collections_priority', 'collections_general'], lists: ['overdue_30_days', 'overdue_60_days'] },
-  { campaignId: 412, campaignName: 'support_inbound', campaignType: 'Inbound Voice', channelType: 'VOICE', queues: ['support_english', 'support_hindi'], lists: ['premium_customers', 'callback_requests'] },
+  {
+    campaignId: 389,
+    campaignName: 'collections_outbound',
+    campaignType: 'Outbound Voice',
+    channelType: 'VOICE',
+    queues: ['collections_priority', 'collections_general'],
+    lists: ['overdue_30_days', 'overdue_60_days'],
+  },
+  {
+    campaignId: 412,
+    campaignName: 'support_inbound',
+    campaignType: 'Inbound Voice',
+    channelType: 'VOICE',
+    queues: ['support_english', 'support_hindi'],
+    lists: ['premium_customers', 'callback_requests'],
+  },
   { campaignId: 437, campaignName: 'monika_webchat', campaignType: 'Interactive Chat', channelType: 'CHAT', queues: ['webchat_sales', 'webchat_support'], lists: ['web_leads', 'chat_followups'] },
 ];
 
@@ -422,9 +436,11 @@ export function seedAmeyoState(opts: AmeyoSeedOptions): AmeyoState {
     const startedAtMs = now - (customerStatus === 'ringing' ? s.int(3, 25) : s.int(60, 900)) * 1000;
     const elapsedS = (now - startedAtMs) / 1000;
     const customerStatusSinceMs =
-      customerStatus === 'connected' ? startedAtMs + s.int(3, 15) * 1000 // answered after a few rings
-      : customerStatus === 'hungup' ? startedAtMs + s.int(30, elapsedS - 10) * 1000 // hung up; agent in wrap-up since
-      : startedAtMs; // ringing, or waiting ("Inactive") since it arrived
+      customerStatus === 'connected'
+        ? startedAtMs + s.int(3, 15) * 1000 // answered after a few rings
+        : customerStatus === 'hungup'
+          ? startedAtMs + s.int(30, elapsedS - 10) * 1000 // hung up; agent in wrap-up since
+          : startedAtMs; // ringing, or waiting ("Inactive") since it arrived
     return {
       channelType: campaign.channelType,
       callId: voice ? s.uuid() : null,
@@ -444,8 +460,7 @@ export function seedAmeyoState(opts: AmeyoSeedOptions): AmeyoState {
   slots.forEach((slot, i) => {
     if (slot.status === AMEYO_LOGGED_OFF) return;
     const agent = agents[i]!;
-    const campaign =
-      slot.channel === 'CHAT' ? chatCampaign : slot.channel === 'VOICE' ? s.pick(voiceCampaigns) : s.pick(campaigns);
+    const campaign = slot.channel === 'CHAT' ? chatCampaign : slot.channel === 'VOICE' ? s.pick(voiceCampaigns) : s.pick(campaigns);
     const session: AmeyoSession = {
       sessionId: s.uuid(),
       userId: agent.userId,

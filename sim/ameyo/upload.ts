@@ -52,7 +52,6 @@ function resolvePath(rt: AmeyoRuntime, ctx: SimContext): { campaign: AmeyoCampai
   return { campaign, leadId };
 }
 
-
 /** The one part named `name`; a 400 reply when it is sent more than once (our assumption). */
 function singlePart(parts: MultipartPart[], name: string): MultipartPart | null {
   const found = parts.filter((p) => p.name === name);
@@ -110,80 +109,81 @@ function uploadAnswer(taskId: string): SimReply {
 function uploadRoute(rt: AmeyoRuntime): SimRoute {
   return {
     route: 'POST /v1/cc-list/:ccId/process-list/:processId/leads/:leadId/contact-upload-tasks',
-    handler: (ctx) => rejecting(() => {
-      const target = resolvePath(rt, ctx);
+    handler: (ctx) =>
+      rejecting(() => {
+        const target = resolvePath(rt, ctx);
 
-      const parts = parseMultipart(ctx);
-      if (parts === null) return badRequest('The request body must be multipart/form-data with a boundary.');
+        const parts = parseMultipart(ctx);
+        if (parts === null) return badRequest('The request body must be multipart/form-data with a boundary.');
 
-      // Parts in the doc's table order. Unknown parts are ignored (our assumption).
-      const file = singlePart(parts, 'file');
-      if (file === null) return badRequest("Missing required part 'file'.");
-      const userIdPart = singlePart(parts, 'user_id');
-      const userId = userIdPart?.data.toString('utf8').trim() ?? '';
-      if (userId === '') return badRequest("Missing required part 'user_id'.");
-      const flags: Record<'update_duplicate' | 'churn_updated_records' | 'migrate', boolean | null> = {
-        update_duplicate: null,
-        churn_updated_records: null,
-        migrate: null,
-      };
-      for (const name of ['update_duplicate', 'churn_updated_records', 'migrate'] as const) flags[name] = booleanPart(parts, name);
-      const mapping = headerMapping(parts);
+        // Parts in the doc's table order. Unknown parts are ignored (our assumption).
+        const file = singlePart(parts, 'file');
+        if (file === null) return badRequest("Missing required part 'file'.");
+        const userIdPart = singlePart(parts, 'user_id');
+        const userId = userIdPart?.data.toString('utf8').trim() ?? '';
+        if (userId === '') return badRequest("Missing required part 'user_id'.");
+        const flags: Record<'update_duplicate' | 'churn_updated_records' | 'migrate', boolean | null> = {
+          update_duplicate: null,
+          churn_updated_records: null,
+          migrate: null,
+        };
+        for (const name of ['update_duplicate', 'churn_updated_records', 'migrate'] as const) flags[name] = booleanPart(parts, name);
+        const mapping = headerMapping(parts);
 
-      // The CSV: UTF-8 (our assumption), parsed for real.
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(file.data);
-      } catch {
-        return badRequest("Part 'file' must be UTF-8 encoded CSV text.");
-      }
-      const csv = parseCsv(text);
-      if ('error' in csv) return badRequest(`Part 'file' is not valid CSV: ${csv.error}.`);
-      const [header, ...rows] = csv.records;
-      if (!header) return badRequest("Part 'file' must be a CSV file with a header row.");
-      const names = header.map((h) => h.trim());
-      const column: Partial<Record<ContactUploadField, number>> = {};
-      for (const key of CONTACT_UPLOAD_FIELDS) {
-        const wanted = mapping[key].trim();
-        if (wanted === '') continue;
-        const index = names.indexOf(wanted);
-        if (index < 0) return badRequest(`Column '${wanted}' (mapped to '${key}' in part 'header_mapping') is not in the header of part 'file'.`);
-        column[key] = index;
-      }
-
-      // Row checks, first failure wins: column count, then phone1, then email. Other rows are accepted.
-      const badRows: AmeyoUploadTask['badRows'] = [];
-      rows.forEach((values, i) => {
-        const row = i + 1; // the first row after the header is 1
-        let reason: string | null = null;
-        if (values.length !== header.length) reason = 'Column count mismatch';
-        else if (!isValidPhone(values[column.phone1!]!.trim())) reason = 'Invalid phone1';
-        else if (column.email !== undefined && values[column.email]!.trim() !== '' && !isValidEmail(values[column.email]!.trim())) {
-          reason = 'Invalid email';
+        // The CSV: UTF-8 (our assumption), parsed for real.
+        let text: string;
+        try {
+          text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(file.data);
+        } catch {
+          return badRequest("Part 'file' must be UTF-8 encoded CSV text.");
         }
-        if (reason) badRows.push({ row, values, reason });
-      });
+        const csv = parseCsv(text);
+        if ('error' in csv) return badRequest(`Part 'file' is not valid CSV: ${csv.error}.`);
+        const [header, ...rows] = csv.records;
+        if (!header) return badRequest("Part 'file' must be a CSV file with a header row.");
+        const names = header.map((h) => h.trim());
+        const column: Partial<Record<ContactUploadField, number>> = {};
+        for (const key of CONTACT_UPLOAD_FIELDS) {
+          const wanted = mapping[key].trim();
+          if (wanted === '') continue;
+          const index = names.indexOf(wanted);
+          if (index < 0) return badRequest(`Column '${wanted}' (mapped to '${key}' in part 'header_mapping') is not in the header of part 'file'.`);
+          column[key] = index;
+        }
 
-      const taskId = rt.state.nextUploadTaskId;
-      rt.state.nextUploadTaskId = (BigInt(taskId) + 2n).toString();
-      rt.state.uploadTasks.push({
-        taskId,
-        ccId: rt.state.ccId,
-        processId: target.campaign.campaignId,
-        leadId: target.leadId,
-        fields: { user_id: userId, ...flags, header_mapping: { ...mapping } },
-        fileName: file.filename,
-        contentType: file.contentType,
-        byteLength: file.data.length,
-        sha256: createHash('sha256').update(file.data).digest('hex'),
-        fileBytes: file.data.length <= KEEP_BYTES_MAX ? Buffer.from(file.data) : null,
-        header,
-        rowCount: rows.length,
-        badRows,
-        createdAtMs: rt.wallNow(),
-      });
-      return uploadAnswer(taskId);
-    }),
+        // Row checks, first failure wins: column count, then phone1, then email. Other rows are accepted.
+        const badRows: AmeyoUploadTask['badRows'] = [];
+        rows.forEach((values, i) => {
+          const row = i + 1; // the first row after the header is 1
+          let reason: string | null = null;
+          if (values.length !== header.length) reason = 'Column count mismatch';
+          else if (!isValidPhone(values[column.phone1!]!.trim())) reason = 'Invalid phone1';
+          else if (column.email !== undefined && values[column.email]!.trim() !== '' && !isValidEmail(values[column.email]!.trim())) {
+            reason = 'Invalid email';
+          }
+          if (reason) badRows.push({ row, values, reason });
+        });
+
+        const taskId = rt.state.nextUploadTaskId;
+        rt.state.nextUploadTaskId = (BigInt(taskId) + 2n).toString();
+        rt.state.uploadTasks.push({
+          taskId,
+          ccId: rt.state.ccId,
+          processId: target.campaign.campaignId,
+          leadId: target.leadId,
+          fields: { user_id: userId, ...flags, header_mapping: { ...mapping } },
+          fileName: file.filename,
+          contentType: file.contentType,
+          byteLength: file.data.length,
+          sha256: createHash('sha256').update(file.data).digest('hex'),
+          fileBytes: file.data.length <= KEEP_BYTES_MAX ? Buffer.from(file.data) : null,
+          header,
+          rowCount: rows.length,
+          badRows,
+          createdAtMs: rt.wallNow(),
+        });
+        return uploadAnswer(taskId);
+      }),
   };
 }
 
@@ -196,26 +196,22 @@ function uploadRoute(rt: AmeyoRuntime): SimRoute {
 function errorFileRoute(rt: AmeyoRuntime, prefix: '' | '/v1'): SimRoute {
   return {
     route: `GET ${prefix}/cc-list/:ccId/process-list/:processId/leads/:leadId/contact-upload-tasks/:taskId/error-file`,
-    handler: (ctx) => rejecting(() => {
-      const target = resolvePath(rt, ctx);
-      const task = rt.state.uploadTasks.find(
-        (t) => t.taskId === ctx.params.taskId && t.processId === target.campaign.campaignId && t.leadId === target.leadId,
-      );
-      if (!task) return notFound();
-      const lines = [
-        formatCsvLine(['row_number', ...task.header, 'error_reason']),
-        ...task.badRows.map((b) => formatCsvLine([String(b.row), ...b.values, b.reason])),
-      ];
-      return {
-        status: 200,
-        headers: {
-          'content-type': 'text/csv; charset=utf-8',
-          // Our assumption: offered as a download, like the voice logs.
-          'content-disposition': `attachment; filename="error-file-${task.taskId}.csv"`,
-        },
-        body: lines.map((l) => `${l}\r\n`).join(''),
-      };
-    }),
+    handler: (ctx) =>
+      rejecting(() => {
+        const target = resolvePath(rt, ctx);
+        const task = rt.state.uploadTasks.find((t) => t.taskId === ctx.params.taskId && t.processId === target.campaign.campaignId && t.leadId === target.leadId);
+        if (!task) return notFound();
+        const lines = [formatCsvLine(['row_number', ...task.header, 'error_reason']), ...task.badRows.map((b) => formatCsvLine([String(b.row), ...b.values, b.reason]))];
+        return {
+          status: 200,
+          headers: {
+            'content-type': 'text/csv; charset=utf-8',
+            // Our assumption: offered as a download, like the voice logs.
+            'content-disposition': `attachment; filename="error-file-${task.taskId}.csv"`,
+          },
+          body: lines.map((l) => `${l}\r\n`).join(''),
+        };
+      }),
   };
 }
 

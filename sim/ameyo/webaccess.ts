@@ -33,11 +33,7 @@ const header = (ctx: SimContext, name: string): string | undefined => {
 
 /** All three headers must be present and right, else 401 "Invalid token" (texts ours; shape notes §3c). */
 export function authenticateWebAccess(rt: AmeyoRuntime, ctx: SimContext): { principal: unknown } | { reply: SimReply } {
-  const ok =
-    header(ctx, 'hash-key') === rt.hashKey &&
-    header(ctx, 'policy-name') === WEB_ACCESS_POLICY_NAME &&
-    header(ctx, 'requesting-host') === rt.requestingHost &&
-    !ctx.faults.expiredToken;
+  const ok = header(ctx, 'hash-key') === rt.hashKey && header(ctx, 'policy-name') === WEB_ACCESS_POLICY_NAME && header(ctx, 'requesting-host') === rt.requestingHost && !ctx.faults.expiredToken;
   if (!ok) return { reply: webError(401, 'Invalid token', 'Authentication failed for the web access command') };
   return { principal: { hashKey: rt.hashKey } };
 }
@@ -69,8 +65,7 @@ function commandData(ctx: SimContext, bodyFirst: boolean): unknown {
   return undefined;
 }
 
-const text = (v: unknown): string | null =>
-  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : null;
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
 
 /**
  * `clickToDialWithTokenAsync`: JSON body `{userId, campaignId, phone, shouldAddCustomer?, customerRecord?,

@@ -28,9 +28,7 @@ function idList(v: unknown): number[] | null {
 function selectAgents(agents: readonly Agent[], agentIds: number[], teamIds: number[]): Agent[] {
   const ids = new Set(agentIds);
   const teams = new Set(teamIds);
-  return agents
-    .filter((a) => ids.has(a.id) || a.teams.some((t) => teams.has(t.id)))
-    .sort((a, b) => a.id - b.id);
+  return agents.filter((a) => ids.has(a.id) || a.teams.some((t) => teams.has(t.id))).sort((a, b) => a.id - b.id);
 }
 
 function changeStatus(env: AppsEnv, ctx: SimContext): SimReply {

@@ -30,19 +30,21 @@ const zeroOne = (v: unknown) => emptyish(v) || v === 0 || v === 1 || v === '0' |
 
 /** The template: one example user with the doc's fields; `roles`/`teams` list the tenant's names with 0/1 (our assumption; vendor doc field table). */
 function template(env: AppsEnv) {
-  return [{
-    email: 'user1@demo.example.com',
-    new_email: 'user1.new@demo.example.com',
-    agent_number: 'A-001',
-    first_name: 'John',
-    last_name: 'Doe',
-    status: 'Active',
-    location: AGENT_LOCATIONS[0],
-    max_chat_limit: 3,
-    max_chat_limit_enabled: 1,
-    roles: BULK_ROLES.map((name) => ({ name, value: name === 'Agent' ? 1 : 0 })),
-    teams: env.state.teams.map((t, i) => ({ name: t.name, value: i === 0 ? 1 : 0 })),
-  }];
+  return [
+    {
+      email: 'user1@demo.example.com',
+      new_email: 'user1.new@demo.example.com',
+      agent_number: 'A-001',
+      first_name: 'John',
+      last_name: 'Doe',
+      status: 'Active',
+      location: AGENT_LOCATIONS[0],
+      max_chat_limit: 3,
+      max_chat_limit_enabled: 1,
+      roles: BULK_ROLES.map((name) => ({ name, value: name === 'Agent' ? 1 : 0 })),
+      teams: env.state.teams.map((t, i) => ({ name: t.name, value: i === 0 ? 1 : 0 })),
+    },
+  ];
 }
 
 /** Scheme validation per the doc's field table. Messages are our assumption; `row` is 1-based, `column` the field name. */
@@ -66,7 +68,7 @@ function schemeErrors(rows: unknown[]): BulkUserError[] {
     }
     if (!emptyish(r.agent_number) && typeof r.agent_number !== 'string') err('agent_number', 'agent_number must be a string');
     for (const col of ['first_name', 'last_name'] as const) {
-      if (typeof r[col] !== 'string' || (r[col] as string).trim() === '') err(col, `${col} must be a non-empty string`);
+      if (typeof r[col] !== 'string' || r[col].trim() === '') err(col, `${col} must be a non-empty string`);
     }
     if (!emptyish(r.status) && r.status !== 'Active' && r.status !== 'Inactive') err('status', 'status must be Active, Inactive or empty');
     if (!emptyish(r.location) && typeof r.location !== 'string') err('location', 'location must be a location name or empty');
@@ -227,8 +229,15 @@ function upload(env: AppsEnv, ctx: SimContext, method: 'POST' | 'PUT'): SimReply
     if (!job) return notFoundRecord();
     if (job.status === 'in_progress' || job.status === 'finished') return badRequest(BULK_400.alreadyProcessed); // our assumption
     Object.assign(job, {
-      filename: up.filename, rows: up.rows, total_rows: up.rows.length, affected_rows: 0, failed_rows: 0, status: 'created',
-      scheme_errors: [], update_errors: [], uploaded_api_user_name: apiUserName(ctx),
+      filename: up.filename,
+      rows: up.rows,
+      total_rows: up.rows.length,
+      affected_rows: 0,
+      failed_rows: 0,
+      status: 'created',
+      scheme_errors: [],
+      update_errors: [],
+      uploaded_api_user_name: apiUserName(ctx),
     });
     return uploadReply(env, ctx, job);
   }

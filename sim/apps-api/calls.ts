@@ -21,9 +21,7 @@ export const CALL_TYPE_ALIASES: Readonly<Record<string, CallType>> = Object.free
 });
 
 /** Statuses in which `POST /calls/:id/end_user` answers "Call is already ended" (the brief's list). */
-export const ENDED_FOR_END_USER: ReadonlySet<CallStatus> = new Set<CallStatus>([
-  'finished', 'failed', 'recovered', 'action_only_finished', 'voicemail_read',
-]);
+export const ENDED_FOR_END_USER: ReadonlySet<CallStatus> = new Set<CallStatus>(['finished', 'failed', 'recovered', 'action_only_finished', 'voicemail_read']);
 
 /** "Duplicate request: Please wait for the interval to expire": the interval is 5 seconds (our assumption). */
 export const END_USER_DUPLICATE_INTERVAL_MS = 5_000;
@@ -94,9 +92,7 @@ function createCall(env: AppsEnv, ctx: SimContext): SimReply {
   // ("not_asked", as in the doc's example call object).
   let permission = 'not_asked';
   if (given(b.recording_permission)) {
-    const m = typeof b.recording_permission === 'string'
-      ? /^recording_permission_(not_asked|denied|granted)$/.exec(b.recording_permission.trim())
-      : null;
+    const m = typeof b.recording_permission === 'string' ? /^recording_permission_(not_asked|denied|granted)$/.exec(b.recording_permission.trim()) : null;
     if (!m) return badRequest(CALLS_OUR_400.recordingPermissionInvalid);
     permission = m[1]!;
   }
@@ -165,14 +161,34 @@ function createCall(env: AppsEnv, ctx: SimContext): SimReply {
   let participantId = 900_000;
   for (const c of state.calls) for (const p of c.participants) if (p.id > participantId) participantId = p.id;
   const status: CallStatus = outbound ? 'connecting' : scheduled ? 'scheduled' : 'queued';
-  const participants: CallParticipant[] = [{
-    id: ++participantId, type: 'end_user', status: 'waiting', call_id: id, user_id: null, end_user_id: endUser.id,
-    call_duration: 0, hold_duration: 0, connected_at: null, ended_at: null, fail_reason: 'nothing',
-  }];
+  const participants: CallParticipant[] = [
+    {
+      id: ++participantId,
+      type: 'end_user',
+      status: 'waiting',
+      call_id: id,
+      user_id: null,
+      end_user_id: endUser.id,
+      call_duration: 0,
+      hold_duration: 0,
+      connected_at: null,
+      ended_at: null,
+      fail_reason: 'nothing',
+    },
+  ];
   if (agent) {
     participants.push({
-      id: ++participantId, type: 'agent', status: 'connecting', call_id: id, user_id: agent.id, end_user_id: null,
-      call_duration: 0, hold_duration: 0, connected_at: null, ended_at: null, fail_reason: 'nothing',
+      id: participantId + 1,
+      type: 'agent',
+      status: 'connecting',
+      call_id: id,
+      user_id: agent.id,
+      end_user_id: null,
+      call_duration: 0,
+      hold_duration: 0,
+      connected_at: null,
+      ended_at: null,
+      fail_reason: 'nothing',
     });
   }
   const call: Call = {

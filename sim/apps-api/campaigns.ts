@@ -84,9 +84,7 @@ function listContacts(env: AppsEnv, ctx: SimContext): SimReply {
   const paging = readPage(ctx.query);
   if ('reply' in paging) return paging.reply;
   const statuses = ctx.query.getAll('status[]').map((s) => s.trim());
-  const mine = env.state.campaignContacts
-    .filter((c) => c.campaign_id === campaign.id && (statuses.length === 0 || statuses.includes(c.status)))
-    .sort((a, b) => a.id - b.id);
+  const mine = env.state.campaignContacts.filter((c) => c.campaign_id === campaign.id && (statuses.length === 0 || statuses.includes(c.status))).sort((a, b) => a.id - b.id);
   return pageReply(ctx, env.origin(ctx), mine, paging);
 }
 
@@ -200,9 +198,7 @@ function readImportJob(env: AppsEnv, ctx: SimContext): SimReply {
     job.status = 'in_progress';
   } else if (job.status === 'in_progress') {
     job.rows.forEach((row, i) => {
-      const result = row !== null && typeof row === 'object' && !Array.isArray(row)
-        ? addContact(env, campaign, row as Record<string, unknown>)
-        : CONTACTS_400.rowNotObject;
+      const result = row !== null && typeof row === 'object' && !Array.isArray(row) ? addContact(env, campaign, row as Record<string, unknown>) : CONTACTS_400.rowNotObject;
       if (typeof result === 'string') {
         job.failed_rows += 1;
         job.errors.push({ row: i + 1, message: result });
@@ -281,7 +277,12 @@ export const campaignRoutes: RouteModule = (env) => [
     handler: (ctx) => {
       const paging = readPage(ctx.query);
       if ('reply' in paging) return paging.reply;
-      return pageReply(ctx, env.origin(ctx), [...env.state.campaigns].sort((a, b) => a.id - b.id), paging);
+      return pageReply(
+        ctx,
+        env.origin(ctx),
+        [...env.state.campaigns].sort((a, b) => a.id - b.id),
+        paging,
+      );
     },
   },
   {

@@ -19,8 +19,7 @@ export function messageReply(status: number, message: string, headers?: Record<s
  * doc nor the notes show the 401 body; `{"message":"Unauthorized"}` follows the vendor's `{"message"}` convention
  * (notes §1), and `WWW-Authenticate` is what a Rails Basic-auth 401 carries.
  */
-export const unauthorized = (): SimReply =>
-  messageReply(401, 'Unauthorized', { 'www-authenticate': 'Basic realm="Application"' });
+export const unauthorized = (): SimReply => messageReply(401, 'Unauthorized', { 'www-authenticate': 'Basic realm="Application"' });
 
 /**
  * 429 over the rate limit (1 request/second per customer, vendor-docs/apps-api.txt "Rate Limits"). The vendor documents

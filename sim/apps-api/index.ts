@@ -33,12 +33,26 @@ import { pageReply, readPage, requestOrigin } from './paging';
 import { buildAppsApiState, type AppsApiState } from './seed';
 
 export type {
-  Agent, AgentInfo, AppsApiState, BulkUserJob, Call, CallStatus, CallType, Campaign, CampaignContact, ContactImportJob,
-  ContactStatus, CustomerFlags, DncEntry, EndUser, Menu, MenuQueue, SmsChat, UserStatus,
+  Agent,
+  AgentInfo,
+  AppsApiState,
+  BulkUserJob,
+  Call,
+  CallStatus,
+  CallType,
+  Campaign,
+  CampaignContact,
+  ContactImportJob,
+  ContactStatus,
+  CustomerFlags,
+  DncEntry,
+  EndUser,
+  Menu,
+  MenuQueue,
+  SmsChat,
+  UserStatus,
 } from './seed';
-export {
-  CALL_STATUSES, CALL_STATUS_VALUES, CALL_TYPES, CONTACT_STATUSES, OFFICE_IP_BLOCK, TEAM_IDS, USER_STATUSES, buildAppsApiState,
-} from './seed';
+export { CALL_STATUSES, CALL_STATUS_VALUES, CALL_TYPES, CONTACT_STATUSES, OFFICE_IP_BLOCK, TEAM_IDS, USER_STATUSES, buildAppsApiState } from './seed';
 export { CALLS_400, END_USER_400, MISSING_PARAMETER, USERS_400 } from './errors';
 export { CALL_TYPE_ALIASES, CALLS_OUR_400, END_USER_DUPLICATE_INTERVAL_MS } from './calls';
 export { FORCE_LOGOUT_JOB_THRESHOLD } from './agent-status';

@@ -82,9 +82,7 @@ function getEndUser(env: AppsEnv, ctx: SimContext): SimReply {
   const identifier = ctx.query.get('identifier')?.trim();
   if (!rawId && !identifier) return badRequest(MISSING_PARAMETER);
   // `id` wins when both are sent (our assumption).
-  const user = rawId
-    ? env.state.endUsers.find((u) => u.id === asId(rawId))
-    : env.state.endUsers.find((u) => u.identifier === identifier);
+  const user = rawId ? env.state.endUsers.find((u) => u.id === asId(rawId)) : env.state.endUsers.find((u) => u.identifier === identifier);
   return user ? { status: 200, body: { id: user.id, identifier: user.identifier } } : notFoundRecord();
 }
 

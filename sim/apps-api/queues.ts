@@ -37,8 +37,7 @@ function menuOf(state: AppsApiState, q: MenuQueue): Menu {
   return state.menus.find((m) => m.id === q.menu_id)!;
 }
 
-const inSubtree = (q: MenuQueue, root: MenuQueue) =>
-  q.materialized_path === root.materialized_path || q.materialized_path.startsWith(`${root.materialized_path}/`);
+const inSubtree = (q: MenuQueue, root: MenuQueue) => q.materialized_path === root.materialized_path || q.materialized_path.startsWith(`${root.materialized_path}/`);
 
 /** The `lang` (required) and `menu_type` (optional) filters that wait times and queue status share, or their 400. */
 function languageAndMenuType(qs: URLSearchParams): { lang: string; menuType: string | null } | { reply: SimReply } {

@@ -18,16 +18,18 @@ export interface UserStatus {
  * vendor-docs/apps-api.txt "Agent Status Endpoints"; the remaining names and all ids are our assumption (a typical
  * CCAI Platform tenant: custom statuses Break/Lunch/Meeting, system statuses Wrap-up/Offline).
  */
-export const USER_STATUSES: readonly UserStatus[] = Object.freeze([
-  { id: 1, name: 'Available', system: false },
-  { id: 2, name: 'Unavailable', system: false },
-  { id: 3, name: 'In-call', system: true },
-  { id: 4, name: 'Wrap-up', system: true },
-  { id: 5, name: 'Break', system: false },
-  { id: 6, name: 'Lunch', system: false },
-  { id: 7, name: 'Meeting', system: false },
-  { id: 8, name: 'Offline', system: true },
-].map((s) => Object.freeze(s)));
+export const USER_STATUSES: readonly UserStatus[] = Object.freeze(
+  [
+    { id: 1, name: 'Available', system: false },
+    { id: 2, name: 'Unavailable', system: false },
+    { id: 3, name: 'In-call', system: true },
+    { id: 4, name: 'Wrap-up', system: true },
+    { id: 5, name: 'Break', system: false },
+    { id: 6, name: 'Lunch', system: false },
+    { id: 7, name: 'Meeting', system: false },
+    { id: 8, name: 'Offline', system: true },
+  ].map((s) => Object.freeze(s)),
+);
 
 export const STATUS_OFFLINE_ID = 8;
 export const STATUS_WRAP_UP_ID = 4;
@@ -427,7 +429,10 @@ export const AGENT_TEAMS = Object.freeze(['Sales', 'Support', 'Billing', 'Retent
  * agent's `teams[]` and in `state.teams`.
  */
 export const TEAM_IDS: Readonly<Record<(typeof AGENT_TEAMS)[number], number>> = Object.freeze({
-  Sales: 1, Support: 2, Billing: 3, Retention: 4,
+  Sales: 1,
+  Support: 2,
+  Billing: 3,
+  Retention: 4,
 });
 
 const AGENT_COUNT = 30;
@@ -457,7 +462,16 @@ function buildAgents(s: Seeder): Agent[] {
     s,
     // Every status once, plus three extra Offline agents so "several" are offline whatever the weights give.
     [...USER_STATUSES.map((st) => st.id), STATUS_OFFLINE_ID, STATUS_OFFLINE_ID, STATUS_OFFLINE_ID],
-    [[1, 5], [2, 1], [3, 4], [4, 2], [5, 1], [6, 1], [7, 1], [8, 3]],
+    [
+      [1, 5],
+      [2, 1],
+      [3, 4],
+      [4, 2],
+      [5, 1],
+      [6, 1],
+      [7, 1],
+      [8, 3],
+    ],
     AGENT_COUNT,
   );
   const agents: Agent[] = [];
@@ -479,7 +493,10 @@ function buildAgents(s: Seeder): Agent[] {
       statusUpdatedMs = lastLoginMs === null ? SEED_EPOCH_MS - s.int(1, 29) * DAY : lastLoginMs + s.int(1, 9) * HOUR;
     }
     const teamCount = s.bool(0.25) ? 2 : 1;
-    const teams = shuffle(s, [...AGENT_TEAMS]).slice(0, teamCount).sort().map((name) => ({ id: TEAM_IDS[name], name }));
+    const teams = shuffle(s, [...AGENT_TEAMS])
+      .slice(0, teamCount)
+      .sort()
+      .map((name) => ({ id: TEAM_IDS[name], name }));
     const roles = [{ name: 'Agent' }, ...(i % 10 === 0 ? [{ name: 'Manager' }] : [])];
     const ucaas = s.bool(0.2);
     const handle = `${first}.${last}.${id}`.toLowerCase();
@@ -521,15 +538,16 @@ function buildAgents(s: Seeder): Agent[] {
 /** Queues (IVR/web/mobile menus) that calls land in and campaigns dial for. Names and ids are ours. */
 function buildMenus(): Menu[] {
   const leaf = (id: number, name: string, position: number, menu_type: Menu['menu_type']): Menu => ({
-    id, name, parent_id: 59, position, deleted: false, hidden: false, menu_type, output_msg: null,
+    id,
+    name,
+    parent_id: 59,
+    position,
+    deleted: false,
+    hidden: false,
+    menu_type,
+    output_msg: null,
   });
-  return [
-    leaf(60, 'Sales', 1, 'ivr_menu'),
-    leaf(61, 'Support', 2, 'ivr_menu'),
-    leaf(62, 'Billing', 3, 'ivr_menu'),
-    leaf(63, 'Retention', 4, 'web_menu'),
-    leaf(64, 'Mobile Help', 5, 'mobile_menu'),
-  ];
+  return [leaf(60, 'Sales', 1, 'ivr_menu'), leaf(61, 'Support', 2, 'ivr_menu'), leaf(62, 'Billing', 3, 'ivr_menu'), leaf(63, 'Retention', 4, 'web_menu'), leaf(64, 'Mobile Help', 5, 'mobile_menu')];
 }
 
 const menuPath = (m: Menu): MenuPath => ({ items_count: 1, name: m.name, materialized_path: `59/${m.id}` });
@@ -544,20 +562,12 @@ const agentInfo = (a: Agent): AgentInfo => ({
 });
 
 /** Statuses of calls still under way at SEED_EPOCH_MS: created within the last few minutes. */
-const IN_FLIGHT: ReadonlySet<CallStatus> = new Set<CallStatus>([
-  'selecting', 'queued', 'assigned', 'connecting', 'connected', 'switching', 'action_only', 'voicemail',
-]);
+const IN_FLIGHT: ReadonlySet<CallStatus> = new Set<CallStatus>(['selecting', 'queued', 'assigned', 'connecting', 'connected', 'switching', 'action_only', 'voicemail']);
 /** Statuses that imply an agent took (or is taking, or listened to) the call. Outbound calls always have one. */
-const HAS_AGENT: ReadonlySet<CallStatus> = new Set<CallStatus>([
-  'assigned', 'connecting', 'connected', 'finished', 'recovered', 'action_only', 'action_only_finished', 'voicemail_read',
-]);
+const HAS_AGENT: ReadonlySet<CallStatus> = new Set<CallStatus>(['assigned', 'connecting', 'connected', 'finished', 'recovered', 'action_only', 'action_only_finished', 'voicemail_read']);
 /** Statuses in which agent and end user talked. */
-const WAS_CONNECTED: ReadonlySet<CallStatus> = new Set<CallStatus>([
-  'connected', 'finished', 'recovered', 'action_only', 'action_only_finished',
-]);
-const ENDED: ReadonlySet<CallStatus> = new Set<CallStatus>([
-  'finished', 'failed', 'recovered', 'action_only_finished', 'deflected', 'voicemail_received', 'voicemail_read',
-]);
+const WAS_CONNECTED: ReadonlySet<CallStatus> = new Set<CallStatus>(['connected', 'finished', 'recovered', 'action_only', 'action_only_finished']);
+const ENDED: ReadonlySet<CallStatus> = new Set<CallStatus>(['finished', 'failed', 'recovered', 'action_only_finished', 'deflected', 'voicemail_received', 'voicemail_read']);
 
 /*
  * Enum values beyond the doc's example object (`voip_provider_twilio`, `not_asked`, `not_voicemail`, `no_deflection`,
@@ -571,18 +581,29 @@ function buildCalls(s: Seeder, agents: Agent[], menus: Menu[]): Call[] {
     s,
     CALL_STATUS_VALUES,
     [
-      ['finished', 40], ['failed', 8], ['recovered', 2], ['deflected', 4], ['voicemail_received', 3], ['voicemail_read', 3],
-      ['scheduled', 3], ['action_only_finished', 2], ['queued', 2], ['connected', 3], ['selecting', 1], ['assigned', 1],
-      ['connecting', 1], ['switching', 1], ['action_only', 1], ['voicemail', 1],
+      ['finished', 40],
+      ['failed', 8],
+      ['recovered', 2],
+      ['deflected', 4],
+      ['voicemail_received', 3],
+      ['voicemail_read', 3],
+      ['scheduled', 3],
+      ['action_only_finished', 2],
+      ['queued', 2],
+      ['connected', 3],
+      ['selecting', 1],
+      ['assigned', 1],
+      ['connecting', 1],
+      ['switching', 1],
+      ['action_only', 1],
+      ['voicemail', 1],
     ],
     CALL_COUNT,
   );
   const inCall = agents.filter((a) => a.status_id === STATUS_IN_CALL_ID);
   const active = agents.filter((a) => a.deactivated_at === null);
   const drafts = statuses.map((status) => {
-    const createdMs = IN_FLIGHT.has(status)
-      ? SEED_EPOCH_MS - s.int(10, 15 * 60) * 1000
-      : SEED_EPOCH_MS - s.int(60 * 60, 30 * 24 * 60 * 60 - 1) * 1000;
+    const createdMs = IN_FLIGHT.has(status) ? SEED_EPOCH_MS - s.int(10, 15 * 60) * 1000 : SEED_EPOCH_MS - s.int(60 * 60, 30 * 24 * 60 * 60 - 1) * 1000;
     return { status, createdMs };
   });
   drafts.sort((a, b) => a.createdMs - b.createdMs);
@@ -593,22 +614,24 @@ function buildCalls(s: Seeder, agents: Agent[], menus: Menu[]): Call[] {
   for (const { status, createdMs } of drafts) {
     id += s.int(1, 4);
     const call_type: CallType =
-      status === 'scheduled' ? 'Voice Scheduled (API)' : s.weighted([['Voice Inbound (API)', 6], ['Voice Outbound (API)', 3], ['Voice Scheduled (API)', 1]] as const);
+      status === 'scheduled'
+        ? 'Voice Scheduled (API)'
+        : s.weighted([
+            ['Voice Inbound (API)', 6],
+            ['Voice Outbound (API)', 3],
+            ['Voice Scheduled (API)', 1],
+          ] as const);
     const outbound = call_type === 'Voice Outbound (API)';
-    const agent = HAS_AGENT.has(status) || outbound
-      ? (IN_FLIGHT.has(status) && inCall.length > 0 ? s.pick(inCall) : s.pick(active))
-      : null;
+    const agent = HAS_AGENT.has(status) || outbound ? (IN_FLIGHT.has(status) && inCall.length > 0 ? s.pick(inCall) : s.pick(active)) : null;
     const menu = s.pick(menus);
     const queued = status !== 'selecting' && status !== 'scheduled';
     const queuedMs = queued ? createdMs + s.int(5, 40) * 1000 : null;
     const assignedMs = agent && queuedMs !== null && status !== 'queued' ? queuedMs + s.int(3, 180) * 1000 : null;
     const connected = WAS_CONNECTED.has(status) && assignedMs !== null;
-    const connectedMs = connected ? assignedMs! + s.int(2, 15) * 1000 : null;
+    const connectedMs = connected ? assignedMs + s.int(2, 15) * 1000 : null;
     const ended = ENDED.has(status);
     const talkSec = connected ? s.int(30, 1800) : 0;
-    const endsMs = ended
-      ? (connectedMs ?? queuedMs ?? createdMs) + (connected ? talkSec : s.int(10, 120)) * 1000
-      : null;
+    const endsMs = ended ? (connectedMs ?? queuedMs ?? createdMs) + (connected ? talkSec : s.int(10, 120)) * 1000 : null;
     const holdSec = connected && s.bool(0.3) ? s.int(5, 120) : 0;
     const failed = status === 'failed' || status === 'switching';
     const endUserId = 700_000 + s.int(1, 99_999);
@@ -661,7 +684,10 @@ function buildCalls(s: Seeder, agents: Agent[], menus: Menu[]): Call[] {
     calls.push({
       id,
       parent_id: null,
-      lang: s.weighted([['en', 8], ['es', 2]] as const),
+      lang: s.weighted([
+        ['en', 8],
+        ['es', 2],
+      ] as const),
       call_type,
       status,
       created_at: iso(createdMs),
@@ -669,20 +695,25 @@ function buildCalls(s: Seeder, agents: Agent[], menus: Menu[]): Call[] {
       assigned_at: assignedMs === null ? null : iso(assignedMs),
       connected_at: connectedMs === null ? null : iso(connectedMs),
       ends_at: endsMs === null ? null : iso(endsMs),
-      scheduled_at: call_type === 'Voice Scheduled (API)'
-        ? iso(status === 'scheduled' ? SEED_EPOCH_MS + s.int(1, 72) * HOUR : createdMs + s.int(1, 48) * HOUR)
-        : null,
+      scheduled_at: call_type === 'Voice Scheduled (API)' ? iso(status === 'scheduled' ? SEED_EPOCH_MS + s.int(1, 72) * HOUR : createdMs + s.int(1, 48) * HOUR) : null,
       wait_duration: queuedMs === null ? 0 : Math.round(((assignedMs ?? endsMs ?? SEED_EPOCH_MS) - queuedMs) / 1000),
       call_duration: talkSec,
       hold_duration: holdSec,
       rating: connected && ended && s.bool(0.3) ? s.int(1, 5) : null,
       has_feedback: false,
-      voip_provider: s.weighted([['voip_provider_twilio', 4], ['voip_provider_nexmo', 1]] as const),
+      voip_provider: s.weighted([
+        ['voip_provider_twilio', 4],
+        ['voip_provider_nexmo', 1],
+      ] as const),
       out_ticket_id: connected ? String(s.int(10_000, 99_999)) : null,
       out_ticket_url: null,
       verified: s.bool(0.4),
       recording_url: connected && ended ? `https://demo.example.com/recordings/${id}.mp3` : null,
-      recording_permission: s.weighted([['granted', 6], ['not_asked', 3], ['denied', 1]] as const),
+      recording_permission: s.weighted([
+        ['granted', 6],
+        ['not_asked', 3],
+        ['denied', 1],
+      ] as const),
       voicemail_reason: voicemail ? 'after_hours' : 'not_voicemail',
       deflection: status === 'deflected' || voicemail ? 'voicemail' : 'no_deflection',
       disconnected_by: ended && connected ? s.pick(DISCONNECTED_BY) : 'disconnected_by_unknown',
@@ -710,8 +741,14 @@ function buildCalls(s: Seeder, agents: Agent[], menus: Menu[]): Call[] {
 
 /** Contact statuses that never reached a call (no `assigned_call_id`). */
 const NOT_DIALED: ReadonlySet<ContactStatus> = new Set<ContactStatus>([
-  'Upcoming', 'Redial Scheduled', 'Do Not Call', 'Invalid Number', 'Invalid Outbound Number', 'Blocked Phone Number',
-  'Skipped', 'Skipped & Closed',
+  'Upcoming',
+  'Redial Scheduled',
+  'Do Not Call',
+  'Invalid Number',
+  'Invalid Outbound Number',
+  'Blocked Phone Number',
+  'Skipped',
+  'Skipped & Closed',
 ]);
 
 /**
@@ -776,7 +813,11 @@ function buildCampaigns(s: Seeder, menus: Menu[]): { campaigns: Campaign[]; cont
   const required: ContactStatus[][] = [[], [], []];
   shuffle(s, [...CONTACT_STATUSES]).forEach((st, i) => required[i % 3]!.push(st));
   const weights: ReadonlyArray<readonly [ContactStatus, number]> = [
-    ['Upcoming', 30], ['Finished', 15], ['Not Picked Up', 6], ['Redial Scheduled', 4], ['Not Reached to Contact', 3],
+    ['Upcoming', 30],
+    ['Finished', 15],
+    ['Not Picked Up', 6],
+    ['Redial Scheduled', 4],
+    ['Not Reached to Contact', 3],
     ...dialedStatuses.map((st) => [st, 1] as const),
   ];
   const campaigns: Campaign[] = [];
@@ -788,9 +829,7 @@ function buildCampaigns(s: Seeder, menus: Menu[]): { campaigns: Campaign[]; cont
     const createdMs = SEED_EPOCH_MS - s.int(10, 25) * DAY;
     const startsMs = def.status === 'created' ? null : createdMs + s.int(1, 48) * HOUR;
     const count = s.int(20, 80);
-    const statuses: ContactStatus[] = def.status === 'created'
-      ? Array.from({ length: count }, () => 'Upcoming' as const)
-      : covering(s, required[i]!, weights, count);
+    const statuses: ContactStatus[] = def.status === 'created' ? Array.from({ length: count }, () => 'Upcoming' as const) : covering(s, required[i]!, weights, count);
     const mine: CampaignContact[] = [];
     let redials = 0;
     for (const status of statuses) {
@@ -858,7 +897,14 @@ export const OFFICE_IP_BLOCK = '34.211.11.0/24';
  */
 function extraMenus(): Menu[] {
   const m = (id: number, name: string, parent_id: number | null, position: number, menu_type: Menu['menu_type']): Menu => ({
-    id, name, parent_id, position, deleted: false, hidden: false, menu_type, output_msg: null,
+    id,
+    name,
+    parent_id,
+    position,
+    deleted: false,
+    hidden: false,
+    menu_type,
+    output_msg: null,
   });
   return [
     m(59, 'Main Menu', null, 1, 'ivr_menu'),
@@ -894,20 +940,21 @@ const MENU_SETTINGS: Readonly<Record<number, { lang: string; teams: Array<(typeo
 
 function materializedPath(menus: readonly Menu[], menu: Menu): string {
   const ids: number[] = [];
-  for (let m: Menu | undefined = menu; m; m = m.parent_id === null ? undefined : menus.find((x) => x.id === m!.parent_id)) {
+  for (let m: Menu | undefined = menu; m; m = m.parent_id === null ? undefined : menus.find((x) => x.id === m.parent_id)) {
     ids.unshift(m.id);
   }
   return ids.join('/');
 }
 
-function buildExtras(seed: number, base: Omit<AppsApiState, 'teams' | 'menuQueues' | 'customerFlags' | 'callCustomData' | 'endUsers' | 'dnc' | 'chats' | 'crmContactData' | 'contactImportJobs' | 'bulkUserJobs'>): AppsApiState {
+function buildExtras(
+  seed: number,
+  base: Omit<AppsApiState, 'teams' | 'menuQueues' | 'customerFlags' | 'callCustomData' | 'endUsers' | 'dnc' | 'chats' | 'crmContactData' | 'contactImportJobs' | 'bulkUserJobs'>,
+): AppsApiState {
   const x = createSeeder((seed ^ EXTRAS_SEED_SALT) >>> 0);
   // Agents' last login address: about half from the office block 34.211.11.0/24, the rest elsewhere.
   for (const agent of base.agents) {
     if (agent.last_login_time === null) continue;
-    agent.last_login_ip = x.bool(0.45)
-      ? `34.211.11.${x.int(2, 254)}`
-      : x.pick([`10.20.${x.int(0, 255)}.${x.int(1, 254)}`, `198.51.100.${x.int(1, 254)}`, `203.0.113.${x.int(1, 254)}`]);
+    agent.last_login_ip = x.bool(0.45) ? `34.211.11.${x.int(2, 254)}` : x.pick([`10.20.${x.int(0, 255)}.${x.int(1, 254)}`, `198.51.100.${x.int(1, 254)}`, `203.0.113.${x.int(1, 254)}`]);
   }
   const menus = [...base.menus, ...extraMenus()];
   const menuQueues: MenuQueue[] = menus.map((menu) => {

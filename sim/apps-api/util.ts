@@ -119,7 +119,7 @@ function parseIp(text: string): Ip | null {
     const n = parseIp(v4[1]!)!.n;
     s = `${s.slice(0, -v4[1]!.length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
   }
-  const [head, tail] = s.includes('::') ? s.split('::') as [string, string] : [s, null];
+  const [head, tail] = s.includes('::') ? (s.split('::') as [string, string]) : [s, null];
   const hs = head === '' ? [] : head.split(':');
   const ts = tail === null || tail === '' ? [] : tail.split(':');
   const groups = tail === null ? hs : [...hs, ...Array<string>(8 - hs.length - ts.length).fill('0'), ...ts];

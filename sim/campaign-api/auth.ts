@@ -79,11 +79,7 @@ const header = (ctx: SimContext, name: string): string | undefined => {
  * is invalid."`). A Bearer token wins over `X-API-Key` when both are sent. The `expiredToken` fault applies to
  * bearer tokens only: API keys "never expire" (notes §2, "Auth and tokens").
  */
-export function authenticate(
-  ctx: SimContext,
-  state: CampaignApiState,
-  tokens: TokenIssuer,
-): { principal: CampaignApiPrincipal } | { reply: SimReply } {
+export function authenticate(ctx: SimContext, state: CampaignApiState, tokens: TokenIssuer): { principal: CampaignApiPrincipal } | { reply: SimReply } {
   const bearer = /^Bearer\s+(\S+)$/i.exec(header(ctx, 'authorization') ?? '')?.[1];
   const apiKey = header(ctx, 'x-api-key');
   let principal: CampaignApiPrincipal;

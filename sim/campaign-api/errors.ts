@@ -14,8 +14,7 @@ export const TOO_MANY_REQUESTS = 'Too many requests';
 /** Undocumented; our assumption. */
 export const NOT_FOUND = 'Not found';
 
-const bare = (status: number, text: string, headers?: Record<string, string>): SimReply =>
-  headers ? { status, headers, body: text } : { status, body: text };
+const bare = (status: number, text: string, headers?: Record<string, string>): SimReply => (headers ? { status, headers, body: text } : { status, body: text });
 
 export const invalidInformation = (): SimReply => bare(400, INVALID_INFORMATION);
 export const invalidToken = (): SimReply => bare(401, INVALID_TOKEN);

@@ -55,9 +55,7 @@ const HEX32 = /^[0-9a-f]{32}$/;
 
 export async function startCampaignApiSim(opts: CampaignApiSimOptions = {}): Promise<CampaignApiSim> {
   const d = CAMPAIGN_API_SIM_DEFAULTS;
-  const accounts = opts.accounts ?? [
-    { accountId: d.accountId, domain: d.domain, username: d.username, password: d.password, apiKey: d.apiKey },
-  ];
+  const accounts = opts.accounts ?? [{ accountId: d.accountId, domain: d.domain, username: d.username, password: d.password, apiKey: d.apiKey }];
   for (const a of accounts) {
     if (!HEX32.test(a.accountId)) throw new TypeError(`expected accountId to be 32 lowercase hex, got '${a.accountId}'`);
   }

@@ -4,15 +4,7 @@ import type { SimContext, SimReply, SimRoute } from '../common/server';
 import type { TokenIssuer } from './auth';
 import { invalidCredentials, invalidInformation } from './errors';
 import type { CampaignActivity, CampaignApiState } from './seed';
-import {
-  activityCallUuid,
-  addLead,
-  campaignLeads,
-  deleteLead,
-  findCampaign,
-  setLeadStatus,
-  setVoicemailDisposition,
-} from './store';
+import { activityCallUuid, addLead, campaignLeads, deleteLead, findCampaign, setLeadStatus, setVoicemailDisposition } from './store';
 import { isLeadStatus, parseAddLeadBody, parsePageSize, parseUnixTime } from './validate';
 import { leadView, leadsStatusReportText, queuesStatusView } from './views';
 
@@ -43,9 +35,7 @@ export function parseLoginBody(json: unknown): LoginBody | null {
 function login({ state, tokens }: RouteDeps, ctx: SimContext): SimReply {
   const body = parseLoginBody(ctx.json);
   if (!body) return invalidInformation();
-  const account = state.accounts.find(
-    (a) => a.username === body.username && a.password === body.password && a.domain === body.domain,
-  );
+  const account = state.accounts.find((a) => a.username === body.username && a.password === body.password && a.domain === body.domain);
   if (!account) return invalidCredentials();
   return { status: 200, body: { user: { ...account.user }, ...tokens.issue(account) } };
 }

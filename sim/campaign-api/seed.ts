@@ -268,8 +268,6 @@ function buildTags(s: Seeder): AgentTag[] {
   return TAG_DEFS.map(([name, color]) => ({ id: s.hex32(), name, color }));
 }
 
-const AGENT_COUNT = 24;
-
 /**
  * The status plan for the agents, shuffled: 5 logged out (2 of them with an invalid extension), and every
  * status in use among the 19 logged in.
@@ -285,7 +283,10 @@ const AGENT_PLAN: ReadonlyArray<{ loggedIn: boolean; status: AgentStatus; validE
 ];
 
 function buildAgents(s: Seeder, tags: AgentTag[]): SeedAgent[] {
-  const plan = shuffle(s, AGENT_PLAN.flatMap((p) => Array.from({ length: p.n }, () => p)));
+  const plan = shuffle(
+    s,
+    AGENT_PLAN.flatMap((p) => Array.from({ length: p.n }, () => p)),
+  );
   const usedNames = new Set<string>();
   return plan.map((p, i) => {
     let first: string;
@@ -295,7 +296,10 @@ function buildAgents(s: Seeder, tags: AgentTag[]): SeedAgent[] {
       last = s.lastName();
     } while (usedNames.has(`${first} ${last}`));
     usedNames.add(`${first} ${last}`);
-    const tagIds = shuffle(s, tags.map((t) => t.id)).slice(0, s.int(0, 2));
+    const tagIds = shuffle(
+      s,
+      tags.map((t) => t.id),
+    ).slice(0, s.int(0, 2));
     return {
       id: s.hex32(),
       name: `${first} ${last}`,
@@ -304,7 +308,10 @@ function buildAgents(s: Seeder, tags: AgentTag[]): SeedAgent[] {
       email: `${first}.${last}@example.com`.toLowerCase(),
       extension: String(1001 + i),
       extension_is_valid: p.validExtension,
-      delay: s.weighted([[0, 4], [5, 1]] as const),
+      delay: s.weighted([
+        [0, 4],
+        [5, 1],
+      ] as const),
       timeout: s.pick([15, 20, 30] as const),
       logged_in: p.loggedIn,
       status: p.status,
@@ -332,9 +339,7 @@ function buildQueues(s: Seeder, agents: SeedAgent[]): SeedQueue[] {
     extension: def.extension,
     max_time_caller_in_queue: def.maxWait,
     strategy: def.strategy,
-    agentIds: agents
-      .filter((_, i) => i % QUEUE_DEFS.length === q || (i % 3 === 0 && (i + 2) % QUEUE_DEFS.length === q))
-      .map((a) => a.id),
+    agentIds: agents.filter((_, i) => i % QUEUE_DEFS.length === q || (i % 3 === 0 && (i + 2) % QUEUE_DEFS.length === q)).map((a) => a.id),
     calls: Array.from({ length: def.waiting }, () => ({
       uuid: s.uuid(),
       caller_number: s.phone(),
@@ -355,8 +360,14 @@ const CAMPAIGN_DEFS: ReadonlyArray<{ name: string; status: CampaignStatus; leads
 ];
 
 const LEAD_STATUS_WEIGHTS: ReadonlyArray<readonly [LeadStatus, number]> = [
-  ['new', 30], ['success', 20], ['failed', 8], ['in_progress', 4],
-  ['no_answer', 15], ['busy', 8], ['voicemail', 10], ['dnc', 5],
+  ['new', 30],
+  ['success', 20],
+  ['failed', 8],
+  ['in_progress', 4],
+  ['no_answer', 15],
+  ['busy', 8],
+  ['voicemail', 10],
+  ['dnc', 5],
 ];
 
 function buildCampaigns(s: Seeder): SeedCampaign[] {
@@ -418,9 +429,7 @@ function buildActivity(s: Seeder, campaigns: SeedCampaign[], leads: Lead[], agen
   const tried = leads.filter((l) => l.status !== 'new');
   const dialers = agents.filter((a) => a.extension_is_valid);
   const campaignById = new Map(campaigns.map((c) => [c.id, c]));
-  const timestamps = Array.from({ length: ACTIVITY_COUNT }, () =>
-    SEED_EPOCH_S - s.int(60, ACTIVITY_SPAN_DAYS * DAY_S - 1),
-  ).sort((a, b) => a - b);
+  const timestamps = Array.from({ length: ACTIVITY_COUNT }, () => SEED_EPOCH_S - s.int(60, ACTIVITY_SPAN_DAYS * DAY_S - 1)).sort((a, b) => a - b);
   const activity: CampaignActivity[] = [];
   const cdrs: CallDetailRecord[] = [];
   const usedUuids = new Set<string>();

@@ -81,10 +81,7 @@ export function parseAddLeadBody(json: unknown): NewLead | null {
   const type = str('type');
   const ticket_id = str('ticket_id');
   const note = str('note');
-  if (
-    retries === null || priority === null || cool_off === null ||
-    first_name === null || last_name === null || type === null || ticket_id === null || note === null
-  ) {
+  if (retries === null || priority === null || cool_off === null || first_name === null || last_name === null || type === null || ticket_id === null || note === null) {
     return null;
   }
   return { number, retries, first_name, last_name, priority, extras: { type, ticket_id, note, cool_off } };

@@ -70,9 +70,7 @@ function queueView(queue: SeedQueue, agentsById: Map<string, SeedAgent>, tagsByI
     max_time_caller_in_queue: queue.max_time_caller_in_queue,
     strategy: queue.strategy,
     agents,
-    calls: Object.fromEntries(
-      queue.calls.map((c) => [c.uuid, { caller_number: c.caller_number, wait_seconds: c.wait_seconds }]),
-    ),
+    calls: Object.fromEntries(queue.calls.map((c) => [c.uuid, { caller_number: c.caller_number, wait_seconds: c.wait_seconds }])),
     total_agents: agents.length,
     logged_in_agents: loggedIn,
     logged_out_agents: agents.length - loggedIn,
@@ -154,7 +152,9 @@ export function leadsStatusReportText(state: CampaignApiState): string {
   const q = (v: string | number) => JSON.stringify(v);
   const campaigns = state.campaigns.map((c) => {
     const leads = campaignLeads(state, c.id);
-    const byStatus = leadsByStatusEntries(leads).map(([status, n]) => `${q(status)}:${n}`).join(',');
+    const byStatus = leadsByStatusEntries(leads)
+      .map(([status, n]) => `${q(status)}:${n}`)
+      .join(',');
     return `${q(c.id)}:{"name":${q(c.name)},"status":${q(c.status)},"total_leads":${leads.length},"leads_by_status":{${byStatus}}}`;
   });
   return `{${campaigns.join(',')}}`;

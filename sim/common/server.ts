@@ -185,7 +185,10 @@ function matchRoute(routes: CompiledRoute[], method: string, path: string) {
       const seg = r.segments[i]!;
       const part = parts[i]!;
       if (seg.startsWith(':')) {
-        if (part === '') { ok = false; break; }
+        if (part === '') {
+          ok = false;
+          break;
+        }
         try {
           params[seg.slice(1)] = decodeURIComponent(part);
         } catch {

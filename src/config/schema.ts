@@ -36,7 +36,7 @@ const metrics = z
       .optional(),
   })
   .strict()
-  .refine((m) => m.host === undefined || m.port !== undefined, { message: 'host needs port (host is the metrics listener\'s address)', path: ['host'] })
+  .refine((m) => m.host === undefined || m.port !== undefined, { message: "host needs port (host is the metrics listener's address)", path: ['host'] })
   .transform(({ host, ...rest }) => ({ host: host ?? '127.0.0.1', ...rest }));
 
 /** A browser origin: `scheme://host[:port]` exactly as the browser sends it in `Origin`, or `*` for any. */
@@ -122,7 +122,10 @@ const jwtAuth = z
     /** How often the JWKS is fetched again; an unknown `kid` fetches it at once (at most every 30 s). Default 600. */
     pollIntervalSeconds: z.number().int().min(10).max(86_400).default(600),
     /** Accepted signature algorithms. Default RS256, ES256, EdDSA. */
-    algorithms: z.array(z.enum(JWT_ALGORITHMS, { message: 'must be an asymmetric algorithm (RS*, PS*, ES*, EdDSA): never none or HMAC' })).min(1).default(['RS256', 'ES256', 'EdDSA']),
+    algorithms: z
+      .array(z.enum(JWT_ALGORITHMS, { message: 'must be an asymmetric algorithm (RS*, PS*, ES*, EdDSA): never none or HMAC' }))
+      .min(1)
+      .default(['RS256', 'ES256', 'EdDSA']),
     /** Tolerance for `exp` and `nbf` against our clock. Default 30 s. */
     clockSkewSeconds: z.number().int().min(0).max(300).default(30),
     /** Where the claims are. */
@@ -212,7 +215,10 @@ const state = z
       .object({
         url: redisUrl,
         /** Put before every key, so several gateways (or environments) can share one Redis. Default "switchboard:". */
-        keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 : _ . -').default('switchboard:'),
+        keyPrefix: z
+          .string()
+          .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 : _ . -')
+          .default('switchboard:'),
         /** A command not answered in this long counts as Redis being unreachable. Default 1000 ms. */
         commandTimeoutMs: z.number().int().positive().max(60_000).default(1_000),
       })
@@ -321,7 +327,11 @@ export const configSchema = z
       if (!jwt) return;
       const clash = c.tenants.slice(0, i).find((o) => o.auth.jwt?.issuer === jwt.issuer && o.auth.jwt.audiences.some((a) => jwt.audiences.includes(a)));
       if (clash) {
-        ctx.addIssue({ code: 'custom', path: ['tenants', i, 'auth', 'jwt', 'audiences'], message: `tenant ${JSON.stringify(clash.id)} accepts the same issuer and audience: a token would select either` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', i, 'auth', 'jwt', 'audiences'],
+          message: `tenant ${JSON.stringify(clash.id)} accepts the same issuer and audience: a token would select either`,
+        });
       }
     });
   })

@@ -19,8 +19,7 @@ export interface AgentQuery extends AgentCriteria {
   vendorFilters?: Readonly<Record<string, unknown>> | null;
 }
 
-const hasCriteria = (c: AgentCriteria) =>
-  Boolean(c.extensions?.length) || (c.online !== null && c.online !== undefined) || Boolean(c.statusChangedAfter) || Boolean(c.statusChangedBefore);
+const hasCriteria = (c: AgentCriteria) => Boolean(c.extensions?.length) || (c.online !== null && c.online !== undefined) || Boolean(c.statusChangedAfter) || Boolean(c.statusChangedBefore);
 
 /** Whether an agent meets the capability-shaped criteria, whichever vendor it came from. */
 export function matchesCriteria(agent: Agent, c: AgentCriteria): boolean {
@@ -43,8 +42,7 @@ function matches(agent: Agent, q: AgentQuery, needle: string | null): boolean {
 }
 
 /** The vendor filters the client set, as `[field, raw]` pairs; empty when none. */
-const vendorFiltersOf = (q: AgentQuery): Array<[string, unknown]> =>
-  Object.entries(q.vendorFilters ?? {}).filter(([, raw]) => raw !== null && raw !== undefined);
+const vendorFiltersOf = (q: AgentQuery): Array<[string, unknown]> => Object.entries(q.vendorFilters ?? {}).filter(([, raw]) => raw !== null && raw !== undefined);
 
 export async function listAgents(tenant: Tenant, q: AgentQuery, scope: RequestScope): Promise<PartialResult<Agent[]>> {
   const vendorFilters = vendorFiltersOf(q);

@@ -33,12 +33,7 @@ export function leadsOf(
   if (!store) return null;
   const statuses = q.statuses?.length ? q.statuses : null;
   // Vendors that filter by status return only matching leads; the others are filtered here, page by page.
-  return pageKeyed<Lead>(
-    (startKey, limit) => store.listLeads(campaign.nativeId, { statuses }, startKey, limit, scope),
-    first,
-    after,
-    statuses ? (l) => statuses.includes(l.status) : undefined,
-  );
+  return pageKeyed<Lead>((startKey, limit) => store.listLeads(campaign.nativeId, { statuses }, startKey, limit, scope), first, after, statuses ? (l) => statuses.includes(l.status) : undefined);
 }
 
 /** One lead, or null when the connection has no lead store or no such lead. */

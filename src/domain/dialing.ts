@@ -117,8 +117,7 @@ export interface DialAnswer {
 /** The dialer of one connection (UNSUPPORTED_BY_VENDOR without DIALER), each command under an idempotency key. */
 export function dialerAt(tenant: Tenant, connectionId: string, records: IdempotencyRecords) {
   const { adapter, member: dialer } = capabilityAt(tenant, connectionId, 'DIALER');
-  const run = (mutation: string, req: IdempotencyRequest, work: () => Promise<DialResult>, dial?: Omit<DialFacts, 'requestedAt'>) =>
-    once(records, tenant.id, mutation, connectionId, req, work, dial);
+  const run = (mutation: string, req: IdempotencyRequest, work: () => Promise<DialResult>, dial?: Omit<DialFacts, 'requestedAt'>) => once(records, tenant.id, mutation, connectionId, req, work, dial);
   const answer = (command: DialCommand, key: string, outcome: CommandOutcome): DialAnswer => ({
     attempt: attemptOf(connectionId, adapter.vendor, command, key, outcome),
     userErrors: outcome.userErrors,
@@ -128,8 +127,7 @@ export function dialerAt(tenant: Tenant, connectionId: string, records: Idempote
       const facts = { agentNativeId: req.userId, campaignNativeId: req.campaignId, phoneNumber: req.phone };
       return answer('callDial', idem.key, await run('callDial', idem, () => dialer.dial(req, scope), facts));
     },
-    dispose: (idem: IdempotencyRequest, req: Parameters<Dialer['dispose']>[0], scope: RequestScope): Promise<CommandOutcome> =>
-      run('callDispose', idem, () => dialer.dispose(req, scope)),
+    dispose: (idem: IdempotencyRequest, req: Parameters<Dialer['dispose']>[0], scope: RequestScope): Promise<CommandOutcome> => run('callDispose', idem, () => dialer.dispose(req, scope)),
     async disposeAndDial(idem: IdempotencyRequest, req: Parameters<Dialer['disposeAndDial']>[0], scope: RequestScope): Promise<DialAnswer> {
       const facts = { agentNativeId: req.userId, campaignNativeId: req.campaignContextId, phoneNumber: req.phone };
       return answer('callDisposeAndDial', idem.key, await run('callDisposeAndDial', idem, () => dialer.disposeAndDial(req, scope), facts));
@@ -141,13 +139,7 @@ export function dialerAt(tenant: Tenant, connectionId: string, records: Idempote
  * A dial attempt read back from its record (no vendor call); null when the connection has no dialer, the
  * command is not a dial, or the record is unknown, expired, still running, or holds no dial.
  */
-export async function getDialAttempt(
-  tenant: Tenant,
-  records: IdempotencyRecords,
-  connectionId: string,
-  command: string,
-  idempotencyKey: string,
-): Promise<DialAttempt | null> {
+export async function getDialAttempt(tenant: Tenant, records: IdempotencyRecords, connectionId: string, command: string, idempotencyKey: string): Promise<DialAttempt | null> {
   const adapter = tenant.connections.get(connectionId);
   if (!adapter || !memberAt(tenant, connectionId, 'DIALER') || !DIAL_COMMANDS.includes(command)) return null;
   const outcome = await records.read(tenant.id, recordKey(connectionId, command, idempotencyKey));

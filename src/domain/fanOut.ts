@@ -22,9 +22,7 @@ export interface PartialResult<T> {
 
 /** A SwitchboardError as is; anything else masked as INTERNAL with the connection named. */
 export function asConnectionFailure(adapter: VendorAdapter, err: unknown): ConnectionFailure {
-  const error = isSwitchboardError(err)
-    ? err
-    : new InternalError(`connection '${adapter.connectionId}' failed`, { vendor: adapter.vendor, connectionId: adapter.connectionId }, { cause: err });
+  const error = isSwitchboardError(err) ? err : new InternalError(`connection '${adapter.connectionId}' failed`, { vendor: adapter.vendor, connectionId: adapter.connectionId }, { cause: err });
   return { connectionId: adapter.connectionId, error };
 }
 
@@ -44,11 +42,7 @@ export interface FanOutOptions {
 }
 
 /** The selected connections that have `capability`, in config order, each with its member. */
-export function connectionsWith<C extends Capability>(
-  tenant: Tenant,
-  capability: C,
-  opts: FanOutOptions = {},
-): Array<{ adapter: VendorAdapter; member: CapabilityMember<C> }> {
+export function connectionsWith<C extends Capability>(tenant: Tenant, capability: C, opts: FanOutOptions = {}): Array<{ adapter: VendorAdapter; member: CapabilityMember<C> }> {
   const out: Array<{ adapter: VendorAdapter; member: CapabilityMember<C> }> = [];
   for (const adapter of selectConnections(tenant, opts.connectionIds)) {
     const member = memberFor(adapter, capability);

@@ -73,11 +73,17 @@ export function fingerprintOf(input: unknown): string {
     Array.isArray(v)
       ? v.map(canonical)
       : v && typeof v === 'object' && !(v instanceof Date)
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
         : v instanceof Date
           ? v.toISOString()
           : v;
-  return createHash('sha256').update(JSON.stringify(canonical(input)) ?? 'undefined').digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(input)) ?? 'undefined')
+    .digest('hex');
 }
 
 /** `24`, `0.5`: hours as people write them. */
@@ -98,14 +104,7 @@ export function partitionFullError(policy: IdempotencyPolicy, retryAfterMs: numb
  * replays its outcome for repeats with the same `input`. `clientKey` is the key as the client sent it,
  * for messages.
  */
-export async function runIdempotent<T>(
-  records: IdempotencyRecords,
-  tenantId: string,
-  key: string,
-  clientKey: string,
-  input: unknown,
-  work: () => Promise<T>,
-): Promise<T> {
+export async function runIdempotent<T>(records: IdempotencyRecords, tenantId: string, key: string, clientKey: string, input: unknown, work: () => Promise<T>): Promise<T> {
   const claim = await records.claim(tenantId, key, fingerprintOf(input));
   switch (claim.kind) {
     case 'mismatch':
@@ -211,7 +210,7 @@ export class IdempotencyStore implements IdempotencyRecords {
   async claim(tenantId: string, key: string, fingerprint: string): Promise<IdempotencyClaim> {
     const now = this.now();
     let records = this.partitions.get(tenantId);
-    if (!records) this.partitions.set(tenantId, (records = new Map()));
+    if (!records) this.partitions.set(tenantId, (records = new Map<string, Entry>()));
     const existing = records.get(key);
     if (existing && existing.expiresAt > now) {
       if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
@@ -268,10 +267,7 @@ function idempotencyOptionsFrom(config: Pick<Config, 'server' | 'tenants'>): Ide
     retentionMs: retentionHours * HOUR_MS,
     maxKeysPerTenant,
     tenants: Object.fromEntries(
-      config.tenants.map((t) => [
-        t.id,
-        { retentionMs: (t.idempotency.retentionHours ?? retentionHours) * HOUR_MS, maxKeys: t.idempotency.maxKeysPerTenant ?? maxKeysPerTenant },
-      ]),
+      config.tenants.map((t) => [t.id, { retentionMs: (t.idempotency.retentionHours ?? retentionHours) * HOUR_MS, maxKeys: t.idempotency.maxKeysPerTenant ?? maxKeysPerTenant }]),
     ),
   };
 }

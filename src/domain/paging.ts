@@ -189,12 +189,16 @@ function encodeKeyCursor(p: KeyPosition): string {
   return Buffer.from(JSON.stringify([p.k, p.i]), 'utf8').toString('base64url');
 }
 
+/** A two-element array, as a key cursor's JSON is, its elements still unchecked. */
+const isCursorPair = (v: unknown): v is [unknown, unknown] => Array.isArray(v) && v.length === 2;
+
 function decodeKeyCursor(cursor: string): KeyPosition {
   try {
     if (cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not ours');
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && (v[0] === null || typeof v[0] === 'string') && Number.isInteger(v[1]) && v[1] >= -1 && v[1] < 1000) {
-      return { k: v[0], i: v[1] };
+    if (isCursorPair(v)) {
+      const [k, i] = v;
+      if ((k === null || typeof k === 'string') && typeof i === 'number' && Number.isInteger(i) && i >= -1 && i < 1000) return { k, i };
     }
   } catch {
     // fall through

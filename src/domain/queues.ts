@@ -22,7 +22,12 @@ export async function waitTimesOf(tenant: Tenant, queue: Queue, scope: RequestSc
 }
 
 /** After-hours and over-capacity flags for a channel, where the queue's vendor reports them. */
-export async function operationStatusOf(tenant: Tenant, queue: Queue, channel: QueueChannel, scope: RequestScope): Promise<{ channel: QueueChannel; afterHours: boolean; overCapacity: boolean } | null> {
+export async function operationStatusOf(
+  tenant: Tenant,
+  queue: Queue,
+  channel: QueueChannel,
+  scope: RequestScope,
+): Promise<{ channel: QueueChannel; afterHours: boolean; overCapacity: boolean } | null> {
   const source = memberAt(tenant, queue.connectionId, 'QUEUE_STATUS');
   if (!source?.operationStatus) return null;
   return { channel, ...(await source.operationStatus(queue.nativeId, queue.lang ?? 'en', channel, scope)) };

@@ -113,18 +113,29 @@ export interface AgentControl {
     req: { status: string; agentIds: readonly string[]; teamIds: readonly string[] },
     scope: RequestScope,
   ): Promise<Array<{ agentNativeId: string; previousStatus: string | null; currentStatus: string | null; message: string | null }>>;
-  forceLogout(
-    req: { agentIds: readonly string[]; teamIds: readonly string[]; ipAddresses: readonly string[] },
-    scope: RequestScope,
-  ): Promise<{ agentNativeIds: string[]; jobId: string | null }>;
+  forceLogout(req: { agentIds: readonly string[]; teamIds: readonly string[]; ipAddresses: readonly string[] }, scope: RequestScope): Promise<{ agentNativeIds: string[]; jobId: string | null }>;
 }
 
 // ---------------------------------------------------------------------------------------------- calls
 
 export type CallStatus =
-  | 'SELECTING' | 'QUEUED' | 'ASSIGNED' | 'CONNECTING' | 'CONNECTED' | 'FINISHED' | 'FAILED' | 'SWITCHING'
-  | 'RECOVERED' | 'SCHEDULED' | 'ACTION_ONLY' | 'ACTION_ONLY_FINISHED' | 'DEFLECTED' | 'VOICEMAIL'
-  | 'VOICEMAIL_RECEIVED' | 'VOICEMAIL_READ' | 'UNKNOWN';
+  | 'SELECTING'
+  | 'QUEUED'
+  | 'ASSIGNED'
+  | 'CONNECTING'
+  | 'CONNECTED'
+  | 'FINISHED'
+  | 'FAILED'
+  | 'SWITCHING'
+  | 'RECOVERED'
+  | 'SCHEDULED'
+  | 'ACTION_ONLY'
+  | 'ACTION_ONLY_FINISHED'
+  | 'DEFLECTED'
+  | 'VOICEMAIL'
+  | 'VOICEMAIL_RECEIVED'
+  | 'VOICEMAIL_READ'
+  | 'UNKNOWN';
 export type CallType = 'OUTBOUND' | 'INBOUND' | 'SCHEDULED' | 'UNKNOWN';
 export type CallDirection = 'INBOUND' | 'OUTBOUND' | 'UNKNOWN';
 
@@ -255,8 +266,23 @@ export interface CallData {
 export type CampaignStatus = 'ACTIVE' | 'PAUSED' | 'STOPPED' | 'COMPLETED' | 'DRAFT' | 'UNKNOWN';
 
 export type LeadStatus =
-  | 'NEW' | 'DIALING' | 'QUEUED' | 'CONNECTED' | 'COMPLETED' | 'TRANSFERRED' | 'NO_ANSWER' | 'BUSY' | 'ABANDONED'
-  | 'SKIPPED' | 'CLOSED' | 'VOICEMAIL' | 'INVALID_NUMBER' | 'FAILED' | 'RETRY_SCHEDULED' | 'DO_NOT_CALL' | 'UNKNOWN';
+  | 'NEW'
+  | 'DIALING'
+  | 'QUEUED'
+  | 'CONNECTED'
+  | 'COMPLETED'
+  | 'TRANSFERRED'
+  | 'NO_ANSWER'
+  | 'BUSY'
+  | 'ABANDONED'
+  | 'SKIPPED'
+  | 'CLOSED'
+  | 'VOICEMAIL'
+  | 'INVALID_NUMBER'
+  | 'FAILED'
+  | 'RETRY_SCHEDULED'
+  | 'DO_NOT_CALL'
+  | 'UNKNOWN';
 
 export interface LeadStats {
   total: number;
@@ -525,10 +551,7 @@ export interface DialResult {
 }
 
 export interface Dialer {
-  dial(
-    req: { userId: string; campaignId: string; phone: string; customerRecord?: unknown; extraParams?: unknown; shouldAddCustomer?: boolean | null },
-    scope: RequestScope,
-  ): Promise<DialResult>;
+  dial(req: { userId: string; campaignId: string; phone: string; customerRecord?: unknown; extraParams?: unknown; shouldAddCustomer?: boolean | null }, scope: RequestScope): Promise<DialResult>;
   dispose(
     req: { userId: string; dispositionCode: string; callbackTime?: Date | null; selfCallback?: boolean | null; phone?: string | null; notes?: string | null; requestId: string },
     scope: RequestScope,

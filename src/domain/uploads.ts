@@ -67,10 +67,7 @@ export function contactUploaderAt(tenant: Tenant, connectionId: string) {
       }
       const { file: _file, ...rest } = req;
       try {
-        return await uploader.upload(
-          { ...rest, headerMapping: req.headerMapping.map((m) => ({ field: m.field, column: m.column.trim() })), filename: 'contacts.csv', content: body },
-          scope,
-        );
+        return await uploader.upload({ ...rest, headerMapping: req.headerMapping.map((m) => ({ field: m.field, column: m.column.trim() })), filename: 'contacts.csv', content: body }, scope);
       } catch (err) {
         // The vendor got a cut-off body, which it discards; the caller learns why.
         if (exceeded) throw tooLarge();

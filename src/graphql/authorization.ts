@@ -104,9 +104,8 @@ function isOwnCall(principal: Principal, call: Pick<Call, 'connectionId' | 'agen
  * their own calls; another's call becomes a FORBIDDEN error in its place (in a list, at its index).
  */
 function ownCallsOnly(value: unknown, returnsCall: boolean, principal: Principal, refusal: () => Error): unknown {
-  const visible = (v: unknown) =>
-    v === null || typeof v !== 'object' || v instanceof Error || !(returnsCall || CALL_TYPES.has(typeOfNode(v) ?? '')) || isOwnCall(principal, v as Call);
-  if (Array.isArray(value)) return value.map((v) => (visible(v) ? v : refusal()));
+  const visible = (v: unknown) => v === null || typeof v !== 'object' || v instanceof Error || !(returnsCall || CALL_TYPES.has(typeOfNode(v) ?? '')) || isOwnCall(principal, v as Call);
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => (visible(v) ? v : refusal()));
   if (!visible(value)) throw refusal();
   return value;
 }
@@ -121,7 +120,7 @@ function withoutNodesAboveRole(value: unknown, principal: Principal, where: stri
     const role = type && NODE_TYPE_ROLES[type];
     return role && !hasRole(principal, role) ? new ForbiddenError(`${where}: a ${type} needs the ${roleName(role)} role`) : null;
   };
-  if (Array.isArray(value)) return value.map((v) => refusalFor(v) ?? v);
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => refusalFor(v) ?? v);
   const refused = refusalFor(value);
   if (refused) throw refused;
   return value;
@@ -134,10 +133,10 @@ export function describeRule(rule: Rule): string {
     : rule.ownCallArgument
       ? `, or any role on the caller's own call (\`${rule.ownCallArgument}\`)`
       : rule.ownCall
-      ? ", or any role for the caller's own calls"
-      : rule.ownAgent
-        ? ', or any role on the caller\'s own agent'
-        : '';
+        ? ", or any role for the caller's own calls"
+        : rule.ownAgent
+          ? ", or any role on the caller's own agent"
+          : '';
   return `needs the ${roleName(rule.role)} role${own}`;
 }
 
@@ -167,7 +166,7 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
       const guarded: GraphQLFieldConfig<unknown, GatewayContext> = {
         ...(field as GraphQLFieldConfig<unknown, GatewayContext>),
         description: `${field.description ? `${field.description}\n\n` : ''}Authorization: ${describeRule(rule)}.`,
-        async resolve(source, args, ctx, info) {
+        async resolve(source, args: Record<string, unknown>, ctx, info) {
           const { principal } = ctx;
           const value = await (async () => {
             if (hasRole(principal, rule.role)) return resolve(source, args, ctx, info);

@@ -70,10 +70,7 @@ export const nodeKey = (connectionId: string, nativeId: string) => `${connection
  * ids; a missing record, or a connection that cannot look up (`fetch` answers null), is null; a failed
  * connection an Error for its keys only (graphql/dataloader's contract).
  */
-function createConnectionLoader<T>(
-  tenant: Tenant,
-  fetch: (connectionId: string, nativeIds: string[]) => Promise<Array<T | null>> | null,
-): DataLoader<string, T | null> {
+function createConnectionLoader<T>(tenant: Tenant, fetch: (connectionId: string, nativeIds: string[]) => Promise<Array<T | null>> | null): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(async (keys) => {
     const byConnection = new Map<string, string[]>();
     for (const key of keys) {

@@ -71,14 +71,7 @@ export function decodeGlobalId(id: string): GlobalId {
   } catch {
     throw new BadUserInputError(`expected a Switchboard global ID, got ${JSON.stringify(id.slice(0, 64))}`);
   }
-  if (
-    !Array.isArray(parts) ||
-    parts.length !== 3 ||
-    !NODE_TYPES.includes(parts[0]) ||
-    typeof parts[1] !== 'string' ||
-    typeof parts[2] !== 'string' ||
-    parts[2] === ''
-  ) {
+  if (!Array.isArray(parts) || parts.length !== 3 || !NODE_TYPES.includes(parts[0] as NodeType) || typeof parts[1] !== 'string' || typeof parts[2] !== 'string' || parts[2] === '') {
     throw new BadUserInputError(`expected a Switchboard global ID, got ${JSON.stringify(id.slice(0, 64))}`);
   }
   return { type: parts[0] as NodeType, connectionId: parts[1], nativeId: parts[2] };

@@ -31,7 +31,20 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
 export function buildSchema(): GraphQLSchema {
   const schema = makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [baseResolvers, agentResolvers, callResolvers, campaignResolvers, queueResolvers, contactResolvers, uploadResolvers, activityResolvers, contactUploadResolvers, presenceResolvers, dialingResolvers, recordingResolvers] as never,
+    resolvers: [
+      baseResolvers,
+      agentResolvers,
+      callResolvers,
+      campaignResolvers,
+      queueResolvers,
+      contactResolvers,
+      uploadResolvers,
+      activityResolvers,
+      contactUploadResolvers,
+      presenceResolvers,
+      dialingResolvers,
+      recordingResolvers,
+    ] as never,
     inheritResolversFromInterfaces: true,
   });
   return applyAuthorization(schema);

@@ -58,7 +58,13 @@ export async function startApollo(config: Config, logger: Logger, apq: KeyValueC
     // Order matters: Apollo calls every plugin's willSendResponse in this order, so the partial errors are
     // in the response before the request log classifies it (`partial`, not `ok`: issue 11, item 8), and the
     // answer plugin sees every error last (request ids, the application/json status).
-    plugins: [createQueryLimitsPlugin((ctx) => ctx.tenant.limits, { ignoreIntrospection: config.server.introspection }), createPartialErrorsPlugin(), createRequestLogPlugin(), createTracingPlugin(), createGraphQLAnswerPlugin({ getCacheMaxAgeSeconds: config.server.getCacheMaxAgeSeconds })],
+    plugins: [
+      createQueryLimitsPlugin((ctx) => ctx.tenant.limits, { ignoreIntrospection: config.server.introspection }),
+      createPartialErrorsPlugin(),
+      createRequestLogPlugin(),
+      createTracingPlugin(),
+      createGraphQLAnswerPlugin({ getCacheMaxAgeSeconds: config.server.getCacheMaxAgeSeconds }),
+    ],
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),

@@ -54,9 +54,7 @@ export function createAuthenticator(config: Pick<Config, 'tenants'>, tenants: Re
   const verifier = withJwt.length ? createJwtVerifier(withJwt.map((t) => ({ tenantId: t.id, jwt: t.auth.jwt! }))) : null;
   const agentMaps = new Map(config.tenants.map((t) => [t.id, t.auth.agents]));
   const cookieNames = [...new Set(withJwt.flatMap((t) => (t.auth.jwt!.cookie ? [t.auth.jwt!.cookie] : [])))];
-  const missing = verifier
-    ? 'missing credentials: send `Authorization: Bearer <API key or token>`'
-    : 'missing API key: send `Authorization: Bearer <api key>`';
+  const missing = verifier ? 'missing credentials: send `Authorization: Bearer <API key or token>`' : 'missing API key: send `Authorization: Bearer <api key>`';
 
   /** The credential, and the cookie it came from (a cookie carries only a token of the tenant that named it). */
   const credentialOf = (req: http.IncomingMessage): { value: string; cookie?: string } | null => {

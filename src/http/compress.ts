@@ -46,9 +46,7 @@ const LEVELS = {
 
 export function compress(body: Buffer, encoding: Encoding, kind: keyof typeof LEVELS): Promise<Buffer> {
   const level = LEVELS[kind][encoding];
-  return encoding === 'br'
-    ? brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: level, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
-    : gzip(body, { level });
+  return encoding === 'br' ? brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: level, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } }) : gzip(body, { level });
 }
 
 /**

@@ -64,7 +64,9 @@ function refreshingKeySet(load: () => Promise<JSONWebKeySet>, pollMs: number, ch
   return async (header, token) => {
     const current = keys && Date.now() - loadedAt <= pollMs ? keys : reload();
     try {
-      return await (await current)(header, token);
+      return await (
+        await current
+      )(header, token);
     } catch (err) {
       // A file that changed is read again at once (a stat costs nothing); a URL waits out the cooldown.
       if (!(err instanceof errors.JWKSNoMatchingKey) || (Date.now() - unknownKidLoadAt < JWKS_COOLDOWN_MS && !changed())) throw err;
@@ -81,7 +83,7 @@ async function fetchJwks(url: string): Promise<JSONWebKeySet> {
     res = await fetch(url, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS), headers: { accept: 'application/json' } });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`the JWKS at ${url} could not be fetched: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    throw new Error(`the JWKS at ${url} could not be fetched: ${cause?.code ?? cause?.message ?? (err as Error).message}`, { cause: err });
   }
   if (!res.ok) throw new Error(`the JWKS at ${url} answered HTTP ${res.status}`);
   const set = (await res.json()) as JSONWebKeySet;

@@ -40,9 +40,7 @@ const REBUILD: Record<ErrorCode, (message: string, facts: ErrorFacts) => Switchb
 export function encodeOutcome(outcome: IdempotencyOutcome): string {
   if (outcome.ok) return JSON.stringify({ ok: true, value: outcome.value ?? null });
   const e = outcome.error;
-  return JSON.stringify(
-    isSwitchboardError(e) ? { ok: false, code: e.code, message: e.message, facts: e.facts } : { ok: false, code: 'INTERNAL', message: 'Internal server error', facts: {} },
-  );
+  return JSON.stringify(isSwitchboardError(e) ? { ok: false, code: e.code, message: e.message, facts: e.facts } : { ok: false, code: 'INTERNAL', message: 'Internal server error', facts: {} });
 }
 
 export function decodeOutcome(text: string): IdempotencyOutcome {

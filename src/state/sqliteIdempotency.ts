@@ -91,9 +91,7 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
   }
 
   async read(tenantId: string, key: string): Promise<IdempotencyOutcome | null> {
-    const row = this.db
-      .prepare(`SELECT outcome FROM idempotency WHERE tenant = ? AND key = ? AND state = 'done' AND expires_at > ?`)
-      .get(tenantId, key, this.now()) as { outcome: string } | undefined;
+    const row = this.db.prepare(`SELECT outcome FROM idempotency WHERE tenant = ? AND key = ? AND state = 'done' AND expires_at > ?`).get(tenantId, key, this.now()) as { outcome: string } | undefined;
     return row ? decodeOutcome(row.outcome) : null;
   }
 

@@ -31,8 +31,7 @@ export const ROUTE_UNROUTED = 'unrouted';
 export const ROUTE_PREFLIGHT = 'preflight';
 
 /** A CORS preflight as the Fetch standard defines it (and src/http/cors.ts answers it). */
-const isPreflight = (req: http.IncomingMessage) =>
-  req.method === 'OPTIONS' && req.headers['origin'] !== undefined && req.headers['access-control-request-method'] !== undefined;
+const isPreflight = (req: http.IncomingMessage) => req.method === 'OPTIONS' && req.headers['origin'] !== undefined && req.headers['access-control-request-method'] !== undefined;
 
 /** The label of an answer the router gave without choosing a route. */
 function unroutedLabel(req: http.IncomingMessage, status: number | null): string {
@@ -95,11 +94,7 @@ export function observeRequests(listener: http.RequestListener): http.RequestLis
     if (!tracer) return listener(req, res);
     const parent = extractTraceContext(req.headers);
     const path = parseRequestTarget(req.url)?.pathname;
-    exchange.span = tracer.startSpan(
-      method,
-      { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, ...(path !== undefined ? { [ATTR_URL_PATH]: path } : {}) } },
-      parent,
-    );
+    exchange.span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, ...(path !== undefined ? { [ATTR_URL_PATH]: path } : {}) } }, parent);
     context.with(trace.setSpan(parent, exchange.span), () => listener(req, res));
   };
 }

@@ -130,10 +130,7 @@ export function startTracingFromEnv(env: NodeJS.ProcessEnv): Tracing | null {
     // The value is not echoed: an endpoint URL may carry credentials.
     throw new ConfigError('expected OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) to be an http(s) URL');
   }
-  diag.setLogger(
-    { error: diagToStderr('error'), warn: diagToStderr('warn'), info: () => {}, debug: () => {}, verbose: () => {} },
-    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
-  );
+  diag.setLogger({ error: diagToStderr('error'), warn: diagToStderr('warn'), info: () => {}, debug: () => {}, verbose: () => {} }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   // The exporter reads OTEL_EXPORTER_OTLP_HEADERS, timeouts and compression from the environment itself.
   return startTracing({ exporter: new OTLPTraceExporter({ url }), processor: 'batch' });
 }

@@ -5,9 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export type MultipartPart =
-  | { name: string; value: string }
-  | { name: string; filename: string; contentType: string; content: Buffer };
+export type MultipartPart = { name: string; value: string } | { name: string; filename: string; contentType: string; content: Buffer };
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'file';
 
@@ -48,10 +46,7 @@ export function multipartStream(
     for (const f of fields) {
       yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${safe(f.name)}"\r\n\r\n${f.value}\r\n`, 'utf8');
     }
-    yield Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="${safe(file.name)}"; filename="${safe(file.filename)}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
-      'utf8',
-    );
+    yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${safe(file.name)}"; filename="${safe(file.filename)}"\r\nContent-Type: ${file.contentType}\r\n\r\n`, 'utf8');
     yield* file.content;
     yield Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
   }

@@ -199,10 +199,13 @@ export class RateLimiter {
   /** (Re)arms the pump to ask for a slot in `delayMs`. */
   private schedulePump(delayMs: number): void {
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
-    this.pumpTimer = setTimeout(() => {
-      this.pumpTimer = null;
-      this.pump();
-    }, Math.max(0, delayMs));
+    this.pumpTimer = setTimeout(
+      () => {
+        this.pumpTimer = null;
+        this.pump();
+      },
+      Math.max(0, delayMs),
+    );
   }
 
   /** Asks the budget for a slot for the waiter at the head, once at a time. */

@@ -82,8 +82,7 @@ export interface UpstreamResponse {
 }
 
 /** True when a request can be sent again as it is (its body is not a one-shot stream). */
-export const isReplayable = (req: UpstreamRequest) =>
-  req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body);
+export const isReplayable = (req: UpstreamRequest) => req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body);
 
 export type UpstreamHandler = (req: UpstreamRequest) => Promise<UpstreamResponse>;
 

@@ -44,13 +44,7 @@ export interface VendorSimulator<Sim extends SimServer, Options, Defaults, Conne
 }
 
 /** Everything the gateway needs from one vendor. */
-export interface VendorModule<
-  K extends string = string,
-  Schema extends z.ZodObject = z.ZodObject,
-  Sim extends SimServer = SimServer,
-  SimOptions = unknown,
-  Defaults = unknown,
-> {
+export interface VendorModule<K extends string = string, Schema extends z.ZodObject = z.ZodObject, Sim extends SimServer = SimServer, SimOptions = unknown, Defaults = unknown> {
   /** The `vendor` value in config, in errors' `extensions.vendor`, and in metric labels. Never changes once released. */
   readonly key: K;
   /** The connection's config schema: `vendorConnection(key, {...})` from src/config/connection.ts, in `./config.ts`. */

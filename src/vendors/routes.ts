@@ -80,13 +80,7 @@ export interface RouteContext<Family extends string> {
 }
 
 /** Sends one row through the connection's upstream chain. */
-export function callRoute<Family extends string>(
-  ctx: RouteContext<Family>,
-  table: RouteTable<Family>,
-  name: string,
-  scope: RequestScope,
-  call: RouteCall = {},
-): Promise<UpstreamResponse> {
+export function callRoute<Family extends string>(ctx: RouteContext<Family>, table: RouteTable<Family>, name: string, scope: RequestScope, call: RouteCall = {}): Promise<UpstreamResponse> {
   const def = table[name];
   if (!def) throw new TypeError(`unknown route '${name}'`);
   const { method, url } = buildRouteUrl(name, def, ctx.baseUrls[def.family], call);

@@ -5,15 +5,7 @@
  * our configured credentials were refused (a system fault, not the caller's), 429 is the vendor's limit,
  * 502/503/504 mean the vendor is unavailable, and anything else is a vendor error.
  */
-import {
-  BadUserInputError,
-  NotFoundError,
-  RateLimitedError,
-  UpstreamError,
-  UpstreamUnavailableError,
-  type ErrorFacts,
-  type SwitchboardError,
-} from '../errors';
+import { BadUserInputError, NotFoundError, RateLimitedError, UpstreamError, UpstreamUnavailableError, type ErrorFacts, type SwitchboardError } from '../errors';
 import type { z } from 'zod';
 import type { UpstreamResponse } from '../upstream/types';
 import { clampRetryAfterMs } from '../upstream/rateLimit';
@@ -72,7 +64,7 @@ export function readOnce<T>(res: UpstreamResponse, key: object, read: () => T): 
   let byKey = readings.get(res);
   if (byKey?.has(key)) return byKey.get(key) as T;
   const value = deepFreeze(read());
-  if (!byKey) readings.set(res, (byKey = new Map()));
+  if (!byKey) readings.set(res, (byKey = new Map<object, unknown>()));
   byKey.set(key, value);
   return value;
 }

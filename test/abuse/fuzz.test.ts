@@ -14,7 +14,6 @@ import {
   isLeafType,
   isListType,
   isNonNullType,
-  isObjectType,
   isScalarType,
   isUnionType,
   type GraphQLField,
@@ -151,7 +150,7 @@ class Generator {
     const at = r.int(doc.length);
     switch (r.int(8)) {
       case 0: {
-        const braces = [...doc.matchAll(/[{}]/g)].map((m) => m.index!);
+        const braces = [...doc.matchAll(/[{}]/g)].map((m) => m.index);
         const i = braces.length ? r.pick(braces) : at;
         return doc.slice(0, i) + doc.slice(i + 1);
       }

@@ -37,21 +37,15 @@ export interface RawResponse {
 }
 
 /** One request with exactly the given headers and body (no fetch normalisation). */
-export function rawRequest(
-  url: string,
-  opts: { method?: string; headers?: Record<string, string | number>; body?: string | Buffer; path?: string } = {},
-): Promise<RawResponse> {
+export function rawRequest(url: string, opts: { method?: string; headers?: Record<string, string | number>; body?: string | Buffer; path?: string } = {}): Promise<RawResponse> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: u.hostname, port: u.port, path: opts.path ?? `${u.pathname}${u.search}`, method: opts.method ?? 'POST', headers: opts.headers ?? {}, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
+    const req = http.request({ host: u.hostname, port: u.port, path: opts.path ?? `${u.pathname}${u.search}`, method: opts.method ?? 'POST', headers: opts.headers ?? {}, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
     req.on('error', reject);
     req.end(opts.body);
   });

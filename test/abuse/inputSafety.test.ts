@@ -106,7 +106,9 @@ describe('input safety', () => {
         'mutation($a: ID!, $p: ID!, $c: ID!) { callDisposeAndDial(input: { agentId: $a, campaignId: $p, callId: $c, dispositionCode: "X", phoneNumber: "+14155550101", idempotencyKey: "abuse-key-0002" }) { dialAttempt { id } } }',
         { variables: { a: encodeGlobalId('Agent', 'ameyo-a', `u1${CRLF}`), p: encodeGlobalId('Campaign', 'ameyo-a', '1'), c: encodeGlobalId('Call', 'ameyo-a', `c${CRLF}`) } },
       );
-      await stack.gql('query($a: ID!) { agentRuntimes(connectionId: "ameyo-a", filter: { agentIds: [$a] }) { totalCount } }', { variables: { a: encodeGlobalId('Agent', 'ameyo-a', 'u1\r\nX-Injected: yes') } });
+      await stack.gql('query($a: ID!) { agentRuntimes(connectionId: "ameyo-a", filter: { agentIds: [$a] }) { totalCount } }', {
+        variables: { a: encodeGlobalId('Agent', 'ameyo-a', 'u1\r\nX-Injected: yes') },
+      });
       await stack.gql('query($j: ID!) { bulkUserJob(id: $j) { nativeId } }', { variables: { j: encodeGlobalId('BulkUserJob', 'apps-a', `1${CRLF}`) } });
       expect(stack.sims.ameyo.requests.length).toBeGreaterThan(2);
       expectNoSplitHeaders();
@@ -133,7 +135,12 @@ describe('input safety', () => {
         'Variable "$p" got invalid value "+1 415 CALL NOW"; expected PhoneNumber to be 7 to 15 digits with an optional leading +, got "+1 415 CALL NOW"',
         'BAD_USER_INPUT',
       );
-      await refusedAtEdge('{ dncCheck(connectionId: "apps-a", phoneNumber: "12") { listed } }', {}, 'expected PhoneNumber to be 7 to 15 digits with an optional leading +, got "12"', 'GRAPHQL_VALIDATION_FAILED');
+      await refusedAtEdge(
+        '{ dncCheck(connectionId: "apps-a", phoneNumber: "12") { listed } }',
+        {},
+        'expected PhoneNumber to be 7 to 15 digits with an optional leading +, got "12"',
+        'GRAPHQL_VALIDATION_FAILED',
+      );
       await refusedAtEdge(
         'query($p: PhoneNumber!) { dncCheck(connectionId: "apps-a", phoneNumber: $p) { listed } }',
         { p: '+1415555\r\n0101' },

@@ -58,11 +58,7 @@ describe('issue 11 item 8: SIGTERM drains', () => {
         headers: { authorization: `Bearer ${DEMO_API_KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ agents(first: 1, filter: { connectionIds: ["apps-demo"] }) { totalCount } }' }),
       });
-      await waitUntil(
-        'the simulator received the vendor read',
-        async () => ((await (await fetch(`${gw.sims.appsApi}/__sim/requests`)).json()) as unknown[]).length > 0,
-        10_000,
-      );
+      await waitUntil('the simulator received the vendor read', async () => ((await (await fetch(`${gw.sims.appsApi}/__sim/requests`)).json()) as unknown[]).length > 0, 10_000);
       gw.child.kill('SIGTERM');
       await waitUntil('readiness turned 503', async () => (await fetch(`${gw.url}/readyz`)).status === 503, 5_000);
       expect(await (await fetch(`${gw.url}/readyz`)).json()).toEqual({ ready: false, draining: true });

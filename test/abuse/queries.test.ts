@@ -113,9 +113,7 @@ describe('query limits', () => {
     const started = Date.now();
     const res = await refused(`{ ...A } fragment A on Query { connections { id } ...B } fragment B on Query { ...A }`);
     expect(res.status).toBe(400);
-    expect(res.body.errors!.map((e) => [e.message, e.extensions!['code']])).toEqual([
-      ['Cannot spread fragment "A" within itself via "B".', 'GRAPHQL_VALIDATION_FAILED'],
-    ]);
+    expect(res.body.errors!.map((e) => [e.message, e.extensions!['code']])).toEqual([['Cannot spread fragment "A" within itself via "B".', 'GRAPHQL_VALIDATION_FAILED']]);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(simRequests(stack)).toEqual([]);
   });

@@ -90,11 +90,7 @@ describe('issue 11, item 6: aborted clients leave the vendor queue', () => {
     // What the vendor saw, each answered (the simulator also enforces 1 request/s: no 429): the first query,
     // the live ones (in whichever order they reached the queue), the fresh one. None of the aborted ones.
     const log = appsLog();
-    expect([log[0], ...log.slice(1, -1).sort(), log.at(-1)]).toEqual([
-      dncRead(0),
-      ...Array.from({ length: LIVE }, (_, i) => dncRead(1 + i)),
-      dncRead(FRESH),
-    ]);
+    expect([log[0], ...log.slice(1, -1).sort(), log.at(-1)]).toEqual([dncRead(0), ...Array.from({ length: LIVE }, (_, i) => dncRead(1 + i)), dncRead(FRESH)]);
   });
 
   it('afterwards nothing waits and nothing was logged as an error', async () => {

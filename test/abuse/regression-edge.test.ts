@@ -111,10 +111,7 @@ describe('issue 11: the HTTP edge', () => {
 
   describe('item 7: slow clients are cut in seconds, and unread bodies are never drained', () => {
     it('a JSON body trickled past server.bodyTimeoutMs gets 408 and the connection closed', async () => {
-      const s = await openSocket(
-        stack.gateway.url,
-        `POST /graphql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY_A}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"query":`,
-      );
+      const s = await openSocket(stack.gateway.url, `POST /graphql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY_A}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"query":`);
       const trickle = setInterval(() => s.socket.writable && s.socket.write(' '), 100);
       try {
         await s.closed;

@@ -163,7 +163,12 @@ describe('issue 11: per-tenant stores and bounded lists, over HTTP', () => {
       ['agents(filter: { connectionIds })', `{ agents(filter: { connectionIds: ${literal(Array(101).fill('apps-a'))} }) { totalCount } }`, {}, 101],
       ['a list nested in a filter variable', 'query($f: AgentFilter) { agents(filter: $f) { totalCount } }', { f: { vendorFilter: { appsApi: { nativeIds: Array(500).fill('1') } } } }, 500],
       ['enum lists', 'query($s: [AgentStatus!]) { agents(filter: { statuses: $s }) { totalCount } }', { s: Array(1000).fill('AVAILABLE') }, 1000],
-      ['a list of objects (DNC entries)', 'mutation($e: [DncEntryInput!]!) { dncAdd(input: { connectionId: "apps-a", entries: $e }) { entries { phoneNumber } } }', { e: Array(101).fill({ phoneNumber: '+14155550100' }) }, 101],
+      [
+        'a list of objects (DNC entries)',
+        'mutation($e: [DncEntryInput!]!) { dncAdd(input: { connectionId: "apps-a", entries: $e }) { entries { phoneNumber } } }',
+        { e: Array(101).fill({ phoneNumber: '+14155550100' }) },
+        101,
+      ],
       ['presence filters', `{ agentRuntimes(connectionId: "ameyo-a", filter: { campaignIds: ${literal(Array(150).fill('1'))} }) { totalCount } }`, {}, 150],
     ])('refuses %s past 100 items', async (_title, query, variables, actual) => {
       expect(await refused(query, variables)).toEqual(limitError('listLength', 100, actual));
@@ -210,7 +215,12 @@ describe('issue 11, item 2: a full idempotency partition over HTTP', () => {
   it("refuses tenant A's 4th new key with RATE_LIMITED; A's recorded keys and tenant B still work", async () => {
     const agent = stack.sims.ameyo.state.agents.find((a) => !stack.sims.ameyo.state.sessions.some((s) => s.userId === a.userId))!;
     const DIAL = `mutation($i: CallDialInput!) { callDial(input: $i) { ${DIAL_FIELDS} } }`;
-    const input = (key: string) => ({ agentId: encodeGlobalId('Agent', 'ameyo-a', agent.userId), campaignId: encodeGlobalId('Campaign', 'ameyo-a', '389'), phoneNumber: '+14155550151', idempotencyKey: key });
+    const input = (key: string) => ({
+      agentId: encodeGlobalId('Agent', 'ameyo-a', agent.userId),
+      campaignId: encodeGlobalId('Campaign', 'ameyo-a', '389'),
+      phoneNumber: '+14155550151',
+      idempotencyKey: key,
+    });
     const b = await stack.gql(DIAL, { apiKey: KEY_B, variables: { i: input('b-original-0001') } });
     for (const key of ['a-key-0001', 'a-key-0002', 'a-key-0003']) expect((await stack.gql(DIAL, { variables: { i: input(key) } })).body.errors).toBeUndefined();
     clearSimRequests(stack);

@@ -103,8 +103,7 @@ async function serveHandler(opts: MetricsHandlerOptions): Promise<number> {
 }
 
 describe('metricsExposure: where /metrics is served and to whom', () => {
-  const exposure = (metrics: Record<string, unknown>, demo = false) =>
-    metricsExposure({ server: { metrics: { host: '127.0.0.1', ...metrics } as { host: string } } }, { demo });
+  const exposure = (metrics: Record<string, unknown>, demo = false) => metricsExposure({ server: { metrics: { host: '127.0.0.1', ...metrics } } }, { demo });
 
   it.each<[string, Record<string, unknown>, boolean, ReturnType<typeof metricsExposure>]>([
     ['nothing set: main port, loopback clients only', {}, false, { main: { loopbackOnly: true }, listener: null }],
@@ -112,12 +111,7 @@ describe('metricsExposure: where /metrics is served and to whom', () => {
     ['a token: main port, any client with the token', { token: TOKEN }, false, { main: { token: TOKEN, loopbackOnly: false }, listener: null }],
     ['a port: its own listener on loopback, not the main port', { port: 9464 }, false, { main: null, listener: { host: '127.0.0.1', port: 9464 } }],
     ['a port in demo mode: the same', { port: 9464 }, true, { main: null, listener: { host: '127.0.0.1', port: 9464 } }],
-    [
-      'host, port and token: its own listener with the token',
-      { host: '0.0.0.0', port: 9464, token: TOKEN },
-      false,
-      { main: null, listener: { host: '0.0.0.0', port: 9464, token: TOKEN } },
-    ],
+    ['host, port and token: its own listener with the token', { host: '0.0.0.0', port: 9464, token: TOKEN }, false, { main: null, listener: { host: '0.0.0.0', port: 9464, token: TOKEN } }],
   ])('%s', (_title, metrics, demo, expected) => {
     expect(exposure(metrics, demo)).toEqual(expected);
   });
@@ -263,7 +257,7 @@ describe('startMetricsListener: GET /metrics on its own listener and nothing els
     expect((await request('127.0.0.1', port, { path: '/metrics?name[]=x', headers: auth })).status).toBe(200);
   });
 
-  withAddress(EXTERNAL_V4, 'IPv4 address besides loopback')('listens on the host it was given only: the machine\'s other address refuses the connection', async () => {
+  withAddress(EXTERNAL_V4, 'IPv4 address besides loopback')("listens on the host it was given only: the machine's other address refuses the connection", async () => {
     await expect(request(EXTERNAL_V4!, port, { headers: auth })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 

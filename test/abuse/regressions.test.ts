@@ -34,9 +34,7 @@ describe('abuse regressions', () => {
     const frags = Array.from({ length: n }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join('\n');
     const res = await stack.gql(`{ ...F0 }\n${frags}\nfragment F${n} on Query { connections { id } }`);
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([
-      { message: 'query cost is 1000000000000, over the limit of 5000', extensions: { code: 'BAD_USER_INPUT', limit: 'cost', max: 5000, actual: 1000000000000 } },
-    ]);
+    expect(res.body.errors).toEqual([{ message: 'query cost is 1000000000000, over the limit of 5000', extensions: { code: 'BAD_USER_INPUT', limit: 'cost', max: 5000, actual: 1000000000000 } }]);
   }, 10_000);
 
   it('refuses 2001 tokens with HTTP 400 BAD_USER_INPUT and the exact message', async () => {
@@ -50,9 +48,7 @@ describe('abuse regressions', () => {
 
   it('refuses a subscription as BAD_REQUEST, with no error logged', async () => {
     const res = await stack.gql('subscription { connections { id } }');
-    expect(res.body.errors).toEqual([
-      { message: 'Schema is not configured to execute subscription operation.', locations: [{ line: 1, column: 1 }], extensions: { code: 'BAD_REQUEST' } },
-    ]);
+    expect(res.body.errors).toEqual([{ message: 'Schema is not configured to execute subscription operation.', locations: [{ line: 1, column: 1 }], extensions: { code: 'BAD_REQUEST' } }]);
     expect(errorLogs()).toEqual([]);
   });
 
@@ -79,7 +75,10 @@ describe('abuse regressions', () => {
     const userError = (message: string) => ({ data: { bulkUsersUpload: { job: null, userErrors: [{ field: ['input', 'file'], message, code: 'BAD_USER_INPUT' }] } } });
 
     it('a map naming a file part that never comes', async () => {
-      const res = await send([{ name: 'operations', value: OPS }, { name: 'map', value: '{"0":["variables.input.file"]}' }]);
+      const res = await send([
+        { name: 'operations', value: OPS },
+        { name: 'map', value: '{"0":["variables.input.file"]}' },
+      ]);
       expect(res).toEqual({ status: 200, body: userError('file could not be read: File missing in the request.') });
       expect(stack.sims.appsApi.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     });

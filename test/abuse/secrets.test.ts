@@ -58,9 +58,25 @@ describe('no secret in any log line, response, header or metric, whatever fails'
             id: 'tenant-good',
             apiKeys: [S.keyGood],
             connections: [
-              { id: 'ameyo-g', vendor: 'ameyo', ccId: 1, baseUrls: ameyoUrls, credentials: { username: 'sb_api', password: S.ameyoPassword }, webAccess: { hashKey: S.ameyoHashKey, requestingHost: 'switchboard.demo' }, appServerToken: S.ameyoAppToken, ...common },
+              {
+                id: 'ameyo-g',
+                vendor: 'ameyo',
+                ccId: 1,
+                baseUrls: ameyoUrls,
+                credentials: { username: 'sb_api', password: S.ameyoPassword },
+                webAccess: { hashKey: S.ameyoHashKey, requestingHost: 'switchboard.demo' },
+                appServerToken: S.ameyoAppToken,
+                ...common,
+              },
               { id: 'apps-g', vendor: 'apps-api', baseUrls: appsUrls, credentials: { subdomain: 'acme', apiToken: S.appsToken, companySecret: S.appsCompanySecret }, ...common },
-              { id: 'dialer-g', vendor: 'campaign-api', baseUrl: sims.campaignApi.url, accountId: S.dialerAccount, credentials: { username: 'sb', password: S.dialerPassword, domain: 'acme' }, ...common },
+              {
+                id: 'dialer-g',
+                vendor: 'campaign-api',
+                baseUrl: sims.campaignApi.url,
+                accountId: S.dialerAccount,
+                credentials: { username: 'sb', password: S.dialerPassword, domain: 'acme' },
+                ...common,
+              },
               { id: 'dialer-k', vendor: 'campaign-api', baseUrl: sims.campaignApi.url, accountId: S.dialerAccount, credentials: { apiKey: S.dialerApiKey }, ...common },
             ],
           },
@@ -68,12 +84,34 @@ describe('no secret in any log line, response, header or metric, whatever fails'
             id: 'tenant-denied',
             apiKeys: [S.keyDenied],
             connections: [
-              { id: 'ameyo-d', vendor: 'ameyo', ccId: 1, baseUrls: ameyoUrls, credentials: { username: 'sb_api', password: S.badAmeyoPassword }, webAccess: { hashKey: S.badHashKey, requestingHost: 'switchboard.demo' }, appServerToken: S.badAppToken, ...common },
+              {
+                id: 'ameyo-d',
+                vendor: 'ameyo',
+                ccId: 1,
+                baseUrls: ameyoUrls,
+                credentials: { username: 'sb_api', password: S.badAmeyoPassword },
+                webAccess: { hashKey: S.badHashKey, requestingHost: 'switchboard.demo' },
+                appServerToken: S.badAppToken,
+                ...common,
+              },
               { id: 'apps-d', vendor: 'apps-api', baseUrls: appsUrls, credentials: { subdomain: 'acme', apiToken: S.badAppsToken }, ...common },
-              { id: 'dialer-d', vendor: 'campaign-api', baseUrl: sims.campaignApi.url, accountId: S.dialerAccount, credentials: { username: 'sb', password: S.badDialerPassword, domain: 'acme' }, ...common },
+              {
+                id: 'dialer-d',
+                vendor: 'campaign-api',
+                baseUrl: sims.campaignApi.url,
+                accountId: S.dialerAccount,
+                credentials: { username: 'sb', password: S.badDialerPassword, domain: 'acme' },
+                ...common,
+              },
               { id: 'dialer-dk', vendor: 'campaign-api', baseUrl: sims.campaignApi.url, accountId: S.dialerAccount, credentials: { apiKey: S.badDialerApiKey }, ...common },
               // Nothing listens here: connection refused.
-              { id: 'apps-down', vendor: 'apps-api', baseUrls: { apps: 'http://127.0.0.1:9/apps/api/v1', manager: 'http://127.0.0.1:9/manager/api/v1' }, credentials: { subdomain: 'acme', apiToken: S.appsToken }, ...common },
+              {
+                id: 'apps-down',
+                vendor: 'apps-api',
+                baseUrls: { apps: 'http://127.0.0.1:9/apps/api/v1', manager: 'http://127.0.0.1:9/manager/api/v1' },
+                credentials: { subdomain: 'acme', apiToken: S.appsToken },
+                ...common,
+              },
             ],
           },
         ];
@@ -113,7 +151,10 @@ describe('no secret in any log line, response, header or metric, whatever fails'
   const answeredSince = (from: ReturnType<typeof mark>) => answered.slice(from.answered);
   const leaksSince = (from: ReturnType<typeof mark>) => [
     ...leaksIn('response', seen.slice(from.seen)),
-    ...leaksIn('log', stack.logs.slice(from.logs).map((l) => JSON.stringify(l))),
+    ...leaksIn(
+      'log',
+      stack.logs.slice(from.logs).map((l) => JSON.stringify(l)),
+    ),
   ];
   /** `connectionId:code:upstreamStatus` of each error of each answer. */
   const errorsOf = (answers: readonly GqlResult[]) =>
@@ -171,18 +212,24 @@ describe('no secret in any log line, response, header or metric, whatever fails'
       );
       await record('query($c: ID!) { recording(callId: $c) { url byteLength } }', key, { c: encodeGlobalId('Call', ameyo, 'crt-1') });
       for (const signed of [true, false]) {
-        await record(
-          `mutation($c: ID!) { callCustomDataSend(input: { callId: $c, signed: ${signed}, fields: [{ key: "field1", value: "v" }] }) { sent userErrors { message code } } }`,
-          key,
-          { c: encodeGlobalId('Call', apps, String(stack.sims.appsApi.state.calls[0]!.id)) },
-        );
+        await record(`mutation($c: ID!) { callCustomDataSend(input: { callId: $c, signed: ${signed}, fields: [{ key: "field1", value: "v" }] }) { sent userErrors { message code } } }`, key, {
+          c: encodeGlobalId('Call', apps, String(stack.sims.appsApi.state.calls[0]!.id)),
+        });
       }
       await record('{ bulkUserTemplate(connectionId: "' + apps + '") }', key);
-      await record('mutation { leadCreate(input: { campaignId: "' + encodeGlobalId('Campaign', key === S.keyGood ? 'dialer-g' : 'dialer-d', '1') + '", phoneNumber: "+14155550101" }) { lead { id } userErrors { message } } }', key);
+      await record(
+        'mutation { leadCreate(input: { campaignId: "' +
+          encodeGlobalId('Campaign', key === S.keyGood ? 'dialer-g' : 'dialer-d', '1') +
+          '", phoneNumber: "+14155550101" }) { lead { id } userErrors { message } } }',
+        key,
+      );
       await record('{ campaignActivity(filter: { from: "2026-01-01T00:00:00Z", to: "2026-12-01T00:00:00Z" }) { edges { cursor } } }', key);
     }
     // Both sets of credentials were in play: the good ones reached Ameyo, and the refused ones were refused.
-    const wire = stack.sims.ameyo.requests.slice(ameyoFrom).map((r) => JSON.stringify(r.headers)).join('\n');
+    const wire = stack.sims.ameyo.requests
+      .slice(ameyoFrom)
+      .map((r) => JSON.stringify(r.headers))
+      .join('\n');
     for (const s of [S.ameyoHashKey, S.ameyoAppToken, S.badHashKey, S.badAppToken]) expect(wire).toContain(s);
     expect(errorsOf(answeredSince(from))).toEqual(expect.arrayContaining(['ameyo-d:UPSTREAM_ERROR:401', 'apps-d:UPSTREAM_ERROR:401', 'dialer-d:UPSTREAM_ERROR:401']));
     expect(leaksSince(from)).toEqual([]);
@@ -190,7 +237,16 @@ describe('no secret in any log line, response, header or metric, whatever fails'
 
   it('drives 5xx, timeouts, resets, malformed and truncated bodies, 429 storms and expired tokens', async () => {
     const from = mark();
-    const faults = [{ serverErrorStatus: 500 }, { serverErrorStatus: 503 }, { malformedBody: true }, { connectionReset: true }, { truncatedBody: true }, { tooManyRequests: true }, { expiredToken: true }, { latencyMs: 2500 }] as const;
+    const faults = [
+      { serverErrorStatus: 500 },
+      { serverErrorStatus: 503 },
+      { malformedBody: true },
+      { connectionReset: true },
+      { truncatedBody: true },
+      { tooManyRequests: true },
+      { expiredToken: true },
+      { latencyMs: 2500 },
+    ] as const;
     const failedReads: GqlResult[] = [];
     for (const fault of faults) {
       for (const sim of sims()) sim.setFaults(fault);
@@ -224,11 +280,26 @@ describe('no secret in any log line, response, header or metric, whatever fails'
     const ops = JSON.stringify({ query: BULK, variables: { input: { connectionId: 'apps-g', file: null } } });
     const uploadStatuses: number[] = [];
     const uploads: Array<Array<{ name: string; value: string; filename?: string; type?: string }>> = [
-      [{ name: 'operations', value: ops }, { name: 'map', value: '{"0":["variables.input.file"]}' }, { name: '0', value: 'a,b\n1,2', filename: 'u.json', type: 'application/json' }],
-      [{ name: 'operations', value: ops }, { name: 'map', value: '{"0":["variables.input.file"]}' }, { name: '0', value: `[${'1,'.repeat(400)}1]`, filename: 'u.json' }],
-      [{ name: 'operations', value: ops }, { name: 'map', value: '{"0":["variables.input.file"]}' }],
+      [
+        { name: 'operations', value: ops },
+        { name: 'map', value: '{"0":["variables.input.file"]}' },
+        { name: '0', value: 'a,b\n1,2', filename: 'u.json', type: 'application/json' },
+      ],
+      [
+        { name: 'operations', value: ops },
+        { name: 'map', value: '{"0":["variables.input.file"]}' },
+        { name: '0', value: `[${'1,'.repeat(400)}1]`, filename: 'u.json' },
+      ],
+      [
+        { name: 'operations', value: ops },
+        { name: 'map', value: '{"0":["variables.input.file"]}' },
+      ],
       [{ name: 'operations', value: '{bad' }],
-      [{ name: 'operations', value: ops }, { name: 'map', value: '{"0":["variables.input.file"]}' }, { name: '0', value: '[]', filename: 'u.json' }],
+      [
+        { name: 'operations', value: ops },
+        { name: 'map', value: '{"0":["variables.input.file"]}' },
+        { name: '0', value: '[]', filename: 'u.json' },
+      ],
     ];
     for (const key of [S.keyGood, S.keyDenied]) {
       for (const parts of uploads) {

@@ -50,7 +50,7 @@ describe('issue 12 item 4: compression', () => {
   it.each([
     ['br', 'br', 'br'],
     ['gzip', 'gzip', 'gzip'],
-    ['a browser\'s list: brotli', 'gzip, deflate, br, zstd', 'br'],
+    ["a browser's list: brotli", 'gzip, deflate, br, zstd', 'br'],
     ['the client prefers gzip', 'gzip;q=1, br;q=0.5', 'gzip'],
     ['deflate only: nothing we send', 'deflate', undefined],
   ])('Accept-Encoding, %s', async (_title, accept, expected) => {

@@ -11,7 +11,14 @@ import { KEY_A, KEY_B, connectionsFor, startStack, type Stack } from '../support
 const APP = 'http://127.0.0.1:5173';
 const OTHER = 'http://127.0.0.1:5174';
 const B_ONLY = 'https://wallboard.tenant-b.example';
-const CORS_HEADERS = ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods', 'access-control-allow-headers', 'access-control-max-age', 'access-control-expose-headers'];
+const CORS_HEADERS = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-max-age',
+  'access-control-expose-headers',
+];
 const corsHeadersOf = (headers: Record<string, unknown>) => Object.fromEntries(CORS_HEADERS.filter((h) => headers[h] !== undefined).map((h) => [h, headers[h]]));
 
 const preflight = (url: string, origin: string, extra: Record<string, string> = {}) =>
@@ -101,10 +108,10 @@ describe('issue 12 item 1: CORS', () => {
 
   it.each([
     ['tenant A, the server list', KEY_A, APP, APP],
-    ['tenant A, tenant B\'s origin', KEY_A, B_ONLY, undefined],
+    ["tenant A, tenant B's origin", KEY_A, B_ONLY, undefined],
     ['tenant B, its own origin', KEY_B, B_ONLY, B_ONLY],
     ['tenant B, the server list it replaced', KEY_B, APP, undefined],
-  ])('a tenant\'s own origins replace the server\'s: %s', async (_title, key, origin, allowed) => {
+  ])("a tenant's own origins replace the server's: %s", async (_title, key, origin, allowed) => {
     // The preflight carries no key, so it passes for an origin any tenant allows.
     expect((await preflight(stack.graphqlUrl, origin)).status).toBe(204);
     const res = await rawRequest(stack.graphqlUrl, {
@@ -119,7 +126,11 @@ describe('issue 12 item 1: CORS', () => {
 describe('issue 12 item 1: CORS config', () => {
   const tenant = { id: 't', apiKeys: ['k'.repeat(16)] };
   it.each([
-    ['"*" with credentials', { server: { cors: { origins: ['*'], allowCredentials: true } }, tenants: [tenant] }, 'server.cors.origins: origins "*" cannot be combined with allowCredentials (browsers refuse it): list the origins'],
+    [
+      '"*" with credentials',
+      { server: { cors: { origins: ['*'], allowCredentials: true } }, tenants: [tenant] },
+      'server.cors.origins: origins "*" cannot be combined with allowCredentials (browsers refuse it): list the origins',
+    ],
     [
       'a tenant\'s "*" with the server\'s credentials',
       { server: { cors: { origins: [APP], allowCredentials: true } }, tenants: [{ ...tenant, cors: { origins: ['*'] } }] },

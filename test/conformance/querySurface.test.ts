@@ -32,9 +32,7 @@ describe('a gateway on a config file (introspection off by default)', () => {
   it('hides "Did you mean" suggestions for misspelled fields', async () => {
     const res = await stack.gql('{ agentz { totalCount } }');
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([
-      { message: 'Cannot query field "agentz" on type "Query".', locations: [{ line: 1, column: 3 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
-    ]);
+    expect(res.body.errors).toEqual([{ message: 'Cannot query field "agentz" on type "Query".', locations: [{ line: 1, column: 3 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
   });
 
   it('serves automatic persisted queries: hash unknown, then registered, then by hash alone', async () => {
@@ -42,9 +40,10 @@ describe('a gateway on a config file (introspection off by default)', () => {
     const sha256Hash = createHash('sha256').update(query).digest('hex');
     const ext = { persistedQuery: { version: 1, sha256Hash } };
     const post = (body: unknown) =>
-      fetch(stack.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer test-key-tenant-a-0001' }, body: JSON.stringify(body) }).then(
-        async (r) => ({ status: r.status, body: withoutRequestIds((await r.json()) as any, r.headers.get('x-request-id')) }),
-      );
+      fetch(stack.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer test-key-tenant-a-0001' }, body: JSON.stringify(body) }).then(async (r) => ({
+        status: r.status,
+        body: withoutRequestIds((await r.json()) as any, r.headers.get('x-request-id')),
+      }));
     const unknown = await post({ extensions: ext });
     expect(unknown.body).toMatchObject({ errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] });
     const registered = await post({ query, extensions: ext });
@@ -101,12 +100,10 @@ describe('demo mode (introspection on, for the IDE)', () => {
     expect(res.body.errors).toEqual([{ message: 'query aliases is 11, over the limit of 10', extensions: { code: 'BAD_USER_INPUT', limit: 'aliases', max: 10, actual: 11 } }]);
   });
 
-  it('refuses an introspection bomb: graphql-js\'s MaxIntrospectionDepthRule bounds what the limits skip', async () => {
+  it("refuses an introspection bomb: graphql-js's MaxIntrospectionDepthRule bounds what the limits skip", async () => {
     const res = await post('{ __schema { types { fields { type { fields { type { fields { type { name } } } } } } } } }');
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([
-      { message: 'Maximum introspection depth exceeded', locations: [{ line: 1, column: 3 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
-    ]);
+    expect(res.body.errors).toEqual([{ message: 'Maximum introspection depth exceeded', locations: [{ line: 1, column: 3 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
   });
 });
 

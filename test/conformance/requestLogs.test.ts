@@ -4,7 +4,7 @@
  * list of JavaScript downloads and probes).
  */
 import { FAST_SIMS } from '../abuse/helpers';
-import { KEY_A, startStack, type Stack } from '../support/stack';
+import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 
 const INFO = 30;

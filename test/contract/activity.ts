@@ -62,9 +62,7 @@ export const defineCallDispositionContract = defineContract('CALL_DISPOSITION', 
     name: 'MUST set each disposition it names on a call it reported',
     async fn(s) {
       // The calls a connection reports: its call log, or the calls its campaign activity names.
-      const callId = s.adapter.calls
-        ? (await s.adapter.calls.listCalls({}, 0, 1, s.scope())).items[0]!.nativeId
-        : (await firstPage(s, 1)).items[0]!.callUuid!;
+      const callId = s.adapter.calls ? (await s.adapter.calls.listCalls({}, 0, 1, s.scope())).items[0]!.nativeId : (await firstPage(s, 1)).items[0]!.callUuid!;
       for (const d of s.adapter.dispositions!.dispositions) await s.adapter.dispositions!.setDisposition(callId, d, s.scope());
     },
   },

@@ -40,12 +40,7 @@ export const defineAgentDirectoryContract = defineContract('AGENT_DIRECTORY', [
       if (!dir.filterAgents) return; // the agent service filters this vendor's list itself
       const listed = await dir.listAgents(s.scope());
       const withExtension = listed.find((a) => a.extension !== null);
-      const criteria: AgentCriteria[] = [
-        { online: true },
-        { online: false },
-        { statusChangedBefore: new Date() },
-        ...(withExtension ? [{ extensions: [withExtension.extension!] }] : []),
-      ];
+      const criteria: AgentCriteria[] = [{ online: true }, { online: false }, { statusChangedBefore: new Date() }, ...(withExtension ? [{ extensions: [withExtension.extension!] }] : [])];
       for (const c of criteria) {
         const filtered = ids(await dir.filterAgents(c, s.scope()));
         for (const a of listed.filter((x) => matchesCriteria(x, c))) expect(filtered).toContain(a.nativeId);

@@ -53,7 +53,18 @@ export const defineCallCreateContract = defineContract('CALL_CREATE', [
     id: 'CC-1',
     name: 'MUST find problems, by request field, with a request that lacks what its type needs',
     async fn(s) {
-      const fields: Array<keyof CallCreateRequest> = ['type', 'agentEmail', 'endUserNumber', 'ticketId', 'queueNativeId', 'outboundNumber', 'lang', 'recordingPermission', 'scheduledAt', 'parentCallNativeId'];
+      const fields: Array<keyof CallCreateRequest> = [
+        'type',
+        'agentEmail',
+        'endUserNumber',
+        'ticketId',
+        'queueNativeId',
+        'outboundNumber',
+        'lang',
+        'recordingPermission',
+        'scheduledAt',
+        'parentCallNativeId',
+      ];
       for (const type of ['OUTBOUND', 'INBOUND', 'SCHEDULED'] as const) {
         const problems = s.adapter.callCreator!.inputProblems({ type, lang: 'en' });
         expect(problems.length).toBeGreaterThan(0);

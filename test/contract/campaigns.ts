@@ -3,7 +3,19 @@ import type { Campaign, LeadInput } from '../../src/domain/types';
 import { defineContract, rejection, requestsDuring, UNKNOWN_ID, type ContractSubject } from './support';
 
 const LEAD_INPUT_FIELDS: ReadonlyArray<keyof LeadInput> = [
-  'name', 'firstName', 'lastName', 'email', 'phoneNumber', 'outboundNumber', 'externalId', 'retries', 'type', 'priority', 'ticketId', 'note', 'coolOff',
+  'name',
+  'firstName',
+  'lastName',
+  'email',
+  'phoneNumber',
+  'outboundNumber',
+  'externalId',
+  'retries',
+  'type',
+  'priority',
+  'ticketId',
+  'note',
+  'coolOff',
 ];
 const ids = (list: ReadonlyArray<{ nativeId: string }>) => list.map((c) => c.nativeId);
 

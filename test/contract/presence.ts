@@ -30,7 +30,7 @@ export const definePresenceTablesContract = defineContract('PRESENCE_TABLES', [
   },
   {
     id: 'PT-3',
-    name: "MUST apply the user filter: runtime rows of the users asked for only",
+    name: 'MUST apply the user filter: runtime rows of the users asked for only',
     async fn(s) {
       const [row] = (await s.adapter.presence!.agentRuntimes({}, 0, 1, s.scope())).items;
       const res = await s.adapter.presence!.agentRuntimes({ userIds: [row!.userId] }, 0, 10, s.scope());

@@ -169,7 +169,6 @@ async function startPageServer(bundles: Map<ClientName, Buffer>): Promise<PageSe
   };
 }
 
-
 /** One browser context per test, with every request it makes recorded (service workers included). */
 interface Session {
   context: BrowserContext;
@@ -213,8 +212,7 @@ async function waitUntil(what: string, check: () => boolean, timeoutMs = 10_000)
 }
 
 /** Resource-timing entries the page itself recorded for `url`: a second count, taken in the page. */
-const pageEntries = (page: Page, url: string) =>
-  page.evaluate((u) => performance.getEntriesByType('resource').filter((e) => e.name === u).length, url);
+const pageEntries = (page: Page, url: string) => page.evaluate((u) => performance.getEntriesByType('resource').filter((e) => e.name === u).length, url);
 
 /** A request as Node sends it, for what the gateway answers an origin (headers only). */
 function rawRequest(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
@@ -311,7 +309,7 @@ describe('browser apps calling the gateway from another origin (issue 12)', () =
       expect(session.offsite()).toEqual([]);
     }, 60_000);
 
-    it('sends a file through the upload link (multipart, Apollo-Require-Preflight) and gets the mutation\'s answer', async () => {
+    it("sends a file through the upload link (multipart, Apollo-Require-Preflight) and gets the mutation's answer", async () => {
       const list = demo.sims.ameyo.state.leadLists[0]!;
       const csv = `customer_name,phone1,email\r\nAda ${c.name},+14155550101,ada@example.com\r\n`;
       const input = {
@@ -324,7 +322,11 @@ describe('browser apps calling the gateway from another origin (issue 12)', () =
           { field: 'email', column: 'email' },
         ],
       };
-      const out = await session.page.evaluate(([o, i, text]) => (globalThis as unknown as PageGlobals).scenarios.upload(o, { input: i, csv: text, fileName: 'contacts.csv' }), [opts(), input, csv] as const);
+      const out = await session.page.evaluate(([o, i, text]) => (globalThis as unknown as PageGlobals).scenarios.upload(o, { input: i, csv: text, fileName: 'contacts.csv' }), [
+        opts(),
+        input,
+        csv,
+      ] as const);
       expect(out.error).toBeUndefined();
       expect(out.data.contactsUpload.userErrors).toEqual([]);
       const task = out.data.contactsUpload.task;
@@ -445,13 +447,18 @@ describe('browser apps calling the gateway from another origin (issue 12)', () =
       });
       expect(preflight.status).toBe(403);
       expect(corsHeaders(preflight.headers)).toEqual([]);
-      const post = await rawRequest(graphqlUrl, 'POST', { origin: blockedPages.origin, authorization: `Bearer ${DEMO_API_KEY}`, 'content-type': 'application/json' }, JSON.stringify({ query: '{ __typename }' }));
+      const post = await rawRequest(
+        graphqlUrl,
+        'POST',
+        { origin: blockedPages.origin, authorization: `Bearer ${DEMO_API_KEY}`, 'content-type': 'application/json' },
+        JSON.stringify({ query: '{ __typename }' }),
+      );
       expect(post.status).toBe(200);
       expect(corsHeaders(post.headers)).toEqual([]);
       expect(session.offsite()).toEqual([]);
     }, 60_000);
 
-    it('fails the Apollo Client query with the browser\'s network error', async () => {
+    it("fails the Apollo Client query with the browser's network error", async () => {
       const out = await session.page.evaluate((o) => (globalThis as unknown as PageGlobals).scenarios.query(o), opts());
       expect(out.data).toBeUndefined();
       expect(out.error).toMatchObject(c.blockedError);

@@ -76,7 +76,10 @@ describe('GraphQL IDE in a browser', () => {
     await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
     const docs = page.locator('.graphiql-doc-explorer');
     // The root types are listed only once the schema has loaded ("Error fetching schema" otherwise).
-    await docs.locator('a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ }).first().click({ timeout: 15_000 });
+    await docs
+      .locator('a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ })
+      .first()
+      .click({ timeout: 15_000 });
     await expect(docs.locator('.graphiql-doc-explorer-title').innerText()).resolves.toBe('Query');
     await docs.locator('a.graphiql-doc-explorer-field-name', { hasText: /^agents$/ }).waitFor();
     expect(await docs.innerText()).not.toContain('Error fetching schema');
@@ -88,7 +91,10 @@ describe('GraphQL IDE in a browser', () => {
     const { page, offsite } = await openIde();
     // Autocomplete needs the schema, which GraphiQL fetches once the page is up.
     await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
-    await page.locator('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ }).first().waitFor({ timeout: 15_000 });
+    await page
+      .locator('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
     const editor = page.locator('.graphiql-query-editor .CodeMirror');
     await editor.click();
     await page.keyboard.press('Control+A');
@@ -148,7 +154,10 @@ describe('GraphQL IDE in a browser', () => {
     const { page, offsite } = await openIde();
     await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
     const docs = page.locator('.graphiql-doc-explorer');
-    await docs.locator('a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ }).first().click({ timeout: 15_000 });
+    await docs
+      .locator('a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ })
+      .first()
+      .click({ timeout: 15_000 });
     await docs.locator('a.graphiql-doc-explorer-field-name', { hasText: /^calls$/ }).click();
     await expect(docs.locator('.graphiql-doc-explorer-title').innerText()).resolves.toBe('calls');
     await docs.getByText('Authorization: needs the SUPERVISOR role.').waitFor();

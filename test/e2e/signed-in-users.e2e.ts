@@ -52,7 +52,6 @@ interface PageGlobals {
   };
 }
 
-
 interface Session {
   context: BrowserContext;
   page: Page;
@@ -69,7 +68,9 @@ async function startPageServer(bundle: Buffer): Promise<{ origin: string; close(
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'content-length': bundle.length }).end(bundle);
     } else if (req.url === '/app.html') {
       // An empty data: icon, so the page asks for no favicon.
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>agent desk</title><script src="/app.js"></script></head><body></body></html>');
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end('<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>agent desk</title><script src="/app.js"></script></head><body></body></html>');
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
@@ -215,7 +216,11 @@ describe('users signed in at the identity provider, in a browser app on another 
         { message: 'Query.calls needs the SUPERVISOR role', locations: expect.any(Array), path: ['calls'], extensions: { code: 'FORBIDDEN', requestId: expect.any(String) } },
       ]);
       // The supervisor's `calls` is `GET /manager/api/v1/calls` at the Apps API (the supervisor test shows it); the agent's sent none.
-      expect(vendorLog().flat().filter((r) => /\/calls\b/.test(r))).toEqual([]);
+      expect(
+        vendorLog()
+          .flat()
+          .filter((r) => /\/calls\b/.test(r)),
+      ).toEqual([]);
       expect(await session.page.evaluate(() => (globalThis as unknown as PageGlobals).scenarios.signInsNeeded())).toBe(0);
       expect(session.offsite()).toEqual([]);
     }, 60_000);

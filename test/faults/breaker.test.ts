@@ -13,19 +13,7 @@
  */
 import { encodeGlobalId } from '../../src/graphql/ids';
 import type { Stack } from '../support/stack';
-import {
-  AGENTS_ALL,
-  CONNECTIONS_STATUS,
-  TIMING,
-  agentsOf,
-  logOf,
-  resetSims,
-  startFaultStack,
-  times,
-  untilHalfOpen,
-  vendorsIn,
-  waitUntil,
-} from './support/faultStack';
+import { AGENTS_ALL, CONNECTIONS_STATUS, TIMING, agentsOf, logOf, resetSims, startFaultStack, times, untilHalfOpen, vendorsIn, waitUntil } from './support/faultStack';
 import { installProcessGuard } from './support/guard';
 
 installProcessGuard();
@@ -170,9 +158,7 @@ describe('circuit breaker of apps-a (failureThreshold 3, cooldownMs 500)', () =>
       expect(refused.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstreamStatus: 401 });
       sim().resetFaults();
     }
-    expect(logOf(sim())).toEqual(
-      Array.from({ length: THRESHOLD + 1 }, () => ['GET /manager/api/v1/calls/99999999 404', 'POST /apps/api/v1/agent_statuses 400', `${AGENTS} 401`]).flat(),
-    );
+    expect(logOf(sim())).toEqual(Array.from({ length: THRESHOLD + 1 }, () => ['GET /manager/api/v1/calls/99999999 404', 'POST /apps/api/v1/agent_statuses 400', `${AGENTS} 401`]).flat());
     // Still closed: the next read is sent.
     sim().clearRequests();
     expect((await agentsOf(stack, 'apps-a')).body.errors).toBeUndefined();

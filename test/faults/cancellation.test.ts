@@ -137,11 +137,7 @@ describe('a client that leaves during the shared campaign-API login', () => {
     read.leave();
     await expect(read.response).rejects.toThrow(/abort/i);
     // Once the login is answered and the gateway has finished the abandoned operation, nothing more can be sent for it.
-    await waitUntil(
-      'the login is answered and the abandoned read is over',
-      () => sim.requests[0]!.status === 200 && linesOf(stack, OPERATION_DONE) === done + 1,
-      LATENCY_MS + 2_000,
-    );
+    await waitUntil('the login is answered and the abandoned read is over', () => sim.requests[0]!.status === 200 && linesOf(stack, OPERATION_DONE) === done + 1, LATENCY_MS + 2_000);
     expect(logOf(sim)).toEqual([`${CAMPAIGN_LOGIN} 200`]);
 
     // The next read uses that token: no second login.

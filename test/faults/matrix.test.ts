@@ -66,11 +66,9 @@ interface FaultCase {
 }
 
 const facts = (c: ConnectionUnderTest) => ({ vendor: c.vendor, connectionId: c.connectionId });
-const code = (c: ConnectionUnderTest, which: 'serverError' | 'tooMany' | 'unauthorized') =>
-  WIRE[c.vendor].codes ? { upstreamCode: WIRE[c.vendor].codes![which] } : {};
+const code = (c: ConnectionUnderTest, which: 'serverError' | 'tooMany' | 'unauthorized') => (WIRE[c.vendor].codes ? { upstreamCode: WIRE[c.vendor].codes![which] } : {});
 
-const healthOf = async (stack: Stack, connectionId: string) =>
-  (await stack.gql(CONNECTIONS_STATUS)).body.data!['connections'].find((x: { id: string }) => x.id === connectionId);
+const healthOf = async (stack: Stack, connectionId: string) => (await stack.gql(CONNECTIONS_STATUS)).body.data!['connections'].find((x: { id: string }) => x.id === connectionId);
 
 const CASES: FaultCase[] = [
   {

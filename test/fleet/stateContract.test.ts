@@ -59,7 +59,10 @@ describe('Redis idempotency records, what a fleet adds', () => {
     clock.now += 1;
     expect(await records.claim('t', 'dial', 'f')).toMatchObject({
       kind: 'replay',
-      outcome: { ok: false, error: { code: 'IDEMPOTENCY_CONFLICT', message: 'the first request with this idempotencyKey was in progress when the gateway stopped: it may have been sent; check before sending again' } },
+      outcome: {
+        ok: false,
+        error: { code: 'IDEMPOTENCY_CONFLICT', message: 'the first request with this idempotencyKey was in progress when the gateway stopped: it may have been sent; check before sending again' },
+      },
     });
   });
 

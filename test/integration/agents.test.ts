@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { DEMO_API_KEY, startDemo, type Demo } from '../../src/demo';
 import { createLogger } from '../../src/logger';
 import { encodeGlobalId } from '../../src/graphql/ids';
-import { KEY_A, KEY_B, requestLines, startStack, type Stack } from '../support/stack';
+import { KEY_B, requestLines, startStack, type Stack } from '../support/stack';
 
 const AGENTS_QUERY = `{ agents(first: 100) { totalCount edges { node { id name vendor status rawStatus } } } }`;
 const STATUSES = ['AVAILABLE', 'ON_CALL', 'WRAP_UP', 'AWAY', 'OFFLINE', 'UNKNOWN'];
@@ -129,9 +129,7 @@ describe('agents across three vendors', () => {
 
   it('refuses first outside 1..100 with the exact message', async () => {
     const res = await stack.gql(`{ agents(first: 500) { totalCount } }`);
-    expect(res.body.errors).toEqual([
-      { message: 'expected `first` between 1 and 100, got 500', locations: [{ line: 1, column: 3 }], path: ['agents'], extensions: { code: 'BAD_USER_INPUT' } },
-    ]);
+    expect(res.body.errors).toEqual([{ message: 'expected `first` between 1 and 100, got 500', locations: [{ line: 1, column: 3 }], path: ['agents'], extensions: { code: 'BAD_USER_INPUT' } }]);
   });
 
   it('answers a missing key with 401 UNAUTHENTICATED', async () => {
@@ -180,9 +178,42 @@ describe('agents across three vendors', () => {
     expect(res.body).toEqual({
       data: {
         connections: [
-          { id: 'ameyo-a', vendor: 'AMEYO', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CAMPAIGN_CATALOG', 'CONTACT_UPLOAD', 'DIALER', 'RECORDINGS'], status: 'UP', lastErrorCode: null },
-          { id: 'apps-a', vendor: 'APPS_API', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'AGENT_CONTROL', 'CALL_LOG', 'CALL_CREATE', 'CALL_DATA', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'SMS', 'QUEUE_STATUS', 'END_USERS', 'DNC', 'CRM_DATA', 'BULK_USERS'], status: 'UP', lastErrorCode: null },
-          { id: 'dialer-a', vendor: 'CAMPAIGN_API', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'QUEUE_STATUS', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'LEAD_STATUS', 'CAMPAIGN_ACTIVITY', 'CALL_DISPOSITION'], status: 'UP', lastErrorCode: null },
+          {
+            id: 'ameyo-a',
+            vendor: 'AMEYO',
+            capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CAMPAIGN_CATALOG', 'CONTACT_UPLOAD', 'DIALER', 'RECORDINGS'],
+            status: 'UP',
+            lastErrorCode: null,
+          },
+          {
+            id: 'apps-a',
+            vendor: 'APPS_API',
+            capabilities: [
+              'AGENT_DIRECTORY',
+              'AGENT_PRESENCE',
+              'AGENT_CONTROL',
+              'CALL_LOG',
+              'CALL_CREATE',
+              'CALL_DATA',
+              'CAMPAIGN_CATALOG',
+              'LEAD_STORE',
+              'SMS',
+              'QUEUE_STATUS',
+              'END_USERS',
+              'DNC',
+              'CRM_DATA',
+              'BULK_USERS',
+            ],
+            status: 'UP',
+            lastErrorCode: null,
+          },
+          {
+            id: 'dialer-a',
+            vendor: 'CAMPAIGN_API',
+            capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'QUEUE_STATUS', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'LEAD_STATUS', 'CAMPAIGN_ACTIVITY', 'CALL_DISPOSITION'],
+            status: 'UP',
+            lastErrorCode: null,
+          },
         ],
       },
     });
@@ -248,11 +279,7 @@ describe('rate limit: 1 request/second per connection', () => {
 
   it('ten concurrent queries: no two upstream requests under a second apart, no 429, every answer right', async () => {
     const agents = stack.sims.appsApi.state.agents.slice(0, 10);
-    const results = await Promise.all(
-      agents.map((a) =>
-        stack.gql(`query($id: ID!) { agent(id: $id) { nativeId name } }`, { variables: { id: encodeGlobalId('Agent', 'apps-a', String(a.id)) } }),
-      ),
-    );
+    const results = await Promise.all(agents.map((a) => stack.gql(`query($id: ID!) { agent(id: $id) { nativeId name } }`, { variables: { id: encodeGlobalId('Agent', 'apps-a', String(a.id)) } })));
     results.forEach((r, i) => {
       expect(r.body).toEqual({ data: { agent: { nativeId: String(agents[i]!.id), name: `${agents[i]!.first_name} ${agents[i]!.last_name}` } } });
     });
@@ -275,9 +302,7 @@ describe('rate limit: a wait past the deadline fails fast', () => {
   it('answers RATE_LIMITED with retryAfterMs at once, and sends the vendor only what fits', async () => {
     const agents = stack.sims.appsApi.state.agents.slice(0, 5);
     const started = Date.now();
-    const results = await Promise.all(
-      agents.map((a) => stack.gql(`query($id: ID!) { agent(id: $id) { nativeId } }`, { variables: { id: encodeGlobalId('Agent', 'apps-a', String(a.id)) } })),
-    );
+    const results = await Promise.all(agents.map((a) => stack.gql(`query($id: ID!) { agent(id: $id) { nativeId } }`, { variables: { id: encodeGlobalId('Agent', 'apps-a', String(a.id)) } })));
     const ok = results.filter((r) => r.body.data?.['agent']);
     const limited = results.filter((r) => r.body.errors);
     // Slots leave 1,050 ms apart: at 0, ~1,050 and ~2,100 ms fit a 2,500 ms deadline; the 4th and 5th do not.

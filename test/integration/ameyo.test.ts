@@ -87,8 +87,24 @@ describe('Ameyo contact uploads', () => {
 
     // The error report: the two bad rows, parsed, and a download URL that streams the vendor's CSV.
     expect(task.errorReport.rows).toEqual([
-      { rowNumber: 2, reason: 'Invalid phone1', values: [{ column: 'customer_name', value: 'Bad Phone' }, { column: 'phone1', value: '12' }, { column: 'email', value: 'bad@example.com' }] },
-      { rowNumber: 3, reason: 'Invalid email', values: [{ column: 'customer_name', value: 'Grace Hopper' }, { column: 'phone1', value: '+14155550102' }, { column: 'email', value: 'not-an-email' }] },
+      {
+        rowNumber: 2,
+        reason: 'Invalid phone1',
+        values: [
+          { column: 'customer_name', value: 'Bad Phone' },
+          { column: 'phone1', value: '12' },
+          { column: 'email', value: 'bad@example.com' },
+        ],
+      },
+      {
+        rowNumber: 3,
+        reason: 'Invalid email',
+        values: [
+          { column: 'customer_name', value: 'Grace Hopper' },
+          { column: 'phone1', value: '+14155550102' },
+          { column: 'email', value: 'not-an-email' },
+        ],
+      },
     ]);
     const url = task.errorReport.downloadUrl as string;
     // Relative: no server.publicUrl is configured, and the Host header is never used to build it.
@@ -103,7 +119,9 @@ describe('Ameyo contact uploads', () => {
   });
 
   it("lists the connection's configured campaigns in `campaigns`, asking Ameyo nothing, and uploads to one by its id", async () => {
-    const res = await stack.gql(`{ campaigns(first: 10, filter: { connectionIds: ["ameyo-a"] }) { totalCount edges { node { id nativeId name vendor status rawStatus leadStats { total } leads { totalCount } } } } }`);
+    const res = await stack.gql(
+      `{ campaigns(first: 10, filter: { connectionIds: ["ameyo-a"] }) { totalCount edges { node { id nativeId name vendor status rawStatus leadStats { total } leads { totalCount } } } } }`,
+    );
     expect(res.body.errors).toBeUndefined();
     const seeded = stack.sims.ameyo.state.campaigns;
     expect(res.body.data!['campaigns'].totalCount).toBe(seeded.length);
@@ -129,7 +147,7 @@ describe('Ameyo contact uploads', () => {
     expect(requestLines(stack.sims.ameyo).filter((l) => l.startsWith('POST'))).toEqual([`POST /v1/cc-list/1/process-list/${campaignId}/leads/${leadListId}/contact-upload-tasks`]);
   });
 
-  it('refuses the error download without a key, and for another tenant\'s or an unknown task', async () => {
+  it("refuses the error download without a key, and for another tenant's or an unknown task", async () => {
     const id = encodeGlobalId('ContactUploadTask', 'ameyo-a', `${campaignId}/${leadListId}/1`);
     const noKey = await fetch(`${stack.gateway.url}/files/contact-upload-errors/${encodeURIComponent(id)}`);
     expect(noKey.status).toBe(401);
@@ -145,7 +163,17 @@ describe('Ameyo contact uploads', () => {
 
   it('refuses an unknown target field and a column the file lacks, sending nothing', async () => {
     const csv = 'customer_name,phone1\r\nAda,+14155550101\r\n';
-    const res = await upload(stack, { ...base(), headerMapping: [{ field: 'name', column: 'customer_name' }, { field: 'fax', column: 'phone1' }] }, csv);
+    const res = await upload(
+      stack,
+      {
+        ...base(),
+        headerMapping: [
+          { field: 'name', column: 'customer_name' },
+          { field: 'fax', column: 'phone1' },
+        ],
+      },
+      csv,
+    );
     expect(res.body.data.contactsUpload).toEqual({
       task: null,
       userErrors: [
@@ -203,7 +231,7 @@ describe('Ameyo contact uploads', () => {
       headers: { authorization: `Bearer ${KEY_A}`, 'apollo-require-preflight': 'true', 'content-type': `multipart/form-data; boundary=${boundary}` },
       body: stream,
       duplex: 'half',
-    } as RequestInit);
+    });
     const json = (await res.json()) as { data: any };
     expect(json.data.contactsUpload).toEqual({ task: null, userErrors: [{ field: ['input', 'file'], message: 'file is larger than 4096 bytes', code: 'BAD_USER_INPUT' }] });
     expect(stack.sims.ameyo.state.uploadTasks.filter((t) => t.byteLength > 4096)).toEqual([]);
@@ -256,9 +284,7 @@ describe('Ameyo presence and monitoring tables', () => {
   it('refuses an id of another type or connection in a filter as BAD_USER_INPUT, sending nothing', async () => {
     const wrong = encodeGlobalId('Campaign', 'apps-a', '389');
     const res = await stack.gql(`query($f: PresenceFilter) { agentRuntimes(connectionId: "ameyo-a", filter: $f) { totalCount } }`, { variables: { f: { campaignIds: [wrong] } } });
-    expect(res.body.errors).toEqual([
-      expect.objectContaining({ message: "filter.campaignIds[0]: expected a Campaign of connection 'ameyo-a'", extensions: { code: 'BAD_USER_INPUT' } }),
-    ]);
+    expect(res.body.errors).toEqual([expect.objectContaining({ message: "filter.campaignIds[0]: expected a Campaign of connection 'ameyo-a'", extensions: { code: 'BAD_USER_INPUT' } })]);
     const native = await stack.gql(`{ agentRuntimes(connectionId: "ameyo-a", filter: { agentIds: ["u1"] }) { totalCount } }`);
     expect(native.body.errors![0]).toMatchObject({ message: 'filter.agentIds[0]: expected a Switchboard global ID, got "u1"', extensions: { code: 'BAD_USER_INPUT' } });
     expect(stack.sims.ameyo.requests).toEqual([]);
@@ -367,7 +393,14 @@ describe('Ameyo dialing and disposition', () => {
     const other = await stack.gql(DIAL, { variables: { input: { ...input, phoneNumber: '+14155550113' } } });
     expect(other.body).toEqual({
       data: { callDial: null },
-      errors: [{ message: "idempotencyKey 'dial-0002-abcdef' was already used with a different input", locations: [{ line: 1, column: 36 }], path: ['callDial'], extensions: { code: 'IDEMPOTENCY_CONFLICT' } }],
+      errors: [
+        {
+          message: "idempotencyKey 'dial-0002-abcdef' was already used with a different input",
+          locations: [{ line: 1, column: 36 }],
+          path: ['callDial'],
+          extensions: { code: 'IDEMPOTENCY_CONFLICT' },
+        },
+      ],
     });
     expect(stack.sims.ameyo.requests).toEqual([]);
   });
@@ -415,10 +448,9 @@ describe('Ameyo dialing and disposition', () => {
     const session = stack.sims.ameyo.state.sessions.find((s) => s.userStatus === 'Wrap-up' || s.userStatus === 'On Call')!;
     const plan = stack.sims.ameyo.state.dispositionPlans[session.campaignId] as string[];
     const agentId = encodeGlobalId('Agent', 'ameyo-a', session.userId);
-    const res = await stack.gql(
-      `mutation($input: CallDisposeInput!) { callDispose(input: $input) { accepted vendorReason agent { id } userErrors { message code } } }`,
-      { variables: { input: { agentId, dispositionCode: plan[0], callbackAt: '2026-12-01T10:00:00.000Z', selfCallback: true, notes: 'n', idempotencyKey: 'dispose-0001-abc' } } },
-    );
+    const res = await stack.gql(`mutation($input: CallDisposeInput!) { callDispose(input: $input) { accepted vendorReason agent { id } userErrors { message code } } }`, {
+      variables: { input: { agentId, dispositionCode: plan[0], callbackAt: '2026-12-01T10:00:00.000Z', selfCallback: true, notes: 'n', idempotencyKey: 'dispose-0001-abc' } },
+    });
     expect(res.body.data!['callDispose']).toEqual({ accepted: true, vendorReason: 'success', agent: { id: agentId }, userErrors: [] });
     const sent = stack.sims.ameyo.requests.filter((r) => r.path === '/ameyorestapi/voice/disposeCallForUser');
     expect(sent).toHaveLength(1);
@@ -440,21 +472,26 @@ describe('Ameyo dialing and disposition', () => {
   });
 
   it("disposes and dials in the agent's own session (sessionId header from the session table)", async () => {
-    const session = stack.sims.ameyo.state.sessions.find((s) => s.userStatus === 'On Call' && stack.sims.ameyo.state.interactions.some((i) => i.sessionId === s.sessionId && i.channelType === 'VOICE'))!;
+    const session = stack.sims.ameyo.state.sessions.find(
+      (s) => s.userStatus === 'On Call' && stack.sims.ameyo.state.interactions.some((i) => i.sessionId === s.sessionId && i.channelType === 'VOICE'),
+    )!;
     const call = stack.sims.ameyo.state.interactions.find((i) => i.sessionId === session.sessionId && i.channelType === 'VOICE')!;
     const plan = stack.sims.ameyo.state.dispositionPlans[session.campaignId] as string[];
-    const res = await stack.gql(`mutation($input: CallDisposeAndDialInput!) { callDisposeAndDial(input: $input) { dialAttempt { id accepted vendorReason phoneNumber } userErrors { message code } } }`, {
-      variables: {
-        input: {
-          agentId: encodeGlobalId('Agent', 'ameyo-a', session.userId),
-          campaignId: campaignGid(session.campaignId),
-          callId: encodeGlobalId('Call', 'ameyo-a', call.crtObjectId),
-          dispositionCode: plan[0],
-          phoneNumber: '+14155550116',
-          idempotencyKey: 'dad-0001-abcdef',
+    const res = await stack.gql(
+      `mutation($input: CallDisposeAndDialInput!) { callDisposeAndDial(input: $input) { dialAttempt { id accepted vendorReason phoneNumber } userErrors { message code } } }`,
+      {
+        variables: {
+          input: {
+            agentId: encodeGlobalId('Agent', 'ameyo-a', session.userId),
+            campaignId: campaignGid(session.campaignId),
+            callId: encodeGlobalId('Call', 'ameyo-a', call.crtObjectId),
+            dispositionCode: plan[0],
+            phoneNumber: '+14155550116',
+            idempotencyKey: 'dad-0001-abcdef',
+          },
         },
       },
-    });
+    );
     expect(res.body.data!['callDisposeAndDial']).toEqual({
       dialAttempt: { id: encodeGlobalId('DialAttempt', 'ameyo-a', 'callDisposeAndDial/dad-0001-abcdef'), accepted: true, vendorReason: 'success', phoneNumber: '+14155550116' },
       userErrors: [],
@@ -489,7 +526,7 @@ describe('Ameyo recordings', () => {
   it.each([
     ['WAV', 'audio/wav', 'RIFF'],
     ['MP3', 'audio/mpeg', 'ID3'],
-  ])('serves a %s voice log through a gateway URL under the caller\'s key', async (format, type, magic) => {
+  ])("serves a %s voice log through a gateway URL under the caller's key", async (format, type, magic) => {
     const callId = encodeGlobalId('Call', 'ameyo-a', crts().withRec);
     const res = await stack.gql(`query($id: ID!, $f: RecordingFormat) { recording(callId: $id, format: $f) { callId format url contentType byteLength } }`, { variables: { id: callId, f: format } });
     expect(res.body.errors).toBeUndefined();
@@ -575,7 +612,14 @@ describe('Ameyo error families and ambiguous timeouts', () => {
     const s = session();
     const res = await stack.gql(`mutation($input: CallDialInput!) { callDial(input: $input) { dialAttempt { accepted } } }`, {
       apiKey: KEY_W,
-      variables: { input: { agentId: encodeGlobalId('Agent', 'ameyo-wrong', s.userId), campaignId: encodeGlobalId('Campaign', 'ameyo-wrong', String(s.campaignId)), phoneNumber: '+14155550120', idempotencyKey: 'dial-w-0001-abc' } },
+      variables: {
+        input: {
+          agentId: encodeGlobalId('Agent', 'ameyo-wrong', s.userId),
+          campaignId: encodeGlobalId('Campaign', 'ameyo-wrong', String(s.campaignId)),
+          phoneNumber: '+14155550120',
+          idempotencyKey: 'dial-w-0001-abc',
+        },
+      },
     });
     expect(res.body.errors![0]).toMatchObject({
       message: "ameyo refused the connection's credentials (HTTP 401): Invalid token",
@@ -601,7 +645,12 @@ describe('Ameyo error families and ambiguous timeouts', () => {
   it('a dial whose answer times out is reported as possibly sent, never resent, and the same key replays it', async () => {
     const s = session();
     stack.sims.ameyo.setFaults({ latencyMs: 3_000 });
-    const input = { agentId: encodeGlobalId('Agent', 'ameyo-slow', s.userId), campaignId: encodeGlobalId('Campaign', 'ameyo-slow', String(s.campaignId)), phoneNumber: '+14155550121', idempotencyKey: 'dial-t-0001-abc' };
+    const input = {
+      agentId: encodeGlobalId('Agent', 'ameyo-slow', s.userId),
+      campaignId: encodeGlobalId('Campaign', 'ameyo-slow', String(s.campaignId)),
+      phoneNumber: '+14155550121',
+      idempotencyKey: 'dial-t-0001-abc',
+    };
     const query = `mutation($input: CallDialInput!) { callDial(input: $input) { dialAttempt { accepted } } }`;
     const first = await stack.gql(query, { apiKey: KEY_T, variables: { input } });
     const expected = {

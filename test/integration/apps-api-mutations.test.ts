@@ -52,12 +52,10 @@ beforeEach(() => {
 // ---------------------------------------------------------------------------------------------------------------
 
 const state = () => stack.sims.appsApi.state;
-const gql = (query: string, variables: Record<string, unknown> = {}, apiKey?: string) =>
-  stack.gql(query, apiKey ? { variables, apiKey } : { variables });
+const gql = (query: string, variables: Record<string, unknown> = {}, apiKey?: string) => stack.gql(query, apiKey ? { variables, apiKey } : { variables });
 
 /** The Apps API simulator's log as `{method, path, body}` with the JSON body parsed (null when empty). */
-const sent = () =>
-  stack.sims.appsApi.requests.map((r) => ({ method: r.method, path: r.path, body: r.body ? (JSON.parse(r.body) as unknown) : null }));
+const sent = () => stack.sims.appsApi.requests.map((r) => ({ method: r.method, path: r.path, body: r.body ? (JSON.parse(r.body) as unknown) : null }));
 
 /** Every Apps API request carried the connection's Basic credentials. */
 function expectAppsAuth(): void {
@@ -169,9 +167,7 @@ describe('callCreate', () => {
     const before = state().calls.length;
     const res = await gql(CALL_CREATE, { input: { connectionId: 'apps-a', type: 'OUTBOUND', agentEmail: agent.email, ticketId: 'T-1001' } });
     expect(payload(res, 'callCreate')).toEqual({ call: null, accepted: true, userErrors: [] });
-    expect(sent()).toEqual([
-      { method: 'POST', path: '/apps/api/v1/calls', body: { call_type: 'Voice Outbound (API)', lang: 'en', agent_email: agent.email, ticket_id: 'T-1001' } },
-    ]);
+    expect(sent()).toEqual([{ method: 'POST', path: '/apps/api/v1/calls', body: { call_type: 'Voice Outbound (API)', lang: 'en', agent_email: agent.email, ticket_id: 'T-1001' } }]);
     expect(stack.sims.appsApi.requests[0]!.status).toBe(202);
     expect(state().calls).toHaveLength(before);
     expectAppsAuth();
@@ -295,11 +291,7 @@ describe('callCreate', () => {
 
   describe('edge checks: user errors with the input field, nothing sent', () => {
     it.each<[string, Record<string, unknown>, ReturnType<typeof userError>[]]>([
-      [
-        'OUTBOUND without agentEmail',
-        { type: 'OUTBOUND', endUserNumber: '+14155550131' },
-        [userError(['input', 'agentEmail'], 'agentEmail is required for an OUTBOUND call')],
-      ],
+      ['OUTBOUND without agentEmail', { type: 'OUTBOUND', endUserNumber: '+14155550131' }, [userError(['input', 'agentEmail'], 'agentEmail is required for an OUTBOUND call')]],
       [
         'OUTBOUND without endUserNumber or ticketId',
         { type: 'OUTBOUND', agentEmail: 'someone@demo.example.com' },
@@ -308,16 +300,9 @@ describe('callCreate', () => {
       [
         'OUTBOUND with neither agentEmail nor a number (both errors, in field order)',
         { type: 'OUTBOUND' },
-        [
-          userError(['input', 'agentEmail'], 'agentEmail is required for an OUTBOUND call'),
-          userError(['input', 'endUserNumber'], 'endUserNumber or ticketId is required for an OUTBOUND call'),
-        ],
+        [userError(['input', 'agentEmail'], 'agentEmail is required for an OUTBOUND call'), userError(['input', 'endUserNumber'], 'endUserNumber or ticketId is required for an OUTBOUND call')],
       ],
-      [
-        'INBOUND without queueId',
-        { type: 'INBOUND', endUserNumber: '+14155550132' },
-        [userError(['input', 'queueId'], 'queueId is required for an INBOUND call')],
-      ],
+      ['INBOUND without queueId', { type: 'INBOUND', endUserNumber: '+14155550132' }, [userError(['input', 'queueId'], 'queueId is required for an INBOUND call')]],
       [
         'SCHEDULED in the past',
         { type: 'SCHEDULED', endUserNumber: '+14155550133', queueId: queueGid('64'), scheduledAt: '2020-01-01T00:00:00.000Z' },
@@ -332,21 +317,14 @@ describe('callCreate', () => {
       [
         'OUTBOUND with a blank agentEmail and a blank ticketId',
         { type: 'OUTBOUND', agentEmail: '   ', ticketId: '  ' },
-        [
-          userError(['input', 'agentEmail'], 'agentEmail is required for an OUTBOUND call'),
-          userError(['input', 'endUserNumber'], 'endUserNumber or ticketId is required for an OUTBOUND call'),
-        ],
+        [userError(['input', 'agentEmail'], 'agentEmail is required for an OUTBOUND call'), userError(['input', 'endUserNumber'], 'endUserNumber or ticketId is required for an OUTBOUND call')],
       ],
       [
         'a parentCallId that is not a global ID',
         { type: 'SCHEDULED', endUserNumber: '+14155550136', queueId: queueGid('64'), scheduledAt: '2099-01-01T00:00:00.000Z', parentCallId: 'garbage!' },
         [userError(['input', 'parentCallId'], 'expected a Switchboard global ID, got "garbage!"')],
       ],
-      [
-        "the menu's own id instead of its Queue id",
-        { type: 'INBOUND', endUserNumber: '+14155550138', queueId: '61' },
-        [userError(['input', 'queueId'], 'expected a Switchboard global ID, got "61"')],
-      ],
+      ["the menu's own id instead of its Queue id", { type: 'INBOUND', endUserNumber: '+14155550138', queueId: '61' }, [userError(['input', 'queueId'], 'expected a Switchboard global ID, got "61"')]],
       [
         'a Queue of another connection',
         { type: 'INBOUND', endUserNumber: '+14155550139', queueId: encodeGlobalId('Queue', 'dialer-a', 'en/61') },
@@ -365,8 +343,7 @@ describe('callCreate', () => {
     expect(res.body).toEqual({
       errors: [
         {
-          message:
-            'Variable "$input" got invalid value "call-me" at "input.endUserNumber"; expected PhoneNumber to be 7 to 15 digits with an optional leading +, got "call-me"',
+          message: 'Variable "$input" got invalid value "call-me" at "input.endUserNumber"; expected PhoneNumber to be 7 to 15 digits with an optional leading +, got "call-me"',
           locations: [{ line: 1, column: 10 }],
           extensions: { code: 'BAD_USER_INPUT' },
         },
@@ -375,7 +352,7 @@ describe('callCreate', () => {
     expectNothingSent();
   });
 
-  it("answers an unknown connection with a top-level NOT_FOUND naming it", async () => {
+  it('answers an unknown connection with a top-level NOT_FOUND naming it', async () => {
     const res = await gql(CALL_CREATE, { input: { connectionId: 'nope', type: 'INBOUND', endUserNumber: '+14155550136', queueId: queueGid('61') } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -503,9 +480,7 @@ describe('callCustomerFlagsUpdate', () => {
     const call = freshCall(OPEN_CALL);
     const res = await gql(FLAGS_UPDATE, { input: { callId: callGid(call.id), verifiedCustomer: true, badActor: true, repeatCustomer: true } });
     expect(payload(res, 'callCustomerFlagsUpdate')).toEqual({ flags: { verifiedCustomer: true, badActor: true, repeatCustomer: true }, userErrors: [] });
-    expect(sent()).toEqual([
-      { method: 'PATCH', path: `/apps/api/v1/calls/${call.id}/customer_flag`, body: { verified_customer: true, bad_actor: true, repeat_customers: true } },
-    ]);
+    expect(sent()).toEqual([{ method: 'PATCH', path: `/apps/api/v1/calls/${call.id}/customer_flag`, body: { verified_customer: true, bad_actor: true, repeat_customers: true } }]);
     expectAppsAuth();
 
     stack.sims.appsApi.clearRequests();
@@ -522,9 +497,7 @@ describe('callCustomerFlagsUpdate', () => {
       flags: { verifiedCustomer: before.verified_customer, badActor: before.bad_actor, repeatCustomer: !before.repeat_customer },
       userErrors: [],
     });
-    expect(sent()).toEqual([
-      { method: 'PATCH', path: `/apps/api/v1/calls/${call.id}/customer_flag`, body: { repeat_customers: !before.repeat_customer } },
-    ]);
+    expect(sent()).toEqual([{ method: 'PATCH', path: `/apps/api/v1/calls/${call.id}/customer_flag`, body: { repeat_customers: !before.repeat_customer } }]);
   });
 
   it('refuses an update with no flags at the edge', async () => {
@@ -602,7 +575,14 @@ describe('callCustomDataSend', () => {
   it('refuses a field key given twice at the edge', async () => {
     const call = freshCall(OPEN_CALL);
     const res = await gql(CUSTOM_DATA, {
-      input: { callId: callGid(call.id), fields: [{ key: 'field1', value: 'a' }, { key: 'field2', value: 'b' }, { key: 'field1', value: 'c' }] },
+      input: {
+        callId: callGid(call.id),
+        fields: [
+          { key: 'field1', value: 'a' },
+          { key: 'field2', value: 'b' },
+          { key: 'field1', value: 'c' },
+        ],
+      },
     });
     expect(payload(res, 'callCustomDataSend')).toEqual({ sent: false, userErrors: [userError(['input', 'fields'], "field key 'field1' is given twice")] });
     expectNothingSent();
@@ -662,7 +642,7 @@ describe('agentStatusUpdate', () => {
     expectAppsAuth();
   });
 
-  it('answers a system status with the vendor\'s message as a user error', async () => {
+  it("answers a system status with the vendor's message as a user error", async () => {
     const agent = agentWithStatus('Available');
     const res = await gql(STATUS_UPDATE, { input: { connectionId: 'apps-a', status: 'In-call', agentIds: [encodeGlobalId('Agent', 'apps-a', String(agent.id))] } });
     expect(payload(res, 'agentStatusUpdate')).toEqual({ changes: [], userErrors: [userError(null, 'Cannot change agent status to system status In-call')] });
@@ -671,7 +651,7 @@ describe('agentStatusUpdate', () => {
     expect(agent.status).toBe('Available');
   });
 
-  it("refuses an agent of another connection at the edge, naming the list index", async () => {
+  it('refuses an agent of another connection at the edge, naming the list index', async () => {
     const mine = encodeGlobalId('Agent', 'apps-a', String(state().agents[0]!.id));
     const res = await gql(STATUS_UPDATE, { input: { connectionId: 'apps-a', status: 'Lunch', agentIds: [mine, encodeGlobalId('Agent', 'dialer-a', '501')] } });
     expect(payload(res, 'agentStatusUpdate')).toEqual({ changes: [], userErrors: [userError(['input', 'agentIds', '1'], "expected an Agent of connection 'apps-a'")] });
@@ -720,9 +700,7 @@ describe('leadCreate / leadUpdate / leadDelete', () => {
       },
       userErrors: [],
     });
-    expect(sent()).toEqual([
-      { method: 'POST', path: contactsPath(), body: { phone_number: '+14155550777', name: 'Ada Lovelace', email: 'ada@example.com', external_unique_id: 'ext-9001' } },
-    ]);
+    expect(sent()).toEqual([{ method: 'POST', path: contactsPath(), body: { phone_number: '+14155550777', name: 'Ada Lovelace', email: 'ada@example.com', external_unique_id: 'ext-9001' } }]);
     expect(stack.sims.appsApi.requests[0]!.status).toBe(201);
     expectAppsAuth();
 
@@ -753,14 +731,14 @@ describe('leadCreate / leadUpdate / leadDelete', () => {
     expect(state().campaignContacts.some((c) => c.id === contact.id)).toBe(false);
   });
 
-  it('answers a number on the Do Not Call list with the vendor\'s message', async () => {
+  it("answers a number on the Do Not Call list with the vendor's message", async () => {
     const res = await gql(LEAD_CREATE, { input: { campaignId: campaignGid(), phoneNumber: '+14155550199', name: 'Blocked' } });
     expect(payload(res, 'leadCreate')).toEqual({ lead: null, userErrors: [userError(null, 'phone_number is in the Do Not Call list')] });
     expect(sent()).toEqual([{ method: 'POST', path: contactsPath(), body: { phone_number: '+14155550199', name: 'Blocked' } }]);
     expect(stack.sims.appsApi.requests[0]!.status).toBe(400);
   });
 
-  it('answers an external id already in the campaign with the vendor\'s message', async () => {
+  it("answers an external id already in the campaign with the vendor's message", async () => {
     const taken = state().campaignContacts.find((c) => c.campaign_id === campaign().id)!.unique_id;
     const res = await gql(LEAD_CREATE, { input: { campaignId: campaignGid(), phoneNumber: '+14155550779', externalId: taken } });
     expect(payload(res, 'leadCreate')).toEqual({ lead: null, userErrors: [userError(null, 'external_unique_id has already been taken')] });
@@ -833,9 +811,7 @@ describe('smsSend', () => {
   it('sends no optional keys when none are given', async () => {
     const res = await gql(SMS_SEND, { input: { connectionId: 'apps-a', endUserNumber: '+14155550151', outboundNumber: '+18005550100', message: 'Hi' } });
     expect(payload(res, 'smsSend').userErrors).toEqual([]);
-    expect(sent()).toEqual([
-      { method: 'POST', path: '/apps/api/v1/sms', body: { chat_type: 'Messaging (API)', end_user_number: '+14155550151', outbound_number: '+18005550100', message: 'Hi' } },
-    ]);
+    expect(sent()).toEqual([{ method: 'POST', path: '/apps/api/v1/sms', body: { chat_type: 'Messaging (API)', end_user_number: '+14155550151', outbound_number: '+18005550100', message: 'Hi' } }]);
   });
 
   it('refuses an agentId that is not a global ID as a user error, sending nothing', async () => {
@@ -872,9 +848,7 @@ describe('endUserUpsert and endUser', () => {
     expect(user).toMatchObject({ name: 'Lin Chen', email: 'lin@example.com', phone: '+14155550160' });
     const id = encodeGlobalId('EndUser', 'apps-a', String(user.id));
     expect(payload(res, 'endUserUpsert')).toEqual({ endUser: { id, nativeId: String(user.id), identifier: 'crm-7001', connection: { id: 'apps-a' } }, userErrors: [] });
-    expect(sent()).toEqual([
-      { method: 'POST', path: '/apps/api/v1/end_users', body: { identifier: 'crm-7001', email: 'lin@example.com', name: 'Lin Chen', phone: '+14155550160' } },
-    ]);
+    expect(sent()).toEqual([{ method: 'POST', path: '/apps/api/v1/end_users', body: { identifier: 'crm-7001', email: 'lin@example.com', name: 'Lin Chen', phone: '+14155550160' } }]);
     expectAppsAuth();
 
     stack.sims.appsApi.clearRequests();
@@ -894,7 +868,7 @@ describe('endUserUpsert and endUser', () => {
   });
 
   it.each([
-    ['the vendor\'s own id', '1', { message: 'expected a Switchboard global ID, got "1"', extensions: { code: 'BAD_USER_INPUT' } }],
+    ["the vendor's own id", '1', { message: 'expected a Switchboard global ID, got "1"', extensions: { code: 'BAD_USER_INPUT' } }],
     ['an Agent id', encodeGlobalId('Agent', 'apps-a', '1'), { message: `could not resolve to a node with id "${encodeGlobalId('Agent', 'apps-a', '1')}"`, extensions: { code: 'NOT_FOUND' } }],
   ])('endUser with %s: a top-level error, nothing sent', async (_what, id, error) => {
     const res = await gql(END_USER, { id });
@@ -982,8 +956,7 @@ describe('dncAdd / dncRemove / dncCheck', () => {
     expect(res.body).toEqual({
       errors: [
         {
-          message:
-            'Variable "$input" got invalid value "+1415555090x" at "input.phoneNumbers[0]"; expected PhoneNumber to be 7 to 15 digits with an optional leading +, got "+1415555090x"',
+          message: 'Variable "$input" got invalid value "+1415555090x" at "input.phoneNumbers[0]"; expected PhoneNumber to be 7 to 15 digits with an optional leading +, got "+1415555090x"',
           locations: [{ line: 1, column: 10 }],
           extensions: { code: 'BAD_USER_INPUT' },
         },

@@ -62,10 +62,9 @@ describe('calls', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const res: Awaited<ReturnType<Stack['gql']>> = await stack.gql(
-        `query($after: String) { calls(first: 37, after: $after) { pageInfo { hasNextPage endCursor } edges { node { nativeId } } } }`,
-        { variables: { after } },
-      );
+      const res: Awaited<ReturnType<Stack['gql']>> = await stack.gql(`query($after: String) { calls(first: 37, after: $after) { pageInfo { hasNextPage endCursor } edges { node { nativeId } } } }`, {
+        variables: { after },
+      });
       expect(res.body.errors).toBeUndefined();
       pages++;
       const page = res.body.data!['calls'];
@@ -95,10 +94,7 @@ describe('calls', () => {
     });
     const expected = stack.sims.appsApi.state.calls.filter(
       (c) =>
-        ['finished', 'voicemail_received'].includes(c.status) &&
-        c.call_type === 'Voice Outbound (API)' &&
-        c.created_at >= '2026-10-20T00:00:00.000Z' &&
-        c.created_at <= '2026-11-01T00:00:00.000Z',
+        ['finished', 'voicemail_received'].includes(c.status) && c.call_type === 'Voice Outbound (API)' && c.created_at >= '2026-10-20T00:00:00.000Z' && c.created_at <= '2026-11-01T00:00:00.000Z',
     );
     expect(res.body.data!['calls'].totalCount).toBe(expected.length);
     for (const e of res.body.data!['calls'].edges) {
@@ -125,7 +121,7 @@ describe('calls', () => {
       rawStatus: wire.status,
       rawType: wire.call_type,
       agent: { nativeId: String(wire.agent_info!.id) },
-      transfers: wire.transfers!.map((t) => ({
+      transfers: wire.transfers.map((t) => ({
         status: t.status,
         fromAgent: t.from_agent ? { nativeId: String(t.from_agent.id) } : null,
         toAgent: t.to_agent ? { nativeId: String(t.to_agent.id) } : null,
@@ -249,7 +245,7 @@ describe('campaigns and leads', () => {
     expect(counted).toBe(contacts.length);
   });
 
-  it('pages a campaign\'s leads over page/per, with totalCount from Total and the campaign resolved from the cached list', async () => {
+  it("pages a campaign's leads over page/per, with totalCount from Total and the campaign resolved from the cached list", async () => {
     const campaign = stack.sims.appsApi.state.campaigns[0]!;
     const contacts = stack.sims.appsApi.state.campaignContacts.filter((c) => c.campaign_id === campaign.id);
     const id = encodeGlobalId('Campaign', 'apps-a', String(campaign.id));
@@ -284,9 +280,7 @@ describe('campaigns and leads', () => {
     });
     expect(res.body.errors).toBeUndefined();
     expect(stack.sims.appsApi.requests.at(-1)!.query['status[]']).toEqual(['Not Picked Up', 'Not Reached to Contact']);
-    const expected = stack.sims.appsApi.state.campaignContacts.filter(
-      (c) => c.campaign_id === campaign.id && ['Not Picked Up', 'Not Reached to Contact'].includes(c.status),
-    );
+    const expected = stack.sims.appsApi.state.campaignContacts.filter((c) => c.campaign_id === campaign.id && ['Not Picked Up', 'Not Reached to Contact'].includes(c.status));
     expect(res.body.data!['campaign'].leads.totalCount).toBe(expected.length);
   });
 });

@@ -52,7 +52,9 @@ describe('campaign API: campaigns and leads', () => {
     const raw = await fetch(`${stack.sims.campaignApi.url}/api/v2/reports/campaigns/leads/status`, {
       headers: { 'x-api-key': CAMPAIGN_API_SIM_DEFAULTS.apiKey, 'x-account-id': CAMPAIGN_API_SIM_DEFAULTS.accountId },
     });
-    expect((await raw.text()).match(/"success":/g)!.length).toBeGreaterThanOrEqual(2 * campaigns.filter((c) => leads.filter((l) => l.campaign_id === c.id && l.status === 'success').length >= 2).length);
+    expect((await raw.text()).match(/"success":/g)!.length).toBeGreaterThanOrEqual(
+      2 * campaigns.filter((c) => leads.filter((l) => l.campaign_id === c.id && l.status === 'success').length >= 2).length,
+    );
   });
 
   it('pages a campaign of more than 1,000 leads with first: 100: every lead once, one vendor request per page', async () => {
@@ -94,18 +96,18 @@ describe('campaign API: campaigns and leads', () => {
     const edges = res.body.data!['campaign'].leads.edges;
     expect(edges).toHaveLength(100);
     for (const e of edges) expect(e.node.campaign).toEqual({ name: campaign.name });
-    expect(log(stack)).toEqual([
-      'GET /api/v2/reports/campaigns/leads/status 200',
-      `GET /api/v2/config/campaigns/${campaign.id}/leads 200`,
-    ]);
+    expect(log(stack)).toEqual(['GET /api/v2/reports/campaigns/leads/status 200', `GET /api/v2/config/campaigns/${campaign.id}/leads 200`]);
   });
 
   it('reads a lead page with its fields and the total from the report', async () => {
     const campaign = big();
     const first = stack.sims.campaignApi.state.leads.find((l) => l.campaign_id === campaign.id)!;
-    const res = await stack.gql(`query($id: ID!) { campaign(id: $id) { leads(first: 1) { totalCount edges { node { id nativeId name firstName lastName phoneNumber status rawStatus retries priority createdAt } } } } }`, {
-      variables: { id: campaignGid(campaign.id) },
-    });
+    const res = await stack.gql(
+      `query($id: ID!) { campaign(id: $id) { leads(first: 1) { totalCount edges { node { id nativeId name firstName lastName phoneNumber status rawStatus retries priority createdAt } } } } }`,
+      {
+        variables: { id: campaignGid(campaign.id) },
+      },
+    );
     expect(res.body.data!['campaign'].leads).toEqual({
       totalCount: stack.sims.campaignApi.state.leads.filter((l) => l.campaign_id === campaign.id).length,
       edges: [
@@ -134,7 +136,10 @@ describe('campaign API: campaigns and leads', () => {
     const res = await stack.gql(`query($id: ID!) { campaign(id: $id) { leads(first: 100, filter: { statuses: [BUSY] }) { edges { node { nativeId rawStatus } } } } }`, {
       variables: { id: campaignGid(campaign.id) },
     });
-    const expected = stack.sims.campaignApi.state.leads.filter((l) => l.campaign_id === campaign.id).slice(0, 100).filter((l) => l.status === 'busy');
+    const expected = stack.sims.campaignApi.state.leads
+      .filter((l) => l.campaign_id === campaign.id)
+      .slice(0, 100)
+      .filter((l) => l.status === 'busy');
     expect(res.body.data!['campaign'].leads.edges.map((e: any) => e.node.nativeId)).toEqual(expected.map((l) => l.id));
     expect(stack.sims.campaignApi.requests.filter((r) => r.path.endsWith('/leads'))).toHaveLength(1);
   });
@@ -248,7 +253,8 @@ describe('campaign API: queues, activity and mutations', () => {
   beforeEach(() => stack.sims.campaignApi.clearRequests());
 
   it('lists queues with their agents, the same objects (and IDs) agents returns, in one vendor read', async () => {
-    const res = await stack.gql(`{ queues(filter: { connectionIds: ["dialer-a"] }) { nativeId name extension strategy maxWait agentCount loggedInAgentCount idleAgentCount onCallAgentCount loggedOutAgentCount
+    const res =
+      await stack.gql(`{ queues(filter: { connectionIds: ["dialer-a"] }) { nativeId name extension strategy maxWait agentCount loggedInAgentCount idleAgentCount onCallAgentCount loggedOutAgentCount
         waitTimes { voice } operationStatus(channel: VOICE) { afterHours } agents { id name status } } }`);
     expect(res.body.errors).toBeUndefined();
     expect(log(stack).filter((l) => !l.startsWith('POST /api/v2/login'))).toEqual(['GET /callcenter/queues/status 200']);
@@ -302,9 +308,12 @@ describe('campaign API: queues, activity and mutations', () => {
   it('filters activity by campaign', async () => {
     const records = stack.sims.campaignApi.state.activity;
     const campaign = stack.sims.campaignApi.state.campaigns.find((c) => records.some((r) => r.campaign_name === c.name))!;
-    const res = await stack.gql(`query($c: ID!, $from: DateTime!, $to: DateTime!) { campaignActivity(filter: { campaignIds: [$c], from: $from, to: $to }, first: 100) { edges { node { campaignName } } } }`, {
-      variables: { c: campaignGid(campaign.id), from: new Date((records[0]!.timestamp - 1) * 1000).toISOString(), to: new Date((records.at(-1)!.timestamp + 1) * 1000).toISOString() },
-    });
+    const res = await stack.gql(
+      `query($c: ID!, $from: DateTime!, $to: DateTime!) { campaignActivity(filter: { campaignIds: [$c], from: $from, to: $to }, first: 100) { edges { node { campaignName } } } }`,
+      {
+        variables: { c: campaignGid(campaign.id), from: new Date((records[0]!.timestamp - 1) * 1000).toISOString(), to: new Date((records.at(-1)!.timestamp + 1) * 1000).toISOString() },
+      },
+    );
     expect(res.body.errors).toBeUndefined();
     const names = res.body.data!['campaignActivity'].edges.map((e: any) => e.node.campaignName);
     expect(names.length).toBe(records.slice(0, 100).filter((r) => r.campaign_name === campaign.name).length);
@@ -360,7 +369,17 @@ describe('campaign API: queues, activity and mutations', () => {
     expect(res.body.errors).toBeUndefined();
     const sent = stack.sims.campaignApi.requests.filter((r) => r.path.endsWith('/lead'));
     expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([`PUT /api/v2/config/campaigns/${campaign.id}/lead`]);
-    expect(JSON.parse(sent[0]!.body)).toEqual({ number: '+14155550123', retries: 3, first_name: 'Ada', last_name: 'Lovelace', type: 'callback', priority: 5, ticket_id: 'T-1', note: 'hi', cool_off: 600 });
+    expect(JSON.parse(sent[0]!.body)).toEqual({
+      number: '+14155550123',
+      retries: 3,
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      type: 'callback',
+      priority: 5,
+      ticket_id: 'T-1',
+      note: 'hi',
+      cool_off: 600,
+    });
     expect(sent[0]!.headers['authorization']).toMatch(/^Bearer /);
     expect(sent[0]!.headers['x-account-id']).toBe(CAMPAIGN_API_SIM_DEFAULTS.accountId);
     expect(res.body.data!['leadCreate']).toMatchObject({ lead: { status: 'NEW', rawStatus: 'new', firstName: 'Ada', campaign: { nativeId: campaign.id } }, userErrors: [] });
@@ -368,9 +387,12 @@ describe('campaign API: queues, activity and mutations', () => {
 
   it('leadCreate refuses fields this vendor does not take, and out-of-range numbers, before sending', async () => {
     const campaign = stack.sims.campaignApi.state.campaigns[0]!;
-    const res = await stack.gql(`mutation($c: ID!) { leadCreate(input: { campaignId: $c, phoneNumber: "+14155550123", email: "a@b.c", externalId: "x" }) { lead { nativeId } userErrors { field message code } } }`, {
-      variables: { c: campaignGid(campaign.id) },
-    });
+    const res = await stack.gql(
+      `mutation($c: ID!) { leadCreate(input: { campaignId: $c, phoneNumber: "+14155550123", email: "a@b.c", externalId: "x" }) { lead { nativeId } userErrors { field message code } } }`,
+      {
+        variables: { c: campaignGid(campaign.id) },
+      },
+    );
     const takes = 'phoneNumber, firstName, lastName, retries, type, priority, ticketId, note, coolOff';
     expect(res.body.data!['leadCreate']).toEqual({
       lead: null,
@@ -408,7 +430,9 @@ describe('campaign API: queues, activity and mutations', () => {
     const skipped = await stack.gql(`mutation($l: ID!) { leadStatusUpdate(input: { leadId: $l, status: SKIPPED }) { leadId userErrors { field message code } } }`, { variables: { l: leadId } });
     expect(skipped.body.data!['leadStatusUpdate']).toEqual({
       leadId: null,
-      userErrors: [{ field: ['input', 'status'], message: 'campaign-api cannot set a lead to SKIPPED; it takes NEW, DIALING, COMPLETED, FAILED, NO_ANSWER, BUSY, VOICEMAIL, DO_NOT_CALL', code: 'BAD_USER_INPUT' }],
+      userErrors: [
+        { field: ['input', 'status'], message: 'campaign-api cannot set a lead to SKIPPED; it takes NEW, DIALING, COMPLETED, FAILED, NO_ANSWER, BUSY, VOICEMAIL, DO_NOT_CALL', code: 'BAD_USER_INPUT' },
+      ],
     });
 
     const unknown = encodeGlobalId('Lead', 'dialer-a', leadNativeKey(lead.campaign_id, 'ffffffffffffffffffffffffffffffff'));

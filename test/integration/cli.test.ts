@@ -33,7 +33,13 @@ function capture() {
       cb();
     },
   });
-  return { stream, get text() { return text; }, write: (s: string) => void (text += s) };
+  return {
+    stream,
+    get text() {
+      return text;
+    },
+    write: (s: string) => void (text += s),
+  };
 }
 
 async function post(url: string, key: string, query: string) {
@@ -56,7 +62,13 @@ describe('switchboard CLI', () => {
     expect(out.text).toContain(`API key:  ${DEMO_API_KEY}`);
     const res = await post(r.graphqlUrl, DEMO_API_KEY, '{ connections { id vendor } }');
     expect(res.body).toEqual({
-      data: { connections: [{ id: 'ameyo-demo', vendor: 'AMEYO' }, { id: 'apps-demo', vendor: 'APPS_API' }, { id: 'dialer-demo', vendor: 'CAMPAIGN_API' }] },
+      data: {
+        connections: [
+          { id: 'ameyo-demo', vendor: 'AMEYO' },
+          { id: 'apps-demo', vendor: 'APPS_API' },
+          { id: 'dialer-demo', vendor: 'CAMPAIGN_API' },
+        ],
+      },
     });
   });
 
@@ -86,8 +98,33 @@ describe('switchboard CLI', () => {
       data: {
         connections: [
           { id: 'ameyo-main', vendor: 'AMEYO', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CONTACT_UPLOAD'], status: 'UNKNOWN' },
-          { id: 'ujet', vendor: 'APPS_API', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'AGENT_CONTROL', 'CALL_LOG', 'CALL_CREATE', 'CALL_DATA', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'SMS', 'QUEUE_STATUS', 'END_USERS', 'DNC', 'CRM_DATA', 'BULK_USERS'], status: 'UNKNOWN' },
-          { id: 'dialer', vendor: 'CAMPAIGN_API', capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'QUEUE_STATUS', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'LEAD_STATUS', 'CAMPAIGN_ACTIVITY', 'CALL_DISPOSITION'], status: 'UNKNOWN' },
+          {
+            id: 'ujet',
+            vendor: 'APPS_API',
+            capabilities: [
+              'AGENT_DIRECTORY',
+              'AGENT_PRESENCE',
+              'AGENT_CONTROL',
+              'CALL_LOG',
+              'CALL_CREATE',
+              'CALL_DATA',
+              'CAMPAIGN_CATALOG',
+              'LEAD_STORE',
+              'SMS',
+              'QUEUE_STATUS',
+              'END_USERS',
+              'DNC',
+              'CRM_DATA',
+              'BULK_USERS',
+            ],
+            status: 'UNKNOWN',
+          },
+          {
+            id: 'dialer',
+            vendor: 'CAMPAIGN_API',
+            capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'QUEUE_STATUS', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'LEAD_STATUS', 'CAMPAIGN_ACTIVITY', 'CALL_DISPOSITION'],
+            status: 'UNKNOWN',
+          },
         ],
       },
     });

@@ -52,7 +52,7 @@ async function call(url: string, headers: Record<string, string>, opts: { method
 }
 const bearer = (credential: string) => ({ authorization: `Bearer ${credential}` });
 
-describe('issue 13: end-user JWTs from the tenant\'s identity provider', () => {
+describe("issue 13: end-user JWTs from the tenant's identity provider", () => {
   let idpA: IdentityProvider;
   let idpB: IdentityProvider;
   let stack: Stack;
@@ -141,7 +141,7 @@ describe('issue 13: end-user JWTs from the tenant\'s identity provider', () => {
         'ERR_JOSE_ALG_NOT_ALLOWED: "alg" (Algorithm) Header Parameter value not allowed',
       ],
       [
-        'with alg HS256, the provider\'s RS256 public key (PEM) as the HMAC secret',
+        "with alg HS256, the provider's RS256 public key (PEM) as the HMAC secret",
         async () => {
           const pem = createPublicKey({ key: publicJwkA as any, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
           return new SignJWT({ iss: idpA.issuer, aud: 'switchboard-a', sub: 'u-admin', roles: ['admin'], exp: now() + 600 })
@@ -151,7 +151,7 @@ describe('issue 13: end-user JWTs from the tenant\'s identity provider', () => {
         'ERR_JOSE_ALG_NOT_ALLOWED: "alg" (Algorithm) Header Parameter value not allowed',
       ],
       [
-        'with alg HS256, the provider\'s public JWK (JSON bytes) as the HMAC secret',
+        "with alg HS256, the provider's public JWK (JSON bytes) as the HMAC secret",
         async () =>
           new SignJWT({ iss: idpA.issuer, aud: 'switchboard-a', sub: 'u-admin', roles: ['admin'], exp: now() + 600 })
             .setProtectedHeader({ alg: 'HS256', kid: idpA.kid, typ: 'JWT' })
@@ -183,7 +183,11 @@ describe('issue 13: end-user JWTs from the tenant\'s identity provider', () => {
       const token = await make();
       const res = await gql(bearer(token));
       expect({ status: res.status, wwwAuthenticate: res.wwwAuthenticate, body: res.body }).toEqual({ status: 401, wwwAuthenticate: INVALID_TOKEN, body: NOT_ACCEPTED });
-      expect(logsOf(res.requestId).filter((l) => l['msg'] === 'token refused').map((l) => l['reason'])).toEqual([typeof reason === 'function' ? reason() : reason]);
+      expect(
+        logsOf(res.requestId)
+          .filter((l) => l['msg'] === 'token refused')
+          .map((l) => l['reason']),
+      ).toEqual([typeof reason === 'function' ? reason() : reason]);
       expect(anyLogContains(token)).toBe(false);
       const signature = token.split('.')[2]!;
       if (signature.length > 10) expect(anyLogContains(signature)).toBe(false);
@@ -194,7 +198,11 @@ describe('issue 13: end-user JWTs from the tenant\'s identity provider', () => {
       const token = await userA('admin', { exp: now() - 60 });
       const res = await call(`${stack.gateway.url}/files/recordings/${encodeGlobalId('Call', 'ameyo-a', 'crt-1')}`, bearer(token), { method: 'GET' });
       expect({ status: res.status, wwwAuthenticate: res.wwwAuthenticate, body: res.body }).toEqual({ status: 401, wwwAuthenticate: INVALID_TOKEN, body: NOT_ACCEPTED });
-      expect(logsOf(res.requestId).map((l) => l['reason']).filter(Boolean)).toEqual(['ERR_JWT_EXPIRED: "exp" claim timestamp check failed']);
+      expect(
+        logsOf(res.requestId)
+          .map((l) => l['reason'])
+          .filter(Boolean),
+      ).toEqual(['ERR_JWT_EXPIRED: "exp" claim timestamp check failed']);
       expect(anyLogContains(token)).toBe(false);
       expect(simRequests(stack)).toEqual([]);
     });
@@ -249,14 +257,22 @@ describe('issue 13: end-user JWTs from the tenant\'s identity provider', () => {
       const token = await tokenA({ iss: idpB.issuer, aud: 'switchboard-b', sub: 'u-admin', roles: ['admin'] });
       const res = await gql(bearer(token));
       expect({ status: res.status, wwwAuthenticate: res.wwwAuthenticate, body: res.body }).toEqual({ status: 401, wwwAuthenticate: INVALID_TOKEN, body: NOT_ACCEPTED });
-      expect(logsOf(res.requestId).map((l) => l['reason']).filter(Boolean)).toEqual(['ERR_JWS_SIGNATURE_VERIFICATION_FAILED: signature verification failed']);
+      expect(
+        logsOf(res.requestId)
+          .map((l) => l['reason'])
+          .filter(Boolean),
+      ).toEqual(['ERR_JWS_SIGNATURE_VERIFICATION_FAILED: signature verification failed']);
       expect(simRequests(stack)).toEqual([]);
     });
 
     it("refuses a token of A's provider with B's audience only (no tenant has that issuer and audience)", async () => {
       const res = await gql(bearer(await userA('admin', { aud: 'switchboard-b' })));
       expect({ status: res.status, wwwAuthenticate: res.wwwAuthenticate, body: res.body }).toEqual({ status: 401, wwwAuthenticate: INVALID_TOKEN, body: NOT_ACCEPTED });
-      expect(logsOf(res.requestId).map((l) => l['reason']).filter(Boolean)).toEqual([`no tenant accepts issuer ${JSON.stringify(idpA.issuer)} with audience ["switchboard-b"]`]);
+      expect(
+        logsOf(res.requestId)
+          .map((l) => l['reason'])
+          .filter(Boolean),
+      ).toEqual([`no tenant accepts issuer ${JSON.stringify(idpA.issuer)} with audience ["switchboard-b"]`]);
     });
 
     it("keeps a token of A's provider naming both audiences (and a tenant claim) in tenant A", async () => {

@@ -38,7 +38,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('issue 13: signing keys of the tenants\' identity providers', () => {
+describe("issue 13: signing keys of the tenants' identity providers", () => {
   let idpRotating: IdentityProvider;
   let idpFlooded: IdentityProvider;
   let stack: Stack;
@@ -68,7 +68,12 @@ describe('issue 13: signing keys of the tenants\' identity providers', () => {
   beforeAll(async () => {
     idpRotating = await startIdentityProvider({ audience: 'switchboard-a' });
     idpFlooded = await startIdentityProvider({ audience: 'switchboard-b' });
-    for (const [which, alg] of [['ec', 'ES256'], ['rsa', 'RS256'], ['stranger', 'ES256'], ['next', 'ES256']] as const) {
+    for (const [which, alg] of [
+      ['ec', 'ES256'],
+      ['rsa', 'RS256'],
+      ['stranger', 'ES256'],
+      ['next', 'ES256'],
+    ] as const) {
       const { privateKey, publicKey } = await generateKeyPair(alg);
       const kid = `file-${which}`;
       fileKeys[which] = { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
@@ -219,7 +224,11 @@ describe('issue 13: auth.jwt refused when the config is loaded', () => {
   it.each([
     ['a missing file', (dir: string) => path.join(dir, 'nope.json'), 'cannot be read (ENOENT)'],
     ['a file that is not JSON', (dir: string) => (writeFileSync(path.join(dir, 'bad.json'), 'keys:'), path.join(dir, 'bad.json')), 'is not valid JSON'],
-    ['a JSON file without keys', (dir: string) => (writeFileSync(path.join(dir, 'empty.json'), '{"keys":[]}'), path.join(dir, 'empty.json')), 'is not a JWKS: expected {"keys": [...]} with at least one key'],
+    [
+      'a JSON file without keys',
+      (dir: string) => (writeFileSync(path.join(dir, 'empty.json'), '{"keys":[]}'), path.join(dir, 'empty.json')),
+      'is not a JWKS: expected {"keys": [...]} with at least one key',
+    ],
   ])('refuses a JWKS file at load: %s', (_title, make, problem) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-jwks-'));
     try {

@@ -96,12 +96,14 @@ describe('operator metrics on /metrics', () => {
 
   it('retries by reason, and the breaker opening after 3 failed reads (state 2), half-open after its cooldown (1), closed by a good trial (0)', async () => {
     let text = await scrape();
-    expect(seriesOf(text, 'switchboard_circuit_breaker_state')).toEqual([
-      `switchboard_circuit_breaker_state{${AMEYO_A}} 0`,
-      `switchboard_circuit_breaker_state{${APPS_A}} 0`,
-      `switchboard_circuit_breaker_state{${DIALER_A}} 0`,
-      `switchboard_circuit_breaker_state{${APPS_F}} 0`,
-    ].sort());
+    expect(seriesOf(text, 'switchboard_circuit_breaker_state')).toEqual(
+      [
+        `switchboard_circuit_breaker_state{${AMEYO_A}} 0`,
+        `switchboard_circuit_breaker_state{${APPS_A}} 0`,
+        `switchboard_circuit_breaker_state{${DIALER_A}} 0`,
+        `switchboard_circuit_breaker_state{${APPS_F}} 0`,
+      ].sort(),
+    );
 
     stack.sims.appsApi.setFaults({ connectionReset: true });
     expect(codesOf(await gql(agentsOf('apps-f'), KEY_F))).toEqual(['UPSTREAM_UNAVAILABLE']); // failure 1, after 2 retries
@@ -123,7 +125,11 @@ describe('operator metrics on /metrics', () => {
       `switchboard_upstream_requests_total{${APPS_F},status="reset"} 3`,
     ]);
 
-    await waitUntil('the breaker gauge of tenant-f/apps-f shows half-open (1)', async () => seriesOf(await scrape(), 'switchboard_circuit_breaker_state').includes(`switchboard_circuit_breaker_state{${APPS_F}} 1`), 5_000);
+    await waitUntil(
+      'the breaker gauge of tenant-f/apps-f shows half-open (1)',
+      async () => seriesOf(await scrape(), 'switchboard_circuit_breaker_state').includes(`switchboard_circuit_breaker_state{${APPS_F}} 1`),
+      5_000,
+    );
     stack.sims.appsApi.resetFaults();
     expect(codesOf(await gql(agentsOf('apps-f'), KEY_F))).toEqual([]); // the trial succeeds
     expect(seriesOf(await scrape(), 'switchboard_circuit_breaker_state')).toContain(`switchboard_circuit_breaker_state{${APPS_F}} 0`);
@@ -135,12 +141,14 @@ describe('operator metrics on /metrics', () => {
     stack.sims.campaignApi.setFaults({ expiredToken: true });
     expect(codesOf(await gql(agentsOf('dialer-a')))).toEqual(['UPSTREAM_ERROR']);
     const text = await scrape();
-    expect(seriesOf(text, 'switchboard_upstream_retries_total')).toEqual([
-      `switchboard_upstream_retries_total{${APPS_F},reason="connection"} 2`,
-      `switchboard_upstream_retries_total{${APPS_F},reason="rate_limited"} 1`,
-      `switchboard_upstream_retries_total{${APPS_F},reason="server_error"} 4`,
-      `switchboard_upstream_retries_total{${DIALER_A},reason="unauthorized"} 1`,
-    ].sort());
+    expect(seriesOf(text, 'switchboard_upstream_retries_total')).toEqual(
+      [
+        `switchboard_upstream_retries_total{${APPS_F},reason="connection"} 2`,
+        `switchboard_upstream_retries_total{${APPS_F},reason="rate_limited"} 1`,
+        `switchboard_upstream_retries_total{${APPS_F},reason="server_error"} 4`,
+        `switchboard_upstream_retries_total{${DIALER_A},reason="unauthorized"} 1`,
+      ].sort(),
+    );
     // 4xx never counts against the circuit.
     expect(seriesOf(text, 'switchboard_circuit_breaker_state')).toContain(`switchboard_circuit_breaker_state{${APPS_F}} 0`);
   });
@@ -154,12 +162,14 @@ describe('operator metrics on /metrics', () => {
     expect(seriesOf(text, 'switchboard_rate_limiter_queue_wait_seconds_bucket').filter((l) => l.includes('tenant-f') && l.includes('le="0.5"'))).toEqual([
       `switchboard_rate_limiter_queue_wait_seconds_bucket{le="0.5",${APPS_F}} 11`,
     ]);
-    expect(seriesOf(text, 'switchboard_rate_limiter_queue_depth')).toEqual([
-      `switchboard_rate_limiter_queue_depth{${AMEYO_A}} 0`,
-      `switchboard_rate_limiter_queue_depth{${APPS_A}} 0`,
-      `switchboard_rate_limiter_queue_depth{${DIALER_A}} 0`,
-      `switchboard_rate_limiter_queue_depth{${APPS_F}} 0`,
-    ].sort());
+    expect(seriesOf(text, 'switchboard_rate_limiter_queue_depth')).toEqual(
+      [
+        `switchboard_rate_limiter_queue_depth{${AMEYO_A}} 0`,
+        `switchboard_rate_limiter_queue_depth{${APPS_A}} 0`,
+        `switchboard_rate_limiter_queue_depth{${DIALER_A}} 0`,
+        `switchboard_rate_limiter_queue_depth{${APPS_F}} 0`,
+      ].sort(),
+    );
   });
 
   it('HTTP answers by route and status class: routes, not_found, unrouted, preflight', async () => {
@@ -172,10 +182,13 @@ describe('operator metrics on /metrics', () => {
     // An asterisk-form request-target is not a path: 400 before routing.
     const unrouted = await new Promise<number>((resolve, reject) => {
       const { hostname, port } = new URL(stack.gateway.url);
-      http.request({ host: hostname, port, method: 'OPTIONS', path: '*', agent: false }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      }).on('error', reject).end();
+      http
+        .request({ host: hostname, port, method: 'OPTIONS', path: '*', agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        })
+        .on('error', reject)
+        .end();
     });
     expect(unrouted).toBe(400);
 

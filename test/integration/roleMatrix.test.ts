@@ -88,42 +88,42 @@ const F = 'FORBIDDEN' as Cell;
  */
 //                                          agent as self  agent on another  supervisor  admin  API key
 const EXPECTED = {
-  'Mutation.callDial':                      [A,            F,                A,          A,     A],
-  'Mutation.callDispose':                   [A,            F,                A,          A,     A],
-  'Mutation.callDisposeAndDial':            [A,            F,                A,          A,     A],
-  'Mutation.agentStatusUpdate':             [A,            F,                A,          A,     A],
-  'Mutation.agentsForceLogout':             [A,            F,                F,          A,     A],
-  'Mutation.callCreate':                    [F,            F,                A,          A,     A],
-  'Mutation.callDispositionSet':            [F,            F,                A,          A,     A],
-  'Mutation.callEndUserUpdate':             [A,            F,                A,          A,     A],
-  'Mutation.callCustomerFlagsUpdate':       [A,            F,                A,          A,     A],
-  'Mutation.callCustomDataSend':            [A,            F,                A,          A,     A],
-  'Mutation.crmContactDataSend':            [A,            A,                A,          A,     A],
-  'Mutation.endUserUpsert':                 [A,            A,                A,          A,     A],
-  'Mutation.smsSend':                       [A,            A,                A,          A,     A],
-  'Mutation.dncAdd':                        [F,            F,                A,          A,     A],
-  'Mutation.dncRemove':                     [F,            F,                A,          A,     A],
-  'Mutation.leadCreate':                    [F,            F,                A,          A,     A],
-  'Mutation.leadUpdate':                    [F,            F,                A,          A,     A],
-  'Mutation.leadStatusUpdate':              [F,            F,                A,          A,     A],
-  'Mutation.leadDelete':                    [F,            F,                A,          A,     A],
-  'Mutation.leadsImport':                   [F,            F,                F,          A,     A],
-  'Mutation.contactsUpload':                [F,            F,                F,          A,     A],
-  'Mutation.bulkUsersUpload':               [F,            F,                F,          A,     A],
-  'Mutation.bulkUsersProceed':              [F,            F,                F,          A,     A],
-  'Query.calls':                            [F,            F,                A,          A,     A],
-  'Query.call':                             [A,            F,                A,          A,     A],
-  'Query.node (a Call)':                    [A,            F,                A,          A,     A],
-  'Query.dialAttempt':                      [A,            F,                A,          A,     A],
-  'Query.node (a DialAttempt)':             [A,            F,                A,          A,     A],
-  'Query.recording':                        [F,            F,                A,          A,     A],
-  'Query.agentRuntimes':                    [F,            F,                A,          A,     A],
-  'Query.campaignActivity':                 [F,            F,                A,          A,     A],
-  'Query.chatInteractions':                 [F,            F,                A,          A,     A],
-  'Query.customerInteractions':             [F,            F,                A,          A,     A],
-  'Query.leadImportJob':                    [F,            F,                F,          A,     A],
-  'Query.bulkUserTemplate':                 [F,            F,                F,          A,     A],
-  'Query.bulkUserJob':                      [F,            F,                F,          A,     A],
+  'Mutation.callDial': [A, F, A, A, A],
+  'Mutation.callDispose': [A, F, A, A, A],
+  'Mutation.callDisposeAndDial': [A, F, A, A, A],
+  'Mutation.agentStatusUpdate': [A, F, A, A, A],
+  'Mutation.agentsForceLogout': [A, F, F, A, A],
+  'Mutation.callCreate': [F, F, A, A, A],
+  'Mutation.callDispositionSet': [F, F, A, A, A],
+  'Mutation.callEndUserUpdate': [A, F, A, A, A],
+  'Mutation.callCustomerFlagsUpdate': [A, F, A, A, A],
+  'Mutation.callCustomDataSend': [A, F, A, A, A],
+  'Mutation.crmContactDataSend': [A, A, A, A, A],
+  'Mutation.endUserUpsert': [A, A, A, A, A],
+  'Mutation.smsSend': [A, A, A, A, A],
+  'Mutation.dncAdd': [F, F, A, A, A],
+  'Mutation.dncRemove': [F, F, A, A, A],
+  'Mutation.leadCreate': [F, F, A, A, A],
+  'Mutation.leadUpdate': [F, F, A, A, A],
+  'Mutation.leadStatusUpdate': [F, F, A, A, A],
+  'Mutation.leadDelete': [F, F, A, A, A],
+  'Mutation.leadsImport': [F, F, F, A, A],
+  'Mutation.contactsUpload': [F, F, F, A, A],
+  'Mutation.bulkUsersUpload': [F, F, F, A, A],
+  'Mutation.bulkUsersProceed': [F, F, F, A, A],
+  'Query.calls': [F, F, A, A, A],
+  'Query.call': [A, F, A, A, A],
+  'Query.node (a Call)': [A, F, A, A, A],
+  'Query.dialAttempt': [A, F, A, A, A],
+  'Query.node (a DialAttempt)': [A, F, A, A, A],
+  'Query.recording': [F, F, A, A, A],
+  'Query.agentRuntimes': [F, F, A, A, A],
+  'Query.campaignActivity': [F, F, A, A, A],
+  'Query.chatInteractions': [F, F, A, A, A],
+  'Query.customerInteractions': [F, F, A, A, A],
+  'Query.leadImportJob': [F, F, F, A, A],
+  'Query.bulkUserTemplate': [F, F, F, A, A],
+  'Query.bulkUserJob': [F, F, F, A, A],
 } as const satisfies Record<string, readonly [Cell, Cell, Cell, Cell, Cell]>;
 type Row = keyof typeof EXPECTED;
 const ROWS = Object.keys(EXPECTED) as Row[];
@@ -273,7 +273,11 @@ const OPS: Record<Row, (who: Caller) => Op> = {
     }),
   'Mutation.agentsForceLogout': (who) => {
     // Each allowed logout takes a different colleague offline, so later rows still find online agents.
-    const target = isSelf(who) ? me.apps() : sims().appsApi.state.agents.filter((a) => a.online && a.id !== me.apps().id && a.id !== other.apps().id).at(-1)!;
+    const target = isSelf(who)
+      ? me.apps()
+      : sims()
+          .appsApi.state.agents.filter((a) => a.online && a.id !== me.apps().id && a.id !== other.apps().id)
+          .at(-1)!;
     return input('AgentsForceLogoutInput', 'agentsForceLogout(input) { agents { id } jobNativeId userErrors { field message code } }', {
       connectionId: 'apps-a',
       agentIds: [agentGid('apps-a', target.id)],
@@ -331,10 +335,8 @@ const OPS: Record<Row, (who: Caller) => Op> = {
       message: 'Your appointment is confirmed',
       agentId: agentGid('apps-a', isSelf(who) ? me.apps().id : other.apps().id),
     }),
-  'Mutation.dncAdd': () =>
-    input('DncAddInput', 'dncAdd(input) { entries { phoneNumber listed } userErrors { field message code } }', { connectionId: 'apps-a', entries: [{ phoneNumber: phone() }] }),
-  'Mutation.dncRemove': () =>
-    input('DncRemoveInput', 'dncRemove(input) { entries { phoneNumber listed } userErrors { field message code } }', { connectionId: 'apps-a', phoneNumbers: [phone()] }),
+  'Mutation.dncAdd': () => input('DncAddInput', 'dncAdd(input) { entries { phoneNumber listed } userErrors { field message code } }', { connectionId: 'apps-a', entries: [{ phoneNumber: phone() }] }),
+  'Mutation.dncRemove': () => input('DncRemoveInput', 'dncRemove(input) { entries { phoneNumber listed } userErrors { field message code } }', { connectionId: 'apps-a', phoneNumbers: [phone()] }),
   'Mutation.leadCreate': () =>
     input('LeadCreateInput', 'leadCreate(input) { lead { id } userErrors { field message code } }', {
       campaignId: encodeGlobalId('Campaign', 'dialer-a', sims().campaignApi.state.campaigns[0]!.id),
@@ -370,7 +372,12 @@ const OPS: Record<Row, (who: Caller) => Op> = {
       'LeadsImportInput',
       'leadsImport(input) { job { nativeId } userErrors { field message code } }',
       { campaignId: encodeGlobalId('Campaign', 'apps-a', String(sims().appsApi.state.campaigns[1]!.id)), file: null },
-      { path: 'variables.input.file', name: 'leads.json', type: 'application/json', content: JSON.stringify([{ name: 'Ada Lovelace', phone_number: phone(), external_unique_id: `matrix-${next()}` }]) },
+      {
+        path: 'variables.input.file',
+        name: 'leads.json',
+        type: 'application/json',
+        content: JSON.stringify([{ name: 'Ada Lovelace', phone_number: phone(), external_unique_id: `matrix-${next()}` }]),
+      },
     ),
   'Mutation.contactsUpload': () => {
     const list = sims().ameyo.state.leadLists[0]!;
@@ -381,7 +388,10 @@ const OPS: Record<Row, (who: Caller) => Op> = {
         campaignId: campaignGid('ameyo-a', list.campaignId),
         leadListNativeId: String(list.leadId),
         userNativeId: 'supervisor1',
-        headerMapping: [{ field: 'name', column: 'customer_name' }, { field: 'phone1', column: 'phone1' }],
+        headerMapping: [
+          { field: 'name', column: 'customer_name' },
+          { field: 'phone1', column: 'phone1' },
+        ],
         file: null,
       },
       { path: 'variables.input.file', name: 'contacts.csv', type: 'text/csv', content: `customer_name,phone1\r\nAda Lovelace,${phone()}\r\n` },
@@ -394,8 +404,7 @@ const OPS: Record<Row, (who: Caller) => Op> = {
       { connectionId: 'apps-a', file: null },
       { path: 'variables.input.file', name: 'users.json', type: 'application/json', content: JSON.stringify([{ email: `matrix.${next()}@example.com`, first_name: 'New', last_name: 'Agent' }]) },
     ),
-  'Mutation.bulkUsersProceed': () =>
-    input('BulkUsersProceedInput', 'bulkUsersProceed(input) { job { status } userErrors { field message code } }', { jobId: bulkJobId() }),
+  'Mutation.bulkUsersProceed': () => input('BulkUsersProceedInput', 'bulkUsersProceed(input) { job { status } userErrors { field message code } }', { jobId: bulkJobId() }),
   'Query.calls': () => ({ decl: '', selection: 'calls(first: 2, filter: { connectionIds: ["apps-a"] }) { edges { node { id } } }', variables: {} }),
   'Query.call': (who) => ({ decl: '$id: ID!', selection: 'call(id: $id) { id nativeId }', variables: { id: callGid('apps-a', appsCallOf(who).id) } }),
   'Query.node (a Call)': (who) => ({ decl: '$id: ID!', selection: 'node(id: $id) { id ... on Call { nativeId } }', variables: { id: callGid('apps-a', appsCallOf(who).id) } }),
@@ -434,13 +443,15 @@ const bulkJobId = () => encodeGlobalId('BulkUserJob', 'apps-a', String(sims().ap
 // sending and checking
 // ---------------------------------------------------------------------------------------------------------------
 
-const bearerOf = (who: Caller) =>
-  who === 'API key' ? KEY_R : who === 'agent as self' || who === 'agent on another' ? tokens.agent : tokens[who];
+const bearerOf = (who: Caller) => (who === 'API key' ? KEY_R : who === 'agent as self' || who === 'agent on another' ? tokens.agent : tokens[who]);
 
 const kindOf = (row: Row) => (row.startsWith('Mutation.') ? 'mutation' : 'query');
 const fieldOf = (row: Row) => /^\w+\.(\w+)/.exec(row)![1]!;
 /** A sibling that no rule guards and no vendor answers: it must still come back when the row's field is refused. */
-const SIBLING = { mutation: { selection: '__typename', data: { __typename: 'Mutation' } }, query: { selection: 'connections { id }', data: { connections: [{ id: 'ameyo-a' }, { id: 'apps-a' }, { id: 'dialer-a' }] } } };
+const SIBLING = {
+  mutation: { selection: '__typename', data: { __typename: 'Mutation' } },
+  query: { selection: 'connections { id }', data: { connections: [{ id: 'ameyo-a' }, { id: 'apps-a' }, { id: 'dialer-a' }] } },
+};
 
 function documentOf(row: Row, op: Op): string {
   const kind = kindOf(row);
@@ -550,7 +561,7 @@ describe('the table', () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 describe("an agent reads their own calls and not another's", () => {
-  it('call(id): own call answered, another agent\'s null with FORBIDDEN on its alias, the rest kept', async () => {
+  it("call(id): own call answered, another agent's null with FORBIDDEN on its alias, the rest kept", async () => {
     const own = callGid('apps-a', myAppsCall().id);
     const theirs = callGid('apps-a', othersAppsCall().id);
     const res = await stack.gql(`query($own: ID!, $theirs: ID!) { own: call(id: $own) { id agent { nativeId } } theirs: call(id: $theirs) { id } connections { id } }`, {
@@ -571,11 +582,19 @@ describe("an agent reads their own calls and not another's", () => {
     const asAgent = await stack.gql(query, { apiKey: tokens.agent, variables: { ids: [own, theirs, colleague] } });
     expect(asAgent.body).toEqual({
       data: { nodes: [{ id: own, nativeId: String(myAppsCall().id) }, null, { id: colleague, nativeId: String(other.apps().id) }] },
-      errors: [{ message: "Query.nodes needs the SUPERVISOR role, or any role for the caller's own calls", locations: [{ line: 1, column: 23 }], path: ['nodes', 1], extensions: { code: 'FORBIDDEN' } }],
+      errors: [
+        { message: "Query.nodes needs the SUPERVISOR role, or any role for the caller's own calls", locations: [{ line: 1, column: 23 }], path: ['nodes', 1], extensions: { code: 'FORBIDDEN' } },
+      ],
     });
     const asSupervisor = await stack.gql(query, { apiKey: tokens.supervisor, variables: { ids: [own, theirs, colleague] } });
     expect(asSupervisor.body).toEqual({
-      data: { nodes: [{ id: own, nativeId: String(myAppsCall().id) }, { id: theirs, nativeId: String(othersAppsCall().id) }, { id: colleague, nativeId: String(other.apps().id) }] },
+      data: {
+        nodes: [
+          { id: own, nativeId: String(myAppsCall().id) },
+          { id: theirs, nativeId: String(othersAppsCall().id) },
+          { id: colleague, nativeId: String(other.apps().id) },
+        ],
+      },
     });
   });
 });
@@ -627,8 +646,8 @@ describe('downloads', () => {
   type DownloadCaller = 'agent' | 'supervisor' | 'admin' | 'API key';
   //                                               agent  supervisor  admin  API key
   const DOWNLOADS = {
-    recordings:                                   [F,     A,          A,     A],
-    'contact-upload-errors':                      [F,     F,          A,     A],
+    recordings: [F, A, A, A],
+    'contact-upload-errors': [F, F, A, A],
   } as const satisfies Record<string, readonly [Cell, Cell, Cell, Cell]>;
   const ROLE = { recordings: 'SUPERVISOR', 'contact-upload-errors': 'ADMIN' } as const;
   const WHO: readonly DownloadCaller[] = ['agent', 'supervisor', 'admin', 'API key'];

@@ -78,9 +78,7 @@ describe('tracing with the in-memory exporter', () => {
       if (!id) return null;
       return byId.get(id)?.name ?? (id === callerSpanId ? 'caller (traceparent)' : `unknown ${id}`);
     };
-    const rows = spans
-      .map((s) => ({ name: s.name, kind: kindName(s.kind), parent: parentName(s), status: s.status.code, attributes: s.attributes }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const rows = spans.map((s) => ({ name: s.name, kind: kindName(s.kind), parent: parentName(s), status: s.status.code, attributes: s.attributes })).sort((a, b) => a.name.localeCompare(b.name));
     const ameyoPort = portOf(stack.sims.ameyo.url);
     const appsPort = portOf(stack.sims.appsApi.url);
 
@@ -148,7 +146,11 @@ describe('tracing with the in-memory exporter', () => {
     }
     // Exactly the calls the vendors saw, and no traceparent: tenant A's connections keep the default (false).
     expect(sims().map(requestLines)).toEqual([['GET /v4/cc-list/1/monitoring/user-session-information'], ['GET /manager/api/v1/agents'], []]);
-    expect(sims().flatMap((sim) => sim.requests).filter((r) => 'traceparent' in r.headers)).toEqual([]);
+    expect(
+      sims()
+        .flatMap((sim) => sim.requests)
+        .filter((r) => 'traceparent' in r.headers),
+    ).toEqual([]);
   });
 
   it('records errors by code only: a vendor 503 after its retries, and the operation that answered partially', async () => {
@@ -167,7 +169,12 @@ describe('tracing with the in-memory exporter', () => {
     });
     expect(spans.filter((s) => s.name === 'GET listAgents')).toHaveLength(1); // one span per call, retries inside it
     const operation = spans.find((s) => s.name === 'query TwoVendors')!;
-    expect({ status: operation.status, outcome: operation.attributes['switchboard.graphql.outcome'], codes: operation.attributes['switchboard.graphql.error_codes'], type: operation.attributes['error.type'] }).toEqual({
+    expect({
+      status: operation.status,
+      outcome: operation.attributes['switchboard.graphql.outcome'],
+      codes: operation.attributes['switchboard.graphql.error_codes'],
+      type: operation.attributes['error.type'],
+    }).toEqual({
       status: { code: SpanStatusCode.ERROR },
       outcome: 'partial',
       codes: ['UPSTREAM_UNAVAILABLE'],
@@ -188,9 +195,12 @@ describe('tracing with the in-memory exporter', () => {
     stack.sims.ameyo.resetFaults();
     await stack.gql(`{ connections { id } }`, { apiKey: WRONG_KEY });
     await stack.gql(`{ queues { id } }`, { apiKey: KEY_B });
-    const get = await fetch(`${stack.graphqlUrl}?query=${encodeURIComponent(`query Q($s: String) { agents(filter: { search: $s }) { totalCount } }`)}&variables=${encodeURIComponent(JSON.stringify({ s: MARKER }))}&key=${KEY_A}`, {
-      headers: { authorization: `Bearer ${KEY_A}`, 'apollo-require-preflight': 'true', accept: 'application/json' },
-    });
+    const get = await fetch(
+      `${stack.graphqlUrl}?query=${encodeURIComponent(`query Q($s: String) { agents(filter: { search: $s }) { totalCount } }`)}&variables=${encodeURIComponent(JSON.stringify({ s: MARKER }))}&key=${KEY_A}`,
+      {
+        headers: { authorization: `Bearer ${KEY_A}`, 'apollo-require-preflight': 'true', accept: 'application/json' },
+      },
+    );
     expect(get.status).toBe(200);
     await (await fetch(`${stack.gateway.url}/nowhere?token=${KEY_A}`)).text();
     const spans = await spansAfter(7);
@@ -223,11 +233,22 @@ describe('tracing with the in-memory exporter', () => {
     expect(new Set(spans.map((s) => s.attributes['switchboard.vendor']).filter(Boolean))).toEqual(new Set(['ameyo', 'apps-api', 'campaign-api']));
     const leaks: string[] = [];
     for (const s of spans) {
-      const texts = [s.name, ...Object.values(s.attributes).flatMap((v) => (Array.isArray(v) ? v : [v])).map(String), ...s.events.map((e) => JSON.stringify(e))];
+      const texts = [
+        s.name,
+        ...Object.values(s.attributes)
+          .flatMap((v) => (Array.isArray(v) ? v : [v]))
+          .map(String),
+        ...s.events.map((e) => JSON.stringify(e)),
+      ];
       for (const text of texts) for (const secret of secrets) if (text.includes(secret)) leaks.push(`${s.name}: ${text.slice(0, 120)} contains ${secret.slice(0, 10)}…`);
     }
     expect(leaks).toEqual([]);
-    expect(spans.filter((s) => s.kind === SpanKind.SERVER).map((s) => `${s.name} ${s.attributes['url.path']} ${s.attributes['http.response.status_code']}`).sort()).toEqual([
+    expect(
+      spans
+        .filter((s) => s.kind === SpanKind.SERVER)
+        .map((s) => `${s.name} ${s.attributes['url.path']} ${s.attributes['http.response.status_code']}`)
+        .sort(),
+    ).toEqual([
       'GET graphql /graphql 200',
       'GET not_found /nowhere 404',
       'POST graphql /graphql 200',
@@ -238,7 +259,7 @@ describe('tracing with the in-memory exporter', () => {
     ]);
   });
 
-  it('sends traceparent only from the connection with propagateTrace: true, naming that call\'s span', async () => {
+  it("sends traceparent only from the connection with propagateTrace: true, naming that call's span", async () => {
     const res = await stack.gql(`query Both { agents(first: 100) { totalCount } }`, { apiKey: KEY_B });
     expect(res.body.errors).toBeUndefined();
     const spans = await spansAfter(1);

@@ -66,8 +66,7 @@ describe('issue 11: memory after abuse, against a built gateway', () => {
     const after = median(later);
     const mb = (n: number) => Math.round(n / 1e6);
     // The issue's bound for RSS, and the same for the heap (what the gateway itself holds).
-    const verdict = (name: 'rss' | 'heap') =>
-      `${name} ${mb(after[name])} MB after, ${mb(baseline[name])} MB baseline: ${after[name] <= baseline[name] * 1.1 ? 'within' : 'over'} 10%`;
+    const verdict = (name: 'rss' | 'heap') => `${name} ${mb(after[name])} MB after, ${mb(baseline[name])} MB baseline: ${after[name] <= baseline[name] * 1.1 ? 'within' : 'over'} 10%`;
     expect([verdict('heap'), verdict('rss')]).toEqual([expect.stringMatching(/: within 10%$/), expect.stringMatching(/: within 10%$/)]);
   }, 180_000);
 });

@@ -2,16 +2,7 @@
  * The Ameyo simulator's app-server and web-access commands: manual dial (clickToDialWithTokenAsync), dispose
  * (disposeCallForUser), dispose and manual dial (disposeAndManualDial) and voice logs (downloadVoiceLog).
  */
-import {
-  AMEYO_SIM_DEFAULTS,
-  WEB_ACCESS_POLICY_NAME,
-  recordingCrtIds,
-  seedAmeyoState,
-  startAmeyoSim,
-  type AmeyoSession,
-  type AmeyoSim,
-  type AmeyoUserStatus,
-} from '../../sim/ameyo';
+import { AMEYO_SIM_DEFAULTS, WEB_ACCESS_POLICY_NAME, recordingCrtIds, seedAmeyoState, startAmeyoSim, type AmeyoSession, type AmeyoSim, type AmeyoUserStatus } from '../../sim/ameyo';
 
 const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 const BASIC = basic(AMEYO_SIM_DEFAULTS.username, AMEYO_SIM_DEFAULTS.password);
@@ -51,8 +42,7 @@ async function call(path: string, init: RequestInit = {}) {
   return { status: res.status, headers: res.headers, body, bytes };
 }
 
-const post = (path: string, body: unknown, headers: Record<string, string>) =>
-  call(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown, headers: Record<string, string>) => call(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
 /** A logged-in agent's session with this status and (optionally) this live channel. */
 function sessionWith(status: AmeyoUserStatus, channel?: 'VOICE' | 'CHAT'): AmeyoSession {
@@ -102,7 +92,11 @@ describe('options and seed additions', () => {
       expect(await ok.json()).toEqual(SUCCESS);
       const old = await fetch(custom.url + DIAL, { method: 'POST', headers: { ...headers, 'hash-key': AMEYO_SIM_DEFAULTS.hashKey }, body });
       expect(old.status).toBe(401);
-      const dispose = await fetch(custom.url + DISPOSE, { method: 'POST', headers: { authorization: 'tok', 'content-type': 'application/json' }, body: '{"userId":"no.one","dispositionCodeName":"sale"}' });
+      const dispose = await fetch(custom.url + DISPOSE, {
+        method: 'POST',
+        headers: { authorization: 'tok', 'content-type': 'application/json' },
+        body: '{"userId":"no.one","dispositionCodeName":"sale"}',
+      });
       expect(dispose.status).toBe(512);
     } finally {
       await custom.close();

@@ -5,8 +5,7 @@ import { AMEYO_SIM_DEFAULTS, CONTACT_UPLOAD_FIELDS, parseCsv, startAmeyoSim, typ
 const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 const AUTH = basic(AMEYO_SIM_DEFAULTS.username, AMEYO_SIM_DEFAULTS.password);
 const UPLOAD = '/v1/cc-list/1/process-list/389/leads/17/contact-upload-tasks';
-const errorFile = (taskId: string, prefix = '/v1', process = 389, lead = 17) =>
-  `${prefix}/cc-list/1/process-list/${process}/leads/${lead}/contact-upload-tasks/${taskId}/error-file`;
+const errorFile = (taskId: string, prefix = '/v1', process = 389, lead = 17) => `${prefix}/cc-list/1/process-list/${process}/leads/${lead}/contact-upload-tasks/${taskId}/error-file`;
 
 const NOT_FOUND = { statusCode: 404, status: 'Not Found', errorCode: 'CONF-1004', errorMessage: "Object doesn't exist." };
 const UNAUTHORIZED = { statusCode: 401, status: 'Unauthorized', errorCode: 'CONF-1002', errorMessage: 'Authentication token is missing or invalid.' };
@@ -92,8 +91,7 @@ async function upload(fd: FormData | string, path = UPLOAD, headers: Record<stri
 }
 
 const json = (text: string): unknown => JSON.parse(text);
-const answer = (taskId: string) =>
-  `{"metadata":null,"method":"POST","response":[{"data":{"task_id":${taskId}},"http_code":200,"error_data":null}],"http_code":200,"request_id":null}`;
+const answer = (taskId: string) => `{"metadata":null,"method":"POST","response":[{"data":{"task_id":${taskId}},"http_code":200,"error_data":null}],"http_code":200,"request_id":null}`;
 
 describe('POST /v1/cc-list/:ccId/process-list/:processId/leads/:leadId/contact-upload-tasks', () => {
   it('answers the doc envelope with task id 2^53 + 1 written exactly (JSON.parse would change it), then + 2', async () => {

@@ -1,13 +1,6 @@
 /** The Ameyo simulator: basicauth, HTTP Basic, the data-engine monitoring API, errors, rate limit, log and seed. */
 import { SEED_EPOCH_MS } from '../../sim/common/seed';
-import {
-  AMEYO_SIM_DEFAULTS,
-  AMEYO_USER_STATUSES,
-  MONITORING_TABLES,
-  seedAmeyoState,
-  startAmeyoSim,
-  type AmeyoSim,
-} from '../../sim/ameyo';
+import { AMEYO_SIM_DEFAULTS, AMEYO_USER_STATUSES, MONITORING_TABLES, seedAmeyoState, startAmeyoSim, type AmeyoSim } from '../../sim/ameyo';
 
 const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 const AUTH = basic(AMEYO_SIM_DEFAULTS.username, AMEYO_SIM_DEFAULTS.password);
@@ -55,8 +48,7 @@ async function call(path: string, init: RequestInit = {}) {
 }
 
 /** GET the monitoring API with the default Basic credentials. */
-const monitor = (query: string, headers: Record<string, string> = { authorization: AUTH }) =>
-  call(`${MONITORING}?${query}`, { headers });
+const monitor = (query: string, headers: Record<string, string> = { authorization: AUTH }) => call(`${MONITORING}?${query}`, { headers });
 
 async function rows(query: string): Promise<{ env: Envelope; rows: Row[] }> {
   const r = await monitor(query);
@@ -175,9 +167,22 @@ describe('POST /configuration/basicauth', () => {
 
 describe('monitoring: tables and envelope', () => {
   const DOC_SESSION_KEYS = [
-    'contact_center_id', 'user_id', 'user_name', 'user_status', 'user_status_duration', 'service_info', 'campaign_id',
-    'campaign_name', 'queue_id', 'queue_name', 'interaction_id', 'channel_details', 'customer_status',
-    'customer_status_duration', 'customer_details', 'waiting',
+    'contact_center_id',
+    'user_id',
+    'user_name',
+    'user_status',
+    'user_status_duration',
+    'service_info',
+    'campaign_id',
+    'campaign_name',
+    'queue_id',
+    'queue_name',
+    'interaction_id',
+    'channel_details',
+    'customer_status',
+    'customer_status_duration',
+    'customer_details',
+    'waiting',
   ];
 
   it.each([
@@ -214,7 +219,11 @@ describe('monitoring: tables and envelope', () => {
     const idle = all.find((r) => r.user_status === 'Ready')!;
     expect(idle.customer_status).toBeNull();
     expect(idle.customer_details).toEqual({
-      id: null, name: null, phone_info: { phone: null, display_phone: null, unique_identifier: null }, crt_object_id: null, addition_details: {},
+      id: null,
+      name: null,
+      phone_info: { phone: null, display_phone: null, unique_identifier: null },
+      crt_object_id: null,
+      addition_details: {},
     });
     const busy = all.find((r) => r.user_status === 'On Call' && r.customer_status === 'connected')!;
     expect((busy.customer_details as Row).crt_object_id).toMatch(/^[0-9a-f]{4}-[0-9a-f]{8}-(vce|cht)-\d+$/);
@@ -368,9 +377,7 @@ describe('monitoring: errors', () => {
     const r = await monitor('table-name=agents');
     expect({ status: r.status, body: r.body }).toEqual({
       status: 400,
-      body: badRequest(
-        "Parameter 'table-name' must be one of: user-runtime-information, user-session-information, chat-information, customer-information.",
-      ),
+      body: badRequest("Parameter 'table-name' must be one of: user-runtime-information, user-session-information, chat-information, customer-information."),
     });
     expect((await monitor('offset=0')).body).toEqual(badRequest("Missing required parameter 'table-name'."));
     expect(MONITORING_TABLES).toHaveLength(4);

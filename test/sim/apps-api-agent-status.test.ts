@@ -29,7 +29,12 @@ const by = (status: string) => sim.state.agents.filter((a) => a.status === statu
 
 describe('seed additions', () => {
   it('gives teams numeric ids and agents teams [{id, name}] and a last_login_ip', () => {
-    expect(sim.state.teams).toEqual([{ id: 1, name: 'Sales' }, { id: 2, name: 'Support' }, { id: 3, name: 'Billing' }, { id: 4, name: 'Retention' }]);
+    expect(sim.state.teams).toEqual([
+      { id: 1, name: 'Sales' },
+      { id: 2, name: 'Support' },
+      { id: 3, name: 'Billing' },
+      { id: 4, name: 'Retention' },
+    ]);
     for (const a of sim.state.agents) {
       for (const t of a.teams) expect(sim.state.teams).toContainEqual(t);
       expect(a.last_login_ip === null).toBe(a.last_login_time === null);

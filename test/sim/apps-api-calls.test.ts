@@ -3,7 +3,6 @@ import { SEED_EPOCH_MS } from '../../sim/common/seed';
 import { APPS_API_SIM_DEFAULTS, signHs256Jwt, startAppsApiSim, type AppsApiSim, type Call } from '../../sim/apps-api';
 import { MISSING, NOT_FOUND, appsApiClient, iso } from '../support/appsApiSim';
 
-
 const clock = { t: SEED_EPOCH_MS + 60 * 60_000 };
 let sim: AppsApiSim;
 
@@ -24,19 +23,32 @@ describe('POST /apps/api/v1/calls', () => {
     const agent = agentIn('Available');
     const before = maxCallId();
     const res = await post('/apps/api/v1/calls', {
-      call_type: 'Voice Outbound (API)', agent_email: agent.email.toUpperCase(), end_user_number: '+1 415-555-0100',
-      outbound_number: '+1 760-867-5309', lang: 'es', ticket_id: 'T-1',
+      call_type: 'Voice Outbound (API)',
+      agent_email: agent.email.toUpperCase(),
+      end_user_number: '+1 415-555-0100',
+      outbound_number: '+1 760-867-5309',
+      lang: 'es',
+      ticket_id: 'T-1',
     });
     expect(res.status).toBe(201);
     const call = res.body as Call;
     expect(call.id).toBe(before + 1);
     expect(call).toMatchObject({
-      call_type: 'Voice Outbound (API)', status: 'connecting', lang: 'es', parent_id: null, out_ticket_id: 'T-1',
-      created_at: iso(clock.t), assigned_at: iso(clock.t), recording_permission: 'not_asked', support_number: '+1 760-867-5309',
+      call_type: 'Voice Outbound (API)',
+      status: 'connecting',
+      lang: 'es',
+      parent_id: null,
+      out_ticket_id: 'T-1',
+      created_at: iso(clock.t),
+      assigned_at: iso(clock.t),
+      recording_permission: 'not_asked',
+      support_number: '+1 760-867-5309',
       agent_info: { id: agent.id, name: `${agent.first_name} ${agent.last_name}`, first_name: agent.first_name, last_name: agent.last_name, agent_number: agent.agent_number, avatar_url: null },
       selected_menu: { id: 60, name: 'Sales', menu_type: 'ivr_menu' },
       menu_path: { items_count: 1, name: 'Sales', materialized_path: '59/60' },
-      photos: [], videos: [], transfers: [],
+      photos: [],
+      videos: [],
+      transfers: [],
     });
     expect(Object.keys(call)).toEqual(Object.keys(sim.state.calls[0]!));
     expect(call.participants.map((p) => p.type)).toEqual(['end_user', 'agent']);
@@ -61,14 +73,27 @@ describe('POST /apps/api/v1/calls', () => {
   });
 
   it('creates an inbound call (queued) on an IVR or web menu', async () => {
-    for (const [menuId, type] of [[61, 'IncomingCall'], ['63', 'Voice Inbound (API)']] as const) {
+    for (const [menuId, type] of [
+      [61, 'IncomingCall'],
+      ['63', 'Voice Inbound (API)'],
+    ] as const) {
       const res = await post('/apps/api/v1/calls', {
-        call_type: type, menu_id: menuId, end_user_number: '+1 859-657-9625', recording_permission: 'recording_permission_granted', ticket_id: '76517',
+        call_type: type,
+        menu_id: menuId,
+        end_user_number: '+1 859-657-9625',
+        recording_permission: 'recording_permission_granted',
+        ticket_id: '76517',
       });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
-        call_type: 'Voice Inbound (API)', status: 'queued', lang: 'en', queued_at: iso(clock.t), agent_info: null,
-        recording_permission: 'granted', selected_menu: { id: Number(menuId) }, out_ticket_id: '76517',
+        call_type: 'Voice Inbound (API)',
+        status: 'queued',
+        lang: 'en',
+        queued_at: iso(clock.t),
+        agent_info: null,
+        recording_permission: 'granted',
+        selected_menu: { id: Number(menuId) },
+        out_ticket_id: '76517',
       });
     }
   });
@@ -127,9 +152,7 @@ describe('GET /manager/api/v1/calls', () => {
     expect(res.headers.get('per-page')).toBe('50');
     const ids = sim.state.calls.map((c) => c.id).sort((a, b) => a - b);
     expect((res.body as Call[]).map((c) => c.id)).toEqual(ids.slice(50, 100));
-    expect(res.headers.get('link')).toBe(
-      `<${sim.url}/manager/api/v1/calls?per=50&page=3>; rel="next", <${sim.url}/manager/api/v1/calls?per=50&page=${Math.ceil(total / 50)}>; rel="last"`,
-    );
+    expect(res.headers.get('link')).toBe(`<${sim.url}/manager/api/v1/calls?per=50&page=3>; rel="next", <${sim.url}/manager/api/v1/calls?per=50&page=${Math.ceil(total / 50)}>; rel="last"`);
     const first = await get('/manager/api/v1/calls');
     expect((first.body as Call[]).length).toBe(100);
     expect(first.headers.get('per-page')).toBe('100');
@@ -152,7 +175,12 @@ describe('GET /manager/api/v1/calls', () => {
     const want = [...sim.state.calls].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id).slice(0, 5);
     expect(res.body).toEqual(want);
     const byId = await get('/manager/api/v1/calls?sort_column=id&sort_direction=desc&per=3');
-    expect((byId.body as Call[]).map((c) => c.id)).toEqual(sim.state.calls.map((c) => c.id).sort((a, b) => b - a).slice(0, 3));
+    expect((byId.body as Call[]).map((c) => c.id)).toEqual(
+      sim.state.calls
+        .map((c) => c.id)
+        .sort((a, b) => b - a)
+        .slice(0, 3),
+    );
   });
 
   it('refuses bad sort and time parameters, and an unknown call', async () => {

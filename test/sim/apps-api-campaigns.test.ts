@@ -18,8 +18,19 @@ const { send, get } = appsApiClient(() => sim);
 const campaign = (i: number) => sim.state.campaigns[i]!;
 const contactsOf = (id: number) => sim.state.campaignContacts.filter((c) => c.campaign_id === id);
 const CONTACT_KEYS = [
-  'assigned_call_id', 'assigned_participant_id', 'campaign_id', 'created_at', 'id', 'name', 'outbound_number', 'priority',
-  'status', 'unique_id', 'updated_at', 'phone_number', 'email',
+  'assigned_call_id',
+  'assigned_participant_id',
+  'campaign_id',
+  'created_at',
+  'id',
+  'name',
+  'outbound_number',
+  'priority',
+  'status',
+  'unique_id',
+  'updated_at',
+  'phone_number',
+  'email',
 ];
 
 function upload(rows: unknown, filename = 'contacts.json'): FormData {
@@ -67,13 +78,27 @@ describe('add / update / delete a contact', () => {
     const before = { ...c.contact_stats };
     const maxId = Math.max(...sim.state.campaignContacts.map((x) => x.id));
     const res = await send('POST', `/apps/api/v1/outbound_dialer/campaigns/${c.id}/contacts`, {
-      name: 'Ada Lovelace', email: 'ada@customer.example.com', phone_number: '+1 111-111-1111', outbound_number: '+1 760-867-5309', external_unique_id: 'UID_123456',
+      name: 'Ada Lovelace',
+      email: 'ada@customer.example.com',
+      phone_number: '+1 111-111-1111',
+      outbound_number: '+1 760-867-5309',
+      external_unique_id: 'UID_123456',
     });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      assigned_call_id: null, assigned_participant_id: null, campaign_id: c.id, created_at: iso(NOW), id: maxId + 1, name: 'Ada Lovelace',
-      outbound_number: '+1 760-867-5309', priority: null, status: 'Upcoming', unique_id: 'UID_123456', updated_at: iso(NOW),
-      phone_number: '+1 111-111-1111', email: 'ada@customer.example.com',
+      assigned_call_id: null,
+      assigned_participant_id: null,
+      campaign_id: c.id,
+      created_at: iso(NOW),
+      id: maxId + 1,
+      name: 'Ada Lovelace',
+      outbound_number: '+1 760-867-5309',
+      priority: null,
+      status: 'Upcoming',
+      unique_id: 'UID_123456',
+      updated_at: iso(NOW),
+      phone_number: '+1 111-111-1111',
+      email: 'ada@customer.example.com',
     });
     const after = (await get(`/manager/api/v1/outbound_dialer/campaigns/${c.id}`)).body as Campaign;
     expect(after.contact_stats.Contacts).toBe(before.Contacts! + 1);
@@ -110,7 +135,11 @@ describe('add / update / delete a contact', () => {
     const c = campaign(3);
     const target = contactsOf(c.id)[1]!;
     const res = await send('PATCH', `/apps/api/v1/outbound_dialer/campaigns/${c.id}/contact`, {
-      contact_id: target.id, name: 'Renamed', email: 'r@customer.example.com', phone_number: '+1 202-555-0123', external_unique_id: 'UID_NEW',
+      contact_id: target.id,
+      name: 'Renamed',
+      email: 'r@customer.example.com',
+      phone_number: '+1 202-555-0123',
+      external_unique_id: 'UID_NEW',
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ...target, name: 'Renamed', email: 'r@customer.example.com', phone_number: '+1 202-555-0123', unique_id: 'UID_NEW', updated_at: iso(NOW) });
@@ -122,7 +151,10 @@ describe('add / update / delete a contact', () => {
     expect(await send('PATCH', path, { contact_id: 1 })).toMatchObject({ status: 404, body: NOT_FOUND });
     expect(await send('PATCH', path, { contact_id: contactsOf(campaign(0).id)[0]!.id })).toMatchObject({ status: 404, body: NOT_FOUND });
     expect(await send('PATCH', path, { contact_id: target.id, phone_number: '12' })).toMatchObject({ status: 400, body: { message: 'phone_number is invalid' } });
-    expect(await send('PATCH', path, { contact_id: target.id, external_unique_id: contactsOf(c.id)[0]!.unique_id })).toMatchObject({ status: 400, body: { message: 'external_unique_id has already been taken' } });
+    expect(await send('PATCH', path, { contact_id: target.id, external_unique_id: contactsOf(c.id)[0]!.unique_id })).toMatchObject({
+      status: 400,
+      body: { message: 'external_unique_id has already been taken' },
+    });
   });
 
   it('deletes by contact_id, phone_number or external_unique_id and updates contact_stats', async () => {
@@ -170,7 +202,10 @@ describe('contact import jobs', () => {
     expect((await get(jobPath)).body).toEqual({ ...base, status: 'in_progress', imported_rows: 0, failed_rows: 0, errors: [] });
     const done = await get(jobPath);
     expect(done.body).toEqual({
-      ...base, status: 'finished', imported_rows: 2, failed_rows: 5,
+      ...base,
+      status: 'finished',
+      imported_rows: 2,
+      failed_rows: 5,
       errors: [
         { row: 2, message: 'phone_number is invalid' },
         { row: 3, message: 'external_unique_id has already been taken' },
@@ -182,7 +217,8 @@ describe('contact import jobs', () => {
     expect((await get(jobPath)).body).toEqual(done.body);
     const listed = (await get(`/apps/api/v1/outbound_dialer/campaigns/${c.id}/contacts`)).body as CampaignContact[];
     expect(listed.filter((x) => x.unique_id.startsWith('IMP-')).map((x) => [x.unique_id, x.name, x.status])).toEqual([
-      ['IMP-1', 'One', 'Upcoming'], ['IMP-7', 'Seven', 'Upcoming'],
+      ['IMP-1', 'One', 'Upcoming'],
+      ['IMP-7', 'Seven', 'Upcoming'],
     ]);
     expect(((await get(`/manager/api/v1/outbound_dialer/campaigns/${c.id}`)).body as Campaign).contact_stats.Contacts).toBe(before + 2);
     expect(await get(`/apps/api/v1/outbound_dialer/campaigns/${campaign(0).id}/contacts/jobs/${id}`)).toMatchObject({ status: 404, body: NOT_FOUND });
@@ -207,7 +243,8 @@ describe('company DNC', () => {
 
   it('checks seeded numbers, comparing without spaces, dashes and parentheses', async () => {
     expect(await get(`${path}?phone_number=${encodeURIComponent('+1 (415) 555-0199')}`)).toMatchObject({
-      status: 200, body: { phone_number: '+1 (415) 555-0199', dnc: true, expires_at: null },
+      status: 200,
+      body: { phone_number: '+1 (415) 555-0199', dnc: true, expires_at: null },
     });
     expect((await get(`${path}?phone_number=${encodeURIComponent('+16285550142')}`)).body).toEqual({ phone_number: '+16285550142', dnc: true, expires_at: '2030-01-01T00:00:00.000Z' });
     expect((await get(`${path}?phone_number=${encodeURIComponent('+12025550000')}`)).body).toEqual({ phone_number: '+12025550000', dnc: false, expires_at: null });
@@ -216,10 +253,21 @@ describe('company DNC', () => {
 
   it('adds numbers (echo), after which contacts with them are refused, and removes them again', async () => {
     const add = await send('POST', path, { contacts: [{ phone_number: '+1 212-555-0177' }, { phone_number: '+12125550178', expires_at: '2031-06-01T00:00:00Z' }] });
-    expect(add).toMatchObject({ status: 200, body: { contacts: [{ phone_number: '+1 212-555-0177', expires_at: null }, { phone_number: '+12125550178', expires_at: '2031-06-01T00:00:00.000Z' }] } });
+    expect(add).toMatchObject({
+      status: 200,
+      body: {
+        contacts: [
+          { phone_number: '+1 212-555-0177', expires_at: null },
+          { phone_number: '+12125550178', expires_at: '2031-06-01T00:00:00.000Z' },
+        ],
+      },
+    });
     expect((await get(`${path}?phone_number=%2B12125550177`)).body).toEqual({ phone_number: '+12125550177', dnc: true, expires_at: null });
     const c = campaign(3);
-    expect(await send('POST', `/apps/api/v1/outbound_dialer/campaigns/${c.id}/contacts`, { phone_number: '+1 212 555 0178' })).toMatchObject({ status: 400, body: { message: 'phone_number is in the Do Not Call list' } });
+    expect(await send('POST', `/apps/api/v1/outbound_dialer/campaigns/${c.id}/contacts`, { phone_number: '+1 212 555 0178' })).toMatchObject({
+      status: 400,
+      body: { message: 'phone_number is in the Do Not Call list' },
+    });
 
     const del = await send('DELETE', path, { contacts: [{ phone_number: '+1 212 555 0177' }, { phone_number: '+12125550178' }] });
     expect(del).toMatchObject({ status: 200, body: { contacts: [{ phone_number: '+1 212 555 0177' }, { phone_number: '+12125550178' }] } });

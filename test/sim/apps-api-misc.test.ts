@@ -41,8 +41,14 @@ describe('POST /apps/api/v1/sms', () => {
     const res = await post('/apps/api/v1/sms', { ...base, agentEmail: agent.email });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      id: expect.any(Number), chat_type: 'Messaging (SMS)', status: 'queued', end_user_number: '+1 415-555-0100',
-      outbound_number: '+1 628-555-0199', ticket_id: '5006x00000XXxxxXXX', agent_id: agent.id, created_at: iso(NOW),
+      id: expect.any(Number),
+      chat_type: 'Messaging (SMS)',
+      status: 'queued',
+      end_user_number: '+1 415-555-0100',
+      outbound_number: '+1 628-555-0199',
+      ticket_id: '5006x00000XXxxxXXX',
+      agent_id: agent.id,
+      created_at: iso(NOW),
     });
     const first = (res.body as { id: number }).id;
     const api = await post('/apps/api/v1/sms', { ...base, chat_type: 'Messaging (API)', ticket_id: undefined, agentId: sim.state.agents[4]!.id });
@@ -131,10 +137,17 @@ describe('GET /apps/api/v1/queues/status', () => {
       queues: [
         { menu_id: 60, menu_type: 'ivr_menu', lang: 'en', materialized_path: '59/60', current_queue_ewt: q60.voice_call_ewt, scheduled_callback_ewt: null, ...counts(60), callback_periods: [] },
         {
-          menu_id: 64, menu_type: 'mobile_menu', lang: 'en', materialized_path: '59/64', current_queue_ewt: q64.voice_call_ewt,
-          scheduled_callback_ewt: q64.scheduled_callback_ewt, ...counts(64),
+          menu_id: 64,
+          menu_type: 'mobile_menu',
+          lang: 'en',
+          materialized_path: '59/64',
+          current_queue_ewt: q64.voice_call_ewt,
+          scheduled_callback_ewt: q64.scheduled_callback_ewt,
+          ...counts(64),
           callback_periods: [0, 6, 12, 18].map((h) => ({
-            start_at: iso(Date.UTC(2026, 10, 3, h)), end_at: iso(Date.UTC(2026, 10, 3, h + 6)), scheduled_callback_ewt: q64.scheduled_callback_ewt,
+            start_at: iso(Date.UTC(2026, 10, 3, h)),
+            end_at: iso(Date.UTC(2026, 10, 3, h + 6)),
+            scheduled_callback_ewt: q64.scheduled_callback_ewt,
           })),
         },
       ],
@@ -157,13 +170,22 @@ describe('GET /apps/api/v1/queues/status', () => {
 describe('GET /apps/api/v1/queue_operation_statuses', () => {
   it('answers the after_hour and overcapacity switches of a menu', async () => {
     expect(await get('/apps/api/v1/queue_operation_statuses?menu_id=62&lang=en&channel_type=call')).toMatchObject({
-      status: 200, body: { menu_id: 62, lang: 'en', channel_type: 'call', after_hour: true, overcapacity: false },
+      status: 200,
+      body: { menu_id: 62, lang: 'en', channel_type: 'call', after_hour: true, overcapacity: false },
     });
     expect((await get('/apps/api/v1/queue_operation_statuses?menu_id=71&lang=es&channel_type=chat')).body).toEqual({
-      menu_id: 71, lang: 'es', channel_type: 'chat', after_hour: false, overcapacity: true,
+      menu_id: 71,
+      lang: 'es',
+      channel_type: 'chat',
+      after_hour: false,
+      overcapacity: true,
     });
     expect((await get('/apps/api/v1/queue_operation_statuses?menu_id=60&lang=en&channel_type=call')).body).toEqual({
-      menu_id: 60, lang: 'en', channel_type: 'call', after_hour: false, overcapacity: false,
+      menu_id: 60,
+      lang: 'en',
+      channel_type: 'call',
+      after_hour: false,
+      overcapacity: false,
     });
   });
 
@@ -180,8 +202,14 @@ describe('GET /apps/api/v1/queue_operation_statuses', () => {
 
 describe('POST /apps/api/v1/crm/contact_data', () => {
   const body = {
-    call_id: '1917', agent_id: '1', lcm_key: '2922|1|2|39|2|0|1', dnis: '8001992999', org_id: 'tenant1',
-    contact: { first_name: 'Alex', last_name: 'Phil', account_no: '10002-2989', crm_id: '220-39307-92' }, pacing_mode: 'Predictive', call_type: 'OB_Regular',
+    call_id: '1917',
+    agent_id: '1',
+    lcm_key: '2922|1|2|39|2|0|1',
+    dnis: '8001992999',
+    org_id: 'tenant1',
+    contact: { first_name: 'Alex', last_name: 'Phil', account_no: '10002-2989', crm_id: '220-39307-92' },
+    pacing_mode: 'Predictive',
+    call_type: 'OB_Regular',
   };
 
   it('stores the contact data', async () => {
@@ -231,16 +259,28 @@ describe('bulk user management', () => {
     expect(res.status).toBe(200);
     const body = res.body as Array<Record<string, unknown>>;
     expect(body).toHaveLength(1);
-    expect(Object.keys(body[0]!)).toEqual([
-      'email', 'new_email', 'agent_number', 'first_name', 'last_name', 'status', 'location', 'max_chat_limit', 'max_chat_limit_enabled', 'roles', 'teams',
+    expect(Object.keys(body[0]!)).toEqual(['email', 'new_email', 'agent_number', 'first_name', 'last_name', 'status', 'location', 'max_chat_limit', 'max_chat_limit_enabled', 'roles', 'teams']);
+    expect(body[0]!.teams).toEqual([
+      { name: 'Sales', value: 1 },
+      { name: 'Support', value: 0 },
+      { name: 'Billing', value: 0 },
+      { name: 'Retention', value: 0 },
     ]);
-    expect(body[0]!.teams).toEqual([{ name: 'Sales', value: 1 }, { name: 'Support', value: 0 }, { name: 'Billing', value: 0 }, { name: 'Retention', value: 0 }]);
   });
 
   it('uploads, validates, proceeds and applies a job', async () => {
     const existing = sim.state.agents[5]!;
     const rows = [
-      user('new.person@demo.example.com', { location: 'dublin', max_chat_limit: 4, max_chat_limit_enabled: 1, teams: [{ name: 'Billing', value: 1 }, { name: 'Nope', value: 1 }], roles: [{ name: 'Manager', value: 1 }] }),
+      user('new.person@demo.example.com', {
+        location: 'dublin',
+        max_chat_limit: 4,
+        max_chat_limit_enabled: 1,
+        teams: [
+          { name: 'Billing', value: 1 },
+          { name: 'Nope', value: 1 },
+        ],
+        roles: [{ name: 'Manager', value: 1 }],
+      }),
       user(existing.email.toUpperCase(), { first_name: 'Renamed', agent_number: 'A-77', status: 'Inactive' }),
       user('lost@demo.example.com', { location: 'Atlantis' }),
     ];
@@ -255,16 +295,29 @@ describe('bulk user management', () => {
     expect(await post('/apps/api/v1/bulk/users/proceed', { id })).toMatchObject({ status: 400, body: { message: 'Job is not ready to proceed' } });
     const valid = await get(jobPath);
     expect(valid.body).toEqual({
-      id, created_at: iso(NOW), process_requested_at: null, filename: 'users.json', total_rows: 3, affected_rows: 0, failed_rows: 0,
-      status: 'valid_scheme', uploaded_user_name: null, proceed_user_name: null, uploaded_api_user_name: 'demo', proceed_api_user_name: null,
-      scheme_errors: [], update_errors: [],
+      id,
+      created_at: iso(NOW),
+      process_requested_at: null,
+      filename: 'users.json',
+      total_rows: 3,
+      affected_rows: 0,
+      failed_rows: 0,
+      status: 'valid_scheme',
+      uploaded_user_name: null,
+      proceed_user_name: null,
+      uploaded_api_user_name: 'demo',
+      proceed_api_user_name: null,
+      scheme_errors: [],
+      update_errors: [],
     });
     const proceed = await post('/apps/api/v1/bulk/users/proceed', { id });
     expect(proceed).toMatchObject({ status: 200, body: { id, status: 'in_progress', process_requested_at: iso(NOW), proceed_api_user_name: 'demo' } });
     expect(await post('/apps/api/v1/bulk/users/proceed', { id })).toMatchObject({ status: 400, body: { message: 'Job is not ready to proceed' } });
     const done = await get(jobPath);
     expect(done.body).toMatchObject({
-      status: 'finished', affected_rows: 2, failed_rows: 1,
+      status: 'finished',
+      affected_rows: 2,
+      failed_rows: 1,
       update_errors: [
         { message: 'team Nope is not found', column: 'teams', row: 1, error_type: 'warning' },
         { message: 'location Atlantis is not found', column: 'location', row: 3, error_type: 'error' },
@@ -275,8 +328,16 @@ describe('bulk user management', () => {
     const agents = (await get('/manager/api/v1/agents')).body as Agent[];
     const created = agents.find((a) => a.email === 'new.person@demo.example.com')!;
     expect(created).toMatchObject({
-      first_name: 'New', last_name: 'Person', location: 'Dublin', max_chat_limit: 4, max_chat_limit_enabled: true,
-      teams: [{ id: 3, name: 'Billing' }], roles: [{ name: 'Agent' }, { name: 'Manager' }], status: 'Offline', online: false, deactivated_at: null,
+      first_name: 'New',
+      last_name: 'Person',
+      location: 'Dublin',
+      max_chat_limit: 4,
+      max_chat_limit_enabled: true,
+      teams: [{ id: 3, name: 'Billing' }],
+      roles: [{ name: 'Agent' }, { name: 'Manager' }],
+      status: 'Offline',
+      online: false,
+      deactivated_at: null,
     });
     expect(agents.find((a) => a.id === existing.id)).toMatchObject({ first_name: 'Renamed', agent_number: 'A-77', deactivated_at: iso(NOW), online: false });
     expect(agents.some((a) => a.email === 'lost@demo.example.com')).toBe(false);
@@ -315,9 +376,7 @@ describe('bulk user management', () => {
     expect((list.body as Array<{ id: number }>).map((j) => j.id)).toEqual([ids[0]]);
     expect(list.headers.get('total')).toBe(String(ids.length));
     expect(list.headers.get('per-page')).toBe('1');
-    expect(list.headers.get('link')).toBe(
-      `<${sim.url}/apps/api/v1/bulk/users/jobs?per_page=1&page=2>; rel="next", <${sim.url}/apps/api/v1/bulk/users/jobs?per_page=1&page=${ids.length}>; rel="last"`,
-    );
+    expect(list.headers.get('link')).toBe(`<${sim.url}/apps/api/v1/bulk/users/jobs?per_page=1&page=2>; rel="next", <${sim.url}/apps/api/v1/bulk/users/jobs?per_page=1&page=${ids.length}>; rel="last"`);
     expect(JSON.stringify(list.body)).not.toContain('"rows"');
   });
 
@@ -340,9 +399,12 @@ describe('rate limit on the new endpoints', () => {
   it('answers a second write within a second with 429', async () => {
     const limited = await startAppsApiSim({ port: 0 });
     try {
-      const call = () => fetch(`${limited.appsBaseUrl}/end_users`, {
-        method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'rl-1' }),
-      });
+      const call = () =>
+        fetch(`${limited.appsBaseUrl}/end_users`, {
+          method: 'POST',
+          headers: { authorization: AUTH, 'content-type': 'application/json' },
+          body: JSON.stringify({ identifier: 'rl-1' }),
+        });
       expect((await call()).status).toBe(200);
       const second = await call();
       expect(second.status).toBe(429);

@@ -2,14 +2,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { SEED_EPOCH_MS } from '../../sim/common/seed';
-import {
-  APPS_API_SIM_DEFAULTS,
-  CALL_STATUSES,
-  buildAppsApiState,
-  startAppsApiSim,
-  type Agent,
-  type AppsApiSim,
-} from '../../sim/apps-api';
+import { APPS_API_SIM_DEFAULTS, CALL_STATUSES, buildAppsApiState, startAppsApiSim, type Agent, type AppsApiSim } from '../../sim/apps-api';
 import { waitUntil } from '../support/wait';
 
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
@@ -21,15 +14,46 @@ const PAGE_SIZE_400 = {
 
 /** Every call status in vendor-docs/apps-api.txt's call status table, as the table names them. */
 const DOC_CALL_STATUSES = [
-  'Selecting', 'Queued', 'Assigned', 'Connecting', 'Connected', 'Finished', 'Failed', 'Switching', 'Recovered',
-  'Scheduled', 'Action Only', 'Action Only Finished', 'Deflected', 'Voicemail', 'Voicemail Received', 'Voicemail Read',
+  'Selecting',
+  'Queued',
+  'Assigned',
+  'Connecting',
+  'Connected',
+  'Finished',
+  'Failed',
+  'Switching',
+  'Recovered',
+  'Scheduled',
+  'Action Only',
+  'Action Only Finished',
+  'Deflected',
+  'Voicemail',
+  'Voicemail Received',
+  'Voicemail Read',
 ];
 /** Every campaign contact status in vendor-docs/apps-api.txt, verbatim. */
 const DOC_CONTACT_STATUSES = [
-  'Upcoming', 'Dialing', 'Queued', 'Connected', 'Finished', 'Transferred', 'Transferred and Finished', 'Not Picked Up',
-  'Not Reached to Contact', 'Abandoned by Contact', 'Skipped', 'Skipped & Closed', 'Invalid Number', 'Carrier Error',
-  'Abandoned by Dialer', 'Voicemail Hung Up', 'Dialer General Error', 'Redial Scheduled', 'Do Not Call',
-  'Invalid Outbound Number', 'Blocked Phone Number',
+  'Upcoming',
+  'Dialing',
+  'Queued',
+  'Connected',
+  'Finished',
+  'Transferred',
+  'Transferred and Finished',
+  'Not Picked Up',
+  'Not Reached to Contact',
+  'Abandoned by Contact',
+  'Skipped',
+  'Skipped & Closed',
+  'Invalid Number',
+  'Carrier Error',
+  'Abandoned by Dialer',
+  'Voicemail Hung Up',
+  'Dialer General Error',
+  'Redial Scheduled',
+  'Do Not Call',
+  'Invalid Outbound Number',
+  'Blocked Phone Number',
 ];
 
 /** `Link` header -> { rel: url }. */
@@ -51,8 +75,7 @@ afterEach(() => {
   sim.resetFaults();
 });
 
-const get = (pathAndQuery: string, authorization: string | null = AUTH) =>
-  fetch(`${sim.url}${pathAndQuery}`, { headers: authorization === null ? {} : { authorization } });
+const get = (pathAndQuery: string, authorization: string | null = AUTH) => fetch(`${sim.url}${pathAndQuery}`, { headers: authorization === null ? {} : { authorization } });
 
 /** GETs the agents list and returns the body as agents. */
 async function agents(query: string): Promise<{ res: Response; body: Agent[] }> {
@@ -108,7 +131,10 @@ describe('auth', () => {
     const multi = await startAppsApiSim({
       port: 0,
       requestsPerSecond: 0,
-      accounts: [{ subdomain: 'acme', token: 't1' }, { subdomain: 'globex', token: 't2' }],
+      accounts: [
+        { subdomain: 'acme', token: 't1' },
+        { subdomain: 'globex', token: 't2' },
+      ],
     });
     try {
       const call = (auth: string) => fetch(`${multi.managerBaseUrl}/user_statuses`, { headers: { authorization: auth } });
@@ -197,14 +223,10 @@ describe('GET /manager/api/v1/agents paging', () => {
 
   it('builds Link URLs from the Host header', async () => {
     const link = await new Promise<string | undefined>((resolve, reject) => {
-      const req = http.get(
-        `${sim.url}/manager/api/v1/agents?per=10`,
-        { headers: { authorization: AUTH, host: 'demo.ujet.example:8443' } },
-        (res) => {
-          res.resume();
-          resolve(res.headers.link as string | undefined);
-        },
-      );
+      const req = http.get(`${sim.url}/manager/api/v1/agents?per=10`, { headers: { authorization: AUTH, host: 'demo.ujet.example:8443' } }, (res) => {
+        res.resume();
+        resolve(res.headers.link as string | undefined);
+      });
       req.on('error', reject);
     });
     expect(parseLink(link ?? null).next).toBe('http://demo.ujet.example:8443/manager/api/v1/agents?per=10&page=2');
@@ -281,7 +303,10 @@ describe('GET /manager/api/v1/agents filters', () => {
   });
 
   it('last_login_time[from] and [to] (inclusive; never-logged-in agents excluded)', async () => {
-    const times = all().map((a) => a.last_login_time).filter((t): t is string => t !== null).sort();
+    const times = all()
+      .map((a) => a.last_login_time)
+      .filter((t): t is string => t !== null)
+      .sort();
     const pivot = times[Math.floor(times.length / 2)]!;
     const from = (await agents(`last_login_time[from]=${pivot}`)).body;
     expect(from).toEqual(all().filter((a) => a.last_login_time !== null && a.last_login_time >= pivot));
@@ -386,7 +411,10 @@ describe('rate limit (default 1 request/second per customer)', () => {
   it('answers the second request within a second with 429 and Retry-After', async () => {
     const limited = await startAppsApiSim({
       port: 0,
-      accounts: [{ subdomain: 'demo', token: 'apps-demo-token' }, { subdomain: 'other', token: 'x' }],
+      accounts: [
+        { subdomain: 'demo', token: 'apps-demo-token' },
+        { subdomain: 'other', token: 'x' },
+      ],
     });
     try {
       const call = (auth: string) => fetch(`${limited.managerBaseUrl}/user_statuses`, { headers: { authorization: auth } });
@@ -480,9 +508,7 @@ describe('seed', () => {
     for (const label of DOC_CALL_STATUSES) {
       expect(present.has(CALL_STATUSES[label as keyof typeof CALL_STATUSES])).toBe(true);
     }
-    expect(new Set(state.calls.map((c) => c.call_type))).toEqual(
-      new Set(['Voice Outbound (API)', 'Voice Inbound (API)', 'Voice Scheduled (API)']),
-    );
+    expect(new Set(state.calls.map((c) => c.call_type))).toEqual(new Set(['Voice Outbound (API)', 'Voice Inbound (API)', 'Voice Scheduled (API)']));
     const agentIds = new Set(state.agents.map((a) => a.id));
     const thirtyDaysAgo = SEED_EPOCH_MS - 30 * 24 * 60 * 60_000;
     for (const c of state.calls) {
@@ -503,9 +529,7 @@ describe('seed', () => {
       expect(mine.length).toBeGreaterThanOrEqual(20);
       expect(mine.length).toBeLessThanOrEqual(80);
       expect(campaign.contact_stats.Contacts).toBe(mine.length);
-      expect(Object.keys(campaign)).toEqual(
-        expect.arrayContaining(['id', 'campaign_type', 'external_campaign_id', 'mode', 'status', 'queue', 'contact_stats']),
-      );
+      expect(Object.keys(campaign)).toEqual(expect.arrayContaining(['id', 'campaign_type', 'external_campaign_id', 'mode', 'status', 'queue', 'contact_stats']));
     }
     expect(new Set(state.campaignContacts.map((c) => c.status))).toEqual(new Set(DOC_CONTACT_STATUSES));
   });

@@ -35,12 +35,7 @@ interface HistoryPage {
   next_start_key?: string;
 }
 
-function call(
-  sim: CampaignApiSim,
-  method: string,
-  path: string,
-  opts: { body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Response> {
+function call(sim: CampaignApiSim, method: string, path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
   const headers: Record<string, string> = { ...(opts.headers ?? API_KEY) };
   let body: string | undefined;
   if (opts.body !== undefined) {
@@ -72,10 +67,8 @@ async function accessToken(sim: CampaignApiSim): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-const leadsPath = (campaignId: string, params: Record<string, string | number | undefined> = {}) =>
-  `/api/v2/config/campaigns/${campaignId}/leads${qs(params)}`;
-const historyPath = (params: Record<string, string | number | undefined>) =>
-  `/api/v2/reports/campaigns/leads/history${qs(params)}`;
+const leadsPath = (campaignId: string, params: Record<string, string | number | undefined> = {}) => `/api/v2/config/campaigns/${campaignId}/leads${qs(params)}`;
+const historyPath = (params: Record<string, string | number | undefined>) => `/api/v2/reports/campaigns/leads/history${qs(params)}`;
 const STATUS_PATH = '/api/v2/reports/campaigns/leads/status';
 
 async function leadsPage(sim: CampaignApiSim, campaignId: string, params: Record<string, string | number | undefined> = {}) {
@@ -129,8 +122,7 @@ async function statusReport(sim: CampaignApiSim) {
   return parseStatusReport(await res.text());
 }
 
-const sumOf = (entries: Array<[string, number]>, status?: string) =>
-  entries.filter(([k]) => status === undefined || k === status).reduce((s, [, n]) => s + n, 0);
+const sumOf = (entries: Array<[string, number]>, status?: string) => entries.filter(([k]) => status === undefined || k === status).reduce((s, [, n]) => s + n, 0);
 
 describe('campaign-api campaign endpoints (reads)', () => {
   let sim: CampaignApiSim;
@@ -162,11 +154,7 @@ describe('campaign-api campaign endpoints (reads)', () => {
       await expectBody(await call(sim, 'GET', leadsPath(campaignId), { headers: { authorization: 'Bearer nope', 'x-account-id': D.accountId } }), 401, INVALID_TOKEN);
       await expectBody(await call(sim, 'GET', STATUS_PATH, { headers: { authorization: `Bearer ${token}` } }), 400, INVALID);
       await expectBody(await call(sim, 'GET', leadsPath(campaignId), { headers: { 'x-api-key': D.apiKey, 'x-account-id': 'f'.repeat(32) } }), 400, INVALID);
-      await expectBody(
-        await call(sim, 'POST', `/api/v2/config/campaigns/${campaignId}/lead`, { headers: { 'x-api-key': D.apiKey }, body: { number: '+14155550100' } }),
-        400,
-        INVALID,
-      );
+      await expectBody(await call(sim, 'POST', `/api/v2/config/campaigns/${campaignId}/lead`, { headers: { 'x-api-key': D.apiKey }, body: { number: '+14155550100' } }), 400, INVALID);
       await expectBody(await call(sim, 'DELETE', `/api/v2/config/campaigns/leads/${sim.state.leads[0]!.id}`, { headers: {} }), 401, INVALID_TOKEN);
       expect(sim.state.leads).toHaveLength(1250 + 180 + 64);
     });
@@ -213,14 +201,14 @@ describe('campaign-api campaign endpoints (reads)', () => {
     it('has the exact text format for a campaign: parts in place and last, an empty object for no leads', async () => {
       const text = await (await call(sim, 'GET', STATUS_PATH)).text();
       const survey = sim.state.campaigns.find((c) => c.name === 'Survey Follow-up')!;
-      const pairs = leadsByStatusEntries(campaignLeads(sim.state, survey.id)).map(([k, n]) => `"${k}":${n}`).join(',');
+      const pairs = leadsByStatusEntries(campaignLeads(sim.state, survey.id))
+        .map(([k, n]) => `"${k}":${n}`)
+        .join(',');
       expect(text).toContain(`"${survey.id}":{"name":"Survey Follow-up","status":"stopped","total_leads":64,"leads_by_status":{${pairs}}}`);
       expect(pairs).toMatch(/^"new":\d+,"success":\d+,"failed":\d+,.*,"success":\d+$/);
       const empty = sim.state.campaigns.find((c) => campaignLeads(sim.state, c.id).length === 0)!;
       expect(text).toContain(`"${empty.id}":{"name":"${empty.name}","status":"running","total_leads":0,"leads_by_status":{}}`);
-      expect(new Set(Object.values(JSON.parse(text) as Record<string, { status: string }>).map((c) => c.status))).toEqual(
-        new Set(['running', 'paused', 'stopped']),
-      );
+      expect(new Set(Object.values(JSON.parse(text) as Record<string, { status: string }>).map((c) => c.status))).toEqual(new Set(['running', 'paused', 'stopped']));
     });
 
     it('splits counts into two positive parts, floor(n/3) (at least 1) and the rest', () => {
@@ -318,9 +306,7 @@ describe('campaign-api campaign endpoints (reads)', () => {
       expect(Math.min(...ts)).toBeLessThan(SEED_EPOCH_S - 27 * DAY_S);
       expect(Math.max(...ts)).toBeLessThan(SEED_EPOCH_S);
       expect(Math.max(...ts)).toBeGreaterThan(SEED_EPOCH_S - 2 * DAY_S);
-      const queueExtensions = new Set(
-        queues.flatMap((q) => q.agentIds).map((id) => agents.find((a) => a.id === id)!.extension),
-      );
+      const queueExtensions = new Set(queues.flatMap((q) => q.agentIds).map((id) => agents.find((a) => a.id === id)!.extension));
       for (const r of activity) expect(queueExtensions.has(r.agent_extension)).toBe(true);
       expect(new Set(campaigns.map((c) => c.name)).size).toBe(campaigns.length);
       for (const r of activity) expect(campaigns.filter((c) => c.name === r.campaign_name)).toHaveLength(1);
@@ -346,9 +332,7 @@ describe('campaign-api campaign endpoints (reads)', () => {
       expect(page.data).toHaveLength(100);
       expect(page.next_start_key).toEqual(expect.any(String));
       const r = page.data[0]!;
-      expect(Object.keys(r)).toEqual([
-        'datetime', 'timestamp', 'campaign_name', 'lead_name', 'lead_number', 'agent_name', 'agent_extension', 'lead_history',
-      ]);
+      expect(Object.keys(r)).toEqual(['datetime', 'timestamp', 'campaign_name', 'lead_name', 'lead_number', 'agent_name', 'agent_extension', 'lead_history']);
       expect(r.datetime).toBe(`${new Date(r.timestamp * 1000).toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`);
       for (const h of r.lead_history) {
         expect(Object.keys(h)).toEqual(['agent', 'event', 'ext', 'last_attempt', 'type', 'uuid']);
@@ -391,11 +375,7 @@ describe('campaign-api campaign endpoints (reads)', () => {
     it('answers 400 for a startKey outside the requested range', async () => {
       const early = sim.state.activity[5]!;
       const late = sim.state.activity[150]!.timestamp;
-      await expectBody(
-        await call(sim, 'GET', historyPath({ startDate: late, endDate: SEED_EPOCH_S, startKey: early.lead_history[0]!.uuid })),
-        400,
-        INVALID,
-      );
+      await expectBody(await call(sim, 'GET', historyPath({ startDate: late, endDate: SEED_EPOCH_S, startKey: early.lead_history[0]!.uuid })), 400, INVALID);
     });
   });
 });
@@ -437,11 +417,7 @@ describe('campaign-api campaign endpoints (writes)', () => {
       await expectBody(await call(sim, 'PUT', `/api/v2/config/campaigns/call/${'a'.repeat(36)}-clicktocall/disposition/voicemail`), 400, INVALID);
       await expectBody(await call(sim, 'PUT', `/api/v2/config/campaigns/call/${sim.state.leads[0]!.id}/disposition/voicemail`), 400, INVALID);
       const uuid = sim.state.cdrs[0]!.id;
-      await expectBody(
-        await call(sim, 'PUT', `/api/v2/config/campaigns/call/${uuid}/disposition/voicemail`, { headers: { 'x-api-key': D.apiKey } }),
-        400,
-        INVALID,
-      );
+      await expectBody(await call(sim, 'PUT', `/api/v2/config/campaigns/call/${uuid}/disposition/voicemail`, { headers: { 'x-api-key': D.apiKey } }), 400, INVALID);
     });
   });
 

@@ -1,13 +1,6 @@
 /** The campaign-API ("port 9443", FonoUC) simulator: login, auth quirks, queue status, faults, seed data. */
 import { createHmac } from 'node:crypto';
-import {
-  AGENT_STATUSES,
-  CAMPAIGN_API_SIM_DEFAULTS as D,
-  LEAD_STATUSES,
-  createCampaignApiState,
-  startCampaignApiSim,
-  type CampaignApiSim,
-} from '../../sim/campaign-api';
+import { AGENT_STATUSES, CAMPAIGN_API_SIM_DEFAULTS as D, LEAD_STATUSES, createCampaignApiState, startCampaignApiSim, type CampaignApiSim } from '../../sim/campaign-api';
 import type { QueueStatusView } from '../../sim/campaign-api/views';
 import { waitUntil } from '../support/wait';
 
@@ -16,8 +9,7 @@ const INVALID_TOKEN = '"Authentication token is invalid"';
 const INVALID_CREDENTIALS = '"Invalid credentials"';
 const TOO_MANY_REQUESTS = '"Too many requests"';
 
-const decodePart = (part: string): Record<string, unknown> =>
-  JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+const decodePart = (part: string): Record<string, unknown> => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 const CREDENTIALS = { username: D.username, password: D.password, domain: D.domain };
 
@@ -211,14 +203,24 @@ describe('campaign-api simulator', () => {
       expect(body.length).toBeGreaterThanOrEqual(4);
       for (const q of body) {
         expect(Object.keys(q)).toEqual([
-          'id', 'name', 'extension', 'max_time_caller_in_queue', 'strategy', 'agents', 'calls', 'total_agents',
-          'logged_in_agents', 'logged_out_agents', 'idle_agents', 'misconfigured_agents', 'agents_registered', 'agents_on_call',
+          'id',
+          'name',
+          'extension',
+          'max_time_caller_in_queue',
+          'strategy',
+          'agents',
+          'calls',
+          'total_agents',
+          'logged_in_agents',
+          'logged_out_agents',
+          'idle_agents',
+          'misconfigured_agents',
+          'agents_registered',
+          'agents_on_call',
         ]);
         expect(q.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
         for (const a of q.agents) {
-          expect(Object.keys(a)).toEqual([
-            'id', 'name', 'extension', 'extension_is_valid', 'delay', 'timeout', 'logged_in', 'status', 'registered', 'tags',
-          ]);
+          expect(Object.keys(a)).toEqual(['id', 'name', 'extension', 'extension_is_valid', 'delay', 'timeout', 'logged_in', 'status', 'registered', 'tags']);
           expect(a.id).toMatch(/^[0-9a-f]{32}$/);
           for (const t of a.tags) expect(Object.keys(t)).toEqual(['id', 'name', 'color']);
         }
@@ -312,9 +314,7 @@ describe('campaign-api simulator', () => {
       const { activity, cdrs, leads } = sim.state;
       expect(activity.length).toBeGreaterThanOrEqual(150);
       const first = activity[0]!;
-      expect(Object.keys(first)).toEqual([
-        'datetime', 'timestamp', 'campaign_name', 'lead_name', 'lead_number', 'agent_name', 'agent_extension', 'lead_history',
-      ]);
+      expect(Object.keys(first)).toEqual(['datetime', 'timestamp', 'campaign_name', 'lead_name', 'lead_number', 'agent_name', 'agent_extension', 'lead_history']);
       expect(first.datetime).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC$/);
       expect(first.lead_history[0]!.uuid).toMatch(/^[0-9a-f]{36}-clicktocall$/);
       expect(cdrs.length).toBeGreaterThan(0);

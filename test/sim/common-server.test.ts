@@ -25,8 +25,6 @@ describe('request log bound', () => {
   });
 
   it('refuses a bound below 1', async () => {
-    await expect(startSimServer(vendor, { maxLoggedRequests: 0 })).rejects.toThrow(
-      'expected opts.maxLoggedRequests to be an integer >= 1, got 0',
-    );
+    await expect(startSimServer(vendor, { maxLoggedRequests: 0 })).rejects.toThrow('expected opts.maxLoggedRequests to be an integer >= 1, got 0');
   });
 });

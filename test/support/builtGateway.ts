@@ -76,10 +76,14 @@ export async function startBuiltGateway(env: Record<string, string> = {}): Promi
   child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
   let gone = false;
   void exited.then(() => (gone = true));
-  await waitUntil('the demo banner was printed', () => {
-    if (gone) throw new Error(`the gateway exited before it started: ${err}`);
-    return /Simulators: .*campaign-api \S+/.test(out);
-  }, 30_000);
+  await waitUntil(
+    'the demo banner was printed',
+    () => {
+      if (gone) throw new Error(`the gateway exited before it started: ${err}`);
+      return /Simulators: .*campaign-api \S+/.test(out);
+    },
+    30_000,
+  );
   const graphqlUrl = /GraphQL:\s+(\S+)/.exec(out)![1]!;
   const sims = /Simulators: ameyo (\S+), apps-api (\S+), campaign-api (\S+)/.exec(out)!;
   const url = graphqlUrl.replace(/\/graphql$/, '');

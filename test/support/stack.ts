@@ -68,10 +68,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const config = resolveConfig({
     server: { host: '127.0.0.1', port: 0, ...(opts.server ?? {}) },
     state: opts.state ?? { dataDir },
-    tenants: [
-      { id: 'tenant-a', apiKeys: [KEY_A], connections: connectionsFor(sims, opts.connection), ...(opts.tenantAuth ? { auth: opts.tenantAuth } : {}) },
-      ...(opts.moreTenants?.(sims) ?? []),
-    ],
+    tenants: [{ id: 'tenant-a', apiKeys: [KEY_A], connections: connectionsFor(sims, opts.connection), ...(opts.tenantAuth ? { auth: opts.tenantAuth } : {}) }, ...(opts.moreTenants?.(sims) ?? [])],
   });
   const gateway = await startGateway(config, { logger: createLogger('info', sink) });
   const graphqlUrl = `${gateway.url}/graphql`;
@@ -105,5 +102,4 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 }
 
 /** Requests a simulator logged, as `'METHOD /path'` strings, in order. */
-export const requestLines = (sim: { requests: ReadonlyArray<{ method: string; path: string }> }) =>
-  sim.requests.map((r) => `${r.method} ${r.path}`);
+export const requestLines = (sim: { requests: ReadonlyArray<{ method: string; path: string }> }) => sim.requests.map((r) => `${r.method} ${r.path}`);

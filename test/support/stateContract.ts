@@ -69,7 +69,7 @@ export function idempotencyRecordsContract(name: string, make: () => MadeRecords
       expect(await s.records.claim('t', 'c', 'f')).toEqual({ kind: 'claimed' });
     });
 
-    it('keeps one tenant\'s key apart from the same key of another tenant', async () => {
+    it("keeps one tenant's key apart from the same key of another tenant", async () => {
       expect(await runIdempotent(s.records, 't', 'same', 'same', { phone: '+1' }, async () => 'for t')).toBe('for t');
       expect(await runIdempotent(s.records, 'u', 'same', 'same', { phone: '+2' }, async () => 'for u')).toBe('for u');
     });

@@ -104,9 +104,7 @@ describe('campaign statuses and contact_stats', () => {
   ])('%s -> %s', (raw, status) => expect(appsApiCampaignStatus(raw)).toBe(status));
 
   it('reads per-status counts, maps the two differently spelled keys, and skips aggregates', () => {
-    expect(
-      leadStatsOf({ Contacts: 9, Upcoming: 3, 'Invalid Number or Name': 2, 'Invalid outbound number': 1, Finished: 3, Remaining: 3, Reached: 3, Skipped: 0 }),
-    ).toEqual({
+    expect(leadStatsOf({ Contacts: 9, Upcoming: 3, 'Invalid Number or Name': 2, 'Invalid outbound number': 1, Finished: 3, Remaining: 3, Reached: 3, Skipped: 0 })).toEqual({
       total: 9,
       byStatus: [
         { status: 'NEW', rawStatus: 'Upcoming', count: 3 },

@@ -33,7 +33,15 @@ describe('the leads-by-status report (duplicate keys)', () => {
   });
 
   it('sums the parts: success 35, and the counts add up to total_leads 44', () => {
-    const stats = leadStatsOfReport({ totalLeads: 44, leadsByStatus: [['new', 4], ['success', 10], ['failed', 5], ['success', 25]] });
+    const stats = leadStatsOfReport({
+      totalLeads: 44,
+      leadsByStatus: [
+        ['new', 4],
+        ['success', 10],
+        ['failed', 5],
+        ['success', 25],
+      ],
+    });
     expect(stats).toEqual({
       total: 44,
       byStatus: [
@@ -46,7 +54,15 @@ describe('the leads-by-status report (duplicate keys)', () => {
   });
 
   it('falls back to the sum when total_leads is missing', () => {
-    expect(leadStatsOfReport({ totalLeads: null, leadsByStatus: [['busy', 2], ['busy', 3]] }).total).toBe(5);
+    expect(
+      leadStatsOfReport({
+        totalLeads: null,
+        leadsByStatus: [
+          ['busy', 2],
+          ['busy', 3],
+        ],
+      }).total,
+    ).toBe(5);
   });
 
   it('reads like JSON.parse otherwise (last duplicate wins in the plain view)', () => {

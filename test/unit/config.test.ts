@@ -90,8 +90,15 @@ tenants:
 describe('a valid file', () => {
   it('loads with every default resolved', () => {
     const config = loadConfigFile(writeYaml(VALID_YAML), {});
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 4000, requestTimeoutMs: 30_000, maxBodyBytes: 1_048_576, ide: false,
-      bodyTimeoutMs: 10_000, headersTimeoutMs: 10_000, shutdownGraceMs: 10_000,
+    expect(config.server).toEqual({
+      host: '0.0.0.0',
+      port: 4000,
+      requestTimeoutMs: 30_000,
+      maxBodyBytes: 1_048_576,
+      ide: false,
+      bodyTimeoutMs: 10_000,
+      headersTimeoutMs: 10_000,
+      shutdownGraceMs: 10_000,
       uploads: { maxFileBytes: 268_435_456, maxJsonFileBytes: 10_485_760, maxFiles: 1, timeoutMs: 1_800_000, idleTimeoutMs: 30_000 },
       introspection: false,
       limits: { maxDepth: 10, maxAliases: 10, maxDirectives: 50, maxTokens: 2000, maxCost: 5000, maxListLength: 100, maxIdempotentMutations: 1, maxFields: 250 },
@@ -182,17 +189,11 @@ tenants:
         accountId: c0ffee5a1e5d4b0a9e7f3c2d1b0a9f8e
         credentials: { username: switchboard, password: "\${CAMPAIGN_PASSWORD}", domain: demo }
 `);
-    expectConfigError(
-      () => loadConfigFile(file, {}),
-      'config: tenants[0].connections[0].credentials.password: environment variable CAMPAIGN_PASSWORD is not set',
-    );
+    expectConfigError(() => loadConfigFile(file, {}), 'config: tenants[0].connections[0].credentials.password: environment variable CAMPAIGN_PASSWORD is not set');
   });
 
   it('treats an empty variable as missing', () => {
-    expectConfigError(
-      () => interpolateEnv({ tenants: [{ apiKeys: ['${KEY}'] }] }, { KEY: '' }),
-      'config: tenants[0].apiKeys[0]: environment variable KEY is not set',
-    );
+    expectConfigError(() => interpolateEnv({ tenants: [{ apiKeys: ['${KEY}'] }] }, { KEY: '' }), 'config: tenants[0].apiKeys[0]: environment variable KEY is not set');
   });
 });
 
@@ -202,10 +203,7 @@ describe('validation messages name the field, never the value', () => {
   it('unknown vendor names tenants[0].connections[0].vendor', () => {
     const input = baseConfig();
     input.tenants[0]!.connections[0]!['vendor'] = 'amyeo';
-    expectConfigError(
-      () => validateConfig(input),
-      'config is invalid:\n  tenants[0].connections[0].vendor: unknown vendor (expected ameyo | apps-api | campaign-api)',
-    );
+    expectConfigError(() => validateConfig(input), 'config is invalid:\n  tenants[0].connections[0].vendor: unknown vendor (expected ameyo | apps-api | campaign-api)');
   });
 
   it('missing required field', () => {
@@ -232,10 +230,7 @@ describe('validation messages name the field, never the value', () => {
   // (`reportInput`), so `issue.input === undefined` is always true and a present-but-mistyped value is
   // reported as missing ("is required") instead of "expected number".
   it('a value of the wrong type says what was expected, not that it is missing', () => {
-    expectConfigError(
-      () => validateConfig({ ...baseConfig(), server: { port: PASSWORD } }),
-      'config is invalid:\n  server.port: expected number',
-    );
+    expectConfigError(() => validateConfig({ ...baseConfig(), server: { port: PASSWORD } }), 'config is invalid:\n  server.port: expected number');
   });
 
   it('unknown field in a connection', () => {
@@ -245,10 +240,7 @@ describe('validation messages name the field, never the value', () => {
   });
 
   it('unknown fields at the root are listed together', () => {
-    expectConfigError(
-      () => validateConfig({ ...baseConfig(), secret: PASSWORD, other: 1 }),
-      "config is invalid:\n  (root): unknown fields 'secret', 'other'",
-    );
+    expectConfigError(() => validateConfig({ ...baseConfig(), secret: PASSWORD, other: 1 }), "config is invalid:\n  (root): unknown fields 'secret', 'other'");
   });
 
   it('a value outside an enum lists the allowed values', () => {
@@ -261,10 +253,7 @@ describe('validation messages name the field, never the value', () => {
   it('a credential with a trailing newline (a secret file read as is)', () => {
     const input = baseConfig();
     input.tenants[0]!.connections[0]!['accountId'] = 'c0ffee5a1e5d4b0a9e7f3c2d1b0a9f8e\n';
-    expectConfigError(
-      () => validateConfig(input),
-      'config is invalid:\n  tenants[0].connections[0].accountId: must not contain a line break or NUL (a trailing newline from a secret file?)',
-    );
+    expectConfigError(() => validateConfig(input), 'config is invalid:\n  tenants[0].connections[0].accountId: must not contain a line break or NUL (a trailing newline from a secret file?)');
   });
 
   it('a too-short API key', () => {
@@ -296,29 +285,20 @@ describe('validation messages name the field, never the value', () => {
   it('a URL with credentials', () => {
     const input = baseConfig();
     input.tenants[0]!.connections[0]!['baseUrl'] = `https://switchboard:${PASSWORD}@portal.example.com:9443`;
-    expectConfigError(
-      () => validateConfig(input),
-      'config is invalid:\n  tenants[0].connections[0].baseUrl: expected an http(s) URL without credentials or query string',
-    );
+    expectConfigError(() => validateConfig(input), 'config is invalid:\n  tenants[0].connections[0].baseUrl: expected an http(s) URL without credentials or query string');
   });
 
   it('a URL with a query string', () => {
     const input = baseConfig();
     input.tenants[0]!.connections[0]!['baseUrl'] = `https://portal.example.com:9443/?key=${API_KEY}`;
-    expectConfigError(
-      () => validateConfig(input),
-      'config is invalid:\n  tenants[0].connections[0].baseUrl: expected an http(s) URL without credentials or query string',
-    );
+    expectConfigError(() => validateConfig(input), 'config is invalid:\n  tenants[0].connections[0].baseUrl: expected an http(s) URL without credentials or query string');
   });
 
   it('several problems are reported together, one line each', () => {
     const input = baseConfig();
     input.tenants[0]!['apiKeys'] = [SHORT_KEY];
     delete input.tenants[0]!.connections[0]!['accountId'];
-    expectConfigError(
-      () => validateConfig(input),
-      'config is invalid:\n  tenants[0].apiKeys[0]: must be at least 16 characters\n  tenants[0].connections[0].accountId: is required (expected string)',
-    );
+    expectConfigError(() => validateConfig(input), 'config is invalid:\n  tenants[0].apiKeys[0]: must be at least 16 characters\n  tenants[0].connections[0].accountId: is required (expected string)');
   });
 });
 
@@ -368,11 +348,7 @@ describe('server.metrics (who may read /metrics: issue 11 item 4)', () => {
     ['a port that is not a number', { port: '9464' }, 'server.metrics.port: expected number'],
     ['a short token', { token: SHORT_KEY }, 'server.metrics.token: must be at least 16 characters'],
     ['an empty token', { token: '' }, 'server.metrics.token: must be at least 16 characters'],
-    [
-      'a token with a trailing newline',
-      { token: `${METRICS_TOKEN}\n` },
-      'server.metrics.token: must not contain a line break or NUL (a trailing newline from a secret file?)',
-    ],
+    ['a token with a trailing newline', { token: `${METRICS_TOKEN}\n` }, 'server.metrics.token: must not contain a line break or NUL (a trailing newline from a secret file?)'],
     ['a token with a NUL', { token: `${METRICS_TOKEN}\0` }, 'server.metrics.token: must not contain a line break or NUL (a trailing newline from a secret file?)'],
     ['a token with a space', { token: `Bearer ${METRICS_TOKEN}` }, 'server.metrics.token: must be visible ASCII characters, no spaces'],
     ['a token with a non-ASCII character', { token: `${METRICS_TOKEN}é` }, 'server.metrics.token: must be visible ASCII characters, no spaces'],
@@ -428,10 +404,7 @@ describe('cross-field rules', () => {
   it('duplicate connection id within a tenant', () => {
     const input = baseConfig();
     input.tenants[0]!.connections.push(campaignConnection());
-    expectConfigError(
-      () => validateConfig(input),
-      "config is invalid:\n  tenants[0].connections[1].id: duplicate connection id 'dialer' in tenant 'acme'",
-    );
+    expectConfigError(() => validateConfig(input), "config is invalid:\n  tenants[0].connections[1].id: duplicate connection id 'dialer' in tenant 'acme'");
   });
 
   it('the same connection id in two tenants is fine', () => {

@@ -4,13 +4,7 @@
  * RATE_LIMITED message while repeats are still answered. Time is a parameter (`now`), not fake timers.
  */
 import { validateConfig } from '../../src/config/load';
-import {
-  createIdempotencyStore,
-  fingerprintOf,
-  IdempotencyStore,
-  runIdempotent,
-  type IdempotencyStoreOptions,
-} from '../../src/domain/idempotency';
+import { createIdempotencyStore, fingerprintOf, IdempotencyStore, runIdempotent, type IdempotencyStoreOptions } from '../../src/domain/idempotency';
 import { isSwitchboardError, UpstreamTimeoutError, UpstreamUnavailableError, type SwitchboardError } from '../../src/errors';
 
 const HOUR = 3_600_000;

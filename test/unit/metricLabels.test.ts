@@ -49,13 +49,7 @@ describe('the per-tenant cap', () => {
 
   it('names that are other, anonymous or refused take no slot', () => {
     const label = createOperationLabeler({ maxPerTenant: 1 });
-    expect([label('acme', null), label('acme', 'x'.repeat(65)), label('acme', '1bad'), label('acme', 'other'), label('acme', 'Kept')]).toEqual([
-      'anonymous',
-      'other',
-      'other',
-      'other',
-      'Kept',
-    ]);
+    expect([label('acme', null), label('acme', 'x'.repeat(65)), label('acme', '1bad'), label('acme', 'other'), label('acme', 'Kept')]).toEqual(['anonymous', 'other', 'other', 'other', 'Kept']);
   });
 
   it('300 distinct valid names give at most 102 values per tenant', () => {

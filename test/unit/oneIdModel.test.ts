@@ -64,19 +64,51 @@ describe("an Ameyo connection's campaigns", () => {
   });
 
   it('make the catalog, asking the vendor nothing; a YAML number id is the same id as text', async () => {
-    const config = load({ campaigns: [{ id: 389, name: 'collections_outbound' }, { id: '412', name: 'support_inbound' }] });
+    const config = load({
+      campaigns: [
+        { id: 389, name: 'collections_outbound' },
+        { id: '412', name: 'support_inbound' },
+      ],
+    });
     const catalog = adapter(config).campaigns!;
     expect(capabilitiesOf(adapter(config))).toEqual(['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CAMPAIGN_CATALOG', 'CONTACT_UPLOAD']);
     const scope = { signal: new AbortController().signal, deadline: Date.now() + 1_000 } as never;
     expect(await catalog.listCampaigns(scope)).toEqual([
-      { connectionId: 'ameyo', vendor: 'ameyo', nativeId: '389', name: 'collections_outbound', status: 'UNKNOWN', rawStatus: '', mode: null, leadStats: null, raw: { source: 'config', id: '389', name: 'collections_outbound' } },
-      { connectionId: 'ameyo', vendor: 'ameyo', nativeId: '412', name: 'support_inbound', status: 'UNKNOWN', rawStatus: '', mode: null, leadStats: null, raw: { source: 'config', id: '412', name: 'support_inbound' } },
+      {
+        connectionId: 'ameyo',
+        vendor: 'ameyo',
+        nativeId: '389',
+        name: 'collections_outbound',
+        status: 'UNKNOWN',
+        rawStatus: '',
+        mode: null,
+        leadStats: null,
+        raw: { source: 'config', id: '389', name: 'collections_outbound' },
+      },
+      {
+        connectionId: 'ameyo',
+        vendor: 'ameyo',
+        nativeId: '412',
+        name: 'support_inbound',
+        status: 'UNKNOWN',
+        rawStatus: '',
+        mode: null,
+        leadStats: null,
+        raw: { source: 'config', id: '412', name: 'support_inbound' },
+      },
     ]);
     expect((await catalog.getCampaigns(['412', 'nope', '389'], scope)).map((c) => c?.nativeId ?? null)).toEqual(['412', null, '389']);
   });
 
   it.each([
-    ['a repeated id', [{ id: '389', name: 'a' }, { id: 389, name: 'b' }], 'config is invalid:\n  tenants[0].connections[0].campaigns: expected each campaign id once'],
+    [
+      'a repeated id',
+      [
+        { id: '389', name: 'a' },
+        { id: 389, name: 'b' },
+      ],
+      'config is invalid:\n  tenants[0].connections[0].campaigns: expected each campaign id once',
+    ],
     ['an id with a space', [{ id: '3 89', name: 'a' }], 'config is invalid:\n  tenants[0].connections[0].campaigns[0].id: expected an Ameyo campaign id without spaces'],
   ])('refuse %s with the exact message', (_what, campaigns, message) => {
     let caught: unknown;

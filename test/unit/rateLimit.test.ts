@@ -277,7 +277,10 @@ describe('createRateLimitInterceptor and vendor 429s', () => {
 
   it('a second 429 is the answer, and the connection stays paused', async () => {
     const l = limiter();
-    const { sentAt, next } = scripted([[429, { 'retry-after': '0.1' }], [429, { 'retry-after': '0.3' }]]);
+    const { sentAt, next } = scripted([
+      [429, { 'retry-after': '0.1' }],
+      [429, { 'retry-after': '0.3' }],
+    ]);
     const res = await createRateLimitInterceptor(l)(next)(request(Date.now() + 10_000));
     expect(res.status).toBe(429);
     expect(sentAt).toHaveLength(2);
@@ -498,7 +501,7 @@ describe('RateLimiter with a shared budget (issue 14)', () => {
       take: async () => {
         state.asked++;
         await Promise.resolve();
-        if (state.down) throw new Error('Stream isn\'t writeable and enableOfflineQueue options is false (redis.internal:6379)');
+        if (state.down) throw new Error("Stream isn't writeable and enableOfflineQueue options is false (redis.internal:6379)");
         const now = Date.now();
         if (now < nextAt) return nextAt - now;
         nextAt = now + intervalMs;
@@ -522,7 +525,7 @@ describe('RateLimiter with a shared budget (issue 14)', () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(2 * 50 - SLACK_MS);
   });
 
-  it('refuses every waiter at once, not sent, when the store cannot be asked, without the store client\'s text; the next request asks again', async () => {
+  it("refuses every waiter at once, not sent, when the store cannot be asked, without the store client's text; the next request asks again", async () => {
     const { state, budget } = sharedBudget();
     const l = limiter({ budget });
     state.down = true;

@@ -54,19 +54,13 @@ describe('the vendor registry', () => {
   });
 
   // The places a new vendor used to be added by hand (issue 15) now read the registry.
-  it.each([
-    'src/errors.ts',
-    'src/config/load.ts',
-    'src/vendors/index.ts',
-    'src/graphql/enums.ts',
-    'sim/index.ts',
-    'src/demo.ts',
-    'src/cli.ts',
-    'test/support/stack.ts',
-  ])('%s names no vendor key', (file) => {
-    const text = codeOf(file);
-    for (const key of VENDOR_KEYS) expect(text).not.toMatch(new RegExp(`['"\`]${key}['"\`]`));
-  });
+  it.each(['src/errors.ts', 'src/config/load.ts', 'src/vendors/index.ts', 'src/graphql/enums.ts', 'sim/index.ts', 'src/demo.ts', 'src/cli.ts', 'test/support/stack.ts'])(
+    '%s names no vendor key',
+    (file) => {
+      const text = codeOf(file);
+      for (const key of VENDOR_KEYS) expect(text).not.toMatch(new RegExp(`['"\`]${key}['"\`]`));
+    },
+  );
 
   it('src/config/schema.ts builds connections from the registry alone (its vendor type re-exports aside)', () => {
     const text = codeOf('src/config/schema.ts');
@@ -86,7 +80,11 @@ describe('each registered module, against its simulator', () => {
   });
 
   it('startSimulators starts one simulator per vendor, under its camelCase key', () => {
-    expect(Object.keys(sims).filter((k) => k !== 'close').sort()).toEqual(VENDOR_KEYS.map(simulatorName).sort());
+    expect(
+      Object.keys(sims)
+        .filter((k) => k !== 'close')
+        .sort(),
+    ).toEqual(VENDOR_KEYS.map(simulatorName).sort());
     for (const key of VENDOR_KEYS) expect(simulatorOf(sims, key).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 

@@ -15,9 +15,7 @@ const TABLES: Array<{ vendor: string; table: RouteTable; families: readonly stri
   { vendor: 'campaign-api', table: campaignApiRoutes, families: ['portal'] },
 ];
 
-const ROWS = TABLES.flatMap(({ vendor, table, families }) =>
-  Object.entries(table).map(([name, def]) => ({ vendor, name, def, families })),
-);
+const ROWS = TABLES.flatMap(({ vendor, table, families }) => Object.entries(table).map(([name, def]) => ({ vendor, name, def, families })));
 
 /** A row with a path param and a documented alternate method, as the real tables will have. */
 const item: RouteDef = { route: 'GET /v1/items/{id}', family: 'main' };
@@ -38,16 +36,43 @@ describe('vendor route tables', () => {
     expect(ROWS.map((r) => `${r.vendor}.${r.name}`)).toEqual([
       ...['monitoring', 'uploadContacts', 'contactUploadErrorFile', 'clickToDial', 'downloadVoiceLog', 'disposeCallForUser', 'disposeAndManualDial'].map((n) => `ameyo.${n}`),
       ...[
-        'listAgents', 'listUserStatuses', 'updateAgentStatuses', 'forceLogoutAgents', 'createCall', 'listCalls', 'getCall',
-        'getCustomerFlags', 'updateCustomerFlags', 'updateCallEndUser', 'sendCallCustomData', 'listCampaigns', 'getCampaign',
-        'listCampaignContacts', 'addCampaignContact', 'updateCampaignContact', 'deleteCampaignContact', 'importCampaignContacts',
-        'getContactImportJob', 'sendSms', 'listWaitTimes', 'listQueueStatus', 'getQueueOperationStatus', 'sendCrmContactData',
-        'upsertEndUser', 'findEndUser', 'addDnc', 'removeDnc', 'checkDnc', 'getBulkUserTemplate', 'uploadBulkUsers',
-        'proceedBulkUsers', 'getBulkUserJob', 'getBulkUserSchemeErrors', 'getBulkUserUpdateErrors',
+        'listAgents',
+        'listUserStatuses',
+        'updateAgentStatuses',
+        'forceLogoutAgents',
+        'createCall',
+        'listCalls',
+        'getCall',
+        'getCustomerFlags',
+        'updateCustomerFlags',
+        'updateCallEndUser',
+        'sendCallCustomData',
+        'listCampaigns',
+        'getCampaign',
+        'listCampaignContacts',
+        'addCampaignContact',
+        'updateCampaignContact',
+        'deleteCampaignContact',
+        'importCampaignContacts',
+        'getContactImportJob',
+        'sendSms',
+        'listWaitTimes',
+        'listQueueStatus',
+        'getQueueOperationStatus',
+        'sendCrmContactData',
+        'upsertEndUser',
+        'findEndUser',
+        'addDnc',
+        'removeDnc',
+        'checkDnc',
+        'getBulkUserTemplate',
+        'uploadBulkUsers',
+        'proceedBulkUsers',
+        'getBulkUserJob',
+        'getBulkUserSchemeErrors',
+        'getBulkUserUpdateErrors',
       ].map((n) => `apps-api.${n}`),
-      ...['login', 'queuesStatus', 'campaignsStatus', 'listLeads', 'campaignActivity', 'addLead', 'setLeadStatus', 'deleteLead', 'setVoicemailDisposition'].map(
-        (n) => `campaign-api.${n}`,
-      ),
+      ...['login', 'queuesStatus', 'campaignsStatus', 'listLeads', 'campaignActivity', 'addLead', 'setLeadStatus', 'deleteLead', 'setVoicemailDisposition'].map((n) => `campaign-api.${n}`),
     ]);
   });
 
@@ -259,8 +284,6 @@ describe('what reaches a real server', () => {
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ id: value });
-    expect(server.requests.map((r) => [r.method, r.path, r.rawQuery, r.query])).toEqual([
-      ['GET', `/v1/items/${encodeURIComponent(value)}`, 'k=1&k=2', { k: ['1', '2'] }],
-    ]);
+    expect(server.requests.map((r) => [r.method, r.path, r.rawQuery, r.query])).toEqual([['GET', `/v1/items/${encodeURIComponent(value)}`, 'k=1&k=2', { k: ['1', '2'] }]]);
   });
 });

@@ -175,9 +175,7 @@ describe('agentsOfQueues', () => {
 
   it('the simulator seed: one agent per id, none UNKNOWN', () => {
     const d = CAMPAIGN_API_SIM_DEFAULTS;
-    const state = createCampaignApiState(d.seed, [
-      { accountId: d.accountId, domain: d.domain, username: d.username, password: d.password, apiKey: d.apiKey },
-    ]);
+    const state = createCampaignApiState(d.seed, [{ accountId: d.accountId, domain: d.domain, username: d.username, password: d.password, apiKey: d.apiKey }]);
     const view = queuesStatusView(state) as unknown as WireQueue[];
     const listed = view.flatMap((q) => (q.agents ?? []).map((a) => a.id));
     const agents = agentsOfQueues('dialer', view);

@@ -28,10 +28,14 @@ describe('startTracingFromEnv', () => {
     const key = Symbol('probe');
     let seen: unknown = 'unset';
     context.with(context.active().setValue(key, 1), () => setImmediate(() => (seen = context.active().getValue(key))));
-    return new Promise<void>((resolve) => setImmediate(() => setImmediate(() => {
-      expect(seen).toBeUndefined();
-      resolve();
-    })));
+    return new Promise<void>((resolve) =>
+      setImmediate(() =>
+        setImmediate(() => {
+          expect(seen).toBeUndefined();
+          resolve();
+        }),
+      ),
+    );
   });
 
   it('is on with an endpoint: a recording tracer, until shutdown', async () => {

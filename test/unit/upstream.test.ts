@@ -46,8 +46,7 @@ function campaignConfig(baseUrl: string, over: Record<string, unknown> = {}): Ca
 }
 
 /** `method path status`, the shape every log assertion uses. */
-const logOf = (requests: readonly SimRequest[]) =>
-  requests.map((r) => `${r.method} ${r.path}${r.rawQuery ? `?${r.rawQuery}` : ''} ${r.status}`);
+const logOf = (requests: readonly SimRequest[]) => requests.map((r) => `${r.method} ${r.path}${r.rawQuery ? `?${r.rawQuery}` : ''} ${r.status}`);
 
 /** A GET of the queue-status row, built through the routes table. */
 function queuesRequest(adapter: VendorAdapter, baseUrl: string, query: Record<string, string | number> = {}, cacheTtlMs?: number) {
@@ -181,11 +180,7 @@ describe('bearer-token auth (campaign-api login)', () => {
   });
 
   it('a wrong password fails the login with UPSTREAM_ERROR and no password in the error', async () => {
-    const adapter = createCampaignApiAdapter(
-      't1',
-      pools,
-      campaignConfig(sim.url, { credentials: { username: D.username, password: 'wrong-password-x9', domain: D.domain } }),
-    );
+    const adapter = createCampaignApiAdapter('t1', pools, campaignConfig(sim.url, { credentials: { username: D.username, password: 'wrong-password-x9', domain: D.domain } }));
     await expectError(queuesRequest(adapter, sim.url), 'UPSTREAM_ERROR', "campaign-api refused the connection's credentials (HTTP 401): Invalid credentials", {
       vendor: 'campaign-api',
       connectionId: 'dialer',
@@ -231,8 +226,7 @@ describe('sharing reads', () => {
     const adapter = await primed();
     sim.setFaults({ latencyMs: 400 });
     const { method, url } = buildRouteUrl('queuesStatus', campaignApiRoutes.queuesStatus, sim.url, { query: { shared: 1 } });
-    const send = (signal?: AbortSignal) =>
-      adapter.upstream.send({ method, url, route: 'queuesStatus', headers: {}, scope: { ...scope(), ...(signal ? { signal } : {}) } });
+    const send = (signal?: AbortSignal) => adapter.upstream.send({ method, url, route: 'queuesStatus', headers: {}, scope: { ...scope(), ...(signal ? { signal } : {}) } });
     const leaving = new AbortController();
     const first = send(leaving.signal);
     const second = send(new AbortController().signal);

@@ -13,10 +13,7 @@ export function createPartialErrorsPlugin(): ApolloServerPlugin<GatewayContext> 
         async willSendResponse({ response, contextValue }) {
           if (contextValue.partialErrors.length === 0 || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          result.errors = [
-            ...(result.errors ?? []),
-            ...contextValue.partialErrors.map((p) => formatSwitchboardError(p.error, p.path)),
-          ];
+          result.errors = [...(result.errors ?? []), ...contextValue.partialErrors.map((p) => formatSwitchboardError(p.error, p.path))];
         },
       };
     },

@@ -266,7 +266,7 @@ function longestListIn(value: unknown, type: GraphQLInputType, depth = 0): numbe
   if (value === null || value === undefined || depth > MAX_INPUT_DEPTH) return 0;
   const t = getNullableType(type);
   if (isListType(t)) {
-    const item = t.ofType as GraphQLInputType;
+    const item = t.ofType;
     // A single value where a list is expected is coerced to a list of one.
     if (!Array.isArray(value)) return longestListIn(value, item, depth + 1);
     let longest = value.length;
@@ -290,12 +290,7 @@ function longestListIn(value: unknown, type: GraphQLInputType, depth = 0): numbe
  * (and in variable defaults), and the variables' values read as their declared types. A literal inside a
  * JSON scalar is not a list of the schema and is skipped. Linear in the document and the variables.
  */
-export function longestList(
-  schema: GraphQLSchema,
-  doc: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables: Record<string, unknown>,
-): number {
+export function longestList(schema: GraphQLSchema, doc: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
   let longest = 0;
   for (const def of operation.variableDefinitions ?? []) {
     const type = typeFromAST(schema, def.type);

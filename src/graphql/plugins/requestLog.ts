@@ -44,10 +44,7 @@ export function createRequestLogPlugin(opts: RequestLogOptions = {}): ApolloServ
           graphqlRequests.inc({ tenant, operation: label, outcome });
           graphqlDuration.observe({ tenant, operation: label }, durationMs / 1000);
           const operation = operationName == null ? 'anonymous' : truncateOperationName(operationName, maxLoggedOperationChars);
-          ctx.log.info(
-            { tenant, operation, durationMs: Math.round(durationMs * 10) / 10, upstreamCalls: ctx.stats.upstreamCalls, outcome, errorCodes: codes },
-            'graphql request',
-          );
+          ctx.log.info({ tenant, operation, durationMs: Math.round(durationMs * 10) / 10, upstreamCalls: ctx.stats.upstreamCalls, outcome, errorCodes: codes }, 'graphql request');
         },
       };
     },

@@ -35,7 +35,7 @@ export const activityResolvers: Resolvers = {
     callDispositionSet: async (_root, { input }, ctx) => {
       const call = nodeRef(ctx, input.callId, 'Call');
       const dispositions = dispositionsAt(ctx.tenant, call.connectionId);
-      const disposition = input.disposition as CallDisposition;
+      const disposition = input.disposition;
       dispositions.check(disposition);
       return withUserErrors<{ callId: string | null; disposition: CallDisposition | null }>(
         { callId: null, disposition: null },

@@ -9,8 +9,7 @@ import { inputError, inputErrors, inputNodeId, nodeRef, withUserErrors, type Use
 import { answerPartially } from '../partial';
 import { loadNode } from './nodes';
 
-const agentOf = (ctx: GatewayContext, connectionId: string, nativeId: string | null) =>
-  nativeId ? ctx.loaders.agent.load(nodeKey(connectionId, nativeId)) : null;
+const agentOf = (ctx: GatewayContext, connectionId: string, nativeId: string | null) => (nativeId ? ctx.loaders.agent.load(nodeKey(connectionId, nativeId)) : null);
 
 type CallRef = { connectionId: string; nativeId: string };
 

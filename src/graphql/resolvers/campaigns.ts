@@ -83,18 +83,26 @@ export const campaignResolvers: Resolvers = {
       if (Object.values(changes).every((v) => v === null || v === undefined)) {
         return { lead: null, userErrors: [inputError(['input'], 'give at least one of name, email, phoneNumber, externalId')] };
       }
-      return withUserErrors<{ lead: Lead | null }>({ lead: null }, async () => ({
-        lead: await store.update(key.campaignNativeId, key.leadNativeId, changes, ctx.scope),
-      }), { target: { id: input.leadId, type: 'Lead' } });
+      return withUserErrors<{ lead: Lead | null }>(
+        { lead: null },
+        async () => ({
+          lead: await store.update(key.campaignNativeId, key.leadNativeId, changes, ctx.scope),
+        }),
+        { target: { id: input.leadId, type: 'Lead' } },
+      );
     },
     leadDelete: async (_root, { input }, ctx) => {
       const { connectionId, key } = leadRef(ctx, input.leadId);
       const store = leadStoreAt(ctx.tenant, connectionId);
       if (!key) throw notFound(input.leadId);
-      return withUserErrors<{ deletedLeadId: string | null }>({ deletedLeadId: null }, async () => {
-        await store.delete(key.campaignNativeId, key.leadNativeId, ctx.scope);
-        return { deletedLeadId: input.leadId };
-      }, { target: { id: input.leadId, type: 'Lead' } });
+      return withUserErrors<{ deletedLeadId: string | null }>(
+        { deletedLeadId: null },
+        async () => {
+          await store.delete(key.campaignNativeId, key.leadNativeId, ctx.scope);
+          return { deletedLeadId: input.leadId };
+        },
+        { target: { id: input.leadId, type: 'Lead' } },
+      );
     },
   },
 };

@@ -19,7 +19,10 @@ export const contactUploadResolvers: Resolvers = {
       const problems = uploader.inputProblems(input);
       if (problems.length) {
         // Drain the upload (nothing of it goes anywhere); an unreadable file adds nothing to these errors.
-        await openUpload(input.file, 'file').then(({ stream }) => stream.resume(), () => undefined);
+        await openUpload(input.file, 'file').then(
+          ({ stream }) => stream.resume(),
+          () => undefined,
+        );
         return { task: null, userErrors: inputErrors(problems) };
       }
       return withUserErrors<{ task: ContactUploadTask | null }>(

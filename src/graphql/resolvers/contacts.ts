@@ -42,10 +42,7 @@ export const contactResolvers: Resolvers = {
         agentNativeId = agent.nativeId;
       }
       return withUserErrors<{ sms: Awaited<ReturnType<SmsSender['sendSms']>> | null }>({ sms: null }, async () => ({
-        sms: await sms.sendSms(
-          { endUserNumber: input.endUserNumber, outboundNumber: input.outboundNumber, message: input.message, ticketId: input.ticketId, agentNativeId },
-          ctx.scope,
-        ),
+        sms: await sms.sendSms({ endUserNumber: input.endUserNumber, outboundNumber: input.outboundNumber, message: input.message, ticketId: input.ticketId, agentNativeId }, ctx.scope),
       }));
     },
 
@@ -55,7 +52,10 @@ export const contactResolvers: Resolvers = {
       const past = input.entries.findIndex((e) => e.expiresAt && e.expiresAt.getTime() <= Date.now());
       if (past >= 0) return { entries: [], userErrors: [inputError(['input', 'entries', String(past), 'expiresAt'], 'expiresAt must be in the future')] };
       return withUserErrors<{ entries: DncEntry[] }>({ entries: [] }, async () => ({
-        entries: await dnc.add(input.entries.map((e) => ({ phoneNumber: e.phoneNumber, expiresAt: e.expiresAt ?? null })), ctx.scope),
+        entries: await dnc.add(
+          input.entries.map((e) => ({ phoneNumber: e.phoneNumber, expiresAt: e.expiresAt ?? null })),
+          ctx.scope,
+        ),
       }));
     },
 

@@ -43,8 +43,7 @@ function tableArgs(args: TableArgs, ctx: GatewayContext) {
   return { tables, rest: [q, args.first ?? 50, args.after, ctx.scope] as const };
 }
 
-const agentOf = (r: { connectionId: string; agentNativeId: string | null }, ctx: GatewayContext) =>
-  r.agentNativeId ? ctx.loaders.agent.load(nodeKey(r.connectionId, r.agentNativeId)) : null;
+const agentOf = (r: { connectionId: string; agentNativeId: string | null }, ctx: GatewayContext) => (r.agentNativeId ? ctx.loaders.agent.load(nodeKey(r.connectionId, r.agentNativeId)) : null);
 const callIdOf = (r: { connectionId: string; callNativeId: string | null }) => (r.callNativeId ? encodeGlobalId('Call', r.connectionId, r.callNativeId) : null);
 
 export const presenceResolvers: Resolvers = {

@@ -56,7 +56,10 @@ export const uploadResolvers: Resolvers = {
       const job = input.jobId ? inputNodeId(input.jobId, 'BulkUserJob', input.connectionId, ['input', 'jobId']) : null;
       if (job && 'error' in job) {
         // Drain the upload (nothing of it goes anywhere).
-        await openUpload(input.file, 'file').then(({ stream }) => stream.resume(), () => undefined);
+        await openUpload(input.file, 'file').then(
+          ({ stream }) => stream.resume(),
+          () => undefined,
+        );
         return { job: null, userErrors: [job.error] };
       }
       return withUserErrors<{ job: BulkUserJob | null }>(

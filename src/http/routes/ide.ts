@@ -39,7 +39,7 @@ const IDE_SECURITY_HEADERS = {
 /** A file inside an installed package, found from the package's entry point (the UMD builds are not in `exports`). */
 function packageFile(pkg: string, file: string): string {
   let dir = path.dirname(require.resolve(pkg));
-  while (!existsSync(path.join(dir, 'package.json')) || JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name !== pkg) {
+  while (!existsSync(path.join(dir, 'package.json')) || (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== pkg) {
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`cannot find the root of package ${pkg}`);
     dir = parent;
@@ -152,9 +152,7 @@ const escapeForScript = (json: string) => json.replace(/</g, '\\u003c').replace(
 /** Serves the IDE page. `defaultHeaders` is a JSON object string for the headers editor. */
 export async function serveIdePage(req: IncomingMessage, res: ServerResponse, opts: IdeRouteOptions): Promise<void> {
   const nonce = randomBytes(16).toString('base64');
-  const settings = escapeForScript(
-    JSON.stringify({ url: opts.graphqlPath, tabs: [...EXAMPLE_OPERATIONS, ...(opts.extraTabs ?? [])], headers: opts.defaultHeaders ?? '' }),
-  );
+  const settings = escapeForScript(JSON.stringify({ url: opts.graphqlPath, tabs: [...EXAMPLE_OPERATIONS, ...(opts.extraTabs ?? [])], headers: opts.defaultHeaders ?? '' }));
   const html = `<!doctype html>
 <html lang="en">
 <head>

@@ -72,8 +72,7 @@ interface StoredRecord {
 }
 
 /** The refusal when no record can be made (its text is pinned by tests). */
-export const STORE_UNREACHABLE_MESSAGE =
-  "the gateway's state store is unreachable, so this request could not be recorded under its idempotencyKey; it was not sent: retry later";
+export const STORE_UNREACHABLE_MESSAGE = "the gateway's state store is unreachable, so this request could not be recorded under its idempotencyKey; it was not sent: retry later";
 
 /** The refusal of a read while Redis is unreachable. */
 export const STORE_READ_UNREACHABLE_MESSAGE = "the gateway's state store is unreachable, so the record could not be read: retry later";
@@ -131,7 +130,7 @@ export class RedisIdempotencyRecords implements IdempotencyRecords {
   async complete(tenantId: string, key: string, outcome: IdempotencyOutcome): Promise<void> {
     try {
       await this.commands.switchboardIdemComplete(this.keys(tenantId, key).record, encodeOutcome(outcome));
-    } catch (err) {
+    } catch {
       // The record stays running and answers "may have been sent" after its lease.
       this.conn.failed('idempotency');
     }
@@ -141,7 +140,7 @@ export class RedisIdempotencyRecords implements IdempotencyRecords {
     const { record, set } = this.keys(tenantId, key);
     try {
       await this.commands.switchboardIdemRelease(record, set, key);
-    } catch (err) {
+    } catch {
       this.conn.failed('idempotency');
     }
   }

@@ -109,7 +109,12 @@ export class AmeyoClient {
   }
 
   /** A web-access or app-server command answering `{result, reason}`. */
-  async command(route: 'clickToDial' | 'disposeCallForUser' | 'disposeAndManualDial', scope: RequestScope, json: unknown, headers: Record<string, string> = {}): Promise<{ result: string; reason: string | null }> {
+  async command(
+    route: 'clickToDial' | 'disposeCallForUser' | 'disposeAndManualDial',
+    scope: RequestScope,
+    json: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ result: string; reason: string | null }> {
     const res = await this.send(route, scope, {
       json,
       headers,

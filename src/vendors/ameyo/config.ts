@@ -6,9 +6,7 @@ export const ameyoConnection = vendorConnection('ameyo', {
   /** Contact-center id (`ccId` in every CMS and data-engine path). */
   ccId: z.number().int().nonnegative(),
   /** One base URL per API family (notes/vendors-real-world.md §3). `dataEngine` serves /v4 monitoring. */
-  baseUrls: z
-    .object({ cms: url, dataEngine: url, appServer: url })
-    .strict(),
+  baseUrls: z.object({ cms: url, dataEngine: url, appServer: url }).strict(),
   /** HTTP Basic credentials for the CMS and data-engine APIs. */
   credentials: z.object({ username: secret, password: secret }).strict(),
   /** Web-access commands (manual dial, voice logs): the token Ameyo support issues (notes §3c). */
@@ -41,10 +39,7 @@ export const ameyoConnection = vendorConnection('ameyo', {
     .refine((list) => new Set(list.map((c) => c.id)).size === list.length, 'expected each campaign id once')
     .default([]),
   /** Ameyo customer fields a contact upload may map CSV columns to. Default: the contact-upload doc's list. */
-  contactFields: z
-    .array(z.string().min(1))
-    .min(1)
-    .default(['name', 'phone1', 'phone2', 'phone3', 'phone4', 'phone5', 'email', 'twitter', 'facebook', 'timezone']),
+  contactFields: z.array(z.string().min(1)).min(1).default(['name', 'phone1', 'phone2', 'phone3', 'phone4', 'phone5', 'email', 'twitter', 'facebook', 'timezone']),
 });
 
 export type AmeyoConnectionConfig = z.output<typeof ameyoConnection>;

@@ -22,8 +22,7 @@ export { appsApiAgentStatus } from './capabilities/agents';
 export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, config: AppsApiConnectionConfig, shared: SharedConnectionState = {}): VendorAdapter {
   const upstream = createUpstream(tenantId, config, pools, shared, {
     toError: appsApiError,
-    createAuth: () =>
-      createStaticHeadersInterceptor({ authorization: basicAuthHeader(config.credentials.subdomain, config.credentials.apiToken) }),
+    createAuth: () => createStaticHeadersInterceptor({ authorization: basicAuthHeader(config.credentials.subdomain, config.credentials.apiToken) }),
   });
   const ctx: AppsApiContext = { client: new AppsApiClient(upstream, config), config, cid: config.id };
 

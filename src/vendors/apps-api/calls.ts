@@ -25,7 +25,11 @@ export const APPS_API_CALL_STATUSES: Readonly<Record<string, CallStatus>> = {
   voicemail_read: 'VOICEMAIL_READ',
 };
 
-const snake = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
+const snake = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 export function appsApiCallStatus(raw: string | null | undefined): CallStatus {
   return (raw && APPS_API_CALL_STATUSES[snake(raw)]) || 'UNKNOWN';
@@ -70,8 +74,7 @@ const date = (s: string | null | undefined): Date | null => {
   return Number.isNaN(d.getTime()) ? null : d;
 };
 const str = (v: string | number | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
-const menuPath = (m: { name?: string | null; materialized_path?: string | null } | null | undefined) =>
-  m ? { name: m.name ?? null, materializedPath: m.materialized_path ?? null } : null;
+const menuPath = (m: { name?: string | null; materialized_path?: string | null } | null | undefined) => (m ? { name: m.name ?? null, materializedPath: m.materialized_path ?? null } : null);
 
 export function toCall(connectionId: string, w: WireCall): Call {
   const type = appsApiCallType(w.call_type);

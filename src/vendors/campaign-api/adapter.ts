@@ -16,13 +16,7 @@ import type { CampaignApiConnectionConfig } from './config';
 import { campaignApiError } from './errors';
 
 export { agentsOfQueues, campaignApiAgentStatus } from './capabilities/agents';
-export {
-  CAMPAIGN_API_LEAD_STATUSES,
-  campaignApiCampaignStatus,
-  campaignApiLeadStatus,
-  campaignApiLeadStatusValue,
-  leadStatsOfReport,
-} from './capabilities/campaigns';
+export { CAMPAIGN_API_LEAD_STATUSES, campaignApiCampaignStatus, campaignApiLeadStatus, campaignApiLeadStatusValue, leadStatsOfReport } from './capabilities/campaigns';
 
 export function createCampaignApiAdapter(tenantId: string, pools: PoolRegistry, config: CampaignApiConnectionConfig, shared: SharedConnectionState = {}): VendorAdapter {
   const accountHeader = createStaticHeadersInterceptor({ 'x-account-id': config.accountId });

@@ -76,8 +76,7 @@ export class CampaignApiClient {
       if (!(v instanceof JsonObject)) throw new UpstreamError(`campaign-api sent an unexpected response: ${id}: expected an object`, facts);
       const str = (k: string) => (typeof v.get(k) === 'string' ? (v.get(k) as string) : null);
       const byStatus = v.get('leads_by_status');
-      const leadsByStatus: Array<[string, number]> =
-        byStatus instanceof JsonObject ? byStatus.entries.filter((e): e is [string, number] => typeof e[1] === 'number').map(([k, n]) => [k, n]) : [];
+      const leadsByStatus: Array<[string, number]> = byStatus instanceof JsonObject ? byStatus.entries.filter((e): e is [string, number] => typeof e[1] === 'number').map(([k, n]) => [k, n]) : [];
       const total = v.get('total_leads');
       return { id, name: str('name'), status: str('status'), totalLeads: typeof total === 'number' ? total : null, leadsByStatus, raw: v };
     });

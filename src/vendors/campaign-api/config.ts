@@ -8,10 +8,7 @@ export const campaignApiConnection = vendorConnection('campaign-api', {
   /** Sent as `X-Account-ID` on every call except login. */
   accountId: secret,
   /** Either a login (`POST /api/v2/login`) or an `X-API-Key` (notes §2). */
-  credentials: z.union([
-    z.object({ username: secret, password: secret, domain: secret }).strict(),
-    z.object({ apiKey: secret }).strict(),
-  ]),
+  credentials: z.union([z.object({ username: secret, password: secret, domain: secret }).strict(), z.object({ apiKey: secret }).strict()]),
   /** Renew the access token this long before it expires. Default 60 s. */
   tokenRefreshSkewMs: z.number().int().min(0).default(60_000),
   /** Token lifetime assumed when the token carries no `exp`. Default 3300 s (notes §2). */

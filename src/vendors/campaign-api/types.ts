@@ -49,9 +49,7 @@ export const wireActivityRecord = z.looseObject({
   lead_number: z.string().nullish(),
   agent_name: z.string().nullish(),
   agent_extension: z.string().nullish(),
-  lead_history: z
-    .array(z.looseObject({ event: z.string().nullish(), type: z.string().nullish(), uuid: z.string().nullish(), ext: z.string().nullish() }))
-    .nullish(),
+  lead_history: z.array(z.looseObject({ event: z.string().nullish(), type: z.string().nullish(), uuid: z.string().nullish(), ext: z.string().nullish() })).nullish(),
 });
 export type WireActivityRecord = z.infer<typeof wireActivityRecord>;
 export const wireActivityPage = z.union([

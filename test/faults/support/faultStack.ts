@@ -49,7 +49,7 @@ export async function startFaultStack(opts: FaultStackOptions = {}): Promise<Sta
   };
   return startStack({
     sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } },
-    connection: connection as StackOptions['connection'],
+    connection: connection,
     ...(opts.server ? { server: opts.server } : {}),
   });
 }

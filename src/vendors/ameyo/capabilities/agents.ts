@@ -16,7 +16,10 @@ const MAX_PAGES = 100;
  * logged-off states are the other values seen in Ameyo consoles).
  */
 export function ameyoAgentStatus(userStatus: string | null | undefined): AgentStatus {
-  const s = userStatus?.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+  const s = userStatus
+    ?.trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
   if (!s) return 'UNKNOWN';
   if (s === 'ready' || s === 'available' || s === 'idle') return 'AVAILABLE';
   if (s === 'on call' || s === 'busy' || s === 'in call' || s === 'connected' || s === 'ringing') return 'ON_CALL';
@@ -40,11 +43,9 @@ function presenceOf(w: WireUserSession): AgentPresence {
     interactionId: str(r['interaction_id']),
     channel: str(channel?.['channel_type']),
     customerStatus: str(r['customer_status']),
-    customer: hasCustomer
-      ? { nativeId: str(customer['id']), name: str(customer['name']), phone: str(phone?.['phone']), crtObjectId: str(customer['crt_object_id']) }
-      : null,
+    customer: hasCustomer ? { nativeId: str(customer['id']), name: str(customer['name']), phone: str(phone?.['phone']), crtObjectId: str(customer['crt_object_id']) } : null,
     callNativeId: str(customer?.['crt_object_id']) ?? str(r['call_id']),
-    waiting: typeof r['waiting'] === 'boolean' ? (r['waiting'] as boolean) : null,
+    waiting: typeof r['waiting'] === 'boolean' ? r['waiting'] : null,
   };
 }
 

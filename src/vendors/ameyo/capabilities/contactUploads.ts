@@ -8,8 +8,7 @@ import type { AmeyoContext } from './context';
 const UPLOAD_TIMEOUT_MS = 30 * 60_000; // 30 min
 
 export function createContactUploader({ client, config, cid }: AmeyoContext): ContactUploader {
-  const errorFileOf = (task: ContactUploadTask, scope: RequestScope, stream: boolean) =>
-    client.errorFile(scope, task.campaignNativeId, task.leadListNativeId, task.taskId, stream);
+  const errorFileOf = (task: ContactUploadTask, scope: RequestScope, stream: boolean) => client.errorFile(scope, task.campaignNativeId, task.leadListNativeId, task.taskId, stream);
   return {
     contactFields: config.contactFields,
     async upload(req, scope) {

@@ -10,7 +10,7 @@ import { str, type AmeyoContext } from './context';
 
 type Row = Record<string, unknown>;
 
-const num = (r: Row, k: string): number | null => (typeof r[k] === 'number' ? (r[k] as number) : null);
+const num = (r: Row, k: string): number | null => (typeof r[k] === 'number' ? r[k] : null);
 const date = (r: Row, k: string): Date | null => {
   const v = r[k];
   if (v === null || v === undefined || v === '') return null;
@@ -18,7 +18,7 @@ const date = (r: Row, k: string): Date | null => {
   return Number.isNaN(d.getTime()) ? null : d;
 };
 const ref = (r: Row, id: string, name: string): PresenceRef | null => (r[id] != null ? { nativeId: String(r[id]), name: str(r[name]) } : null);
-const waiting = (r: Row) => (typeof r['waiting'] === 'boolean' ? (r['waiting'] as boolean) : null);
+const waiting = (r: Row) => (typeof r['waiting'] === 'boolean' ? r['waiting'] : null);
 
 /** `customer_details` of a chat row, as the doc's example nests it. */
 function customerOf(r: Row): PresenceCustomer | null {
@@ -113,12 +113,14 @@ function monitoringFilters(q: PresenceQuery): Record<string, QueryValue> {
 }
 
 export function createPresenceTables({ client, cid }: AmeyoContext): PresenceTables {
-  const page = <T>(table: MonitoringTable, toRow: (cid: string, r: Row) => T) => async (q: PresenceQuery, offset: number, limit: number, scope: RequestScope) => {
-    // `sort_by=prop:asc`, repeatable, in the table's own column names.
-    const sortBy = q.sort?.map((s) => `${s.field}:${s.direction.toLowerCase()}`);
-    const res = await client.monitoring(scope, table, { offset, limit, ...(sortBy?.length ? { sortBy } : {}), filters: monitoringFilters(q) });
-    return { items: (res.rows as Row[]).map((r) => toRow(cid, r)), total: res.total };
-  };
+  const page =
+    <T>(table: MonitoringTable, toRow: (cid: string, r: Row) => T) =>
+    async (q: PresenceQuery, offset: number, limit: number, scope: RequestScope) => {
+      // `sort_by=prop:asc`, repeatable, in the table's own column names.
+      const sortBy = q.sort?.map((s) => `${s.field}:${s.direction.toLowerCase()}`);
+      const res = await client.monitoring(scope, table, { offset, limit, ...(sortBy?.length ? { sortBy } : {}), filters: monitoringFilters(q) });
+      return { items: (res.rows as Row[]).map((r) => toRow(cid, r)), total: res.total };
+    };
   return {
     agentRuntimes: page('user-runtime-information', toAgentRuntime),
     chatInteractions: page('chat-information', toChatInteraction),

@@ -16,7 +16,10 @@ import { idNumber, type AppsApiContext } from './context';
 export function appsApiAgentStatus(agent: Pick<WireAgent, 'status' | 'online' | 'wrap_up'>): AgentStatus {
   if (agent.online === false) return 'OFFLINE';
   if (agent.wrap_up === true) return 'WRAP_UP';
-  const name = agent.status?.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const name = agent.status
+    ?.trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   if (!name) return 'UNKNOWN';
   if (name === 'available') return 'AVAILABLE';
   if (name === 'in-call' || name === 'incall' || name === 'on-call') return 'ON_CALL';
@@ -74,8 +77,7 @@ export function agentFilterQuery(criteria: AgentCriteria, raw: AppsApiAgentFilte
 }
 
 export function createAgentDirectory({ client, cid }: AppsApiContext): AgentDirectory {
-  const filtered = async (query: Record<string, QueryValue>, scope: RequestScope) =>
-    (await client.all('listAgents', wireAgentList, scope, { query })).map((w) => toAgent(cid, w));
+  const filtered = async (query: Record<string, QueryValue>, scope: RequestScope) => (await client.all('listAgents', wireAgentList, scope, { query })).map((w) => toAgent(cid, w));
   return {
     listAgents: async (scope) => (await client.all('listAgents', wireAgentList, scope)).map((w) => toAgent(cid, w)),
     async getAgents(nativeIds, scope) {

@@ -13,8 +13,7 @@ const BULK_STATUS: Readonly<Record<string, BulkUserJobStatus>> = {
 };
 
 function toBulkUserJob(connectionId: string, w: WireBulkUserJob): BulkUserJob {
-  const errs = (list: WireBulkUserJob['scheme_errors']) =>
-    (list ?? []).map((e) => ({ row: e.row ?? null, column: e.column ?? null, message: e.message, errorType: e.error_type ?? null }));
+  const errs = (list: WireBulkUserJob['scheme_errors']) => (list ?? []).map((e) => ({ row: e.row ?? null, column: e.column ?? null, message: e.message, errorType: e.error_type ?? null }));
   return {
     connectionId,
     nativeId: String(w.id),

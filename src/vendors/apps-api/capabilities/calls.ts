@@ -16,7 +16,7 @@ export function createCallLog({ client, cid }: AppsApiContext): CallLog {
     async listCalls(q, offset, limit, scope) {
       const query: Record<string, QueryValue> = {
         'status[]': q.statuses?.map(appsApiCallStatusValue).filter((v): v is string => v !== null),
-        'call_type[]': q.types?.filter((t) => t !== 'UNKNOWN').map((t) => APPS_API_CALL_TYPE_VALUE[t as Exclude<typeof t, 'UNKNOWN'>]),
+        'call_type[]': q.types?.filter((t) => t !== 'UNKNOWN').map((t) => APPS_API_CALL_TYPE_VALUE[t]),
         'created_at[from]': q.createdAfter?.toISOString(),
         'created_at[to]': q.createdBefore?.toISOString(),
       };

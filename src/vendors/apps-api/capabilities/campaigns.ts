@@ -39,7 +39,9 @@ export function createLeadStore(ctx: AppsApiContext): LeadStore {
       // The start key is an offset into the page/per list (the vendor filters by status itself).
       const offset = startKey === null ? 0 : Number(startKey);
       const raw = q.statuses?.length
-        ? Object.entries(APPS_API_CONTACT_STATUSES).filter(([, s]) => q.statuses!.includes(s)).map(([name]) => name)
+        ? Object.entries(APPS_API_CONTACT_STATUSES)
+            .filter(([, s]) => q.statuses!.includes(s))
+            .map(([name]) => name)
         : undefined;
       const res = await client.slice('listCampaignContacts', wireContactList, scope, offset, limit, {
         params: { campaignId: campaignNativeId },

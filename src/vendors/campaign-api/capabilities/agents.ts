@@ -13,7 +13,10 @@ import type { CampaignApiContext } from './context';
  */
 export function campaignApiAgentStatus(agent: Pick<WireQueueAgent, 'logged_in' | 'status'>): AgentStatus {
   if (agent.logged_in === false) return 'OFFLINE';
-  const s = agent.status?.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const s = agent.status
+    ?.trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   if (!s) return 'UNKNOWN';
   if (s === 'idle' || s === 'available' || s === 'waiting') return 'AVAILABLE';
   if (s === 'ringing' || s === 'in_call' || s === 'on_call' || s === 'busy' || s === 'in_a_queue_call' || s === 'receiving') return 'ON_CALL';
@@ -46,7 +49,7 @@ export function agentsOfQueues(connectionId: string, queues: readonly WireQueue[
 }
 
 function toQueue(connectionId: string, q: WireQueue & Record<string, unknown>): Queue {
-  const n = (k: string) => (typeof q[k] === 'number' ? (q[k] as number) : null);
+  const n = (k: string) => (typeof q[k] === 'number' ? q[k] : null);
   return {
     connectionId,
     vendor: 'campaign-api',
@@ -58,8 +61,8 @@ function toQueue(connectionId: string, q: WireQueue & Record<string, unknown>): 
     scheduledCallbackWait: null,
     loggedInAgentCount: n('logged_in_agents'),
     availableAgentCount: n('idle_agents'),
-    extension: typeof q['extension'] === 'string' ? (q['extension'] as string) : null,
-    strategy: typeof q['strategy'] === 'string' ? (q['strategy'] as string) : null,
+    extension: typeof q['extension'] === 'string' ? q['extension'] : null,
+    strategy: typeof q['strategy'] === 'string' ? q['strategy'] : null,
     maxWait: n('max_time_caller_in_queue'),
     agentCount: n('total_agents'),
     idleAgentCount: n('idle_agents'),
