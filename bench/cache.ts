@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSimulators, AMEYO_SIM_DEFAULTS, APPS_API_SIM_DEFAULTS, CAMPAIGN_API_SIM_DEFAULTS, type Simulators } from '../sim';
+import { simulatorConnections, startSimulators, type Simulators } from '../sim';
 import { forkReady, runBench, stopChildProcess } from './child';
 import { closedLoop } from './load';
 import { metric, percentile } from './stats';
@@ -44,31 +44,7 @@ function configFor(sims: Simulators, cacheTtlMs: number, dataDir: string) {
       {
         id: 'bench',
         apiKeys: [KEY],
-        connections: [
-          {
-            id: 'ameyo',
-            vendor: 'ameyo',
-            ccId: AMEYO_SIM_DEFAULTS.ccId,
-            baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
-            credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
-            ...common,
-          },
-          {
-            id: 'apps',
-            vendor: 'apps-api',
-            baseUrls: { apps: sims.appsApi.appsBaseUrl, manager: sims.appsApi.managerBaseUrl },
-            credentials: { subdomain: APPS_API_SIM_DEFAULTS.subdomain, apiToken: APPS_API_SIM_DEFAULTS.token },
-            ...common,
-          },
-          {
-            id: 'dialer',
-            vendor: 'campaign-api',
-            baseUrl: sims.campaignApi.url,
-            accountId: CAMPAIGN_API_SIM_DEFAULTS.accountId,
-            credentials: { username: CAMPAIGN_API_SIM_DEFAULTS.username, password: CAMPAIGN_API_SIM_DEFAULTS.password, domain: CAMPAIGN_API_SIM_DEFAULTS.domain },
-            ...common,
-          },
-        ],
+        connections: simulatorConnections(sims, '').map((c) => ({ ...c, ...common })),
       },
     ],
   };

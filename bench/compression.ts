@@ -21,7 +21,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { startSimulators, AMEYO_SIM_DEFAULTS, APPS_API_SIM_DEFAULTS, CAMPAIGN_API_SIM_DEFAULTS } from '../sim';
+import { simulatorConnections, startSimulators } from '../sim';
 import { resolveConfig } from '../src/config/load';
 import { startGateway } from '../src/http/server';
 import { createLogger } from '../src/logger';
@@ -77,33 +77,7 @@ async function main(): Promise<void> {
       {
         id: 'bench',
         apiKeys: [KEY],
-        connections: [
-          {
-            id: 'ameyo',
-            vendor: 'ameyo',
-            ccId: AMEYO_SIM_DEFAULTS.ccId,
-            baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
-            credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
-            webAccess: { hashKey: AMEYO_SIM_DEFAULTS.hashKey, requestingHost: AMEYO_SIM_DEFAULTS.requestingHost },
-            appServerToken: AMEYO_SIM_DEFAULTS.appServerToken,
-            ...fast,
-          },
-          {
-            id: 'apps',
-            vendor: 'apps-api',
-            baseUrls: { apps: sims.appsApi.appsBaseUrl, manager: sims.appsApi.managerBaseUrl },
-            credentials: { subdomain: APPS_API_SIM_DEFAULTS.subdomain, apiToken: APPS_API_SIM_DEFAULTS.token },
-            ...fast,
-          },
-          {
-            id: 'dialer',
-            vendor: 'campaign-api',
-            baseUrl: sims.campaignApi.url,
-            accountId: CAMPAIGN_API_SIM_DEFAULTS.accountId,
-            credentials: { username: CAMPAIGN_API_SIM_DEFAULTS.username, password: CAMPAIGN_API_SIM_DEFAULTS.password, domain: CAMPAIGN_API_SIM_DEFAULTS.domain },
-            ...fast,
-          },
-        ],
+        connections: simulatorConnections(sims, '').map((c) => ({ ...c, ...fast })),
       },
     ],
   });

@@ -521,6 +521,7 @@ export type CallDispositionSetInput = {
 
 export type CallDispositionSetPayload = {
   __typename?: 'CallDispositionSetPayload';
+  /** The call whose disposition was set. Only the campaign API sets dispositions, and it keeps no call log that a Call could be read back from: the id and the disposition are what there is. */
   callId?: Maybe<Scalars['ID']['output']>;
   disposition?: Maybe<CallDisposition>;
   userErrors: Array<UserError>;
@@ -1258,6 +1259,8 @@ export type LeadStatusUpdateInput = {
 
 export type LeadStatusUpdatePayload = {
   __typename?: 'LeadStatusUpdatePayload';
+  /** The lead, read back from the vendor when this field is selected (one read; none when it is not), so a client cache holds its new status. */
+  lead?: Maybe<Lead>;
   /** The lead whose status was set (the campaign API answers with no lead to return). */
   leadId?: Maybe<Scalars['ID']['output']>;
   status?: Maybe<LeadStatus>;
@@ -2052,7 +2055,7 @@ export type ResolversTypes = ResolversObject<{
   LeadStatus: LeadStatus;
   LeadStatusCount: ResolverTypeWrapper<LeadStatusCount>;
   LeadStatusUpdateInput: LeadStatusUpdateInput;
-  LeadStatusUpdatePayload: ResolverTypeWrapper<LeadStatusUpdatePayload>;
+  LeadStatusUpdatePayload: ResolverTypeWrapper<Omit<LeadStatusUpdatePayload, 'lead'> & { lead?: Maybe<ResolversTypes['Lead']> }>;
   LeadUpdateInput: LeadUpdateInput;
   LeadUpdatePayload: ResolverTypeWrapper<Omit<LeadUpdatePayload, 'lead'> & { lead?: Maybe<ResolversTypes['Lead']> }>;
   LeadsImportInput: LeadsImportInput;
@@ -2188,7 +2191,7 @@ export type ResolversParentTypes = ResolversObject<{
   LeadStats: LeadStats;
   LeadStatusCount: LeadStatusCount;
   LeadStatusUpdateInput: LeadStatusUpdateInput;
-  LeadStatusUpdatePayload: LeadStatusUpdatePayload;
+  LeadStatusUpdatePayload: Omit<LeadStatusUpdatePayload, 'lead'> & { lead?: Maybe<ResolversParentTypes['Lead']> };
   LeadUpdateInput: LeadUpdateInput;
   LeadUpdatePayload: Omit<LeadUpdatePayload, 'lead'> & { lead?: Maybe<ResolversParentTypes['Lead']> };
   LeadsImportInput: LeadsImportInput;
@@ -2767,6 +2770,7 @@ export type LeadStatusCountResolvers<ContextType = GatewayContext, ParentType ex
 }>;
 
 export type LeadStatusUpdatePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LeadStatusUpdatePayload'] = ResolversParentTypes['LeadStatusUpdatePayload']> = ResolversObject<{
+  lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
   leadId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['LeadStatus']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;

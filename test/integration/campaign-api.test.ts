@@ -419,6 +419,19 @@ describe('campaign API: queues, activity and mutations', () => {
     expect(requestLines(stack.sims.campaignApi).filter((l) => l.endsWith('/lead'))).toEqual(['PUT /api/v2/config/campaigns/ffffffffffffffffffffffffffffffff/lead']);
   });
 
+  it('leadStatusUpdate returns the lead itself when it is selected, read back after the status change (and only then)', async () => {
+    const lead = stack.sims.campaignApi.state.leads.find((l) => l.status === 'new')!;
+    const leadId = encodeGlobalId('Lead', 'dialer-a', leadNativeKey(lead.campaign_id, lead.id));
+    stack.sims.campaignApi.clearRequests();
+    const res = await stack.gql(`mutation($l: ID!) { leadStatusUpdate(input: { leadId: $l, status: BUSY }) { leadId lead { id status } userErrors { message } } }`, {
+      variables: { l: leadId },
+    });
+    expect(res.body).toEqual({ data: { leadStatusUpdate: { leadId, lead: { id: leadId, status: 'BUSY' }, userErrors: [] } } });
+    const lines = requestLines(stack.sims.campaignApi).filter((l) => !l.includes('/login'));
+    // The change, then the read-back (the campaign's lead list: the document has no read of one lead).
+    expect(lines).toEqual([`POST /api/v2/config/campaigns/leads/${lead.id}/status/busy`, `GET /api/v2/config/campaigns/${lead.campaign_id}/leads`]);
+  });
+
   it('leadStatusUpdate posts the vendor status, refuses one the vendor has no value for, and maps its 400', async () => {
     const lead = stack.sims.campaignApi.state.leads.find((l) => l.status === 'new')!;
     const leadId = encodeGlobalId('Lead', 'dialer-a', leadNativeKey(lead.campaign_id, lead.id));

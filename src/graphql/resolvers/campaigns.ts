@@ -51,6 +51,11 @@ export const campaignResolvers: Resolvers = {
     raw: (l) => l.raw ?? {},
   },
 
+  LeadStatusUpdatePayload: {
+    // Read back only when selected: the campaign API answers a status change with no lead.
+    lead: (p, _a, ctx) => (p.leadId ? loadNode<Lead>(p.leadId, ctx, 'Lead') : null),
+  },
+
   Mutation: {
     leadCreate: async (_root, { input }, ctx) => {
       const campaign = nodeRef(ctx, input.campaignId, 'Campaign');
