@@ -2,7 +2,7 @@
  * Paging the gateway's lists: Relay-shaped pages (`edges`, `pageInfo`) over lists held in full (merged
  * across connections), over several vendor lists one after another, and over a vendor's own start keys.
  * Cursors are opaque base64url of the paging state; `first` is 1..100 as DESIGN.md requires. Domain
- * services page with these; the GraphQL layer serves the pages as they are (src/graphql/pagination.ts).
+ * services page with these; the GraphQL layer serves the pages as they are.
  */
 import { BadUserInputError } from '../errors';
 

@@ -22,7 +22,7 @@ import type {
   Queue,
   VendorAdapter,
 } from '../domain/types';
-import type { LazyPage, Page } from './pagination';
+import type { LazyPage, Page } from '../domain/paging';
 
 export type AgentModel = Agent;
 export type ConnectionModel = VendorAdapter;

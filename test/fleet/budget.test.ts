@@ -25,6 +25,7 @@ import {
   startPollers,
   tempDir,
   uniquePrefix,
+  waitUntil,
   type GatewayProcess,
   type PollResult,
 } from './support';
@@ -64,7 +65,8 @@ describe('issue 14: one vendor budget across three replicas (Redis)', () => {
   it('100 clients polling agents for 30 s over 3 replicas: vendor gaps >= 950 ms, 0 client errors', async () => {
     await threeReplicas('budget');
     const pollers = startPollers(gateways, 100, { intervalMs: 1_000 });
-    await new Promise((resolve) => setTimeout(resolve, 30_000)); // the test's definition: 30 s of polling
+    // About 30 s of polling: the 2 s cache lets one agents read through every 2 s, so 15 reads is 30 s of it.
+    await waitUntil('the vendor has answered 15 agents reads', () => sims.appsApi.requests.length >= 15, 60_000);
     const results = await pollers.stop();
 
     // Every answer clean, from every replica, with the simulator's 30 agents.
@@ -84,7 +86,8 @@ describe('issue 14: one vendor budget across three replicas (Redis)', () => {
     const started = Date.now();
     // Two clients per replica, each asking again as soon as it has an answer: far more than 1 request/s.
     const pollers = startPollers(gateways, 6, { intervalMs: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 15_000)); // the test's definition: 15 s of polling
+    // About 15 s of polling: with the budget saturated, 14 vendor requests take 14 intervals of 1050 ms.
+    await waitUntil('the vendor has answered 14 requests', () => sims.appsApi.requests.length >= 14, 45_000);
     const results = await pollers.stop();
     const seconds = (Date.now() - started) / 1000;
 

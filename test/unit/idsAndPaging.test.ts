@@ -2,7 +2,7 @@
 import { createTenantResolver } from '../../src/auth';
 import type { SwitchboardError } from '../../src/errors';
 import { decodeGlobalId, encodeGlobalId } from '../../src/graphql/ids';
-import { checkFirst, decodeOffsetCursor, encodeOffsetCursor, MAX_FIRST, pageOfList, type Page } from '../../src/graphql/pagination';
+import { checkFirst, decodeOffsetCursor, encodeOffsetCursor, MAX_FIRST, pageOfList, type Page } from '../../src/domain/paging';
 
 function thrown(fn: () => unknown): SwitchboardError {
   try {

@@ -5,7 +5,7 @@ import { BadUserInputError } from '../../errors';
 import type { Resolvers } from '../../generated/graphql';
 import { encodeGlobalId } from '../ids';
 import { inputNodeId, nodeRef, withUserErrors } from '../mutations';
-import { emptyPage } from '../pagination';
+import { emptyPage } from '../../domain/paging';
 import { answerPartially } from '../partial';
 
 export const activityResolvers: Resolvers = {

@@ -8,7 +8,7 @@ import { vendorEnum } from '../enums';
 import { encodeGlobalId } from '../ids';
 import type { AgentStatusChangeModel, ForceLogoutModel } from '../mappers';
 import { inputError, inputNodeId, withUserErrors, type UserError } from '../mutations';
-import { checkFirst, pageOfList } from '../pagination';
+import { checkFirst, pageOfList } from '../../domain/paging';
 import { answerPartially } from '../partial';
 import { loadNode } from './nodes';
 

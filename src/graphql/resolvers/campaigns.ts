@@ -7,7 +7,7 @@ import { nodeKey, type GatewayContext } from '../context';
 import { vendorEnum } from '../enums';
 import { encodeGlobalId, leadNativeKey, splitLeadNativeKey } from '../ids';
 import { inputError, inputErrors, nodeRef, withUserErrors } from '../mutations';
-import { checkFirst, pageOfList } from '../pagination';
+import { checkFirst, pageOfList } from '../../domain/paging';
 import { answerPartially } from '../partial';
 import { loadNode, notFound } from './nodes';
 
