@@ -65,6 +65,11 @@ function postContactData(env: AppsEnv, ctx: SimContext): SimReply {
   if (!given(b.call_id) || contact === null || typeof contact !== 'object' || Array.isArray(contact)) {
     return badRequest(MISSING_PARAMETER);
   }
+  // The document's sample sends the ids as strings (`"call_id": "1917", "agent_id": "1"`): a number is refused,
+  // as a typed API would (our assumption for the message), so a client sending numbers fails here too.
+  for (const key of ['call_id', 'agent_id'] as const) {
+    if (given(b[key]) && typeof b[key] !== 'string') return badRequest(`${key} must be a string`);
+  }
   env.state.crmContactData.push({ received_at: isoAt(env.now()), body: JSON.parse(JSON.stringify(b)) as Record<string, unknown> });
   return messageReply(200, 'success'); // our assumption: the docs give no answer body (notes §1)
 }

@@ -997,7 +997,7 @@ describe('crmContactDataSend', () => {
       {
         method: 'POST',
         path: '/apps/api/v1/crm/contact_data',
-        body: { call_id: 123, contact, agent_id: 45, lcm_key: 'lcm-1', dnis: '8005550100', org_id: 'org-9', pacing_mode: 'preview', call_type: 'outbound' },
+        body: { call_id: '123', contact, agent_id: '45', lcm_key: 'lcm-1', dnis: '8005550100', org_id: 'org-9', pacing_mode: 'preview', call_type: 'outbound' },
       },
     ]);
     expect(stack.sims.appsApi.requests[0]!.status).toBe(200);

@@ -220,6 +220,16 @@ describe('POST /apps/api/v1/crm/contact_data', () => {
   it.each([[{ ...body, call_id: undefined }], [{ ...body, contact: undefined }], [{ ...body, contact: 'x' }]])('refuses %j', async (b) => {
     expect(await post('/apps/api/v1/crm/contact_data', b)).toMatchObject({ status: 400, body: MISSING });
   });
+
+  // Issue 16, item 2: the document's sample sends the ids as strings; a client sending numbers must fail here.
+  it.each([
+    ['call_id', { ...body, call_id: 1917 }],
+    ['agent_id', { ...body, agent_id: 1 }],
+  ])('refuses %s sent as a number', async (key, b) => {
+    const stored = sim.state.crmContactData.length;
+    expect(await post('/apps/api/v1/crm/contact_data', b)).toMatchObject({ status: 400, body: { message: `${key} must be a string` } });
+    expect(sim.state.crmContactData).toHaveLength(stored);
+  });
 });
 
 describe('end users', () => {

@@ -61,10 +61,10 @@ export function createDncList({ client }: AppsApiContext): DncList {
 export function createCrmDataSink({ client }: AppsApiContext): CrmDataSink {
   return {
     async sendContactData(d, scope) {
-      // apps-api.txt "CRM contact data" body; ids as numbers where they are numeric, like every other body.
-      const body: Record<string, unknown> = { call_id: idNumber(d.callNativeId), contact: d.contact };
+      // apps-api.txt "CRM contact data": the sample sends both ids as strings (`"call_id": "1917", "agent_id": "1"`).
+      const body: Record<string, unknown> = { call_id: d.callNativeId, contact: d.contact };
       const optional: Array<[string, unknown]> = [
-        ['agent_id', d.agentNativeId != null ? idNumber(d.agentNativeId) : null],
+        ['agent_id', d.agentNativeId],
         ['lcm_key', d.lcmKey],
         ['dnis', d.dnis],
         ['org_id', d.orgId],
