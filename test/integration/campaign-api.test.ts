@@ -419,6 +419,31 @@ describe('campaign API: queues, activity and mutations', () => {
     expect(requestLines(stack.sims.campaignApi).filter((l) => l.endsWith('/lead'))).toEqual(['PUT /api/v2/config/campaigns/ffffffffffffffffffffffffffffffff/lead']);
   });
 
+  it('leadCreate answered 200 with a body the gateway cannot read is an upstream error that says the lead may exist (issue 16, item 4)', async () => {
+    const campaign = stack.sims.campaignApi.state.campaigns[0]!;
+    const before = stack.sims.campaignApi.state.leads.length;
+    stack.sims.campaignApi.setFaults({ malformedBody: true });
+    try {
+      const res = await stack.gql(`mutation($c: ID!) { leadCreate(input: { campaignId: $c, phoneNumber: "+14155550124" }) { lead { nativeId } userErrors { message } } }`, {
+        variables: { c: campaignGid(campaign.id) },
+      });
+      expect(res.body.data!['leadCreate']).toBeNull();
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({
+          message:
+            "campaign-api answered the new lead with HTTP 200 and a body the gateway cannot read: the lead may have been added. Look for it in the campaign's leads before adding it again.",
+          path: ['leadCreate'],
+          extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR', vendor: 'campaign-api', connectionId: 'dialer-a', retryable: false, upstreamStatus: 200 }),
+        }),
+      ]);
+    } finally {
+      stack.sims.campaignApi.resetFaults();
+    }
+    // It was added: the vendor took the request, which is why the error says so.
+    expect(stack.sims.campaignApi.state.leads.length).toBe(before + 1);
+    expect(requestLines(stack.sims.campaignApi).filter((l) => l.endsWith('/lead'))).toEqual([`PUT /api/v2/config/campaigns/${campaign.id}/lead`]);
+  });
+
   it('leadStatusUpdate returns the lead itself when it is selected, read back after the status change (and only then)', async () => {
     const lead = stack.sims.campaignApi.state.leads.find((l) => l.status === 'new')!;
     const leadId = encodeGlobalId('Lead', 'dialer-a', leadNativeKey(lead.campaign_id, lead.id));

@@ -100,11 +100,20 @@ export class CampaignApiClient {
     return Array.isArray(page) ? { records: page, nextKey: null } : { records: page.data, nextKey: page.next_start_key || null };
   }
 
-  /** "Add Lead to campaign". The vendor may answer the lead or only a message; null then. */
-  async addLead(scope: RequestScope, campaignId: string, body: Record<string, unknown>): Promise<WireLead | null> {
+  /**
+   * "Add Lead to campaign". The document gives the answer no body ("200 Lead added to campaign successfully"); the
+   * gateway reads the lead from it. A 2xx it cannot read is an upstream error that says the lead may exist: the
+   * vendor took the request, so neither "bad input" nor "try again" would be true (issue 16, item 4).
+   */
+  async addLead(scope: RequestScope, campaignId: string, body: Record<string, unknown>): Promise<WireLead> {
     const res = await this.send('addLead', scope, { params: { campaignId }, json: body, method: this.config.leadCreateMethod });
     const parsed = wireLead.safeParse(safeJson(res.body));
-    return parsed.success ? parsed.data : null;
+    if (parsed.success) return parsed.data;
+    throw new UpstreamError(
+      `campaign-api answered the new lead with HTTP ${res.status} and a body the gateway cannot read: the lead may have been added. ` +
+        "Look for it in the campaign's leads before adding it again.",
+      { ...this.facts, route: 'addLead', upstreamStatus: res.status, retryable: false },
+    );
   }
 
   async setLeadStatus(scope: RequestScope, leadId: string, status: string): Promise<void> {

@@ -148,9 +148,7 @@ export function createLeadStore({ client, cid, listCampaigns }: CampaignApiConte
       return null;
     },
     async createLead(campaignNativeId, input, scope) {
-      const w = await client.addLead(scope, campaignNativeId, addLeadBody(input));
-      if (!w) throw new BadUserInputError('campaign-api added the lead but did not return it');
-      return toLead(cid, campaignNativeId, w);
+      return toLead(cid, campaignNativeId, await client.addLead(scope, campaignNativeId, addLeadBody(input)));
     },
     async updateLead() {
       throw new BadUserInputError('campaign-api leads cannot be edited; set the status, or delete and add again');
