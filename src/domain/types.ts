@@ -113,7 +113,14 @@ export interface AgentControl {
     req: { status: string; agentIds: readonly string[]; teamIds: readonly string[] },
     scope: RequestScope,
   ): Promise<Array<{ agentNativeId: string; previousStatus: string | null; currentStatus: string | null; message: string | null }>>;
-  forceLogout(req: { agentIds: readonly string[]; teamIds: readonly string[]; ipAddresses: readonly string[] }, scope: RequestScope): Promise<{ agentNativeIds: string[]; jobId: string | null }>;
+  /**
+   * Logs agents out. `agentNativeIds`: who was logged out now; empty when the vendor runs it as a background job
+   * (`jobId`); null when the vendor accepted the logout with an answer that does not say who.
+   */
+  forceLogout(
+    req: { agentIds: readonly string[]; teamIds: readonly string[]; ipAddresses: readonly string[] },
+    scope: RequestScope,
+  ): Promise<{ agentNativeIds: string[] | null; jobId: string | null }>;
 }
 
 // ---------------------------------------------------------------------------------------------- calls

@@ -217,8 +217,11 @@ export type AgentsForceLogoutInput = {
 
 export type AgentsForceLogoutPayload = {
   __typename?: 'AgentsForceLogoutPayload';
-  /** Agents logged out now; empty when the vendor runs the logout as a background job. */
-  agents: Array<Agent>;
+  /**
+   * Agents logged out now; empty when the vendor runs the logout as a background job (`jobNativeId`); null when the
+   * vendor accepted the logout with an answer that does not say who (its body is undocumented).
+   */
+  agents?: Maybe<Array<Agent>>;
   /** The vendor's id of its background job, for large logouts. */
   jobNativeId?: Maybe<Scalars['String']['output']>;
   userErrors: Array<UserError>;
@@ -2315,7 +2318,7 @@ export type AgentStatusUpdatePayloadResolvers<ContextType = GatewayContext, Pare
 }>;
 
 export type AgentsForceLogoutPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AgentsForceLogoutPayload'] = ResolversParentTypes['AgentsForceLogoutPayload']> = ResolversObject<{
-  agents?: Resolver<Array<ResolversTypes['Agent']>, ParentType, ContextType>;
+  agents?: Resolver<Maybe<Array<ResolversTypes['Agent']>>, ParentType, ContextType>;
   jobNativeId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;

@@ -81,6 +81,24 @@ export function readWire<T>(res: UpstreamResponse, schema: z.ZodType<T>, facts: 
   return readOnce(res, schema, () => parseWire(schema, expectJson(res, facts), facts));
 }
 
+/**
+ * A 2xx body checked against `schema`, or null when it is not JSON or not that shape. For answers whose status
+ * is the answer and whose body is undocumented (a command the vendor took): the caller says what "not said" means
+ * instead of failing a request the vendor carried out (issue 16, item 4).
+ */
+export function readWireIfShaped<T>(res: UpstreamResponse, schema: z.ZodType<T>): T | null {
+  return readOnce(res, schema, () => {
+    let data: unknown;
+    try {
+      data = JSON.parse(res.body.toString('utf8'));
+    } catch {
+      return null;
+    }
+    const parsed = schema.safeParse(data);
+    return parsed.success ? parsed.data : null;
+  });
+}
+
 /** Reads a body as JSON if it is JSON, else as trimmed text (for error bodies). */
 export function readErrorBody(res: UpstreamResponse): unknown {
   const text = res.body.toString('utf8');

@@ -1075,6 +1075,21 @@ describe('agentsForceLogout', () => {
     expectNothingSent();
   });
 
+  it('a 2xx whose body is not the shape the gateway knows is success: the agents were logged out, the answer does not say who (issue 16, item 4)', async () => {
+    const agent = stack.sims.appsApi.state.agents.find((a) => a.online)!;
+    stack.sims.appsApi.setFaults({ malformedBody: true });
+    let res: GqlResult;
+    try {
+      res = await gql(FORCE_LOGOUT, { input: { connectionId: 'apps-a', agentIds: [encodeGlobalId('Agent', 'apps-a', String(agent.id))] } });
+    } finally {
+      stack.sims.appsApi.resetFaults();
+    }
+    expect(res.body.errors).toBeUndefined();
+    expect(payload(res, 'agentsForceLogout')).toEqual({ agents: null, jobNativeId: null, userErrors: [] });
+    expect(sent()).toEqual([{ method: 'POST', path: '/apps/api/v1/agent_statuses/force_logout', body: { agent_ids: [agent.id], team_ids: [], ip_addrs: [] } }]);
+    expect(agent.online).toBe(false);
+  });
+
   describe('on a fresh stack', () => {
     // Its own simulators: the test above has logged agents out, and this one needs more than 20 online.
     let fresh: Stack;

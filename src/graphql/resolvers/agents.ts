@@ -89,7 +89,7 @@ export const agentResolvers: Resolvers = {
   AgentsForceLogoutPayload: {
     jobNativeId: (p) => p.jobId,
     // Logged-out agents as they are now (after the logout), in one batched lookup.
-    agents: async (p, _a, ctx) => (await Promise.all(p.agentNativeIds.map((id) => ctx.loaders.agent.load(nodeKey(p.connectionId, id))))).filter((a): a is Agent => a !== null),
+    agents: async (p, _a, ctx) => p.agentNativeIds && (await Promise.all(p.agentNativeIds.map((id) => ctx.loaders.agent.load(nodeKey(p.connectionId, id))))).filter((a): a is Agent => a !== null),
   },
 
   Agent: {

@@ -7,7 +7,7 @@ import { UpstreamError } from '../../errors';
 import { jwtExpiryMs } from '../jwt';
 import { JsonObject, parseJsonKeepingDuplicates } from '../jsonEntries';
 import { callRoute, type RouteCall, type RouteContext } from '../routes';
-import { readWire } from '../wire';
+import { readWire, readWireIfShaped } from '../wire';
 import { campaignApiError } from './errors';
 import { campaignApiRoutes, type CampaignApiFamily, type CampaignApiRoute } from './routes';
 import { wireActivityPage, wireLead, wireLeadPage, wireLogin, wireQueueList, type WireActivityRecord, type WireLead, type WireQueue } from './types';
@@ -107,11 +107,10 @@ export class CampaignApiClient {
    */
   async addLead(scope: RequestScope, campaignId: string, body: Record<string, unknown>): Promise<WireLead> {
     const res = await this.send('addLead', scope, { params: { campaignId }, json: body, method: this.config.leadCreateMethod });
-    const parsed = wireLead.safeParse(safeJson(res.body));
-    if (parsed.success) return parsed.data;
+    const lead = readWireIfShaped(res, wireLead);
+    if (lead) return lead;
     throw new UpstreamError(
-      `campaign-api answered the new lead with HTTP ${res.status} and a body the gateway cannot read: the lead may have been added. ` +
-        "Look for it in the campaign's leads before adding it again.",
+      `campaign-api answered the new lead with HTTP ${res.status} and a body the gateway cannot read: the lead may have been added. ` + "Look for it in the campaign's leads before adding it again.",
       { ...this.facts, route: 'addLead', upstreamStatus: res.status, retryable: false },
     );
   }
@@ -126,13 +125,5 @@ export class CampaignApiClient {
 
   async setVoicemailDisposition(scope: RequestScope, cdrId: string): Promise<void> {
     await this.send('setVoicemailDisposition', scope, { params: { cdrId } });
-  }
-}
-
-function safeJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
   }
 }

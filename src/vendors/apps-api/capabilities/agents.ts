@@ -5,6 +5,7 @@
 import type { Agent, AgentControl, AgentCriteria, AgentDirectory, AgentStatus, RequestScope } from '../../../domain/types';
 import type { QueryValue } from '../../routes';
 import { APPS_API_MAX_PER } from '../client';
+import { readWireIfShaped } from '../../wire';
 import { wireAgentList, wireAgentStatusChanges, wireForceLogout, type WireAgent } from '../types';
 import { idNumber, type AppsApiContext } from './context';
 
@@ -111,8 +112,12 @@ export function createAgentControl({ client }: AppsApiContext): AgentControl {
     },
     async forceLogout(req, scope) {
       const body = { agent_ids: req.agentIds.map(idNumber), team_ids: req.teamIds.map(idNumber), ip_addrs: req.ipAddresses };
-      const res = await client.write('forceLogoutAgents', wireForceLogout, scope, body);
-      return { agentNativeIds: (res.agent_ids ?? []).map(String), jobId: res.job_id !== null && res.job_id !== undefined ? String(res.job_id) : null };
+      // A 2xx is the vendor's "done": it logged the agents out, whatever the body says (the shape is undocumented,
+      // notes §1). The body names them (`agent_ids`) or its background job (`job_id`) when it is the shape we know;
+      // otherwise the answer does not say who, which is not "nobody" (issue 16, item 4).
+      const said = readWireIfShaped(await client.send('forceLogoutAgents', scope, { json: body }), wireForceLogout);
+      const jobId = said?.job_id !== null && said?.job_id !== undefined ? String(said.job_id) : null;
+      return { agentNativeIds: said?.agent_ids ? said.agent_ids.map(String) : jobId !== null ? [] : null, jobId };
     },
   };
 }
