@@ -2,7 +2,7 @@
  * The dialing service: dial, dispose, and dispose-and-dial for agents, each run once per idempotency key
  * in the caller's tenant's records; and the dial attempts those records keep.
  */
-import { UpstreamTimeoutError, isSwitchboardError } from '../errors';
+import { UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError, isSwitchboardError } from '../errors';
 import { capabilityAt, memberAt } from './fanOut';
 import { runIdempotent, type IdempotencyRecords } from './idempotency';
 import type { DialResult, Dialer, RequestScope, Tenant, VendorKey } from './types';
@@ -87,7 +87,15 @@ async function once(
       const outcome = fromResult(await work());
       return dial ? { ...outcome, dial: { ...dial, requestedAt } } : outcome;
     } catch (err) {
-      if (isSwitchboardError(err) && (err.code === 'UPSTREAM_TIMEOUT' || err.code === 'UPSTREAM_UNAVAILABLE') && !err.facts.notSent) {
+      const sent = isSwitchboardError(err) && !err.facts.notSent;
+      if (sent && (err.code === 'UPSTREAM_UNAVAILABLE' || err.code === 'UPSTREAM_ERROR') && err.facts.upstreamStatus !== undefined && err.facts.upstreamStatus >= 500) {
+        // The vendor answered 5xx after the command reached it: the record keeps this answer, so a repeat with the
+        // same key answers it again; "retryable" would send the client round in that loop (issue 16, item 4).
+        const message = `${err.message}. The command may have taken effect and was not retried; a repeat with this idempotencyKey answers this error again. Check the agent's call before trying again with a new idempotencyKey.`;
+        const facts = { ...err.facts, retryable: false };
+        throw err.code === 'UPSTREAM_UNAVAILABLE' ? new UpstreamUnavailableError(message, facts, { cause: err }) : new UpstreamError(message, facts, { cause: err });
+      }
+      if (sent && (err.code === 'UPSTREAM_TIMEOUT' || err.code === 'UPSTREAM_UNAVAILABLE')) {
         throw new UpstreamTimeoutError(
           `${err.facts.vendor ?? 'the vendor'} did not answer; the command may have reached it and was not retried. Check the agent's call before trying again with a new idempotencyKey.`,
           { ...err.facts, retryable: false },

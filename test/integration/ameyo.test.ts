@@ -417,6 +417,33 @@ describe('Ameyo dialing and disposition', () => {
     expect(stack.sims.ameyo.requests.filter((r) => r.path.startsWith('/ameyowebaccess'))).toHaveLength(1);
   });
 
+  it.each([
+    [500, 'UPSTREAM_ERROR', 'ameyo answered HTTP 500'],
+    [503, 'UPSTREAM_UNAVAILABLE', 'ameyo is unavailable (HTTP 503)'],
+  ])('a dial Ameyo answers %i is not retryable under its key: the replay answers the same error, and the message says what to do', async (status, code, said) => {
+    const { session, id } = agentOf('Ready');
+    const key = `dial-5xx-${status}-abc`;
+    const input = { agentId: id, campaignId: campaignGid(session.campaignId), phoneNumber: '+14155550120', idempotencyKey: key };
+    stack.sims.ameyo.setFaults({ serverErrorStatus: status });
+    let first: Awaited<ReturnType<Stack['gql']>>;
+    let again: Awaited<ReturnType<Stack['gql']>>;
+    try {
+      first = await stack.gql(DIAL, { variables: { input } });
+      again = await stack.gql(DIAL, { variables: { input } });
+    } finally {
+      stack.sims.ameyo.resetFaults();
+    }
+    const error = first.body.errors![0]!;
+    expect(error.message).toMatch(new RegExp(`^${said.replace(/[()]/g, '\\$&')}`));
+    expect(error.message).toMatch(
+      /\. The command may have taken effect and was not retried; a repeat with this idempotencyKey answers this error again\. Check the agent's call before trying again with a new idempotencyKey\.$/,
+    );
+    expect(error.extensions).toMatchObject({ code, vendor: 'ameyo', connectionId: 'ameyo-a', upstreamStatus: status, retryable: false });
+    expect(again.body.errors).toEqual(first.body.errors);
+    // One request reached Ameyo; the replay sent nothing.
+    expect(stack.sims.ameyo.requests.filter((r) => r.path.startsWith('/ameyowebaccess'))).toHaveLength(1);
+  });
+
   it("refuses an agent of another connection than the campaign's and a short key at the edge", async () => {
     const res = await stack.gql(DIAL, {
       variables: { input: { agentId: encodeGlobalId('Agent', 'apps-a', '1'), campaignId: campaignGid('389'), phoneNumber: '+14155550115', idempotencyKey: 'short' } },
