@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { SimContext, SimReply, SimRoute } from '../common/server';
 import { formatCsvLine, parseCsv } from './csv';
-import { badRequest, notFound } from './errors';
+import { badRequest, forbidden, notFound } from './errors';
 import { parseMultipart, type MultipartPart } from '../common/multipart';
 import type { AmeyoRuntime } from './runtime';
 import type { AmeyoCampaign, AmeyoUploadTask } from './seed';
@@ -112,6 +112,9 @@ function uploadRoute(rt: AmeyoRuntime): SimRoute {
     handler: (ctx) =>
       rejecting(() => {
         const target = resolvePath(rt, ctx);
+        // ameyo-contact-upload.txt lists `origin` among the request's headers ("typically used for CORS validation"):
+        // an upload without one is refused as the documented 403 (our assumption for the status), any origin is taken.
+        if (!(ctx.headers.origin ?? '').trim()) return forbidden();
 
         const parts = parseMultipart(ctx);
         if (parts === null) return badRequest('The request body must be multipart/form-data with a boundary.');

@@ -84,6 +84,8 @@ describe('Ameyo contact uploads', () => {
     expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /v1/cc-list/1/process-list/${campaignId}/leads/${leadListId}/contact-upload-tasks`]);
     expect(sent[0]!.headers['authorization']).toBe(`Basic ${Buffer.from(`${AMEYO_SIM_DEFAULTS.username}:${AMEYO_SIM_DEFAULTS.password}`).toString('base64')}`);
     expect(sent[0]!.headers['hash-key']).toBeUndefined();
+    // The document's four headers (issue 16, item 5); `origin` defaults to the origin of the CMS base URL.
+    expect(sent[0]!.headers).toMatchObject({ accept: '*/*', origin: new URL(stack.sims.ameyo.url).origin, 'content-type': expect.stringMatching(/^multipart\/form-data; boundary=/) });
 
     // The error report: the two bad rows, parsed, and a download URL that streams the vendor's CSV.
     expect(task.errorReport.rows).toEqual([
@@ -621,6 +623,7 @@ describe('Ameyo error families and ambiguous timeouts', () => {
               webAccess: { hashKey: AMEYO_SIM_DEFAULTS.hashKey, requestingHost: AMEYO_SIM_DEFAULTS.requestingHost },
               rateLimit: { requestsPerSecond: 200 },
               timeouts: { headersMs: 300 },
+              uploadOrigin: 'https://crm.example.com',
             },
           ],
         },
@@ -713,5 +716,8 @@ describe('Ameyo error families and ambiguous timeouts', () => {
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.contactsUpload.userErrors).toEqual([]);
     expect(res.body.data.contactsUpload.task.nativeId).toMatch(/^\d+$/);
+    // The connection's configured `uploadOrigin` replaces the default.
+    const sent = stack.sims.ameyo.requests.filter((r) => r.path.endsWith('/contact-upload-tasks'));
+    expect(sent.map((r) => r.headers['origin'])).toEqual(['https://crm.example.com']);
   }, 15_000);
 });

@@ -84,7 +84,7 @@ function form(overrides: Record<string, string | null> = {}, file: FileSpec | nu
   return fd;
 }
 
-async function upload(fd: FormData | string, path = UPLOAD, headers: Record<string, string> = { authorization: AUTH, accept: '*/*' }) {
+async function upload(fd: FormData | string, path = UPLOAD, headers: Record<string, string> = { authorization: AUTH, accept: '*/*', origin: 'https://crm.example.com' }) {
   const res = await fetch(sim.url + path, { method: 'POST', headers, body: fd });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text };
@@ -223,7 +223,7 @@ describe('POST /v1/cc-list/:ccId/process-list/:processId/leads/:leadId/contact-u
     });
 
     it('a body that is not multipart', async () => {
-      const r = await upload(JSON.stringify({ user_id: 'john' }), UPLOAD, { authorization: AUTH, 'content-type': 'application/json' });
+      const r = await upload(JSON.stringify({ user_id: 'john' }), UPLOAD, { authorization: AUTH, origin: 'https://crm.example.com', 'content-type': 'application/json' });
       expect({ status: r.status, body: json(r.text) }).toEqual({
         status: 400,
         body: badRequest('The request body must be multipart/form-data with a boundary.'),
@@ -243,6 +243,15 @@ describe('POST /v1/cc-list/:ccId/process-list/:processId/leads/:leadId/contact-u
     }
     const bad = await upload(form(), '/v1/cc-list/x/process-list/389/leads/17/contact-upload-tasks');
     expect({ status: bad.status, body: json(bad.text) }).toEqual({ status: 400, body: badRequest("Path parameter 'cc-id' must be an integer.") });
+  });
+
+  it("refuses an upload without the document's origin header (403 CONF-1003), storing nothing (issue 16, item 5)", async () => {
+    const r = await upload(form(), UPLOAD, { authorization: AUTH, accept: '*/*' });
+    expect({ status: r.status, body: json(r.text) }).toEqual({
+      status: 403,
+      body: { statusCode: 403, status: 'Forbidden', errorCode: 'CONF-1003', errorMessage: 'Access denied.' },
+    });
+    expect(sim.state.uploadTasks).toHaveLength(0);
   });
 
   it('requires HTTP Basic (401 CONF-1002)', async () => {

@@ -77,7 +77,8 @@ export class AmeyoClient {
   async uploadContacts(scope: RequestScope, processId: string, leadId: string, contentType: string, body: AsyncIterable<Buffer>, timeoutMs: number): Promise<string> {
     const res = await this.send('uploadContacts', scope, {
       params: { ccId: this.config.ccId, processId, leadId },
-      headers: { 'content-type': contentType, accept: '*/*' },
+      // The document's four headers: accept, authorization (the auth interceptor), content-type and origin.
+      headers: { 'content-type': contentType, accept: '*/*', origin: this.config.uploadOrigin ?? new URL(this.config.baseUrls.cms).origin },
       body,
       timeoutMs,
     });

@@ -38,6 +38,11 @@ export const ameyoConnection = vendorConnection('ameyo', {
     )
     .refine((list) => new Set(list.map((c) => c.id)).size === list.length, 'expected each campaign id once')
     .default([]),
+  /**
+   * The `origin` header of contact uploads: ameyo-contact-upload.txt lists it (`https://<IP_Domain_Name>`, "typically
+   * used for CORS validation"). Default: the origin of `baseUrls.cms`, the host the document's example names.
+   */
+  uploadOrigin: url.optional(),
   /** Ameyo customer fields a contact upload may map CSV columns to. Default: the contact-upload doc's list. */
   contactFields: z.array(z.string().min(1)).min(1).default(['name', 'phone1', 'phone2', 'phone3', 'phone4', 'phone5', 'email', 'twitter', 'facebook', 'timezone']),
 });
