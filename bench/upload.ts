@@ -192,7 +192,7 @@ function directUpload(t: Target, csv: CsvFile): Promise<UploadResult> {
       ],
       { name: 'file', filename: 'contacts.csv', contentType: 'text/csv', content: fileChunks(csv.path, onDone) },
     );
-    return { headers: { authorization: auth, accept: '*/*', 'content-type': mp.contentType }, body: mp.body };
+    return { headers: { authorization: auth, accept: '*/*', origin: new URL(t.simUrl).origin, 'content-type': mp.contentType }, body: mp.body };
   });
 }
 
