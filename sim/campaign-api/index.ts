@@ -2,7 +2,7 @@
 import { startSimServer, type SimServer, type SimVendor } from '../common/server';
 import { authenticate, TokenIssuer, type CampaignApiPrincipal } from './auth';
 import { notFound, serverError, tooManyRequests } from './errors';
-import { campaignApiRoutes } from './routes';
+import { campaignApiRoutes, type ActivityAnswer } from './routes';
 import { createCampaignApiState, type AccountInput, type CampaignApiState } from './seed';
 
 export type { CampaignApiPrincipal } from './auth';
@@ -11,7 +11,7 @@ export * from './errors';
 export * from './store';
 export * from './validate';
 export * from './views';
-export { DISPOSITION_SET, LEAD_DELETED, LEAD_STATUS_SET, historyKey } from './routes';
+export { DISPOSITION_SET, LEAD_DELETED, LEAD_STATUS_SET, historyKey, type ActivityAnswer } from './routes';
 
 export interface CampaignApiSimOptions {
   /** Default '127.0.0.1'. */
@@ -28,6 +28,8 @@ export interface CampaignApiSimOptions {
   accounts?: AccountInput[];
   /** HMAC key for the JWTs. Default `CAMPAIGN_API_SIM_DEFAULTS.jwtSecret`. */
   jwtSecret?: string;
+  /** The activity report's answer: the document's bare array (default) or the `{data, next_start_key}` envelope. */
+  activityAnswer?: ActivityAnswer;
 }
 
 export const CAMPAIGN_API_SIM_DEFAULTS = {
@@ -49,6 +51,8 @@ export interface CampaignApiSim extends SimServer {
   expireAllTokens(): void;
   /** The HS256 key the tokens are signed with (for tests that verify signatures). */
   readonly jwtSecret: string;
+  /** The activity report's answer from now on. */
+  setActivityAnswer(shape: ActivityAnswer): void;
 }
 
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -65,9 +69,10 @@ export async function startCampaignApiSim(opts: CampaignApiSimOptions = {}): Pro
 
   const state = createCampaignApiState(opts.seed ?? d.seed, accounts);
   const tokens = new TokenIssuer(jwtSecret, tokenTtlSeconds);
+  const shapes: { activityAnswer: ActivityAnswer } = { activityAnswer: opts.activityAnswer ?? 'array' };
   const vendor: SimVendor = {
     name: 'campaign-api',
-    routes: campaignApiRoutes({ state, tokens }),
+    routes: campaignApiRoutes({ state, tokens, shapes }),
     authenticate: (ctx) => authenticate(ctx, state, tokens),
     // "Per customer": the account id once authenticated; the domain for login (which has no account yet).
     rateLimitKey: (ctx) => {
@@ -112,5 +117,8 @@ export async function startCampaignApiSim(opts: CampaignApiSimOptions = {}): Pro
     },
     expireAllTokens: () => tokens.expireAll(),
     jwtSecret,
+    setActivityAnswer: (shape) => {
+      shapes.activityAnswer = shape;
+    },
   };
 }

@@ -12,7 +12,12 @@ import { leadView, leadsStatusReportText, queuesStatusView } from './views';
 export interface RouteDeps {
   state: CampaignApiState;
   tokens: TokenIssuer;
+  /** How the activity report answers (`CampaignApiSimOptions.activityAnswer`); changeable while running. */
+  shapes: { activityAnswer: ActivityAnswer };
 }
+
+/** `array`: the document's bare array, paged by index; `envelope`: `{data, next_start_key}` as report clients see it (notes §2). */
+export type ActivityAnswer = 'array' | 'envelope';
 
 interface LoginBody {
   username: string;
@@ -98,12 +103,15 @@ export function historyKey(record: CampaignActivity): string {
  * - `startDate`/`endDate` are Unix seconds (notes §2), or milliseconds when above 1e12 (the doc's sample endDate);
  *   both required, both inclusive, endDate >= startDate; the doc sample's typo `starDate` is not read (absent).
  * - `pageSize` 1..1000, default 100.
- * - The answer is `{data: [records], next_start_key}` (notes §2 [T]: report records under `data`, pages follow
- *   `next_start_key`), not the doc's bare array; the key is omitted on the last page.
- * - Records by `timestamp` ascending (ties in stored order). `startKey` is a previous page's `next_start_key`:
- *   the call uuid of that page's last record; a key that names no record in the requested range is a 400.
+ * - Records by `timestamp` ascending (ties in stored order).
+ * - `activityAnswer: 'array'` (the default): the document's answer, a bare array of records. `startKey` is its
+ *   "pagination index": the index of the page's first record in the requested range (our reading); anything but
+ *   a non-negative integer is a 400, and past the end the page is empty.
+ * - `activityAnswer: 'envelope'`: `{data: [records], next_start_key}` (notes §2 [T]: report records under `data`,
+ *   pages follow `next_start_key`); the key is omitted on the last page. `startKey` is a previous page's
+ *   `next_start_key`: the call uuid of that page's last record; a key that names no record in the range is a 400.
  */
-function leadsHistory({ state }: RouteDeps, ctx: SimContext): SimReply {
+function leadsHistory({ state, shapes }: RouteDeps, ctx: SimContext): SimReply {
   const from = parseUnixTime(ctx.query.get('startDate'));
   const to = parseUnixTime(ctx.query.get('endDate'));
   if (from === null || to === null || to < from) return invalidInformation();
@@ -115,6 +123,12 @@ function leadsHistory({ state }: RouteDeps, ctx: SimContext): SimReply {
     .sort((a, b) => a.record.timestamp - b.record.timestamp || a.index - b.index)
     .map(({ record }) => record);
   const startKey = ctx.query.get('startKey') || null;
+  if (shapes.activityAnswer === 'array') {
+    if (startKey !== null && !/^\d+$/.test(startKey)) return invalidInformation();
+    const from = startKey === null ? 0 : Number(startKey);
+    // A deep copy, so a client (or test) holding the answer never aliases the state.
+    return { status: 200, body: structuredClone(records.slice(from, from + pageSize)) };
+  }
   let start = 0;
   if (startKey !== null) {
     const index = records.findIndex((r) => historyKey(r) === startKey);

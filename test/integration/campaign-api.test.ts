@@ -277,32 +277,48 @@ describe('campaign API: queues, activity and mutations', () => {
     for (const q of got) for (const a of q.agents) expect(ids.has(a.id)).toBe(true);
   });
 
-  it('pages campaign activity over startDate/endDate/pageSize/startKey, resolving campaign and agent', async () => {
+  // Issue 16, item 3: the document answers a bare array, whose full page may have more behind it; report clients
+  // see a {data, next_start_key} envelope (notes §2). Both are read; 200 records in pages of 50.
+  it.each([
+    ['the bare array (the document)', 'array' as const, ['', '50', '100', '150', '200']],
+    ['the envelope', 'envelope' as const, null],
+  ])('pages campaign activity answered as %s over startDate/endDate/pageSize/startKey, resolving campaign and agent', async (_, shape, startKeys) => {
+    stack.sims.campaignApi.setActivityAnswer(shape);
     const records = stack.sims.campaignApi.state.activity;
+    expect(records).toHaveLength(200);
     const from = new Date((records[0]!.timestamp - 1) * 1000);
     const to = new Date((records.at(-1)!.timestamp + 1) * 1000);
     const seen: string[] = [];
+    const hasNext: boolean[] = [];
     let after: string | null = null;
-    for (let i = 0; i < 20; i++) {
-      const res: Awaited<ReturnType<Stack['gql']>> = await stack.gql(
-        `query($from: DateTime!, $to: DateTime!, $after: String) { campaignActivity(filter: { from: $from, to: $to }, first: 60, after: $after) {
-           pageInfo { hasNextPage endCursor } edges { node { time campaignName campaign { name } leadNumber agentExtension agent { extension } eventType type callNativeId callId } } } }`,
-        { variables: { from: from.toISOString(), to: to.toISOString(), after } },
-      );
-      expect(res.body.errors).toBeUndefined();
-      const page = res.body.data!['campaignActivity'];
-      for (const e of page.edges) {
-        seen.push(e.node.callNativeId);
-        expect(e.node.campaign).toEqual({ name: e.node.campaignName });
-        expect(e.node.agent).toEqual({ extension: e.node.agentExtension });
+    try {
+      for (let i = 0; i < 20; i++) {
+        const res: Awaited<ReturnType<Stack['gql']>> = await stack.gql(
+          `query($from: DateTime!, $to: DateTime!, $after: String) { campaignActivity(filter: { from: $from, to: $to }, first: 50, after: $after) {
+             pageInfo { hasNextPage endCursor } edges { node { time campaignName campaign { name } leadNumber agentExtension agent { extension } eventType type callNativeId callId } } } }`,
+          { variables: { from: from.toISOString(), to: to.toISOString(), after } },
+        );
+        expect(res.body.errors).toBeUndefined();
+        const page = res.body.data!['campaignActivity'];
+        for (const e of page.edges) {
+          seen.push(e.node.callNativeId);
+          expect(e.node.campaign).toEqual({ name: e.node.campaignName });
+          expect(e.node.agent).toEqual({ extension: e.node.agentExtension });
+        }
+        hasNext.push(page.pageInfo.hasNextPage);
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
       }
-      if (!page.pageInfo.hasNextPage) break;
-      after = page.pageInfo.endCursor;
+    } finally {
+      stack.sims.campaignApi.setActivityAnswer('array');
     }
     expect(seen).toEqual(records.map((r) => r.lead_history[0]!.uuid));
+    // A full page of the bare array says "there may be more": the fifth read finds none.
+    expect(hasNext).toEqual(shape === 'array' ? [true, true, true, true, false] : [true, true, true, false]);
     const reads = stack.sims.campaignApi.requests.filter((r) => r.path === '/api/v2/reports/campaigns/leads/history');
-    expect(reads).toHaveLength(Math.ceil(records.length / 60));
-    expect(reads[0]!.query).toEqual({ startDate: [String(Math.floor(from.getTime() / 1000))], endDate: [String(Math.floor(to.getTime() / 1000))], pageSize: ['60'] });
+    expect(reads).toHaveLength(shape === 'array' ? 5 : 4);
+    expect(reads[0]!.query).toEqual({ startDate: [String(Math.floor(from.getTime() / 1000))], endDate: [String(Math.floor(to.getTime() / 1000))], pageSize: ['50'] });
+    if (startKeys) expect(reads.map((r) => r.query['startKey']?.[0] ?? '')).toEqual(startKeys);
   });
 
   it('filters activity by campaign', async () => {
@@ -430,8 +446,7 @@ describe('campaign API: queues, activity and mutations', () => {
       expect(res.body.data!['leadCreate']).toBeNull();
       expect(res.body.errors).toEqual([
         expect.objectContaining({
-          message:
-            "campaign-api answered the new lead with HTTP 200 and a body the gateway cannot read: the lead may have been added. Look for it in the campaign's leads before adding it again.",
+          message: "campaign-api answered the new lead with HTTP 200 and a body the gateway cannot read: the lead may have been added. Look for it in the campaign's leads before adding it again.",
           path: ['leadCreate'],
           extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR', vendor: 'campaign-api', connectionId: 'dialer-a', retryable: false, upstreamStatus: 200 }),
         }),

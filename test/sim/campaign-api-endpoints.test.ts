@@ -276,8 +276,39 @@ describe('campaign-api campaign endpoints (reads)', () => {
     });
   });
 
-  describe('GET /api/v2/reports/campaigns/leads/history', () => {
+  describe("GET /api/v2/reports/campaigns/leads/history: the document's bare array, paged by index (the default)", () => {
     const window = { startDate: SEED_EPOCH_S - ACTIVITY_SPAN_DAYS * DAY_S, endDate: SEED_EPOCH_S };
+    const page = async (params: Record<string, string | number | undefined>) => {
+      const res = await call(sim, 'GET', historyPath(params));
+      expect(res.status).toBe(200);
+      return (await res.json()) as CampaignActivity[];
+    };
+
+    it('answers a bare array; startKey is the index of the first record, so pages follow by counting', async () => {
+      const records: CampaignActivity[] = [];
+      for (let start = 0; ; start += 50) {
+        const got = await page({ ...window, pageSize: 50, startKey: start || undefined });
+        expect(Array.isArray(got)).toBe(true);
+        records.push(...got);
+        if (got.length < 50) break;
+      }
+      expect(records).toEqual(sim.state.activity);
+      expect(await page({ ...window, pageSize: 50, startKey: 200 })).toEqual([]);
+    });
+
+    it.each([
+      ['a uuid', 'd7bf2f39-clicktocall'],
+      ['a negative index', '-1'],
+      ['a fraction', '1.5'],
+    ])('answers 400 for %s as startKey', async (_, startKey) => {
+      await expectBody(await call(sim, 'GET', historyPath({ ...window, startKey })), 400, INVALID);
+    });
+  });
+
+  describe('GET /api/v2/reports/campaigns/leads/history: the {data, next_start_key} envelope (activityAnswer: envelope)', () => {
+    const window = { startDate: SEED_EPOCH_S - ACTIVITY_SPAN_DAYS * DAY_S, endDate: SEED_EPOCH_S };
+    beforeAll(() => sim.setActivityAnswer('envelope'));
+    afterAll(() => sim.setActivityAnswer('array'));
 
     async function history(params: Record<string, string | number | undefined>) {
       const res = await call(sim, 'GET', historyPath(params));
@@ -394,7 +425,7 @@ describe('campaign-api campaign endpoints (writes)', () => {
   describe('PUT /api/v2/config/campaigns/call/:cdrId/disposition/voicemail', () => {
     it('sets voicemail on the CDR named by an activity record uuid', async () => {
       const res = await call(sim, 'GET', historyPath({ startDate: SEED_EPOCH_S - 31 * DAY_S, endDate: SEED_EPOCH_S, pageSize: 1000 }));
-      const records = ((await res.json()) as HistoryPage).data;
+      const records = (await res.json()) as CampaignActivity[];
       // Every record's call uuid is a CDR id, shared by all its lead_history entries.
       for (const r of records) {
         const uuids = new Set(r.lead_history.map((h) => h.uuid));

@@ -97,7 +97,11 @@ export class CampaignApiClient {
     });
     const facts = { ...this.facts, route: 'campaignActivity' };
     const page = readWire(res, wireActivityPage, facts);
-    return Array.isArray(page) ? { records: page, nextKey: null } : { records: page.data, nextKey: page.next_start_key || null };
+    if (!Array.isArray(page)) return { records: page.data, nextKey: page.next_start_key || null };
+    // The document's answer is a bare array, and its `startKey` is a "pagination index": the index of a page's
+    // first record (our reading). A full page may have more behind it; a short one is the last (issue 16, item 3).
+    const index = startKey !== null && /^\d+$/.test(startKey) ? Number(startKey) : 0;
+    return { records: page, nextKey: page.length >= pageSize ? String(index + page.length) : null };
   }
 
   /**
