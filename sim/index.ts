@@ -9,7 +9,7 @@ import { VENDORS, type RegisteredVendor, type VendorKey } from '../src/vendors/r
 import type { SimServer } from './common/server';
 
 // The first vendors' defaults and handles, which tests import from here; a vendor's own are in sim/<key>.
-export { AMEYO_SIM_DEFAULTS, type AmeyoSim, type AmeyoSimOptions } from './ameyo';
+export { AMEYO_SIM_DEFAULTS, agentLegId, type AmeyoSim, type AmeyoSimOptions } from './ameyo';
 export { APPS_API_SIM_DEFAULTS, type AppsApiSim, type AppsApiSimOptions } from './apps-api';
 export { CAMPAIGN_API_SIM_DEFAULTS, type CampaignApiSim, type CampaignApiSimOptions } from './campaign-api';
 

@@ -72,6 +72,16 @@ export class ForbiddenError extends SwitchboardError {
 export class BadUserInputError extends SwitchboardError {
   override readonly name = 'BadUserInputError';
   readonly code = 'BAD_USER_INPUT';
+  /**
+   * The field of the request to blame, in the terms of the request that was refused (a domain request's key, such as
+   * `['userCrtObjectId']`); the GraphQL layer names it as its input field. Null when no one field is to blame.
+   */
+  readonly field: readonly string[] | null;
+
+  constructor(message: string, facts: ErrorFacts = {}, options?: { cause?: unknown; field?: readonly string[] }) {
+    super(message, facts, options);
+    this.field = options?.field ?? null;
+  }
 }
 
 export class NotFoundError extends SwitchboardError {

@@ -9,7 +9,7 @@
 import type { SimContext, SimReply, SimRoute } from '../common/server';
 import { currentCall, finishCall, sessionOf, startCall } from './calls';
 import type { AmeyoRuntime } from './runtime';
-import type { AmeyoSession } from './seed';
+import { agentLegId, type AmeyoSession } from './seed';
 import { isValidPhone } from './upload';
 
 /** The app server's error body (notes §3b: `{"message":"invalid.authentication.token","code":909090,"info":…,"status":401}`). */
@@ -138,10 +138,12 @@ function disposeCallForUser(rt: AmeyoRuntime): SimRoute {
  * phone, customerId, requestId}` (notes §3b casing). Checks in order (the doc names "missing disposition assignment,
  * invalid crtobjectid, or invalid sessionid"):
  *   crtObjectId missing or not the session's current voice call → 200 failed "Invalid crtObjectId"
+ *   userCRTObjectId missing or not the session's agent leg (`agentLegId`) → 200 failed "Invalid userCRTObjectId"
+ *     (the document lists it as required: "campaignId, userCRTObjectId, crtObjectId, customerId, dispositionCode, phone")
  *   campaignContextId given and not the session's campaign → 200 failed "Invalid campaignContextId" (our assumption)
  *   dispositionCode missing or not in the plan → 200 failed "Disposition <code> is not in the disposition plan"
  *   phone missing or not 7–15 digits → 200 failed "Invalid phone number"
- * `userCRTObjectId` is not modelled and not checked (our assumption). Success: the call is finished, a new call to
+ * Success: the call is finished, a new call to
  * `phone` starts ringing (new crt id), recorded in state.dials and state.dispositions.
  */
 function disposeAndManualDial(rt: AmeyoRuntime): SimRoute {
@@ -153,6 +155,7 @@ function disposeAndManualDial(rt: AmeyoRuntime): SimRoute {
       const call = currentCall(rt, session);
       const crtObjectId = text(body.crtObjectId);
       if (!call || crtObjectId !== call.crtObjectId) return failed('Invalid crtObjectId');
+      if (text(body.userCRTObjectId) !== agentLegId(session)) return failed('Invalid userCRTObjectId');
       const context = body.campaignContextId;
       if (context !== undefined && context !== null && String(context).trim() !== String(session.campaignId)) {
         return failed('Invalid campaignContextId');

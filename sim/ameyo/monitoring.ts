@@ -3,6 +3,7 @@ import type { SimContext, SimReply, SimRoute } from '../common/server';
 import { badRequest, envelope, notFound } from './errors';
 import type { AmeyoRuntime } from './runtime';
 import {
+  agentLegId,
   AMEYO_LOGGED_OFF,
   type AmeyoAgent,
   type AmeyoCampaign,
@@ -56,6 +57,11 @@ export interface UserSessionRow {
   session_id: string;
   user_type: AmeyoUserType;
   call_id: string | null;
+}
+
+/** A voice session's row names the agent's own leg (see `agentLegId`: our assumption); other channels add nothing. */
+function channelDetails(channelType: AmeyoChannelType, s: AmeyoSession): UserSessionRow['channel_details'] {
+  return { channel_type: channelType, addition_details: channelType === 'VOICE' ? { user_crt_object_id: agentLegId(s) } : {} };
 }
 
 /**
@@ -213,7 +219,7 @@ function sessionRow(view: View, s: AmeyoSession): UserSessionRow {
     queue_id: s.queueId,
     queue_name: view.queueName(s.queueId),
     interaction_id: `${s.userId}_${s.campaignId}`,
-    channel_details: { channel_type: i?.channelType ?? campaign?.channelType ?? 'VOICE', addition_details: {} },
+    channel_details: channelDetails(i?.channelType ?? campaign?.channelType ?? 'VOICE', s),
     customer_status: i?.customerStatus ?? null,
     customer_status_duration: i ? view.seconds(i.customerStatusSinceMs) : null,
     customer_details: customerDetails(view, i),

@@ -2,7 +2,7 @@
  * The dialing service: dial, dispose, and dispose-and-dial for agents, each run once per idempotency key
  * in the caller's tenant's records; and the dial attempts those records keep.
  */
-import { UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError, isSwitchboardError } from '../errors';
+import { BadUserInputError, UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError, isSwitchboardError, type SwitchboardError } from '../errors';
 import { capabilityAt, memberAt } from './fanOut';
 import { runIdempotent, type IdempotencyRecords } from './idempotency';
 import type { DialResult, Dialer, RequestScope, Tenant, VendorKey } from './types';
@@ -70,7 +70,9 @@ const recordKey = (connectionId: string, mutation: string, clientKey: string) =>
 /**
  * Runs a command once per idempotency key, in the tenant's records (the key is scoped there by connection
  * and mutation). A timeout or reset after sending is reported as such and never retried: the vendor may
- * have acted (notes/hardening-and-libraries.md §4). A dial's outcome keeps what was dialled (`dial`).
+ * have acted (notes/hardening-and-libraries.md §4). A dial's outcome keeps what was dialled (`dial`). A problem
+ * with the input found before anything was sent is answered but not recorded: the caller fixes the input and sends
+ * it again under the same key.
  */
 async function once(
   records: IdempotencyRecords,
@@ -81,33 +83,43 @@ async function once(
   work: () => Promise<DialResult>,
   dial?: Omit<DialFacts, 'requestedAt'>,
 ): Promise<CommandOutcome> {
-  return runIdempotent(records, tenantId, recordKey(connectionId, mutation, req.key), req.key, req.input, async () => {
-    const requestedAt = new Date().toISOString();
-    try {
-      const outcome = fromResult(await work());
-      return dial ? { ...outcome, dial: { ...dial, requestedAt } } : outcome;
-    } catch (err) {
-      const sent = isSwitchboardError(err) && !err.facts.notSent;
-      if (sent && (err.code === 'UPSTREAM_UNAVAILABLE' || err.code === 'UPSTREAM_ERROR') && err.facts.upstreamStatus !== undefined && err.facts.upstreamStatus >= 500) {
-        // The vendor answered 5xx after the command reached it: the record keeps this answer, so a repeat with the
-        // same key answers it again; "retryable" would send the client round in that loop (issue 16, item 4).
-        const message = `${err.message}. The command may have taken effect and was not retried; a repeat with this idempotencyKey answers this error again. Check the agent's call before trying again with a new idempotencyKey.`;
-        const facts = { ...err.facts, retryable: false };
-        throw err.code === 'UPSTREAM_UNAVAILABLE' ? new UpstreamUnavailableError(message, facts, { cause: err }) : new UpstreamError(message, facts, { cause: err });
+  try {
+    return await runIdempotent(records, tenantId, recordKey(connectionId, mutation, req.key), req.key, req.input, async () => {
+      const requestedAt = new Date().toISOString();
+      try {
+        const outcome = fromResult(await work());
+        return dial ? { ...outcome, dial: { ...dial, requestedAt } } : outcome;
+      } catch (err) {
+        const sent = isSwitchboardError(err) && !err.facts.notSent;
+        if (sent && (err.code === 'UPSTREAM_UNAVAILABLE' || err.code === 'UPSTREAM_ERROR') && err.facts.upstreamStatus !== undefined && err.facts.upstreamStatus >= 500) {
+          // The vendor answered 5xx after the command reached it: the record keeps this answer, so a repeat with the
+          // same key answers it again; "retryable" would send the client round in that loop (issue 16, item 4).
+          const message = `${err.message}. The command may have taken effect and was not retried; a repeat with this idempotencyKey answers this error again. Check the agent's call before trying again with a new idempotencyKey.`;
+          const facts = { ...err.facts, retryable: false };
+          throw err.code === 'UPSTREAM_UNAVAILABLE' ? new UpstreamUnavailableError(message, facts, { cause: err }) : new UpstreamError(message, facts, { cause: err });
+        }
+        if (sent && (err.code === 'UPSTREAM_TIMEOUT' || err.code === 'UPSTREAM_UNAVAILABLE')) {
+          throw new UpstreamTimeoutError(
+            `${err.facts.vendor ?? 'the vendor'} did not answer; the command may have reached it and was not retried. Check the agent's call before trying again with a new idempotencyKey.`,
+            { ...err.facts, retryable: false },
+            { cause: err },
+          );
+        }
+        if (sent && err.code === 'BAD_USER_INPUT') return userErrorOutcome(err);
+        throw err;
       }
-      if (sent && (err.code === 'UPSTREAM_TIMEOUT' || err.code === 'UPSTREAM_UNAVAILABLE')) {
-        throw new UpstreamTimeoutError(
-          `${err.facts.vendor ?? 'the vendor'} did not answer; the command may have reached it and was not retried. Check the agent's call before trying again with a new idempotencyKey.`,
-          { ...err.facts, retryable: false },
-          { cause: err },
-        );
-      }
-      if (isSwitchboardError(err) && err.code === 'BAD_USER_INPUT') {
-        return { accepted: false, vendorReason: null, userErrors: [{ field: null, message: err.message, code: 'BAD_USER_INPUT' }] };
-      }
-      throw err;
-    }
-  });
+    });
+  } catch (err) {
+    // A refusal that never left: runIdempotent has released its key, so the fixed input may use it again.
+    if (isSwitchboardError(err) && err.code === 'BAD_USER_INPUT') return userErrorOutcome(err);
+    throw err;
+  }
+}
+
+/** A BAD_USER_INPUT as the outcome a payload carries, with the request field to blame when the error names one. */
+function userErrorOutcome(err: SwitchboardError): CommandOutcome {
+  const field = err instanceof BadUserInputError && err.field ? [...err.field] : null;
+  return { accepted: false, vendorReason: null, userErrors: [{ field, message: err.message, code: 'BAD_USER_INPUT' }] };
 }
 
 /** A dial's outcome as its attempt, or null when nothing was dialled (a BAD_USER_INPUT before the vendor took it). */

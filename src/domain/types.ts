@@ -65,6 +65,8 @@ export interface AgentPresence {
   customer: { nativeId: string | null; name: string | null; phone: string | null; crtObjectId: string | null } | null;
   /** The vendor's id of the current call (Ameyo crt object id), when on one. */
   callNativeId: string | null;
+  /** The vendor's id of the agent's own voice leg (Ameyo userCRTObjectId), when the vendor reports it. */
+  agentLegNativeId: string | null;
   waiting: boolean | null;
 }
 

@@ -103,6 +103,8 @@ export type AgentFilter = {
 /** What an agent is doing right now, where the vendor reports it (Ameyo user sessions). */
 export type AgentPresence = {
   __typename?: 'AgentPresence';
+  /** The vendor's id of the agent's own voice leg (Ameyo userCRTObjectId), when the session reports it. */
+  agentLegNativeId?: Maybe<Scalars['String']['output']>;
   /** The current call, for `recording` and `callDisposeAndDial`. */
   callId?: Maybe<Scalars['ID']['output']>;
   campaign?: Maybe<PresenceRef>;
@@ -456,7 +458,11 @@ export type CallDirection =
 export type CallDisposeAndDialInput = {
   /** The agent: an Agent `id`. */
   agentId: Scalars['ID']['input'];
-  /** The vendor's id of the agent's voice leg (Ameyo userCRTObjectId), when known. */
+  /**
+   * The vendor's id of the agent's voice leg (Ameyo userCRTObjectId, which Ameyo requires). Default: the leg the
+   * agent's session reports (`Agent.presence.agentLegNativeId`); give it only when the session does not name one (the
+   * mutation's user error says so).
+   */
   agentLegNativeId?: InputMaybe<Scalars['String']['input']>;
   /** The call to dispose: a Call `id` (e.g. `Agent.presence.callId`). */
   callId: Scalars['ID']['input'];
@@ -2260,6 +2266,7 @@ export type AgentEdgeResolvers<ContextType = GatewayContext, ParentType extends 
 }>;
 
 export type AgentPresenceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AgentPresence'] = ResolversParentTypes['AgentPresence']> = ResolversObject<{
+  agentLegNativeId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   callId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   campaign?: Resolver<Maybe<ResolversTypes['PresenceRef']>, ParentType, ContextType>;
   channel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

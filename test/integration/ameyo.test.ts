@@ -4,7 +4,7 @@
  * every documented filter, dial/dispose under idempotency keys, and recordings.
  */
 import { createHash } from 'node:crypto';
-import { AMEYO_SIM_DEFAULTS } from '../../sim';
+import { AMEYO_SIM_DEFAULTS, agentLegId } from '../../sim';
 import { encodeGlobalId } from '../../src/graphql/ids';
 import { bodyOf } from '../support/graphqlBody';
 import { KEY_A, requestLines, startStack, type Stack } from '../support/stack';
@@ -529,14 +529,84 @@ describe('Ameyo dialing and disposition', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.headers['sessionid']).toBe(session.sessionId);
     expect(sent[0]!.headers['authorization']).toBeUndefined();
+    // The document's required fields, the agent's leg read from its session row (issue 16, item 1).
     expect(JSON.parse(sent[0]!.body)).toEqual({
       campaignContextId: session.campaignId,
+      userCRTObjectId: agentLegId(session),
       crtObjectId: call.crtObjectId,
       dispositionCode: plan[0],
       phone: '+14155550116',
       customerId: '-1',
       requestId: 'dad-0001-abcdef',
     });
+    // One session read (the session id and the leg), then the command.
+    expect(requestLines(stack.sims.ameyo)).toEqual(['GET /v4/cc-list/1/monitoring/user-session-information', 'POST /ameyorestapi/voice/disposeAndManualDial']);
+  });
+
+  const DISPOSE_AND_DIAL = `mutation($input: CallDisposeAndDialInput!) { callDisposeAndDial(input: $input) { dialAttempt { accepted vendorReason } userErrors { field message code } } }`;
+  const onVoiceCall = () => {
+    const { sessions, interactions } = stack.sims.ameyo.state;
+    const session = sessions.find((s) => s.userStatus === 'On Call' && interactions.some((i) => i.sessionId === s.sessionId && i.channelType === 'VOICE'))!;
+    return { session, call: interactions.find((i) => i.sessionId === session.sessionId && i.channelType === 'VOICE')! };
+  };
+
+  it("sends the caller's agentLegNativeId instead of the session's, and Ameyo refuses a leg that is not the agent's", async () => {
+    const { session, call } = onVoiceCall();
+    const plan = stack.sims.ameyo.state.dispositionPlans[session.campaignId] as string[];
+    const input = {
+      agentId: encodeGlobalId('Agent', 'ameyo-a', session.userId),
+      campaignId: campaignGid(session.campaignId),
+      callId: encodeGlobalId('Call', 'ameyo-a', call.crtObjectId),
+      agentLegNativeId: 'd202-5b4d83c1-ses-someone-else-1-uce-5',
+      dispositionCode: plan[0],
+      phoneNumber: '+14155550125',
+      idempotencyKey: 'dad-0002-abcdef',
+    };
+    const res = await stack.gql(DISPOSE_AND_DIAL, { variables: { input } });
+    expect(res.body.data!['callDisposeAndDial']).toEqual({
+      dialAttempt: { accepted: false, vendorReason: 'Invalid userCRTObjectId' },
+      userErrors: [{ field: null, message: 'Invalid userCRTObjectId', code: 'VENDOR_REFUSED' }],
+    });
+    const sent = stack.sims.ameyo.requests.filter((r) => r.path === '/ameyorestapi/voice/disposeAndManualDial');
+    expect(JSON.parse(sent[0]!.body)).toMatchObject({ userCRTObjectId: 'd202-5b4d83c1-ses-someone-else-1-uce-5' });
+  });
+
+  it('asks the caller for agentLegNativeId when the session names no leg, sends nothing, and keeps the key free for the fixed input', async () => {
+    // A chat session's row has no voice leg in it.
+    const { sessions, interactions } = stack.sims.ameyo.state;
+    const session = sessions.find((s) => interactions.some((i) => i.sessionId === s.sessionId && i.channelType === 'CHAT'))!;
+    expect(session).toBeDefined();
+    const input = {
+      agentId: encodeGlobalId('Agent', 'ameyo-a', session.userId),
+      campaignId: campaignGid(session.campaignId),
+      callId: encodeGlobalId('Call', 'ameyo-a', 'd865-00000000-vce-1'),
+      dispositionCode: 'sale',
+      phoneNumber: '+14155550126',
+      idempotencyKey: 'dad-0003-abcdef',
+    };
+    const res = await stack.gql(DISPOSE_AND_DIAL, { variables: { input } });
+    expect(res.body.data!['callDisposeAndDial']).toEqual({
+      dialAttempt: null,
+      userErrors: [
+        {
+          field: ['input', 'agentLegNativeId'],
+          message: `Ameyo's session of agent ${session.userId} does not name the agent's voice leg (userCRTObjectId), which Ameyo requires: give it`,
+          code: 'BAD_USER_INPUT',
+        },
+      ],
+    });
+    expect(requestLines(stack.sims.ameyo)).toEqual(['GET /v4/cc-list/1/monitoring/user-session-information']);
+    // Nothing was recorded under the key: the same key with the leg given goes to Ameyo (which refuses the made-up call).
+    const fixed = await stack.gql(DISPOSE_AND_DIAL, { variables: { input: { ...input, agentLegNativeId: agentLegId(session) } } });
+    expect(fixed.body.errors).toBeUndefined();
+    expect(fixed.body.data!['callDisposeAndDial'].dialAttempt).toEqual({ accepted: false, vendorReason: 'Invalid crtObjectId' });
+    expect(stack.sims.ameyo.requests.filter((r) => r.path === '/ameyorestapi/voice/disposeAndManualDial')).toHaveLength(1);
+  });
+
+  it("reads the agent's leg into Agent.presence.agentLegNativeId", async () => {
+    const { session } = onVoiceCall();
+    const res = await stack.gql(`query($id: ID!) { agent(id: $id) { presence { agentLegNativeId channel } } }`, { variables: { id: encodeGlobalId('Agent', 'ameyo-a', session.userId) } });
+    expect(res.body.data!['agent']).toEqual({ presence: { agentLegNativeId: agentLegId(session), channel: 'VOICE' } });
   });
 });
 

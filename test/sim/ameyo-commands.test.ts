@@ -2,7 +2,7 @@
  * The Ameyo simulator's app-server and web-access commands: manual dial (clickToDialWithTokenAsync), dispose
  * (disposeCallForUser), dispose and manual dial (disposeAndManualDial) and voice logs (downloadVoiceLog).
  */
-import { AMEYO_SIM_DEFAULTS, WEB_ACCESS_POLICY_NAME, recordingCrtIds, seedAmeyoState, startAmeyoSim, type AmeyoSession, type AmeyoSim, type AmeyoUserStatus } from '../../sim/ameyo';
+import { AMEYO_SIM_DEFAULTS, agentLegId, WEB_ACCESS_POLICY_NAME, recordingCrtIds, seedAmeyoState, startAmeyoSim, type AmeyoSession, type AmeyoSim, type AmeyoUserStatus } from '../../sim/ameyo';
 
 const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 const BASIC = basic(AMEYO_SIM_DEFAULTS.username, AMEYO_SIM_DEFAULTS.password);
@@ -336,7 +336,7 @@ describe('POST /ameyorestapi/voice/disposeCallForUser', () => {
 describe('POST /ameyorestapi/voice/disposeAndManualDial', () => {
   const body = (s: AmeyoSession, over: Record<string, unknown> = {}) => ({
     campaignContextId: s.campaignId,
-    userCRTObjectId: 'd202-5b4d83c1-ses-agent-vmvuggpb-1-uce-5',
+    userCRTObjectId: agentLegId(s),
     crtObjectId: liveCall(s)?.crtObjectId ?? 'none',
     dispositionCode: 'sale',
     phone: '4655456789',
@@ -405,6 +405,9 @@ describe('POST /ameyorestapi/voice/disposeAndManualDial', () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ crtObjectId: other }, 'Invalid crtObjectId'],
       [{ crtObjectId: undefined }, 'Invalid crtObjectId'],
+      // Issue 16, item 1: the document requires the agent's leg; a client leaving it out must fail here.
+      [{ userCRTObjectId: undefined }, 'Invalid userCRTObjectId'],
+      [{ userCRTObjectId: 'd202-5b4d83c1-ses-agent-vmvuggpb-1-uce-5' }, 'Invalid userCRTObjectId'],
       [{ campaignContextId: 999 }, 'Invalid campaignContextId'],
       [{ dispositionCode: 'Sale' }, 'Disposition Sale is not in the disposition plan'],
       [{ dispositionCode: 'no_such_code' }, 'Disposition no_such_code is not in the disposition plan'],

@@ -93,7 +93,7 @@ export const dialingResolvers: Resolvers = {
           userId: agent.nativeId,
           campaignContextId: campaign.nativeId,
           crtObjectId: call.nativeId,
-          userCrtObjectId: input.agentLegNativeId ?? null,
+          userCrtObjectId: input.agentLegNativeId || null,
           dispositionCode: input.dispositionCode,
           phone: input.phoneNumber,
           customerId: input.customerNativeId ?? null,
@@ -101,7 +101,9 @@ export const dialingResolvers: Resolvers = {
         },
         ctx.scope,
       );
-      return { dialAttempt: attempt, userErrors };
+      // The dialer names the request's fields; the caller knows them as this input's.
+      const inputField: Record<string, string[]> = { userCrtObjectId: ['input', 'agentLegNativeId'] };
+      return { dialAttempt: attempt, userErrors: userErrors.map((e) => (e.field?.length === 1 && inputField[e.field[0]!] ? { ...e, field: inputField[e.field[0]!]! } : e)) };
     },
   },
 };

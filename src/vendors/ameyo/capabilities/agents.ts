@@ -29,6 +29,18 @@ export function ameyoAgentStatus(userStatus: string | null | undefined): AgentSt
   return 'UNKNOWN';
 }
 
+/**
+ * The agent's own voice leg (disposeAndManualDial's `userCRTObjectId`). The presence document prints
+ * `channel_details.addition_details` empty and names no key for it, so it is read under the names Ameyo uses for it
+ * elsewhere (`userCrtObjectId` in its CRM URLs, snake_case in the data engine); null when none is there.
+ */
+function agentLegOf(channel: Record<string, unknown> | null): string | null {
+  const details = channel?.['addition_details'];
+  if (!details || typeof details !== 'object') return null;
+  const d = details as Record<string, unknown>;
+  return str(d['user_crt_object_id']) ?? str(d['userCrtObjectId']) ?? str(d['userCRTObjectId']);
+}
+
 /** What the session row says the agent is doing (ameyo-contact-management-and-presence.txt example). */
 function presenceOf(w: WireUserSession): AgentPresence {
   const r = w as Record<string, unknown>;
@@ -46,6 +58,7 @@ function presenceOf(w: WireUserSession): AgentPresence {
     customer: hasCustomer ? { nativeId: str(customer['id']), name: str(customer['name']), phone: str(phone?.['phone']), crtObjectId: str(customer['crt_object_id']) } : null,
     callNativeId: str(customer?.['crt_object_id']) ?? str(r['call_id']),
     waiting: typeof r['waiting'] === 'boolean' ? r['waiting'] : null,
+    agentLegNativeId: agentLegOf(channel),
   };
 }
 

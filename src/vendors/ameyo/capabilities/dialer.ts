@@ -34,15 +34,25 @@ export function createDialer({ client, cid }: AmeyoContext, sessionsOf: ReturnTy
       const [session] = await sessionsOf(scope, { 'user-ids': [req.userId] });
       const sessionId = session?.presence?.sessionId;
       if (!sessionId) throw new BadUserInputError(`agent ${req.userId} has no Ameyo session (not logged in)`, { vendor: 'ameyo', connectionId: cid, notSent: true });
+      // The document requires the agent's leg (userCRTObjectId); the session row names it, or the caller must.
+      const leg = req.userCrtObjectId || session.presence?.agentLegNativeId;
+      if (!leg) {
+        throw new BadUserInputError(
+          `Ameyo's session of agent ${req.userId} does not name the agent's voice leg (userCRTObjectId), which Ameyo requires: give it`,
+          { vendor: 'ameyo', connectionId: cid, notSent: true },
+          { field: ['userCrtObjectId'] },
+        );
+      }
+      // Keys in the order of the document's sample request.
       const body: Record<string, unknown> = {
         campaignContextId: /^\d+$/.test(req.campaignContextId) ? Number(req.campaignContextId) : req.campaignContextId,
+        userCRTObjectId: leg,
         crtObjectId: req.crtObjectId,
         dispositionCode: req.dispositionCode,
         phone: req.phone,
         customerId: req.customerId ?? '-1',
         requestId: req.requestId,
       };
-      if (req.userCrtObjectId) body['userCRTObjectId'] = req.userCrtObjectId;
       return resultOf(await client.command('disposeAndManualDial', scope, body, { sessionid: sessionId }));
     },
   };
