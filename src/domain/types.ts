@@ -293,6 +293,14 @@ export type LeadStatus =
   | 'DO_NOT_CALL'
   | 'UNKNOWN';
 
+/**
+ * A value the vendor sent in a shape the gateway cannot read, with the reason: the field it would fill answers an
+ * UPSTREAM_ERROR instead of a guess (never a silent zero).
+ */
+export interface Unreadable {
+  readonly unreadable: string;
+}
+
 export interface LeadStats {
   total: number;
   byStatus: Array<{ status: LeadStatus; rawStatus: string; count: number }>;
@@ -306,7 +314,8 @@ export interface Campaign {
   status: CampaignStatus;
   rawStatus: string;
   mode: string | null;
-  leadStats: LeadStats | null;
+  /** Null when the vendor gives none. */
+  leadStats: LeadStats | Unreadable | null;
   raw: unknown;
 }
 

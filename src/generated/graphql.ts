@@ -668,6 +668,10 @@ export type Campaign = Node & {
   __typename?: 'Campaign';
   connection: Connection;
   id: Scalars['ID']['output'];
+  /**
+   * Lead counts: total and per status. Null where the vendor gives none; null with an UPSTREAM_ERROR at this field when
+   * the vendor's numbers come in a shape the gateway cannot read (never zeros it did not see).
+   */
   leadStats?: Maybe<LeadStats>;
   /** The campaign's leads; null where the connection has no lead store (no `LEAD_STORE` in `connection.capabilities`). */
   leads?: Maybe<LeadConnection>;

@@ -285,6 +285,39 @@ describe('campaigns and leads', () => {
   });
 });
 
+describe('campaign lead statistics in shapes the one source does not show (issue 16, item 4)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ sims: FAST, connection: { rateLimit: { requestsPerSecond: 100 }, cacheTtlMs: 0 } });
+  });
+  afterAll(() => stack.close());
+
+  const statsOf = (id: number) =>
+    stack.gql(`query($id: ID!) { campaign(id: $id) { nativeId name leadStats { total byStatus { status count } } } }`, { variables: { id: encodeGlobalId('Campaign', 'apps-a', String(id)) } });
+
+  it('reads snake_case contact_stats: 24 contacts are 24, not 0', async () => {
+    const campaign = stack.sims.appsApi.state.campaigns[1]!;
+    campaign.contact_stats = { contacts: 24, not_picked_up: 4, remaining: 20 };
+    const res = await statsOf(campaign.id);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!['campaign']).toEqual({ nativeId: String(campaign.id), name: campaign.name, leadStats: { total: 24, byStatus: [{ status: 'NO_ANSWER', count: 4 }] } });
+  });
+
+  it('answers contact_stats it cannot read as leadStats null with an UPSTREAM_ERROR there, the rest of the campaign intact', async () => {
+    const campaign = stack.sims.appsApi.state.campaigns[2]!;
+    campaign.contact_stats = { dialed: 24, answered: 3 } as unknown as typeof campaign.contact_stats;
+    const res = await statsOf(campaign.id);
+    expect(res.body.data!['campaign']).toEqual({ nativeId: String(campaign.id), name: campaign.name, leadStats: null });
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({
+        message: `apps-api sent the lead statistics of campaign ${campaign.id} in a shape the gateway cannot read: contact_stats has no contact count or contact status the gateway knows (keys "dialed", "answered")`,
+        path: ['campaign', 'leadStats'],
+        extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR', vendor: 'apps-api', connectionId: 'apps-a', retryable: false }),
+      }),
+    ]);
+  });
+});
+
 describe('queues', () => {
   let stack: Stack;
   beforeAll(async () => {

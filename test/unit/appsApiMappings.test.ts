@@ -114,6 +114,52 @@ describe('campaign statuses and contact_stats', () => {
       ],
     });
   });
+
+  // Issue 16, item 4: one source shows the shape; every shape it suggests is read, and none is read as zeros.
+  it.each([
+    ['snake_case keys', { contacts: 24, not_picked_up: 4, invalid_number_or_name: 2, remaining: 18 }],
+    ['lower-case display names', { contacts: 24, 'not picked up': 4, 'invalid number or name': 2 }],
+    ['counts as digit strings', { Contacts: '24', 'Not Picked Up': '4', 'Invalid Number or Name': '2' }],
+    ['counts as {count}', { total: { count: 24 }, 'Not Picked Up': { count: 4 }, 'Invalid Number or Name': { count: 2 } }],
+    [
+      'a list of {status, count}',
+      [
+        { status: 'Contacts', count: 24 },
+        { status: 'Not Picked Up', count: 4 },
+        { status: 'Invalid Number or Name', count: 2 },
+      ],
+    ],
+  ])('reads %s', (_, stats) => {
+    expect(leadStatsOf(stats)).toEqual({
+      total: 24,
+      byStatus: [
+        { status: 'NO_ANSWER', rawStatus: 'Not Picked Up', count: 4 },
+        { status: 'INVALID_NUMBER', rawStatus: 'Invalid Number', count: 2 },
+      ],
+    });
+  });
+
+  it('sums the statuses when no total is given, and reads no stats as null', () => {
+    expect(leadStatsOf({ upcoming: 5, finished: 3 })).toEqual({
+      total: 8,
+      byStatus: [
+        { status: 'NEW', rawStatus: 'Upcoming', count: 5 },
+        { status: 'COMPLETED', rawStatus: 'Finished', count: 3 },
+      ],
+    });
+    expect(leadStatsOf(null)).toBeNull();
+    expect(leadStatsOf(undefined)).toBeNull();
+  });
+
+  it.each([
+    ['unknown keys', { dialed: 24, answered: 3 }, 'contact_stats has no contact count or contact status the gateway knows (keys "dialed", "answered")'],
+    ['an empty object', {}, 'contact_stats has no contact count or contact status the gateway knows (keys none)'],
+    ['a number', 24, 'contact_stats has no contact count or contact status the gateway knows (number)'],
+    ['a list of something else', [24, 3], 'contact_stats has no contact count or contact status the gateway knows (a list)'],
+    ['counts that are not counts', { Contacts: 'many', Upcoming: -1 }, 'contact_stats has no contact count or contact status the gateway knows (keys "Contacts", "Upcoming")'],
+  ])('answers %s as unreadable, not zeros', (_, stats, reason) => {
+    expect(leadStatsOf(stats)).toEqual({ unreadable: reason });
+  });
 });
 
 describe('offset/limit onto page/per', () => {

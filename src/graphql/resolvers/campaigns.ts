@@ -1,7 +1,7 @@
 /** Campaigns and their leads: merged catalog, Relay leads over the vendor's paging, lead mutations (src/domain/campaigns.ts). */
 import { leadStatusAt, leadStoreAt, leadsOf, listCampaigns } from '../../domain/campaigns';
 import type { Campaign, Lead, LeadStatus } from '../../domain/types';
-import { NotFoundError } from '../../errors';
+import { NotFoundError, UpstreamError } from '../../errors';
 import type { Resolvers } from '../../generated/graphql';
 import { nodeKey, type GatewayContext } from '../context';
 import { vendorEnum } from '../enums';
@@ -33,6 +33,16 @@ export const campaignResolvers: Resolvers = {
     vendor: (c) => vendorEnum(c.vendor),
     connection: (c, _a, ctx) => ctx.tenant.connections.get(c.connectionId)!,
     raw: (c) => c.raw ?? {},
+    leadStats: (c) => {
+      if (c.leadStats && 'unreadable' in c.leadStats) {
+        throw new UpstreamError(`${c.vendor} sent the lead statistics of campaign ${c.nativeId} in a shape the gateway cannot read: ${c.leadStats.unreadable}`, {
+          vendor: c.vendor,
+          connectionId: c.connectionId,
+          retryable: false,
+        });
+      }
+      return c.leadStats;
+    },
     leads: (c, { filter, first, after }, ctx) => leadsOf(ctx.tenant, c, { statuses: filter?.statuses }, first ?? 50, after, ctx.scope),
   },
 

@@ -1,5 +1,5 @@
 /** Apps API campaigns and campaign contacts <-> domain campaigns and leads. */
-import type { Campaign, CampaignStatus, Lead, LeadStats, LeadStatus } from '../../domain/types';
+import type { Campaign, CampaignStatus, Lead, LeadStats, LeadStatus, Unreadable } from '../../domain/types';
 import type { WireCampaign, WireContact } from './types';
 
 /** apps-api.txt "Campaign Contact Status": all twenty-one states. */
@@ -35,22 +35,72 @@ export function appsApiLeadStatus(raw: string | null | undefined): LeadStatus {
 
 /** `contact_stats` spells two statuses differently from the contact objects (manager-api-campaign example). */
 const STAT_KEY_ALIASES: Readonly<Record<string, string>> = {
-  'Invalid Number or Name': 'Invalid Number',
-  'Invalid outbound number': 'Invalid Outbound Number',
+  'invalid number or name': 'Invalid Number',
+  'invalid outbound number': 'Invalid Outbound Number',
 };
 
-export function leadStatsOf(stats: Record<string, unknown> | null | undefined): LeadStats | null {
-  if (!stats) return null;
+/** Keys that hold the campaign's number of contacts, in the example's spelling and the snake_case the API uses elsewhere. */
+const TOTAL_KEYS: ReadonlySet<string> = new Set(['contacts', 'total', 'total contacts', 'contacts count', 'contact count', 'count']);
+
+/** `Not Picked Up`, `not_picked_up` and `not-picked-up` are one key. */
+const statKey = (key: string) => key.trim().toLowerCase().replace(/[_-]+/g, ' ').replace(/\s+/g, ' ');
+
+/** Contact statuses by `statKey`, aliases included: the doc's display names to their raw spelling. */
+const STATUS_BY_KEY = new Map<string, string>([...Object.keys(APPS_API_CONTACT_STATUSES).map((raw): [string, string] => [statKey(raw), raw]), ...Object.entries(STAT_KEY_ALIASES)]);
+
+/** A count as the sources might send it: a number, digits in a string, or `{count}`. Null for anything else. */
+function countOf(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : null;
+  if (typeof v === 'string' && /^\d+$/.test(v.trim())) return Number(v);
+  if (v && typeof v === 'object' && !Array.isArray(v) && 'count' in v) return countOf((v as { count: unknown }).count);
+  return null;
+}
+
+/**
+ * A campaign's lead statistics from its `contact_stats`, whose shape only one source shows (Google's
+ * manager-api-campaign example: display names such as `Contacts`, `Not Picked Up`, aggregates such as `Remaining`).
+ * Read in every shape the sources suggest: those keys in any case or snake_case, counts as numbers, digit strings or
+ * `{count}`, and a list of `{status, count}`. No stats: null. A value none of them fits is `unreadable` with the
+ * reason, never zeros (issue 16, item 4).
+ */
+export function leadStatsOf(stats: unknown): LeadStats | Unreadable | null {
+  if (stats === null || stats === undefined) return null;
+  const entries: Array<[string, unknown]> = Array.isArray(stats)
+    ? stats.flatMap((e): Array<[string, unknown]> =>
+        e && typeof e === 'object' && typeof (e as { status?: unknown }).status === 'string' ? [[(e as { status: string }).status, (e as { count?: unknown }).count]] : [],
+      )
+    : typeof stats === 'object'
+      ? Object.entries(stats)
+      : [];
+  let total: number | null = null;
   const byStatus: LeadStats['byStatus'] = [];
-  for (const [key, value] of Object.entries(stats)) {
-    const raw = STAT_KEY_ALIASES[key] ?? key;
-    const status = byLowerName.get(raw.toLowerCase());
-    if (!status || typeof value !== 'number' || value <= 0) continue; // aggregates (Remaining, Reached, ...) are not statuses
-    byStatus.push({ status, rawStatus: raw, count: value });
+  let statusKeys = 0;
+  for (const [key, value] of entries) {
+    const k = statKey(key);
+    const count = countOf(value);
+    if (TOTAL_KEYS.has(k)) {
+      if (count !== null) total = count;
+      continue;
+    }
+    const raw = STATUS_BY_KEY.get(k);
+    if (!raw || count === null) continue; // aggregates (Remaining, Reached, ...) are not statuses
+    statusKeys++;
+    if (count > 0) byStatus.push({ status: APPS_API_CONTACT_STATUSES[raw]!, rawStatus: raw, count });
   }
-  const contacts = stats['Contacts'];
-  const total = typeof contacts === 'number' ? contacts : byStatus.reduce((n, s) => n + s.count, 0);
-  return { total, byStatus };
+  if (total === null && statusKeys === 0) {
+    const shown = Array.isArray(stats)
+      ? 'a list'
+      : typeof stats === 'object'
+        ? `keys ${
+            entries
+              .slice(0, 8)
+              .map(([k]) => JSON.stringify(k))
+              .join(', ') || 'none'
+          }`
+        : typeof stats;
+    return { unreadable: `contact_stats has no contact count or contact status the gateway knows (${shown})` };
+  }
+  return { total: total ?? byStatus.reduce((n, s) => n + s.count, 0), byStatus };
 }
 
 export function appsApiCampaignStatus(raw: string | null | undefined): CampaignStatus {

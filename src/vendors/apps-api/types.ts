@@ -98,7 +98,8 @@ export const wireCampaign = z.looseObject({
   name: maybeString,
   status: maybeString,
   mode: maybeString,
-  contact_stats: z.record(z.string(), z.unknown()).nullish(),
+  /** Undocumented beyond its name: read defensively (`leadStatsOf`), so an odd shape costs the stats, not the campaign. */
+  contact_stats: z.unknown(),
 });
 export type WireCampaign = z.infer<typeof wireCampaign>;
 export const wireCampaignList = z.array(wireCampaign);

@@ -132,7 +132,10 @@ export function createLeadStore({ client, cid, listCampaigns }: CampaignApiConte
         items: page.leads.map((w) => toLead(cid, campaignNativeId, w)),
         nextKey: page.nextKey,
         // The leads endpoint gives no total; the (cached) campaigns report does.
-        total: async () => (await listCampaigns(scope)).find((c) => c.nativeId === campaignNativeId)?.leadStats?.total ?? null,
+        total: async () => {
+          const stats = (await listCampaigns(scope)).find((c) => c.nativeId === campaignNativeId)?.leadStats;
+          return stats && 'total' in stats ? stats.total : null;
+        },
       };
     },
     async getLead(campaignNativeId, leadNativeId, scope) {
