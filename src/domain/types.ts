@@ -198,6 +198,11 @@ export interface Call {
   holdDuration: number | null;
   /** The handling agent's native id; resolved to an Agent through the loader. */
   agentNativeId: string | null;
+  /**
+   * What the call record itself says of that agent, where it says it: enough to answer `agent { name }` without
+   * reading the agent (the Apps API's `agent_info`). Null when the record names no agent or carries no name.
+   */
+  agentSummary: { name: string; extension: string | null } | null;
   endUser: { nativeId: string | null; identifier: string | null } | null;
   recording: { url: string; permission: string | null } | null;
   transfers: CallTransfer[];

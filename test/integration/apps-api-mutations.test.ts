@@ -153,12 +153,10 @@ describe('callCreate', () => {
           recording_permission: 'recording_permission_granted',
         },
       },
-      // The call's agent, read in one batched lookup.
-      { method: 'GET', path: '/manager/api/v1/agents', body: null },
+      // No agents read: the created call's agent_info names its agent (issue 16, item 6).
     ]);
     expect(stack.sims.appsApi.requests[0]!.status).toBe(201);
     expect(stack.sims.appsApi.requests[0]!.headers['content-type']).toBe('application/json');
-    expect(stack.sims.appsApi.requests[1]!.rawQuery).toBe(`id%5B%5D=${agent.id}`);
     expectAppsAuth();
   });
 

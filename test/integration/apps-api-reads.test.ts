@@ -36,22 +36,41 @@ describe('calls', () => {
   afterAll(() => stack.close());
   beforeEach(() => stack.sims.appsApi.clearRequests());
 
-  it('lists 50 calls with agent { name } in exactly 2 upstream requests', async () => {
+  // Issue 16, item 6: the call record's agent_info names the agent, so `agent { name }` costs no agents request.
+  it('lists 50 calls with agent { id name extension } in 1 upstream request: the call records name their agents', async () => {
     const before = await upstreamCount(stack, 'tenant-a/apps-a');
-    const res = await stack.gql(`{ calls(first: 50) { totalCount edges { node { nativeId status agent { name } } } } }`);
+    const res = await stack.gql(`{ calls(first: 50) { totalCount edges { node { nativeId status agent { id name extension ...AgentName } } } } } fragment AgentName on Agent { name }`);
     expect(res.body.errors).toBeUndefined();
     const calls = stack.sims.appsApi.state.calls;
     expect(res.body.data!['calls'].totalCount).toBe(calls.length);
     const nodes = res.body.data!['calls'].edges.map((e: { node: unknown }) => e.node);
     expect(nodes).toHaveLength(50);
-    const agentsById = new Map(stack.sims.appsApi.state.agents.map((a) => [a.id, `${a.first_name} ${a.last_name}`]));
+    const agentsById = new Map(stack.sims.appsApi.state.agents.map((a) => [a.id, a]));
     nodes.forEach((n: { nativeId: string; agent: { name: string } | null }, i: number) => {
       const wire = calls[i]!;
       expect(n.nativeId).toBe(String(wire.id));
-      expect(n.agent).toEqual(wire.agent_info ? { name: agentsById.get(wire.agent_info.id) } : null);
+      const agent = wire.agent_info ? agentsById.get(wire.agent_info.id)! : null;
+      // The same id, name and extension `agents` answers for that agent.
+      expect(n.agent).toEqual(agent ? { id: encodeGlobalId('Agent', 'apps-a', String(agent.id)), name: `${agent.first_name} ${agent.last_name}`, extension: agent.agent_number } : null);
+    });
+    expect(nodes.some((n: { agent: unknown }) => n.agent !== null)).toBe(true);
+    expect(requestLines(stack.sims.appsApi)).toEqual(['GET /manager/api/v1/calls']);
+    expect(stack.sims.appsApi.requests[0]!.query).toEqual({ page: ['1'], per: ['50'] });
+    expect((await upstreamCount(stack, 'tenant-a/apps-a')) - before).toBe(1);
+  });
+
+  it('lists 50 calls with agent { name status } in exactly 2 upstream requests: the status needs the agents, batched', async () => {
+    const before = await upstreamCount(stack, 'tenant-a/apps-a');
+    const res = await stack.gql(`{ calls(first: 50) { edges { node { nativeId agent { name status } } } } }`);
+    expect(res.body.errors).toBeUndefined();
+    const calls = stack.sims.appsApi.state.calls;
+    const nodes = res.body.data!['calls'].edges.map((e: { node: unknown }) => e.node);
+    const agentsById = new Map(stack.sims.appsApi.state.agents.map((a) => [a.id, `${a.first_name} ${a.last_name}`]));
+    nodes.forEach((n: { agent: { name: string; status: string } | null }, i: number) => {
+      const wire = calls[i]!;
+      expect(n.agent).toEqual(wire.agent_info ? { name: agentsById.get(wire.agent_info.id), status: expect.any(String) } : null);
     });
     expect(requestLines(stack.sims.appsApi)).toEqual(['GET /manager/api/v1/calls', 'GET /manager/api/v1/agents']);
-    expect(stack.sims.appsApi.requests[0]!.query).toEqual({ page: ['1'], per: ['50'] });
     const agentIds = [...new Set(calls.slice(0, 50).flatMap((c) => (c.agent_info ? [String(c.agent_info.id)] : [])))];
     expect(stack.sims.appsApi.requests[1]!.query['id[]']!.sort()).toEqual(agentIds.sort());
     expect((await upstreamCount(stack, 'tenant-a/apps-a')) - before).toBe(2);

@@ -76,6 +76,13 @@ const date = (s: string | null | undefined): Date | null => {
 const str = (v: string | number | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
 const menuPath = (m: { name?: string | null; materialized_path?: string | null } | null | undefined) => (m ? { name: m.name ?? null, materializedPath: m.materialized_path ?? null } : null);
 
+/** `agent_info` as the agent's name and number; its name as the agents list builds it (first and last) when `name` is absent. */
+function agentSummaryOf(info: WireCall['agent_info']): Call['agentSummary'] {
+  if (info?.id === null || info?.id === undefined) return null;
+  const name = info.name?.trim() || [info.first_name, info.last_name].filter(Boolean).join(' ').trim();
+  return name ? { name, extension: info.agent_number ?? null } : null;
+}
+
 export function toCall(connectionId: string, w: WireCall): Call {
   const type = appsApiCallType(w.call_type);
   return {
@@ -98,6 +105,7 @@ export function toCall(connectionId: string, w: WireCall): Call {
     callDuration: w.call_duration ?? null,
     holdDuration: w.hold_duration ?? null,
     agentNativeId: str(w.agent_info?.id),
+    agentSummary: agentSummaryOf(w.agent_info),
     endUser: w.end_user ? { nativeId: str(w.end_user.id), identifier: w.end_user.identifier ?? null } : null,
     recording: w.recording_url ? { url: w.recording_url, permission: w.recording_permission ?? null } : null,
     transfers: (w.transfers ?? []).map((t) => ({

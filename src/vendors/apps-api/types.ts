@@ -25,7 +25,8 @@ const id = z.union([z.number(), z.string()]);
 const maybeString = z.string().nullish();
 const maybeNumber = z.number().nullish();
 
-const wireAgentInfo = z.looseObject({ id: id.nullish() }).nullish();
+/** apps-api.txt call object: `agent_info {id, name, last_name, first_name, agent_number, avatar_url}`. */
+const wireAgentInfo = z.looseObject({ id: id.nullish(), name: maybeString, first_name: maybeString, last_name: maybeString, agent_number: maybeString }).nullish();
 const wireMenuPath = z.looseObject({ name: maybeString, materialized_path: maybeString }).nullish();
 
 /** apps-api.txt "Calls Endpoints": the call object. */
