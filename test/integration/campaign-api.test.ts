@@ -96,7 +96,37 @@ describe('campaign API: campaigns and leads', () => {
     const edges = res.body.data!['campaign'].leads.edges;
     expect(edges).toHaveLength(100);
     for (const e of edges) expect(e.node.campaign).toEqual({ name: campaign.name });
-    expect(log(stack)).toEqual(['GET /api/v2/reports/campaigns/leads/status 200', `GET /api/v2/config/campaigns/${campaign.id}/leads 200`]);
+    // The leads, then one report read for every lead's campaign (the campaign itself is not read first: issue 16, item 6).
+    expect(log(stack)).toEqual([`GET /api/v2/config/campaigns/${campaign.id}/leads 200`, 'GET /api/v2/reports/campaigns/leads/status 200']);
+  });
+
+  // Issue 16, item 6: one campaign addressed by its id needs no status-report read for its leads.
+  it("reads one campaign's leads in one request: the campaign's id answers for it, the report is not read", async () => {
+    const campaign = big();
+    const expected = stack.sims.campaignApi.state.leads.filter((l) => l.campaign_id === campaign.id).slice(0, 5);
+    stack.sims.campaignApi.clearRequests();
+    const res = await stack.gql(`query($id: ID!) { campaign(id: $id) { id nativeId vendor leads(first: 5) { edges { node { nativeId } } } } }`, { variables: { id: campaignGid(campaign.id) } });
+    expect(res.body).toEqual({
+      data: { campaign: { id: campaignGid(campaign.id), nativeId: campaign.id, vendor: 'CAMPAIGN_API', leads: { edges: expected.map((l) => ({ node: { nativeId: l.id } })) } } },
+    });
+    expect(requestLines(stack.sims.campaignApi)).toEqual([`GET /api/v2/config/campaigns/${campaign.id}/leads`]);
+    // Asking for the campaign's name (or the leads' total, which only the report has) reads the report too.
+    stack.sims.campaignApi.clearRequests();
+    const named = await stack.gql(`query($id: ID!) { campaign(id: $id) { name leads(first: 5) { edges { node { nativeId } } } } }`, { variables: { id: campaignGid(campaign.id) } });
+    expect(named.body.data!['campaign'].name).toBe(campaign.name);
+    expect(requestLines(stack.sims.campaignApi).sort()).toEqual([`GET /api/v2/config/campaigns/${campaign.id}/leads`, 'GET /api/v2/reports/campaigns/leads/status'].sort());
+  });
+
+  it("answers an unknown campaign asked only for its leads with the leads read as the error, and another tenant's as NOT_FOUND", async () => {
+    const unknown = campaignGid('ffffffffffffffffffffffffffffffff');
+    const res = await stack.gql(`query($id: ID!) { campaign(id: $id) { leads(first: 5) { edges { node { nativeId } } } } }`, { variables: { id: unknown } });
+    expect(res.body.data).toEqual({ campaign: { leads: null } });
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ message: 'The information sent is invalid.', path: ['campaign', 'leads'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    ]);
+    const elsewhere = encodeGlobalId('Campaign', 'dialer-k', 'ffffffffffffffffffffffffffffffff');
+    const other = await stack.gql(`query($id: ID!) { campaign(id: $id) { leads(first: 5) { edges { node { nativeId } } } } }`, { variables: { id: elsewhere } });
+    expect(other.body).toMatchObject({ data: { campaign: null }, errors: [{ message: `could not resolve to a node with id "${elsewhere}"`, extensions: { code: 'NOT_FOUND' } }] });
   });
 
   it('reads a lead page with its fields and the total from the report', async () => {
