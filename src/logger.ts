@@ -20,6 +20,8 @@ export const REDACT_PATHS = [
   '*.apiKeys',
   'apiToken',
   '*.apiToken',
+  'adminToken',
+  '*.adminToken',
   'token',
   '*.token',
   'access_token',

@@ -54,8 +54,11 @@ const REQUIRED_STRINGS = ['username', 'password', 'context', 'contextId', 'userR
  * Re-provisioning an existing username replaces its password, role and expiry (our assumption).
  *
  * Validation: `username, password, context, contextId, userRole` are required strings ("Required" in the doc's
- * table; `contextId` may also be a JSON integer), `context` must be "ContactCenter", `dateExpiry` optional ISO
- * 8601 → 400 CONF-1001 naming the field. `contextId` that is not this contact center's id → 404 CONF-1004.
+ * table), `context` must be "ContactCenter", `dateExpiry` optional ISO 8601 → 400 CONF-1001 naming the field.
+ * `contextId` must be a JSON string: the doc's table types it String and its sample sends `"1"`. A JSON integer
+ * is refused like any other mistyped field (it used to be accepted; a simulator that takes what the vendor may
+ * refuse hides a client sending numbers, which happened once with ids). `contextId` that is not this contact
+ * center's id → 404 CONF-1004.
  * The Bearer token is not subject to the `expiredToken` fault (it is configured, not issued by this API).
  *
  * The RESPONSE SHAPE IS UNDOCUMENTED (notes §3d). We answer with the CMS envelope of the contact-upload example:
@@ -74,8 +77,7 @@ export function basicAuthRoute(rt: AmeyoRuntime): SimRoute {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         return badRequest('Request body must be a JSON object.');
       }
-      const raw = body as Record<string, unknown>;
-      const b: Record<string, unknown> = { ...raw, contextId: Number.isInteger(raw.contextId) ? String(raw.contextId) : raw.contextId };
+      const b = body as Record<string, unknown>;
       for (const field of REQUIRED_STRINGS) {
         if (typeof b[field] !== 'string' || b[field].trim() === '') {
           return badRequest(`Missing or invalid required field '${field}'.`);

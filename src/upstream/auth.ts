@@ -1,11 +1,11 @@
 /**
  * Auth lifecycles, one interceptor each:
  * - static headers (HTTP Basic, API keys): added to every request;
- * - bearer tokens (campaign-api login): fetched lazily, once, and shared by every concurrent request;
- *   renewed `refreshSkewMs` before expiry; renewed once on a 401 and the request sent again once (marked
- *   `resend: 'unauthorized'`, so it counts as a retry where it leaves).
+ * - issued credentials (campaign-api login, Ameyo's provisioned Basic user): fetched lazily, once, and
+ *   shared by every concurrent request; renewed `refreshSkewMs` before expiry; renewed once on a 401 and the
+ *   request sent again once (marked `resend: 'unauthorized'`, so it counts as a retry where it leaves).
  */
-import { isReplayable, type RequestScope, type UpstreamInterceptor } from './types';
+import { isReplayable, type RequestScope, type UpstreamInterceptor, type UpstreamRequest } from './types';
 
 /** HTTP Basic: `Authorization: Basic base64(user:password)`. */
 export function basicAuthHeader(username: string, password: string): string {
@@ -23,13 +23,24 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
+/**
+ * Why a token is being obtained: none yet (`first`), the current one is within `refreshSkewMs` of its expiry
+ * (`expiring`), or the vendor answered 401 to it (`unauthorized`).
+ */
+export type ObtainReason = 'first' | 'expiring' | 'unauthorized';
+
 export interface TokenAuthOptions {
   /** Logs in. Called at most once at a time; concurrent requests share its promise. */
-  obtainToken(scope: RequestScope): Promise<IssuedToken>;
+  obtainToken(scope: RequestScope, reason: ObtainReason): Promise<IssuedToken>;
   /** Puts the token on a request's headers. */
   applyToken(headers: Record<string, string>, token: string): Record<string, string>;
   /** Renew this long before `expiresAt`. Default 60_000 (60 s). */
   refreshSkewMs?: number;
+  /**
+   * The requests the token is for; the others pass untouched (no token, no renewal on their 401). Default
+   * every request. Ameyo: only its CMS and data-engine families take the provisioned Basic user.
+   */
+  appliesTo?(req: UpstreamRequest): boolean;
 }
 
 export interface TokenAuth {
@@ -39,16 +50,20 @@ export interface TokenAuth {
 }
 
 export function createTokenAuth(opts: TokenAuthOptions): TokenAuth {
-  const { obtainToken, applyToken, refreshSkewMs = 60_000 } = opts;
+  const { obtainToken, applyToken, refreshSkewMs = 60_000, appliesTo = () => true } = opts;
   if (typeof obtainToken !== 'function') throw new TypeError('expected opts.obtainToken to be a function');
   let current: IssuedToken | null = null;
   let pending: Promise<IssuedToken> | null = null;
+  /** Set when a 401 dropped `current`, until the next token is obtained. */
+  let refused = false;
 
   const fetchToken = (scope: RequestScope): Promise<IssuedToken> => {
     if (!pending) {
       // Shared by every waiting request, so not cancelled when the one that started it goes away.
       const { signal: _callerOnly, ...shared } = scope;
-      pending = obtainToken(shared)
+      const reason: ObtainReason = refused ? 'unauthorized' : current ? 'expiring' : 'first';
+      refused = false;
+      pending = obtainToken(shared, reason)
         .then((t) => (current = t))
         .finally(() => {
           pending = null;
@@ -59,21 +74,34 @@ export function createTokenAuth(opts: TokenAuthOptions): TokenAuth {
 
   const tokenFor = async (scope: RequestScope): Promise<IssuedToken> => {
     if (pending) return pending;
-    if (current && Date.now() < current.expiresAt - refreshSkewMs) return current;
-    return fetchToken(scope);
+    const held = current;
+    if (!held || Date.now() >= held.expiresAt) return fetchToken(scope);
+    if (Date.now() < held.expiresAt - refreshSkewMs) return held;
+    // Renewing early: if that fails (the vendor briefly down), the held token still works until it expires.
+    try {
+      return await fetchToken(scope);
+    } catch (err) {
+      if (current === held && Date.now() < held.expiresAt) return held;
+      throw err;
+    }
   };
 
   const interceptor: UpstreamInterceptor = (next) => async (req) => {
-    if (req.isAuthRequest) return next(req);
+    if (req.isAuthRequest || !appliesTo(req)) return next(req);
     const used = await tokenFor(req.scope);
     const res = await next({ ...req, headers: applyToken(req.headers, used.token) });
     if (res.status !== 401) return res;
+    const drop = () => {
+      if (current !== used) return; // a concurrent request already renewed it after this one was sent
+      current = null;
+      refused = true;
+    };
     if (!isReplayable(req)) {
-      if (current === used) current = null; // the next request logs in again; this one cannot be resent
+      drop(); // the next request logs in again; this one cannot be resent
       return res;
     }
     // Renew once, unless a concurrent request already did after this one was sent.
-    if (current === used) current = null;
+    drop();
     const renewed = await tokenFor(req.scope);
     return next({ ...req, headers: applyToken(req.headers, renewed.token), resend: 'unauthorized' });
   };
@@ -82,6 +110,7 @@ export function createTokenAuth(opts: TokenAuthOptions): TokenAuth {
     interceptor,
     invalidate: () => {
       current = null;
+      refused = false;
     },
   };
 }

@@ -26,6 +26,8 @@ const S = {
   badAppsToken: 'BAD-APPS-TOKEN-z3Fy7CoS',
   badDialerPassword: 'BAD-DIALER-PW-e5Rb2IuM',
   badDialerApiKey: 'BAD-DIALER-APIKEY-y1Vc9OaT',
+  ameyoAdminToken: 'AMEYO-ADMINTOK-p2Wd6HsN',
+  badAmeyoAdminToken: 'BAD-AMEYO-ADMINTOK-f4Gk8JmR',
 };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -39,7 +41,13 @@ describe('no secret in any log line, response, header or metric, whatever fails'
   beforeAll(async () => {
     stack = await startStack({
       sims: {
-        ameyo: { requestsPerSecond: 0, users: [{ username: 'sb_api', password: S.ameyoPassword }], hashKey: S.ameyoHashKey, appServerToken: S.ameyoAppToken },
+        ameyo: {
+          requestsPerSecond: 0,
+          users: [{ username: 'sb_api', password: S.ameyoPassword }],
+          hashKey: S.ameyoHashKey,
+          appServerToken: S.ameyoAppToken,
+          adminBearerToken: S.ameyoAdminToken,
+        },
         appsApi: { requestsPerSecond: 0, accounts: [{ subdomain: 'acme', token: S.appsToken }], companySecret: S.appsCompanySecret },
         campaignApi: {
           requestsPerSecond: 0,
@@ -68,6 +76,8 @@ describe('no secret in any log line, response, header or metric, whatever fails'
                 appServerToken: S.ameyoAppToken,
                 ...common,
               },
+              // Provisions its own Basic user with the admin token (issue 16, item 7): the password is the gateway's.
+              { id: 'ameyo-t', vendor: 'ameyo', ccId: 1, baseUrls: ameyoUrls, credentials: { adminToken: S.ameyoAdminToken, username: 'sb_prov' }, ...common },
               { id: 'apps-g', vendor: 'apps-api', baseUrls: appsUrls, credentials: { subdomain: 'acme', apiToken: S.appsToken, companySecret: S.appsCompanySecret }, ...common },
               {
                 id: 'dialer-g',
@@ -94,6 +104,7 @@ describe('no secret in any log line, response, header or metric, whatever fails'
                 appServerToken: S.badAppToken,
                 ...common,
               },
+              { id: 'ameyo-dt', vendor: 'ameyo', ccId: 1, baseUrls: ameyoUrls, credentials: { adminToken: S.badAmeyoAdminToken, username: 'sb_prov' }, ...common },
               { id: 'apps-d', vendor: 'apps-api', baseUrls: appsUrls, credentials: { subdomain: 'acme', apiToken: S.badAppsToken }, ...common },
               {
                 id: 'dialer-d',
@@ -140,6 +151,13 @@ describe('no secret in any log line, response, header or metric, whatever fails'
       .map((r) => r.headers['authorization'])
       .filter((h): h is string => !!h && h.startsWith('Bearer '))
       .map((h) => h.slice('Bearer '.length)),
+    // The passwords the gateway generated for its Ameyo users, and their Basic forms.
+    ...stack.sims.ameyo.requests
+      .filter((r) => r.path === '/configuration/basicauth')
+      .flatMap((r) => {
+        const { username, password } = JSON.parse(r.body) as { username: string; password: string };
+        return [password, b64(`${username}:${password}`)];
+      }),
   ];
   /** Each text that holds a secret, named by where it was. */
   const leaksIn = (where: string, texts: readonly string[]): string[] => {
@@ -183,7 +201,7 @@ describe('no secret in any log line, response, header or metric, whatever fails'
     expect(good.body.data!['agents'].totalCount).toBeGreaterThan(0);
     const denied = await record('{ agents { totalCount } }', S.keyDenied);
     const codes = denied.body.errors!.map((e) => `${e.extensions!['connectionId']}:${e.extensions!['code']}`).sort();
-    expect(codes).toEqual(expect.arrayContaining(['ameyo-d:UPSTREAM_ERROR', 'apps-d:UPSTREAM_ERROR', 'apps-down:UPSTREAM_UNAVAILABLE']));
+    expect(codes).toEqual(expect.arrayContaining(['ameyo-d:UPSTREAM_ERROR', 'ameyo-dt:UPSTREAM_ERROR', 'apps-d:UPSTREAM_ERROR', 'apps-down:UPSTREAM_UNAVAILABLE']));
     // Tenant A's default credentials are refused by these simulators too.
     const tenantA = await record('{ agents { totalCount } }', 'test-key-tenant-a-0001');
     expect(errorsOf([tenantA])).toEqual(['ameyo-a:UPSTREAM_ERROR:401', 'apps-a:UPSTREAM_ERROR:401', 'dialer-a:UPSTREAM_ERROR:401']);
@@ -334,6 +352,8 @@ describe('no secret in any log line, response, header or metric, whatever fails'
     for (const s of [S.ameyoHashKey, S.ameyoAppToken, S.dialerApiKey, S.badDialerApiKey, S.badHashKey, S.dialerPassword, S.dialerAccount]) expect(wire).toContain(s);
     expect(wire).toContain(b64(`acme:${S.appsToken}`));
     expect(wire).toContain(b64(`sb_api:${S.badAmeyoPassword}`));
+    for (const s of [S.ameyoAdminToken, S.badAmeyoAdminToken]) expect(wire).toContain(s);
+    expect(stack.sims.ameyo.requests.some((r) => r.path === '/configuration/basicauth' && r.status === 200)).toBe(true);
 
     const logs = stack.logs.map((l) => JSON.stringify(l));
     expect(logs.length).toBeGreaterThan(30);

@@ -159,6 +159,12 @@ describe('POST /configuration/basicauth', () => {
     expect(d.body).toEqual(badRequest("Field 'dateExpiry' must be an ISO 8601 timestamp."));
   });
 
+  it('answers 400 naming \'contextId\' when it is a JSON integer (the doc types it String; its sample sends "1")', async () => {
+    const r = await provision({ ...valid, username: 'numeric_context', contextId: 1 });
+    expect({ status: r.status, body: r.body }).toEqual({ status: 400, body: badRequest("Missing or invalid required field 'contextId'.") });
+    expect(sim.state.apiUsers.some((u) => u.username === 'numeric_context')).toBe(false);
+  });
+
   it('answers 404 for another contact center', async () => {
     const r = await provision({ ...valid, contextId: '7' });
     expect({ status: r.status, body: r.body }).toEqual({ status: 404, body: NOT_FOUND });

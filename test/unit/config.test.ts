@@ -13,7 +13,8 @@ const OTHER_KEY = 'other-tenant-key-9876543210';
 const APPS_TOKEN = 'apps-T0ken-zyxw';
 const SHORT_KEY = 'sh0rt-k3y';
 const METRICS_TOKEN = 'metrics-T0ken-0123456789';
-const SECRETS = [PASSWORD, API_KEY, OTHER_KEY, APPS_TOKEN, SHORT_KEY, METRICS_TOKEN];
+const ADMIN_TOKEN = 'eyJhbGciOiJSUzUxMiJ9.admin-T0ken';
+const SECRETS = [PASSWORD, API_KEY, OTHER_KEY, APPS_TOKEN, SHORT_KEY, METRICS_TOKEN, ADMIN_TOKEN];
 
 let dir: string;
 beforeAll(() => {
@@ -299,6 +300,65 @@ describe('validation messages name the field, never the value', () => {
     input.tenants[0]!['apiKeys'] = [SHORT_KEY];
     delete input.tenants[0]!.connections[0]!['accountId'];
     expectConfigError(() => validateConfig(input), 'config is invalid:\n  tenants[0].apiKeys[0]: must be at least 16 characters\n  tenants[0].connections[0].accountId: is required (expected string)');
+  });
+});
+
+describe('Ameyo credentials: a Basic user, or the admin token the gateway provisions one with (issue 16, item 7)', () => {
+  const ameyo = (credentials: Record<string, unknown>) => ({
+    tenants: [
+      {
+        id: 'acme',
+        apiKeys: [API_KEY],
+        connections: [
+          {
+            id: 'ameyo',
+            vendor: 'ameyo',
+            ccId: 3,
+            baseUrls: { cms: 'https://cms.example.com', dataEngine: 'https://de.example.com', appServer: 'https://app.example.com' },
+            credentials,
+          },
+        ],
+      },
+    ],
+  });
+  const credentialsOf = (credentials: Record<string, unknown>) => (validateConfig(ameyo(credentials)).tenants[0]!.connections[0] as { credentials: unknown }).credentials;
+  const at = 'config is invalid:\n  tenants[0].connections[0].credentials';
+
+  it('the Basic form is kept as given', () => {
+    expect(credentialsOf({ username: 'admin', password: PASSWORD })).toEqual({ username: 'admin', password: PASSWORD });
+  });
+
+  it('the admin-token form gets its defaults: role Administrator, 24 h, renewed a tenth before expiry', () => {
+    expect(credentialsOf({ adminToken: ADMIN_TOKEN, username: 'switchboard' })).toEqual({
+      adminToken: ADMIN_TOKEN,
+      username: 'switchboard',
+      userRole: 'Administrator',
+      ttlSeconds: 86_400,
+      renewBeforeSeconds: 8_640,
+    });
+    expect(credentialsOf({ adminToken: ADMIN_TOKEN, username: 'sb', userRole: 'Supervisor', ttlSeconds: 3_600, renewBeforeSeconds: 600 })).toEqual({
+      adminToken: ADMIN_TOKEN,
+      username: 'sb',
+      userRole: 'Supervisor',
+      ttlSeconds: 3_600,
+      renewBeforeSeconds: 600,
+    });
+  });
+
+  it.each([
+    ['neither password nor adminToken', { username: 'admin' }, '.password: is required (or give adminToken for the gateway to provision the credentials)'],
+    ['both password and adminToken', { username: 'admin', password: PASSWORD, adminToken: ADMIN_TOKEN }, '.password: not allowed with adminToken (the gateway generates the password)'],
+    ['a provisioning setting without adminToken', { username: 'admin', password: PASSWORD, ttlSeconds: 60 }, '.ttlSeconds: only allowed with adminToken'],
+    ['renewBeforeSeconds not below ttlSeconds', { adminToken: ADMIN_TOKEN, username: 'sb', ttlSeconds: 600, renewBeforeSeconds: 600 }, '.renewBeforeSeconds: must be less than ttlSeconds'],
+    ['renewBeforeSeconds not below the default ttlSeconds', { adminToken: ADMIN_TOKEN, username: 'sb', renewBeforeSeconds: 86_400 }, '.renewBeforeSeconds: must be less than ttlSeconds'],
+    ['an empty adminToken', { adminToken: '', username: 'sb' }, '.adminToken: must not be empty'],
+    ['an adminToken with a trailing newline', { adminToken: `${ADMIN_TOKEN}\n`, username: 'sb' }, '.adminToken: must not contain a line break or NUL (a trailing newline from a secret file?)'],
+    ['a missing username', { adminToken: ADMIN_TOKEN }, '.username: is required (expected string)'],
+    ['a ttlSeconds of 0', { adminToken: ADMIN_TOKEN, username: 'sb', ttlSeconds: 0 }, '.ttlSeconds: Too small: expected number to be >0'],
+    ['a ttlSeconds that is not whole', { adminToken: ADMIN_TOKEN, username: 'sb', ttlSeconds: 1.5 }, '.ttlSeconds: expected int'],
+    ['an unknown field', { adminToken: ADMIN_TOKEN, username: 'sb', adminTokn: ADMIN_TOKEN }, ": unknown field 'adminTokn'"],
+  ])('%s names the field and not the value', (_name, credentials, message) => {
+    expectConfigError(() => validateConfig(ameyo(credentials)), `${at}${message}`);
   });
 });
 

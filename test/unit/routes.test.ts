@@ -34,7 +34,7 @@ function thrown(fn: () => unknown): Error {
 describe('vendor route tables', () => {
   it('has rows for every vendor', () => {
     expect(ROWS.map((r) => `${r.vendor}.${r.name}`)).toEqual([
-      ...['monitoring', 'uploadContacts', 'contactUploadErrorFile', 'clickToDial', 'downloadVoiceLog', 'disposeCallForUser', 'disposeAndManualDial'].map((n) => `ameyo.${n}`),
+      ...['basicAuth', 'monitoring', 'uploadContacts', 'contactUploadErrorFile', 'clickToDial', 'downloadVoiceLog', 'disposeCallForUser', 'disposeAndManualDial'].map((n) => `ameyo.${n}`),
       ...[
         'listAgents',
         'listUserStatuses',

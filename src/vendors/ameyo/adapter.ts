@@ -5,10 +5,10 @@
  */
 import type { VendorAdapter } from '../../domain/types';
 import { UnsupportedByVendorError } from '../../errors';
-import { basicAuthHeader } from '../../upstream/auth';
+import { basicAuthHeader, createTokenAuth } from '../../upstream/auth';
 import { createUpstream, type SharedConnectionState } from '../../upstream/createUpstream';
 import type { PoolRegistry } from '../../upstream/transport';
-import type { UpstreamInterceptor } from '../../upstream/types';
+import { compose, type UpstreamHandler, type UpstreamInterceptor, type UpstreamRequest } from '../../upstream/types';
 import { createAgentDirectory, createSessionReader } from './capabilities/agents';
 import { createCampaignCatalog } from './capabilities/campaigns';
 import { createContactUploader } from './capabilities/contactUploads';
@@ -17,6 +17,7 @@ import { createDialer } from './capabilities/dialer';
 import { createPresenceTables } from './capabilities/presence';
 import { createRecordingSource } from './capabilities/recordings';
 import { AmeyoClient } from './client';
+import { createAmeyoProvisioner } from './credentials';
 import type { AmeyoConnectionConfig } from './config';
 import { ameyoError } from './errors';
 import { ameyoRoutes } from './routes';
@@ -24,19 +25,32 @@ import { ameyoRoutes } from './routes';
 export { ameyoAgentStatus } from './capabilities/agents';
 
 /**
- * Each API family has its own auth (notes §3): Basic for CMS and data engine; `hash-key`,
- * `policy-name` and `requesting-host` for web-access commands; the app-server token for
- * disposeCallForUser; the agent's `sessionId` (given per request) for disposeAndManualDial. No family
- * ever receives another's credentials.
+ * Each API family has its own auth (notes §3): Basic for CMS and data engine (fixed, or provisioned by the
+ * gateway from the admin token: ./credentials.ts); `hash-key`, `policy-name` and `requesting-host` for
+ * web-access commands; the app-server token for disposeCallForUser; the agent's `sessionId` (given per
+ * request) for disposeAndManualDial. No family ever receives another's credentials.
  */
-function createAmeyoAuthInterceptor(config: AmeyoConnectionConfig): UpstreamInterceptor {
-  const basic = basicAuthHeader(config.credentials.username, config.credentials.password);
-  return (next) => (req) => {
-    const route = req.route as keyof typeof ameyoRoutes;
-    const family = ameyoRoutes[route]?.family;
+function createAmeyoAuthInterceptor(config: AmeyoConnectionConfig, paced: UpstreamHandler): UpstreamInterceptor {
+  const familyOf = (req: UpstreamRequest) => ameyoRoutes[req.route as keyof typeof ameyoRoutes]?.family;
+  const takesBasic = (req: UpstreamRequest) => familyOf(req) === 'cms' || familyOf(req) === 'dataEngine';
+  const creds = config.credentials;
+  let basicAuth: UpstreamInterceptor;
+  if ('adminToken' in creds) {
+    const provisioner = createAmeyoProvisioner(paced, config, creds);
+    basicAuth = createTokenAuth({
+      obtainToken: (scope, reason) => provisioner.obtain(scope, reason),
+      applyToken: (headers, token) => ({ ...headers, authorization: token }),
+      refreshSkewMs: creds.renewBeforeSeconds * 1000,
+      appliesTo: takesBasic,
+    }).interceptor;
+  } else {
+    const basic = basicAuthHeader(creds.username, creds.password);
+    basicAuth = (next) => (req) => next(takesBasic(req) ? { ...req, headers: { ...req.headers, authorization: basic } } : req);
+  }
+  const appServerAuth: UpstreamInterceptor = (next) => (req) => {
+    const route = req.route;
     const headers = { ...req.headers };
-    if (family === 'cms' || family === 'dataEngine') headers['authorization'] = basic;
-    else if (route === 'clickToDial' || route === 'downloadVoiceLog') {
+    if (route === 'clickToDial' || route === 'downloadVoiceLog') {
       if (!config.webAccess) throw new UnsupportedByVendorError(`connection '${config.id}' has no webAccess credentials`, { vendor: 'ameyo', connectionId: config.id });
       headers['hash-key'] = config.webAccess.hashKey;
       headers['policy-name'] = config.webAccess.policyName;
@@ -44,13 +58,14 @@ function createAmeyoAuthInterceptor(config: AmeyoConnectionConfig): UpstreamInte
     } else if (route === 'disposeCallForUser') {
       if (!config.appServerToken) throw new UnsupportedByVendorError(`connection '${config.id}' has no appServerToken`, { vendor: 'ameyo', connectionId: config.id });
       headers['authorization'] = config.appServerToken;
-    }
+    } else return next(req);
     return next({ ...req, headers });
   };
+  return (next) => compose(next, [appServerAuth, basicAuth]);
 }
 
 export function createAmeyoAdapter(tenantId: string, pools: PoolRegistry, config: AmeyoConnectionConfig, shared: SharedConnectionState = {}): VendorAdapter {
-  const upstream = createUpstream(tenantId, config, pools, shared, { toError: ameyoError, createAuth: () => createAmeyoAuthInterceptor(config) });
+  const upstream = createUpstream(tenantId, config, pools, shared, { toError: ameyoError, createAuth: (paced) => createAmeyoAuthInterceptor(config, paced) });
   const ctx: AmeyoContext = { client: new AmeyoClient(upstream, config), config, cid: config.id };
   const sessionsOf = createSessionReader(ctx);
 

@@ -2,13 +2,78 @@
 import { z } from 'zod';
 import { secret, url, vendorConnection } from '../../config/connection';
 
+/** Default lifetime of a provisioned API user: 24 h. */
+export const AMEYO_CREDENTIAL_TTL_SECONDS = 86_400;
+
+/**
+ * The two credential forms in one strict object, checked field by field: a zod union of two shapes could
+ * only say "does not match any allowed shape", and the issue asks that a message name the bad field.
+ * Output: exactly one of the two forms, defaults filled in.
+ */
+const ameyoCredentials = z
+  .object({
+    username: secret,
+    /** Fixed form: the Basic password. */
+    password: secret.optional(),
+    /** Provisioning form: the CC admin's Bearer token for `POST /configuration/basicauth` (notes §3d). */
+    adminToken: secret.optional(),
+    /** The provisioned user's role (`userRole`). Default "Administrator", the doc's example. */
+    userRole: z.string().min(1, 'must not be empty').optional(),
+    /** The provisioned user's lifetime (`dateExpiry` = now + ttlSeconds). Default 86400 (24 h). */
+    ttlSeconds: z.number().int().positive().optional(),
+    /** Provision again this long before `dateExpiry`. Default a tenth of ttlSeconds. */
+    renewBeforeSeconds: z.number().int().positive().optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (c.adminToken === undefined) {
+      if (c.password === undefined) issue('password', 'is required (or give adminToken for the gateway to provision the credentials)');
+      for (const f of ['userRole', 'ttlSeconds', 'renewBeforeSeconds'] as const) if (c[f] !== undefined) issue(f, 'only allowed with adminToken');
+      return;
+    }
+    if (c.password !== undefined) issue('password', 'not allowed with adminToken (the gateway generates the password)');
+    const ttl = c.ttlSeconds ?? AMEYO_CREDENTIAL_TTL_SECONDS;
+    if (c.renewBeforeSeconds !== undefined && c.renewBeforeSeconds >= ttl) issue('renewBeforeSeconds', 'must be less than ttlSeconds');
+  })
+  .transform((c): AmeyoBasicCredentials | AmeyoProvisionedCredentials => {
+    if (c.adminToken === undefined) return { username: c.username, password: c.password! };
+    const ttlSeconds = c.ttlSeconds ?? AMEYO_CREDENTIAL_TTL_SECONDS;
+    return {
+      adminToken: c.adminToken,
+      username: c.username,
+      userRole: c.userRole ?? 'Administrator',
+      ttlSeconds,
+      renewBeforeSeconds: c.renewBeforeSeconds ?? Math.max(1, Math.floor(ttlSeconds / 10)),
+    };
+  });
+
+/** Fixed HTTP Basic credentials, as an Ameyo admin created them. */
+export interface AmeyoBasicCredentials {
+  username: string;
+  password: string;
+}
+
+/** An admin token the gateway provisions its own Basic credentials with (./credentials.ts). */
+export interface AmeyoProvisionedCredentials {
+  adminToken: string;
+  /** The name the provisioned users are derived from (`<username>_<random>`, one per process). */
+  username: string;
+  userRole: string;
+  ttlSeconds: number;
+  renewBeforeSeconds: number;
+}
+
 export const ameyoConnection = vendorConnection('ameyo', {
   /** Contact-center id (`ccId` in every CMS and data-engine path). */
   ccId: z.number().int().nonnegative(),
   /** One base URL per API family (notes/vendors-real-world.md §3). `dataEngine` serves /v4 monitoring. */
   baseUrls: z.object({ cms: url, dataEngine: url, appServer: url }).strict(),
-  /** HTTP Basic credentials for the CMS and data-engine APIs. */
-  credentials: z.object({ username: secret, password: secret }).strict(),
+  /**
+   * HTTP Basic credentials for the CMS and data-engine APIs: a fixed `{username, password}`, or
+   * `{adminToken, username, ...}` for the gateway to provision them itself (./credentials.ts).
+   */
+  credentials: ameyoCredentials,
   /** Web-access commands (manual dial, voice logs): the token Ameyo support issues (notes §3c). */
   webAccess: z
     .object({

@@ -8,6 +8,11 @@ import type { RouteTable } from '../routes';
 export type AmeyoFamily = 'cms' | 'dataEngine' | 'appServer';
 
 export const ameyoRoutes = {
+  /**
+   * ameyo-contact-management-and-presence.txt "Generating a token for authentication": the CC admin's Bearer
+   * token provisions a Basic user (./credentials.ts). Sent below the auth interceptor, so it never gets Basic.
+   */
+  basicAuth: { route: 'POST /configuration/basicauth', family: 'cms' },
   /** ameyo-contact-management-and-presence.txt "Agent Presence API's"; `table-name` picks the table. */
   monitoring: { route: 'GET /v4/cc-list/{ccId}/monitoring/user-session-information', family: 'dataEngine', cached: true },
   /** ameyo-contact-upload.txt "Upload Contacts via CSV": multipart, Basic auth. */
