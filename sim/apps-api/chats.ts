@@ -239,7 +239,16 @@ function escalate(env: AppsEnv, ctx: SimContext, chat: ChatSession): SimReply {
   if (CHAT_ENDED.has(chat.status)) return badRequest(CHATS_400.chatEnded);
   const force = b.force_escalate === true;
   if (chat.status !== 'va_assigned' && !force) return badRequest(CHATS_400.notVirtualAgent);
-  const escalation = { id: nextId(env.state.chatSessions.flatMap((c) => c.escalations), 800_000), reason: asText(b.reason), force_escalate: force, deflection_channel: null, created_at: isoAt(env.now()) };
+  const escalation = {
+    id: nextId(
+      env.state.chatSessions.flatMap((c) => c.escalations),
+      800_000,
+    ),
+    reason: asText(b.reason),
+    force_escalate: force,
+    deflection_channel: null,
+    created_at: isoAt(env.now()),
+  };
   chat.escalations.push(escalation);
   touch(env, chat, 'queued');
   return { status: 201, body: escalation };
@@ -398,4 +407,3 @@ export const chatRoutes: RouteModule = (env) => {
     { route: `POST ${A}/:id/end_user`, handler: chat('id', (ctx, c) => updateEndUser(env, ctx, c, lastEndUserUpdate)) },
   ];
 };
-

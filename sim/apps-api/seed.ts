@@ -1034,7 +1034,19 @@ function buildExtras(
   seed: number,
   base: Omit<
     AppsApiState,
-    'teams' | 'menuQueues' | 'customerFlags' | 'callCustomData' | 'endUsers' | 'dnc' | 'chats' | 'crmContactData' | 'contactImportJobs' | 'bulkUserJobs' | 'chatSessions' | 'chatCustomerFlags' | 'chatCustomData'
+    | 'teams'
+    | 'menuQueues'
+    | 'customerFlags'
+    | 'callCustomData'
+    | 'endUsers'
+    | 'dnc'
+    | 'chats'
+    | 'crmContactData'
+    | 'contactImportJobs'
+    | 'bulkUserJobs'
+    | 'chatSessions'
+    | 'chatCustomerFlags'
+    | 'chatCustomData'
   >,
 ): AppsApiState {
   const x = createSeeder((seed ^ EXTRAS_SEED_SALT) >>> 0);
@@ -1101,7 +1113,7 @@ function buildExtras(
 
 /** XORed into the seed for the chats stream. */
 const CHATS_SEED_SALT = 0x0c4a_7c4a;
-const CHAT_COUNT = 42;
+const CHAT_COUNT = 60;
 const FIRST_SEEDED_CHAT_ID = 20_001;
 
 const CHAT_STATUS_TEXT: Readonly<Record<ChatStatus, string>> = {
@@ -1117,6 +1129,9 @@ const CHAT_STATUS_TEXT: Readonly<Record<ChatStatus, string>> = {
 };
 export const chatStatusText = (s: ChatStatus): string => CHAT_STATUS_TEXT[s];
 
+/** How often each status is seeded beyond the two of each (ours: mostly finished or open). */
+const CHAT_WEIGHTS: Partial<Record<ChatStatus, number>> = { finished: 4, queued: 4, assigned: 3, selecting: 2 };
+
 /** Statuses with a human agent on the chat (ours). */
 const CHAT_HAS_AGENT: ReadonlySet<ChatStatus> = new Set<ChatStatus>(['assigned', 'finished', 'dismissed']);
 /** Statuses that ended the chat (ours; a dismissed chat may be resumed). */
@@ -1125,14 +1140,19 @@ export const CHAT_ENDED: ReadonlySet<ChatStatus> = new Set<ChatStatus>(['finishe
 export const chatAgentOf = (a: Agent): ChatAgent => ({ id: a.id, name: `${a.first_name} ${a.last_name}`, first_name: a.first_name, avatar_url: null, status: a.status });
 
 /**
- * 42 chats, every status at least twice, over the last two weeks; human agents from the seeded agents that are not
+ * 60 chats, every status at least twice, over the last two weeks; human agents from the seeded agents that are not
  * deactivated; end users from the seeded end users; every third chat with an imported transcript.
  */
 function buildChatSessions(seed: number, state: AppsApiState): Pick<AppsApiState, 'chatSessions' | 'chatCustomerFlags'> {
   const x = createSeeder((seed ^ CHATS_SEED_SALT) >>> 0);
   const agents = state.agents.filter((a) => a.deactivated_at === null);
   const chatMenus = state.menus.filter((m) => m.menu_type !== 'ivr_menu');
-  const statuses = covering(x, [...CHAT_STATUSES, ...CHAT_STATUSES], CHAT_STATUSES.map((st) => [st, st === 'finished' ? 6 : 1] as const), CHAT_COUNT);
+  const statuses = covering(
+    x,
+    [...CHAT_STATUSES, ...CHAT_STATUSES],
+    CHAT_STATUSES.map((st) => [st, CHAT_WEIGHTS[st] ?? 1] as const),
+    CHAT_COUNT,
+  );
   const start = SEED_EPOCH_MS - 14 * DAY;
   const chatSessions: ChatSession[] = [];
   const chatCustomerFlags: Record<string, CustomerFlags> = {};

@@ -26,7 +26,7 @@ describe('seeded chats', () => {
   it('are deterministic, cover every status at least twice, name seeded agents and end users, and some carry a transcript', () => {
     const state = buildAppsApiState(APPS_API_SIM_DEFAULTS.seed);
     expect(buildAppsApiState(APPS_API_SIM_DEFAULTS.seed).chatSessions).toEqual(state.chatSessions);
-    expect(state.chatSessions).toHaveLength(42);
+    expect(state.chatSessions).toHaveLength(60);
     for (const s of CHAT_STATUSES) expect(state.chatSessions.filter((c) => c.status === s).length).toBeGreaterThanOrEqual(2);
     const agentIds = new Set(state.agents.map((a) => a.id));
     const endUserIds = new Set(state.endUsers.map((u) => u.id));
@@ -34,7 +34,7 @@ describe('seeded chats', () => {
       if (c.agent) expect(agentIds.has(c.agent.id)).toBe(true);
       expect(endUserIds.has(c.end_user.id)).toBe(true);
     }
-    expect(state.chatSessions.filter((c) => c.transcript !== null).length).toBe(14);
+    expect(state.chatSessions.filter((c) => c.transcript !== null).length).toBe(20);
     expect(state.chatSessions.map((c) => c.id)).toEqual([...state.chatSessions.map((c) => c.id)].sort((a, b) => a - b));
   });
 });
@@ -44,7 +44,7 @@ describe('GET /manager/api/v1/chats', () => {
     const res = await get('/manager/api/v1/chats?per=10&page=2');
     expect(res.status).toBe(200);
     expect((res.body as ChatSession[]).map((c) => c.id)).toEqual(sim.state.chatSessions.slice(10, 20).map((c) => c.id));
-    expect(res.headers.get('total')).toBe('42');
+    expect(res.headers.get('total')).toBe('60');
     expect(res.headers.get('per-page')).toBe('10');
     expect(res.headers.get('link')).toContain('page=3>; rel="next"');
   });
@@ -149,7 +149,12 @@ describe('update, resume, messages and escalations', () => {
 describe('photos, videos and media', () => {
   it('adds photos and a video, lists them, serves one, and hands out upload URLs', async () => {
     const c = chatIn('queued');
-    const photos = await post(`${A}/${c.id}/photos`, { photo: [{ s3_path: 'a/1.png', photo_type: 'image/png' }, { s3_path: 'a/2.png', photo_type: 'image/png' }] });
+    const photos = await post(`${A}/${c.id}/photos`, {
+      photo: [
+        { s3_path: 'a/1.png', photo_type: 'image/png' },
+        { s3_path: 'a/2.png', photo_type: 'image/png' },
+      ],
+    });
     expect(photos.status).toBe(201);
     expect((photos.body as unknown[]).length).toBe(2);
     const video = await post(`${A}/${c.id}/videos`, { video: { s3_path: 'a/3.mp4' } });

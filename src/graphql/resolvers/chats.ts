@@ -84,10 +84,7 @@ export const chatResolvers: Resolvers = {
       const transcript = asObject(input.transcript, 'transcript');
       if (errors.length) return { chat: null, userErrors: errors };
       return withUserErrors<{ chat: Chat | null }>({ chat: null }, async () => ({
-        chat: await control.createChat(
-          { queueNativeId, endUserNativeId: endUser.nativeId, lang: input.lang ?? 'en', email: input.email ?? null, context, transcript },
-          ctx.scope,
-        ),
+        chat: await control.createChat({ queueNativeId, endUserNativeId: endUser.nativeId, lang: input.lang ?? 'en', email: input.email ?? null, context, transcript }, ctx.scope),
       }));
     },
 
@@ -102,7 +99,11 @@ export const chatResolvers: Resolvers = {
       return withUserErrors<{ chat: Chat | null }>(
         { chat: null },
         async () => ({
-          chat: await control.finishChat(ref.nativeId, { finishedByAgentNativeId, deflectionChannel: input.deflectionChannel ?? null, escalationNativeId: input.escalationNativeId ?? null }, ctx.scope),
+          chat: await control.finishChat(
+            ref.nativeId,
+            { finishedByAgentNativeId, deflectionChannel: input.deflectionChannel ?? null, escalationNativeId: input.escalationNativeId ?? null },
+            ctx.scope,
+          ),
         }),
         opts,
       );
@@ -159,7 +160,13 @@ export const chatResolvers: Resolvers = {
       if (bad >= 0) return { media: null, userErrors: [inputError(['input', 'photos', String(bad), 'storagePath'], 'storagePath must not be empty')] };
       return withUserErrors<{ media: ChatMedia[] | null }>(
         { media: null },
-        async () => ({ media: await control.addPhotos(ref.nativeId, input.photos.map((p) => ({ storagePath: p.storagePath, photoType: p.photoType ?? null })), ctx.scope) }),
+        async () => ({
+          media: await control.addPhotos(
+            ref.nativeId,
+            input.photos.map((p) => ({ storagePath: p.storagePath, photoType: p.photoType ?? null })),
+            ctx.scope,
+          ),
+        }),
         opts,
       );
     },

@@ -82,7 +82,8 @@ export function createChatControl({ client, config, cid }: AppsApiContext): Chat
     },
     addVideo: async (chatNativeId, storagePath, scope) =>
       toChatMedia(await client.write('addChatVideo', wireChatMedia, scope, { video: { s3_path: storagePath } }, { params: { chatId: chatNativeId } })),
-    listMedia: async (chatNativeId, kind, scope) => (await client.json(KIND_PATHS[kind].list, wireChatMediaList, scope, { params: { chatId: chatNativeId } })).map((m) => ({ ...toChatMedia(m), kind })),
+    listMedia: async (chatNativeId, kind, scope) =>
+      (await client.json(KIND_PATHS[kind].list, wireChatMediaList, scope, { params: { chatId: chatNativeId } })).map((m) => ({ ...toChatMedia(m), kind })),
     async getMedia(chatNativeId, mediaId, scope) {
       const w = await orNull(client.json('getChatMedia', wireChatMedia, scope, { params: { chatId: chatNativeId, mediaId } }));
       return w ? toChatMedia(w) : null;
