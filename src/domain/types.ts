@@ -343,6 +343,8 @@ export interface ChatCreateRequest {
 
 /** The commands on a chat: create, finish, resume, messages, escalation, media, and the chat's data. */
 export interface ChatControl {
+  /** The chat as the commands' API reports it now (a command payload's `chat`); null when the vendor has no such chat. */
+  readChat(chatNativeId: string, scope: RequestScope): Promise<Chat | null>;
   createChat(req: ChatCreateRequest, scope: RequestScope): Promise<Chat>;
   finishChat(chatNativeId: string, req: { finishedByAgentNativeId?: string | null; deflectionChannel?: string | null; escalationNativeId?: string | null }, scope: RequestScope): Promise<Chat>;
   resumeChat(chatNativeId: string, scope: RequestScope): Promise<Chat>;

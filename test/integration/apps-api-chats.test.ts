@@ -287,10 +287,7 @@ describe('chatMessageSend', () => {
       chat: { nativeId: String(chat.id), messages: [{ content: 'Hello there' }] },
       userErrors: [],
     });
-    expect(sent()).toEqual([
-      wire('POST', `${A}/${chat.id}/messages`, { from_user_id: chat.end_user.id, message: { type: 'text', content: 'Hello there' } }),
-      wire('GET', `/manager/api/v1/chats/${chat.id}`),
-    ]);
+    expect(sent()).toEqual([wire('POST', `${A}/${chat.id}/messages`, { from_user_id: chat.end_user.id, message: { type: 'text', content: 'Hello there' } }), wire('GET', `${A}/${chat.id}`)]);
   });
 
   it('refuses a TEXT without content, a PHOTO without mediaId and a writer of another type, before sending', async () => {
@@ -340,7 +337,7 @@ describe('chatEscalate and chatEscalationUpdate', () => {
     const chat = freshChat('queued');
     expect(payload(await gql(ESCALATE, { input: { chatId: chatGid(chat.id) } }), 'chatEscalate')).toEqual({ escalation: null, chat: null, userErrors: [userError(null, CHATS_400.notVirtualAgent)] });
     expect(payload(await gql(ESCALATE, { input: { chatId: chatGid(chat.id), force: true } }), 'chatEscalate').escalation.forced).toBe(true);
-    expect(sent()).toEqual([wire('POST', `${A}/${chat.id}/escalations`, {}), wire('POST', `${A}/${chat.id}/escalations`, { force_escalate: true }), wire('GET', `/manager/api/v1/chats/${chat.id}`)]);
+    expect(sent()).toEqual([wire('POST', `${A}/${chat.id}/escalations`, {}), wire('POST', `${A}/${chat.id}/escalations`, { force_escalate: true }), wire('GET', `${A}/${chat.id}`)]);
   });
 
   it('refuses an empty deflection channel before sending, and NOT_FOUND for an unknown escalation', async () => {
@@ -502,10 +499,7 @@ describe("a chat's customer flags, custom data and end user", () => {
     const chat = freshChat(...OPEN);
     const res = await gql(END_USER, { input: { chatId: chatGid(chat.id), identifier: 'crm-chat-1', name: 'Ada', email: 'ada@example.com', phone: '+14155550123' } });
     expect(payload(res, 'chatEndUserUpdate')).toEqual({ accepted: true, chat: { endUser: { identifier: 'crm-chat-1' } }, userErrors: [] });
-    expect(sent()).toEqual([
-      wire('POST', `${A}/${chat.id}/end_user`, { identifier: 'crm-chat-1', name: 'Ada', email: 'ada@example.com', phone: '+14155550123' }),
-      wire('GET', `/manager/api/v1/chats/${chat.id}`),
-    ]);
+    expect(sent()).toEqual([wire('POST', `${A}/${chat.id}/end_user`, { identifier: 'crm-chat-1', name: 'Ada', email: 'ada@example.com', phone: '+14155550123' }), wire('GET', `${A}/${chat.id}`)]);
     // "Duplicate request: Please wait for the interval to expire" within the interval.
     expect(payload(await gql(END_USER, { input: { chatId: chatGid(chat.id), identifier: 'crm-chat-1' } }), 'chatEndUserUpdate')).toEqual({
       accepted: false,

@@ -1,5 +1,5 @@
 /** Chats: the chat log across connections, a chat's references (agent via DataLoader), and the chat commands. */
-import { chatControlAt, getChat, listChats } from '../../domain/chats';
+import { chatControlAt, listChats } from '../../domain/chats';
 import type { Chat, ChatEntry, ChatEscalation, ChatMedia, CustomerFlags } from '../../domain/types';
 import type { Resolvers } from '../../generated/graphql';
 import { nodeKey, type GatewayContext } from '../context';
@@ -11,8 +11,8 @@ import { loadNode } from './nodes';
 
 type ChatRef = { connectionId: string; nativeId: string };
 
-/** A command payload's chat, read only when asked for (one vendor read). */
-const chatOf = (ctx: GatewayContext, p: { chatRef: ChatRef | null }) => (p.chatRef ? getChat(ctx.tenant, p.chatRef.connectionId, p.chatRef.nativeId, ctx.scope) : null);
+/** A command payload's chat, read only when asked for, from the API the commands went to (one vendor read). */
+const chatOf = (ctx: GatewayContext, p: { chatRef: ChatRef | null }) => (p.chatRef ? chatControlAt(ctx.tenant, p.chatRef.connectionId).readChat(p.chatRef.nativeId, ctx.scope) : null);
 
 const blank = (s: string | null | undefined) => s == null || s.trim() === '';
 

@@ -42,6 +42,11 @@ const KIND_PATHS = {
 
 export function createChatControl({ client, config, cid }: AppsApiContext): ChatControl {
   return {
+    // The doc's "Accept + id" read ([U] `GET /chats/{id}` of the Apps API).
+    readChat: async (chatNativeId, scope) => {
+      const w = await orNull(client.json('getAppsChat', wireChat, scope, { params: { id: chatNativeId } }));
+      return w ? toChat(cid, w) : null;
+    },
     async createChat(req, scope) {
       const chat: Record<string, unknown> = { menu_id: idNumber(req.queueNativeId), end_user_id: idNumber(req.endUserNativeId), lang: req.lang ?? 'en' };
       if (req.email != null) chat['email'] = req.email;
