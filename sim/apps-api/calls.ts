@@ -38,7 +38,7 @@ export const CALLS_OUR_400 = {
 const menuNotFound = (id: string) => `menu_id ${id} is not found`;
 const menuWrongType = (id: string) => `menu_id ${id} is not a valid menu for this call type`;
 
-const RESERVED_FLAGS = {
+export const RESERVED_FLAGS = {
   reserved_verified_customer: 'verified_customer',
   reserved_bad_actor: 'bad_actor',
   reserved_repeat_customer: 'repeat_customer',
@@ -334,7 +334,7 @@ export function upsertEndUser(env: AppsEnv, identifier: string, b: Record<string
 }
 
 /** Checks custom data fields: every value an object `{label?: string, value}`; reserved flags' values booleans. */
-function validCustomData(data: unknown): data is Record<string, CustomDataField> {
+export function validCustomData(data: unknown): data is Record<string, CustomDataField> {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
   for (const [key, field] of Object.entries(data)) {
     if (field === null || typeof field !== 'object' || Array.isArray(field) || !('value' in field)) return false;

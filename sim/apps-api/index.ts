@@ -13,6 +13,11 @@
  *                    POST|DELETE|GET /apps/api/v1/outbound_dialer/dnc
  *   queues.ts        GET /apps/api/v1/wait_times; GET /apps/api/v1/queues/status; GET /apps/api/v1/queue_operation_statuses
  *   misc.ts          POST /apps/api/v1/sms; POST /apps/api/v1/crm/contact_data; POST|GET /apps/api/v1/end_users
+ *   chats.ts         GET /manager/api/v1/chats[/:id]; POST /apps/api/v1/chats; GET|PATCH|PUT .../chats/:id;
+ *                    PATCH .../chats/:id/resume; POST .../chats/:id/messages; POST .../chats/:id/escalations;
+ *                    PATCH|PUT .../chats/:id/escalations/:id; POST|GET .../chats/:id/{photos,videos};
+ *                    GET .../chats/:id/{photos,videos}/upload_url; GET .../chats/:id/media/:media_id;
+ *                    GET|PATCH|PUT .../chats/:id/customer_flag; POST .../chats/:id/custom_data; POST .../chats/:id/end_user
  *   bulk-users.ts    GET /apps/api/v1/bulk/users/template; POST|PUT .../bulk/users/upload; POST .../bulk/users/proceed;
  *                    GET .../bulk/users/jobs[/:job_id]; GET .../bulk/users/errors/{scheme,update}/:job_id
  *
@@ -24,6 +29,7 @@ import { agentStatusRoutes } from './agent-status';
 import { listAgents } from './agents';
 import { bulkUserRoutes } from './bulk-users';
 import { callRoutes } from './calls';
+import { chatRoutes } from './chats';
 import { campaignRoutes } from './campaigns';
 import type { AppsEnv } from './env';
 import { miscRoutes } from './misc';
@@ -42,6 +48,8 @@ export type {
   CallType,
   Campaign,
   CampaignContact,
+  ChatSession,
+  ChatStatus,
   ContactImportJob,
   ContactStatus,
   CustomerFlags,
@@ -52,9 +60,10 @@ export type {
   SmsChat,
   UserStatus,
 } from './seed';
-export { CALL_STATUSES, CALL_STATUS_VALUES, CALL_TYPES, CONTACT_STATUSES, OFFICE_IP_BLOCK, TEAM_IDS, USER_STATUSES, buildAppsApiState } from './seed';
+export { CALL_STATUSES, CALL_STATUS_VALUES, CALL_TYPES, CHAT_STATUSES, CONTACT_STATUSES, OFFICE_IP_BLOCK, TEAM_IDS, USER_STATUSES, buildAppsApiState } from './seed';
 export { CALLS_400, END_USER_400, MISSING_PARAMETER, USERS_400 } from './errors';
 export { CALL_TYPE_ALIASES, CALLS_OUR_400, END_USER_DUPLICATE_INTERVAL_MS } from './calls';
+export { CHATS_400, CHAT_MESSAGE_TYPES } from './chats';
 export { FORCE_LOGOUT_JOB_THRESHOLD } from './agent-status';
 export { CONTACTS_400 } from './campaigns';
 export { QUEUES_400 } from './queues';
@@ -160,6 +169,7 @@ export async function startAppsApiSim(opts: AppsApiSimOptions = {}): Promise<App
       ...queueRoutes(env),
       ...miscRoutes(env),
       ...bulkUserRoutes(env),
+      ...chatRoutes(env),
     ],
     // HTTP Basic: username = subdomain, password = API token (vendor-docs/apps-api.txt "Basic Authentication").
     authenticate(ctx) {

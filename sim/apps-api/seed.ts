@@ -313,6 +313,14 @@ export interface AppsApiState {
   contactImportJobs: ContactImportJob[];
   /** Bulk user management jobs, ordered by id ascending. */
   bulkUserJobs: BulkUserJob[];
+
+  // --- Chats (vendor doc "Chats"; Manager API `GET /chats`): seeded from their own stream (`CHATS_SEED_SALT`).
+  /** Web and mobile chat sessions, ordered by id ascending (the SMS chats of `POST /sms` are `chats`). */
+  chatSessions: ChatSession[];
+  /** Customer flags per chat id (`GET/PATCH/PUT /chats/:id/customer_flag`). */
+  chatCustomerFlags: Record<string, CustomerFlags>;
+  /** Custom data per chat id (`POST /chats/:id/custom_data`), merged over earlier posts. */
+  chatCustomData: Record<string, Record<string, CustomDataField>>;
 }
 
 /**
@@ -358,6 +366,82 @@ export interface DncEntry {
   phone_number: string;
   /** ISO time, or null for no expiry. */
   expires_at: string | null;
+}
+
+/**
+ * Chat statuses. "dismissed" and "va_dismissed" are the vendor doc's (resume: "Chat status must be “dismissed” or
+ * “va_dismissed”"); the others are our assumption by analogy with the call states (the docs list no chat states).
+ */
+export const CHAT_STATUSES = Object.freeze(['selecting', 'va_assigned', 'queued', 'assigned', 'finished', 'failed', 'dismissed', 'va_dismissed', 'deflected'] as const);
+export type ChatStatus = (typeof CHAT_STATUSES)[number];
+
+/** A chat participant as the chat object shows it (apps-api-chat "Chat object": `agent`, `all_agents`). */
+export interface ChatAgent {
+  id: number;
+  name: string;
+  first_name: string;
+  avatar_url: string | null;
+  status: string;
+}
+
+/** One message of a chat (ours: the docs give the message body `{from_user_id, message: {type, content, media_id}}`). */
+export interface ChatMessage {
+  id: number;
+  from_user_id: number | null;
+  /** `end_user`, `agent` or `virtual_agent` (ours). */
+  from: string;
+  type: string;
+  content: string | null;
+  media_id: string | null;
+  sent_at: string;
+}
+
+export interface ChatMedia {
+  media_id: string;
+  type: 'photo' | 'video';
+  s3_path: string;
+  photo_type: string | null;
+  url: string;
+  created_at: string;
+}
+
+export interface ChatEscalation {
+  id: number;
+  reason: string | null;
+  force_escalate: boolean;
+  deflection_channel: string | null;
+  created_at: string;
+}
+
+/**
+ * A chat as the Manager API lists it: the apps-api-chat "Chat object" fields (`id`, `status`, `status_text`,
+ * `created_at`, `ends_at`, `timeout_at`, `agent`, `all_agents`, `lang`, `menus`) plus `updated_at` (the tailing filter),
+ * `end_user`, `chat_type`, `transcript` (the create body's pre-chat transcript), `messages`, `photos`, `videos`,
+ * `escalations`, `deflection_channel` and `finished_by_user_id`, which are our assumption.
+ */
+export interface ChatSession {
+  id: number;
+  status: ChatStatus;
+  status_text: string;
+  chat_type: 'web' | 'mobile';
+  lang: string;
+  created_at: string;
+  updated_at: string;
+  ends_at: string | null;
+  timeout_at: string | null;
+  agent: ChatAgent | null;
+  all_agents: ChatAgent[];
+  menus: Array<{ id: number; name: string }>;
+  end_user: { id: number; identifier: string };
+  email: string | null;
+  context: Record<string, unknown> | null;
+  transcript: { messages: Array<{ from: string; content: string; sent_at: string }> } | null;
+  messages: ChatMessage[];
+  photos: ChatMedia[];
+  videos: ChatMedia[];
+  escalations: ChatEscalation[];
+  deflection_channel: string | null;
+  finished_by_user_id: number | null;
 }
 
 /** The chat object `POST /sms` answers (fields: notes §1 / our assumption). */
@@ -948,7 +1032,22 @@ function materializedPath(menus: readonly Menu[], menu: Menu): string {
 
 function buildExtras(
   seed: number,
-  base: Omit<AppsApiState, 'teams' | 'menuQueues' | 'customerFlags' | 'callCustomData' | 'endUsers' | 'dnc' | 'chats' | 'crmContactData' | 'contactImportJobs' | 'bulkUserJobs'>,
+  base: Omit<
+    AppsApiState,
+    | 'teams'
+    | 'menuQueues'
+    | 'customerFlags'
+    | 'callCustomData'
+    | 'endUsers'
+    | 'dnc'
+    | 'chats'
+    | 'crmContactData'
+    | 'contactImportJobs'
+    | 'bulkUserJobs'
+    | 'chatSessions'
+    | 'chatCustomerFlags'
+    | 'chatCustomData'
+  >,
 ): AppsApiState {
   const x = createSeeder((seed ^ EXTRAS_SEED_SALT) >>> 0);
   // Agents' last login address: about half from the office block 34.211.11.0/24, the rest elsewhere.
@@ -1006,7 +1105,103 @@ function buildExtras(
     crmContactData: [],
     contactImportJobs: [],
     bulkUserJobs: [],
+    chatSessions: [],
+    chatCustomerFlags: {},
+    chatCustomData: {},
   };
+}
+
+/** XORed into the seed for the chats stream. */
+const CHATS_SEED_SALT = 0x0c4a_7c4a;
+const CHAT_COUNT = 60;
+const FIRST_SEEDED_CHAT_ID = 20_001;
+
+const CHAT_STATUS_TEXT: Readonly<Record<ChatStatus, string>> = {
+  selecting: 'Selecting',
+  va_assigned: 'Virtual agent',
+  queued: 'Queued',
+  assigned: 'Assigned',
+  finished: 'Finished',
+  failed: 'Failed',
+  dismissed: 'Dismissed',
+  va_dismissed: 'Virtual agent dismissed',
+  deflected: 'Deflected',
+};
+export const chatStatusText = (s: ChatStatus): string => CHAT_STATUS_TEXT[s];
+
+/** How often each status is seeded beyond the two of each (ours: mostly finished or open). */
+const CHAT_WEIGHTS: Partial<Record<ChatStatus, number>> = { finished: 4, queued: 4, assigned: 3, selecting: 2 };
+
+/** Statuses with a human agent on the chat (ours). */
+const CHAT_HAS_AGENT: ReadonlySet<ChatStatus> = new Set<ChatStatus>(['assigned', 'finished', 'dismissed']);
+/** Statuses that ended the chat (ours; a dismissed chat may be resumed). */
+export const CHAT_ENDED: ReadonlySet<ChatStatus> = new Set<ChatStatus>(['finished', 'failed', 'dismissed', 'va_dismissed', 'deflected']);
+
+export const chatAgentOf = (a: Agent): ChatAgent => ({ id: a.id, name: `${a.first_name} ${a.last_name}`, first_name: a.first_name, avatar_url: null, status: a.status });
+
+/**
+ * 60 chats, every status at least twice, over the last two weeks; human agents from the seeded agents that are not
+ * deactivated; end users from the seeded end users; every third chat with an imported transcript.
+ */
+function buildChatSessions(seed: number, state: AppsApiState): Pick<AppsApiState, 'chatSessions' | 'chatCustomerFlags'> {
+  const x = createSeeder((seed ^ CHATS_SEED_SALT) >>> 0);
+  const agents = state.agents.filter((a) => a.deactivated_at === null);
+  const chatMenus = state.menus.filter((m) => m.menu_type !== 'ivr_menu');
+  const statuses = covering(
+    x,
+    [...CHAT_STATUSES, ...CHAT_STATUSES],
+    CHAT_STATUSES.map((st) => [st, CHAT_WEIGHTS[st] ?? 1] as const),
+    CHAT_COUNT,
+  );
+  const start = SEED_EPOCH_MS - 14 * DAY;
+  const chatSessions: ChatSession[] = [];
+  const chatCustomerFlags: Record<string, CustomerFlags> = {};
+  let messageId = 700_000;
+  for (let i = 0; i < CHAT_COUNT; i++) {
+    const id = FIRST_SEEDED_CHAT_ID + i;
+    const status = statuses[i]!;
+    const createdMs = start + Math.floor((i * 14 * DAY) / CHAT_COUNT) + x.int(0, 30) * MINUTE;
+    const agent = CHAT_HAS_AGENT.has(status) ? x.pick(agents) : null;
+    const menu = x.pick(chatMenus);
+    const endUser = x.pick(state.endUsers);
+    const ended = CHAT_ENDED.has(status);
+    const endsMs = ended ? createdMs + x.int(3, 40) * MINUTE : null;
+    const sent = (from: string, content: string, atMs: number) => ({ from, content, sent_at: iso(atMs) });
+    const transcript =
+      i % 3 === 0 ? { messages: [sent('end_user', 'Hi, I need help with my order.', createdMs - 2 * MINUTE), sent('virtual_agent', 'Let me connect you to an agent.', createdMs - MINUTE)] } : null;
+    const messages: ChatMessage[] = agent
+      ? [
+          { id: ++messageId, from_user_id: endUser.id, from: 'end_user', type: 'text', content: 'Hello?', media_id: null, sent_at: iso(createdMs + MINUTE) },
+          { id: ++messageId, from_user_id: agent.id, from: 'agent', type: 'text', content: 'Hi, how can I help?', media_id: null, sent_at: iso(createdMs + 2 * MINUTE) },
+        ]
+      : [];
+    chatSessions.push({
+      id,
+      status,
+      status_text: CHAT_STATUS_TEXT[status],
+      chat_type: menu.menu_type === 'mobile_menu' ? 'mobile' : 'web',
+      lang: 'en',
+      created_at: iso(createdMs),
+      updated_at: iso(endsMs ?? createdMs + 2 * MINUTE),
+      ends_at: endsMs === null ? null : iso(endsMs),
+      timeout_at: status === 'dismissed' || status === 'va_dismissed' ? iso(endsMs!) : null,
+      agent: agent ? chatAgentOf(agent) : null,
+      all_agents: agent ? [chatAgentOf(agent)] : [],
+      menus: [{ id: menu.id, name: menu.name }],
+      end_user: { id: endUser.id, identifier: endUser.identifier },
+      email: null,
+      context: null,
+      transcript,
+      messages,
+      photos: [],
+      videos: [],
+      escalations: [],
+      deflection_channel: status === 'deflected' ? x.pick(['voice_call', 'email']) : null,
+      finished_by_user_id: status === 'finished' && agent ? agent.id : null,
+    });
+    chatCustomerFlags[String(id)] = { verified_customer: x.bool(0.4), bad_actor: x.bool(0.05), repeat_customer: x.bool(0.3) };
+  }
+  return { chatSessions, chatCustomerFlags };
 }
 
 /** Builds the whole state from `seed`. The same seed always gives an equal state. */
@@ -1016,7 +1211,7 @@ export function buildAppsApiState(seed: number): AppsApiState {
   const menus = buildMenus();
   const { campaigns, contacts } = buildCampaigns(s, menus);
   const calls = buildCalls(s, agents, menus);
-  return buildExtras(seed, {
+  const state = buildExtras(seed, {
     seed,
     userStatuses: USER_STATUSES.map((st) => ({ ...st })),
     agents,
@@ -1025,4 +1220,5 @@ export function buildAppsApiState(seed: number): AppsApiState {
     campaignContacts: contacts,
     calls,
   });
+  return { ...state, ...buildChatSessions(seed, state) };
 }

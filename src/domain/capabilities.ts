@@ -33,6 +33,8 @@ export const CAPABILITY_MEMBERS = {
   DIALER: 'dialer',
   RECORDINGS: 'recordings',
   PRESENCE_TABLES: 'presence',
+  CHAT_LOG: 'chats',
+  CHAT_CONTROL: 'chatControl',
 } as const satisfies Record<Capability, keyof CapabilityMembers>;
 
 /** The interface a connection with capability `C` implements (`AgentDirectory` for AGENT_DIRECTORY). */

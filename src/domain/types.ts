@@ -33,7 +33,9 @@ export type Capability =
   | 'CONTACT_UPLOAD'
   | 'DIALER'
   | 'RECORDINGS'
-  | 'PRESENCE_TABLES';
+  | 'PRESENCE_TABLES'
+  | 'CHAT_LOG'
+  | 'CHAT_CONTROL';
 
 export interface Agent {
   connectionId: string;
@@ -273,6 +275,105 @@ export interface CallData {
   getCustomerFlags(callNativeId: string, scope: RequestScope): Promise<CustomerFlags>;
   updateCustomerFlags(callNativeId: string, flags: Partial<CustomerFlags>, scope: RequestScope): Promise<CustomerFlags>;
   sendCustomData(callNativeId: string, fields: ReadonlyArray<{ key: string; label?: string | null; value: unknown }>, signed: boolean, scope: RequestScope): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------- chats
+
+/** A chat's state, normalised; `rawStatus` keeps the vendor value. */
+export type ChatStatus = 'SELECTING' | 'VIRTUAL_AGENT' | 'QUEUED' | 'ASSIGNED' | 'FINISHED' | 'FAILED' | 'DISMISSED' | 'VIRTUAL_AGENT_DISMISSED' | 'DEFLECTED' | 'UNKNOWN';
+
+/** One line of a chat: a message sent in it, or a line of the transcript imported when it was created. */
+export interface ChatEntry {
+  nativeId: string | null;
+  /** Who wrote it, as the vendor says (`end_user`, `agent`, `virtual_agent`). */
+  from: string | null;
+  /** The vendor's id of the writer (an agent's or the end user's). */
+  fromNativeId: string | null;
+  type: string | null;
+  content: string | null;
+  mediaId: string | null;
+  sentAt: Date | null;
+}
+
+export interface Chat {
+  connectionId: string;
+  vendor: VendorKey;
+  nativeId: string;
+  status: ChatStatus;
+  rawStatus: string;
+  statusText: string | null;
+  /** `web`, `mobile`, ... as the vendor says. */
+  channel: string | null;
+  lang: string | null;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+  endedAt: Date | null;
+  /** The human agent's native id; resolved to an Agent through the loader. */
+  agentNativeId: string | null;
+  endUser: { nativeId: string | null; identifier: string | null } | null;
+  queue: { nativeId: string; name: string | null } | null;
+  /** The transcript the vendor gives (imported at creation); null where it gives none. */
+  transcript: ChatEntry[] | null;
+  messages: ChatEntry[];
+  deflectionChannel: string | null;
+  raw: unknown;
+}
+
+export interface ChatQuery {
+  statuses?: readonly ChatStatus[] | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+}
+
+export interface ChatLog {
+  listChats(q: ChatQuery, offset: number, limit: number, scope: RequestScope): Promise<PageResult<Chat>>;
+  getChat(nativeId: string, scope: RequestScope): Promise<Chat | null>;
+}
+
+export interface ChatMedia {
+  mediaId: string;
+  url: string | null;
+  kind: 'PHOTO' | 'VIDEO' | null;
+  storagePath: string | null;
+  photoType: string | null;
+}
+
+export interface ChatEscalation {
+  nativeId: string;
+  reason: string | null;
+  forced: boolean | null;
+  deflectionChannel: string | null;
+  createdAt: Date | null;
+}
+
+export interface ChatCreateRequest {
+  queueNativeId: string;
+  endUserNativeId: string;
+  lang?: string | null;
+  email?: string | null;
+  context?: Record<string, unknown> | null;
+  transcript?: Record<string, unknown> | null;
+}
+
+/** The commands on a chat: create, finish, resume, messages, escalation, media, and the chat's data. */
+export interface ChatControl {
+  /** The chat as the commands' API reports it now (a command payload's `chat`); null when the vendor has no such chat. */
+  readChat(chatNativeId: string, scope: RequestScope): Promise<Chat | null>;
+  createChat(req: ChatCreateRequest, scope: RequestScope): Promise<Chat>;
+  finishChat(chatNativeId: string, req: { finishedByAgentNativeId?: string | null; deflectionChannel?: string | null; escalationNativeId?: string | null }, scope: RequestScope): Promise<Chat>;
+  resumeChat(chatNativeId: string, scope: RequestScope): Promise<Chat>;
+  sendMessage(chatNativeId: string, req: { fromUserNativeId: string; type: string; content?: string | null; mediaId?: string | null }, scope: RequestScope): Promise<ChatEntry>;
+  escalate(chatNativeId: string, req: { reason?: string | null; force?: boolean | null }, scope: RequestScope): Promise<ChatEscalation>;
+  setEscalationDeflection(chatNativeId: string, escalationNativeId: string, deflectionChannel: string, scope: RequestScope): Promise<ChatEscalation>;
+  addPhotos(chatNativeId: string, photos: ReadonlyArray<{ storagePath: string; photoType?: string | null }>, scope: RequestScope): Promise<ChatMedia[]>;
+  addVideo(chatNativeId: string, storagePath: string, scope: RequestScope): Promise<ChatMedia>;
+  listMedia(chatNativeId: string, kind: 'PHOTO' | 'VIDEO', scope: RequestScope): Promise<ChatMedia[]>;
+  getMedia(chatNativeId: string, mediaId: string, scope: RequestScope): Promise<ChatMedia | null>;
+  mediaUploadUrl(chatNativeId: string, kind: 'PHOTO' | 'VIDEO', scope: RequestScope): Promise<{ url: string; storagePath: string | null; expiresAt: Date | null }>;
+  updateEndUser(chatNativeId: string, endUser: { identifier: string; name?: string | null; email?: string | null; phone?: string | null }, scope: RequestScope): Promise<void>;
+  getCustomerFlags(chatNativeId: string, scope: RequestScope): Promise<CustomerFlags>;
+  updateCustomerFlags(chatNativeId: string, flags: Partial<CustomerFlags>, scope: RequestScope): Promise<CustomerFlags>;
+  sendCustomData(chatNativeId: string, fields: ReadonlyArray<{ key: string; label?: string | null; value: unknown }>, signed: boolean, scope: RequestScope): Promise<void>;
 }
 
 // ------------------------------------------------------------------------------- campaigns and leads
@@ -768,6 +869,8 @@ export interface CapabilityMembers {
   readonly dialer?: Dialer;
   readonly recordings?: RecordingSource;
   readonly presence?: PresenceTables;
+  readonly chats?: ChatLog;
+  readonly chatControl?: ChatControl;
 }
 
 /**

@@ -7,6 +7,9 @@ import type {
   AgentRuntime,
   BulkUserJob,
   CampaignActivityEvent,
+  Chat,
+  ChatEntry,
+  ChatEscalation,
   ChatInteraction,
   ContactUploadTask,
   Call,
@@ -63,3 +66,13 @@ export type CustomerInteractionModel = CustomerInteraction;
 export type AgentRuntimePageModel = LazyPage<AgentRuntime>;
 export type ChatInteractionPageModel = LazyPage<ChatInteraction>;
 export type CustomerInteractionPageModel = LazyPage<CustomerInteraction>;
+
+export type ChatModel = Chat;
+export type ChatPageModel = LazyPage<Chat>;
+/** A chat command's answer; `chatRef` is the chat, read only when the payload's `chat` is asked for. */
+type ChatRefModel = { chatRef: NodeRef | null; userErrors: CommandUserError[] };
+export type ChatMessageSendModel = ChatRefModel & { message: ChatEntry | null };
+export type ChatEscalateModel = ChatRefModel & { escalation: ChatEscalation | null };
+export type ChatEndUserUpdateModel = ChatRefModel & { accepted: boolean };
+export type ChatCustomerFlagsUpdateModel = ChatRefModel & { flags: CustomerFlags | null };
+export type ChatCustomDataSendModel = ChatRefModel & { sent: boolean };

@@ -11,6 +11,7 @@ import { dialingResolvers } from './resolvers/dialing';
 import { presenceResolvers } from './resolvers/presence';
 import { recordingResolvers } from './resolvers/recordings';
 import { callResolvers } from './resolvers/calls';
+import { chatResolvers } from './resolvers/chats';
 import { campaignResolvers } from './resolvers/campaigns';
 import { contactResolvers } from './resolvers/contacts';
 import { queueResolvers } from './resolvers/queues';
@@ -44,6 +45,7 @@ export function buildSchema(): GraphQLSchema {
       presenceResolvers,
       dialingResolvers,
       recordingResolvers,
+      chatResolvers,
     ] as never,
     inheritResolversFromInterfaces: true,
   });

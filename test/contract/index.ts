@@ -3,6 +3,7 @@ import type { Capability } from '../../src/domain/types';
 import { defineCallDispositionContract, defineCampaignActivityContract } from './activity';
 import { defineAgentControlContract, defineAgentDirectoryContract, defineAgentPresenceContract } from './agents';
 import { defineCallCreateContract, defineCallDataContract, defineCallLogContract } from './calls';
+import { defineChatControlContract, defineChatLogContract } from './chats';
 import { defineCampaignCatalogContract, defineLeadStatusContract, defineLeadStoreContract } from './campaigns';
 import { defineCrmDataContract, defineDncContract, defineEndUsersContract, defineSmsContract } from './contacts';
 import { defineDialerContract } from './dialing';
@@ -34,4 +35,6 @@ export const CONTRACTS: Record<Capability, ContractDefiner & { rules: ReadonlyAr
   DIALER: defineDialerContract,
   RECORDINGS: defineRecordingsContract,
   PRESENCE_TABLES: definePresenceTablesContract,
+  CHAT_LOG: defineChatLogContract,
+  CHAT_CONTROL: defineChatControlContract,
 };

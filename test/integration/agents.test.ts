@@ -203,6 +203,8 @@ describe('agents across three vendors', () => {
               'DNC',
               'CRM_DATA',
               'BULK_USERS',
+              'CHAT_LOG',
+              'CHAT_CONTROL',
             ],
             status: 'UP',
             lastErrorCode: null,

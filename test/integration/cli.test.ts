@@ -116,6 +116,8 @@ describe('switchboard CLI', () => {
               'DNC',
               'CRM_DATA',
               'BULK_USERS',
+              'CHAT_LOG',
+              'CHAT_CONTROL',
             ],
             status: 'UNKNOWN',
           },

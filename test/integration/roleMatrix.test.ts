@@ -124,6 +124,21 @@ const EXPECTED = {
   'Query.leadImportJob': [F, F, F, A, A],
   'Query.bulkUserTemplate': [F, F, F, A, A],
   'Query.bulkUserJob': [F, F, F, A, A],
+  'Mutation.chatCreate': [F, F, A, A, A],
+  'Mutation.chatFinish': [F, F, A, A, A],
+  'Mutation.chatResume': [F, F, A, A, A],
+  'Mutation.chatMessageSend': [F, F, A, A, A],
+  'Mutation.chatEscalate': [F, F, A, A, A],
+  'Mutation.chatEscalationUpdate': [F, F, A, A, A],
+  'Mutation.chatPhotosAdd': [F, F, A, A, A],
+  'Mutation.chatVideoAdd': [F, F, A, A, A],
+  'Mutation.chatMediaUploadUrlCreate': [F, F, A, A, A],
+  'Mutation.chatEndUserUpdate': [F, F, A, A, A],
+  'Mutation.chatCustomerFlagsUpdate': [F, F, A, A, A],
+  'Mutation.chatCustomDataSend': [F, F, A, A, A],
+  'Query.chats': [F, F, A, A, A],
+  'Query.chat': [F, F, A, A, A],
+  'Query.chatMedia': [F, F, A, A, A],
 } as const satisfies Record<string, readonly [Cell, Cell, Cell, Cell, Cell]>;
 type Row = keyof typeof EXPECTED;
 const ROWS = Object.keys(EXPECTED) as Row[];
@@ -166,6 +181,21 @@ const RULES: Partial<Record<Row, string>> = {
   'Query.leadImportJob': 'needs the ADMIN role',
   'Query.bulkUserTemplate': 'needs the ADMIN role',
   'Query.bulkUserJob': 'needs the ADMIN role',
+  'Mutation.chatCreate': 'needs the SUPERVISOR role',
+  'Mutation.chatFinish': 'needs the SUPERVISOR role',
+  'Mutation.chatResume': 'needs the SUPERVISOR role',
+  'Mutation.chatMessageSend': 'needs the SUPERVISOR role',
+  'Mutation.chatEscalate': 'needs the SUPERVISOR role',
+  'Mutation.chatEscalationUpdate': 'needs the SUPERVISOR role',
+  'Mutation.chatPhotosAdd': 'needs the SUPERVISOR role',
+  'Mutation.chatVideoAdd': 'needs the SUPERVISOR role',
+  'Mutation.chatMediaUploadUrlCreate': 'needs the SUPERVISOR role',
+  'Mutation.chatEndUserUpdate': 'needs the SUPERVISOR role',
+  'Mutation.chatCustomerFlagsUpdate': 'needs the SUPERVISOR role',
+  'Mutation.chatCustomDataSend': 'needs the SUPERVISOR role',
+  'Query.chats': 'needs the SUPERVISOR role',
+  'Query.chat': 'needs the SUPERVISOR role',
+  'Query.chatMedia': 'needs the SUPERVISOR role',
 };
 
 /**
@@ -434,7 +464,46 @@ const OPS: Record<Row, (who: Caller) => Op> = {
   },
   'Query.bulkUserTemplate': () => ({ decl: '', selection: 'bulkUserTemplate(connectionId: "apps-a")', variables: {} }),
   'Query.bulkUserJob': () => ({ decl: '$j: ID!', selection: 'bulkUserJob(id: $j) { status }', variables: { j: bulkJobId() } }),
+  'Mutation.chatCreate': () =>
+    input('ChatCreateInput', 'chatCreate(input) { chat { id } userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      queueId: encodeGlobalId('Queue', 'apps-a', 'en/63'),
+      endUserId: encodeGlobalId('EndUser', 'apps-a', String(sims().appsApi.state.endUsers[0]!.id)),
+    }),
+  'Mutation.chatFinish': () => input('ChatFinishInput', 'chatFinish(input) { chat { id } userErrors { field message code } }', { chatId: openChatGid() }),
+  'Mutation.chatResume': () => input('ChatResumeInput', 'chatResume(input) { chat { id } userErrors { field message code } }', { chatId: openChatGid() }),
+  'Mutation.chatMessageSend': () =>
+    input('ChatMessageSendInput', 'chatMessageSend(input) { message { content } userErrors { field message code } }', {
+      chatId: openChatGid(),
+      fromId: encodeGlobalId('EndUser', 'apps-a', String(openChat().end_user.id)),
+      content: `hello ${next()}`,
+    }),
+  'Mutation.chatEscalate': () => input('ChatEscalateInput', 'chatEscalate(input) { escalation { nativeId } userErrors { field message code } }', { chatId: openChatGid(), force: true }),
+  'Mutation.chatEscalationUpdate': () =>
+    input('ChatEscalationUpdateInput', 'chatEscalationUpdate(input) { escalation { nativeId } userErrors { field message code } }', {
+      chatId: openChatGid(),
+      escalationNativeId: '1',
+      deflectionChannel: 'email',
+    }),
+  'Mutation.chatPhotosAdd': () =>
+    input('ChatPhotosAddInput', 'chatPhotosAdd(input) { media { mediaId } userErrors { field message code } }', { chatId: openChatGid(), photos: [{ storagePath: `p/${next()}.png` }] }),
+  'Mutation.chatVideoAdd': () => input('ChatVideoAddInput', 'chatVideoAdd(input) { media { mediaId } userErrors { field message code } }', { chatId: openChatGid(), storagePath: `v/${next()}.mp4` }),
+  'Mutation.chatMediaUploadUrlCreate': () =>
+    input('ChatMediaUploadUrlCreateInput', 'chatMediaUploadUrlCreate(input) { uploadUrl { url } userErrors { field message code } }', { chatId: openChatGid(), kind: 'PHOTO' }),
+  'Mutation.chatEndUserUpdate': () =>
+    input('ChatEndUserUpdateInput', 'chatEndUserUpdate(input) { accepted userErrors { field message code } }', { chatId: openChatGid(), identifier: `crm-matrix-${next()}` }),
+  'Mutation.chatCustomerFlagsUpdate': () =>
+    input('ChatCustomerFlagsUpdateInput', 'chatCustomerFlagsUpdate(input) { flags { badActor } userErrors { field message code } }', { chatId: openChatGid(), badActor: false }),
+  'Mutation.chatCustomDataSend': () =>
+    input('ChatCustomDataSendInput', 'chatCustomDataSend(input) { sent userErrors { field message code } }', { chatId: openChatGid(), fields: [{ key: 'field1', value: `A-${next()}` }] }),
+  'Query.chats': () => ({ decl: '', selection: 'chats(first: 2) { totalCount }', variables: {} }),
+  'Query.chat': () => ({ decl: '$c: ID!', selection: 'chat(id: $c) { status }', variables: { c: openChatGid() } }),
+  'Query.chatMedia': () => ({ decl: '$c: ID!', selection: 'chatMedia(chatId: $c, mediaId: "none") { mediaId }', variables: { c: openChatGid() } }),
 };
+
+/** A chat that the commands may still change (queued, with no human agent yet). */
+const openChat = () => sims().appsApi.state.chatSessions.find((c) => c.status === 'queued')!;
+const openChatGid = () => encodeGlobalId('Chat', 'apps-a', String(openChat().id));
 
 const recordedAmeyoCall = () => (sims().ameyo.state.calls as Array<{ crtObjectId: string; hasRecording?: boolean }>).find((c) => c.hasRecording !== false)!.crtObjectId;
 const bulkJobId = () => encodeGlobalId('BulkUserJob', 'apps-a', String(sims().appsApi.state.bulkUserJobs[0]!.id));
@@ -729,5 +798,17 @@ describe('regressions', () => {
     });
     const asAdmin = await stack.gql(`query($id: ID!) { node(id: $id) { id } }`, { apiKey: tokens.admin, variables: { id: importJob } });
     expect(asAdmin.body).toEqual({ data: { node: { id: importJob } } });
+  });
+
+  // Issue 16: a chat (its transcript) is a supervisor's to read, as `chat(id)` says; node(id) does not open it to agents.
+  it('an agent cannot read a chat through node(id); a supervisor can', async () => {
+    const id = openChatGid();
+    const asAgent = await stack.gql(`query($id: ID!) { node(id: $id) { id ... on Chat { transcript { content } } } }`, { apiKey: tokens.agent, variables: { id } });
+    expect(asAgent.body).toEqual({
+      data: { node: null },
+      errors: [{ message: 'Query.node: a Chat needs the SUPERVISOR role', locations: [{ line: 1, column: 19 }], path: ['node'], extensions: { code: 'FORBIDDEN' } }],
+    });
+    const asSupervisor = await stack.gql(`query($id: ID!) { node(id: $id) { id } }`, { apiKey: tokens.supervisor, variables: { id } });
+    expect(asSupervisor.body).toEqual({ data: { node: { id } } });
   });
 });

@@ -3,6 +3,7 @@
  * can be in any of the following states" for calls, "Campaign Contact Status" for contacts).
  */
 import { appsApiCallStatus, appsApiCallStatusValue, appsApiCallType, callDirection } from '../../src/vendors/apps-api/calls';
+import { appsApiChatStatus, appsApiChatStatusValue } from '../../src/vendors/apps-api/chats';
 import { appsApiCampaignStatus, appsApiLeadStatus, leadStatsOf } from '../../src/vendors/apps-api/campaigns';
 import { pagesFor } from '../../src/vendors/apps-api/client';
 
@@ -39,6 +40,32 @@ describe('Apps API call statuses: all sixteen documented states', () => {
 
   it.each([['ringing'], [''], [null], [undefined]])('%p -> UNKNOWN', (raw) => {
     expect(appsApiCallStatus(raw as string | null)).toBe('UNKNOWN');
+  });
+});
+
+describe('Apps API chat statuses (issue 16, row 21)', () => {
+  // [the wire value, our status]: "dismissed" and "va_dismissed" are the document's; the others our assumption.
+  const table: Array<[string, string]> = [
+    ['selecting', 'SELECTING'],
+    ['va_assigned', 'VIRTUAL_AGENT'],
+    ['queued', 'QUEUED'],
+    ['assigned', 'ASSIGNED'],
+    ['finished', 'FINISHED'],
+    ['failed', 'FAILED'],
+    ['dismissed', 'DISMISSED'],
+    ['va_dismissed', 'VIRTUAL_AGENT_DISMISSED'],
+    ['deflected', 'DEFLECTED'],
+  ];
+
+  it.each(table)('%s -> %s, and back to the wire value', (wire, status) => {
+    expect(appsApiChatStatus(wire)).toBe(status);
+    expect(appsApiChatStatus(` ${wire.toUpperCase()} `)).toBe(status);
+    expect(appsApiChatStatusValue(status as never)).toBe(wire);
+  });
+
+  it.each([['timed_out'], [''], [null], [undefined]])('%p -> UNKNOWN, which filters as nothing', (raw) => {
+    expect(appsApiChatStatus(raw as string | null)).toBe('UNKNOWN');
+    expect(appsApiChatStatusValue('UNKNOWN')).toBeNull();
   });
 });
 

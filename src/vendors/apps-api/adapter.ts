@@ -9,6 +9,7 @@ import type { PoolRegistry } from '../../upstream/transport';
 import { createAgentControl, createAgentDirectory } from './capabilities/agents';
 import { createBulkUserAdmin } from './capabilities/bulkUsers';
 import { createCallCreator, createCallData, createCallLog } from './capabilities/calls';
+import { createChatControl, createChatLog } from './capabilities/chats';
 import { createCampaignCatalog, createLeadStore } from './capabilities/campaigns';
 import { createCrmDataSink, createDncList, createEndUserDirectory, createSmsSender } from './capabilities/contacts';
 import type { AppsApiContext } from './capabilities/context';
@@ -44,5 +45,7 @@ export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, conf
     dnc: createDncList(ctx),
     crm: createCrmDataSink(ctx),
     bulkUsers: createBulkUserAdmin(ctx),
+    chats: createChatLog(ctx),
+    chatControl: createChatControl(ctx),
   };
 }

@@ -60,6 +60,47 @@ export const appsApiRoutes = {
   getBulkUserJob: { route: 'GET /bulk/users/jobs/{jobId}', family: 'apps' },
   getBulkUserSchemeErrors: { route: 'GET /bulk/users/errors/scheme/{jobId}', family: 'apps' },
   getBulkUserUpdateErrors: { route: 'GET /bulk/users/errors/update/{jobId}', family: 'apps' },
+  // Chats (issue 16, row 21): apps-api.txt "Chats" (18 operations: bodies, no paths) and the Manager API list.
+  // Sources: notes §1 "Chats: ..." rows; the vendor's pages docs.cloud.google.com/contact-center/ccai-platform/docs/
+  // `resume-a-chat` (PATCH .../chats/CHAT_ID/resume, empty body; "This chat is not in dismissed state."),
+  // `mid-session-authentication-apps-api` (end_user), `agent-attachments-chat-api` (media), and `chat-platform-api-endpoints`
+  // (the operation names "Update a chat", "Send a message in a chat", "Escalate virtual agent chat", "Update escalation",
+  // "Add uploaded photo to the chat", "Fetch all photos from the chat", "Get pre-signed photo upload URL", ... but not
+  // their paths). [U] rows follow the document's names.
+  /** [T] tap-ujet streams.py; [C] pagination-tailing (notes §1 "Chats: list"). */
+  listChats: { route: 'GET /chats', family: 'manager' },
+  /** [U] by analogy with `getCall` (notes §1 "Calls: list / get"). */
+  getChat: { route: 'GET /chats/{id}', family: 'manager' },
+  /** [U] path; the doc's "Start a new chat" body `{chat: {menu_id, end_user_id, lang, email, context, transcript}}`. */
+  createChat: { route: 'POST /chats', family: 'apps' },
+  /** [U] path ("Update a chat"); the doc's first body `{finished_by_user_id, chat: {deflection_channel, status, escalation_id}}`. */
+  updateChat: { route: 'PATCH /chats/{id}', family: 'apps', alternates: { method: ['PUT'] } },
+  /** [C] resume-a-chat: PATCH with an empty body; only a "dismissed" or "va_dismissed" chat. */
+  resumeChat: { route: 'PATCH /chats/{id}/resume', family: 'apps' },
+  /** [U] path ("Send a message in a chat"). */
+  sendChatMessage: { route: 'POST /chats/{id}/messages', family: 'apps' },
+  /** [U] path ("Escalate virtual agent chat"): body `{reason, force_escalate}`. */
+  escalateChat: { route: 'POST /chats/{chatId}/escalations', family: 'apps' },
+  /** [U] path ("Update escalation", "used only for selecting deflection channel currently"). */
+  updateChatEscalation: { route: 'PATCH /chats/{chatId}/escalations/{id}', family: 'apps', alternates: { method: ['PUT'] } },
+  /** [U] paths: the photo and video operations. */
+  addChatPhotos: { route: 'POST /chats/{chatId}/photos', family: 'apps' },
+  listChatPhotos: { route: 'GET /chats/{chatId}/photos', family: 'apps' },
+  getChatPhotoUploadUrl: { route: 'GET /chats/{chatId}/photos/upload_url', family: 'apps' },
+  addChatVideo: { route: 'POST /chats/{chatId}/videos', family: 'apps' },
+  listChatVideos: { route: 'GET /chats/{chatId}/videos', family: 'apps' },
+  getChatVideoUploadUrl: { route: 'GET /chats/{chatId}/videos/upload_url', family: 'apps' },
+  /** [C] agent-attachments-chat-api: `GET /chats/{chat_id}/media/{media_id}`. */
+  getChatMedia: { route: 'GET /chats/{chatId}/media/{mediaId}', family: 'apps' },
+  /** [U] the doc's two "Accept + id" reads: a chat (Apps API) and its customer flags, by analogy with the call rows. */
+  getAppsChat: { route: 'GET /chats/{id}', family: 'apps' },
+  getChatCustomerFlags: { route: 'GET /chats/{id}/customer_flag', family: 'apps' },
+  /** [U] the doc's two identical flag bodies: PATCH, and (probably) PUT, as for calls. */
+  updateChatCustomerFlags: { route: 'PATCH /chats/{id}/customer_flag', family: 'apps', alternates: { method: ['PUT'] } },
+  /** [U] path ("Send custom data in a chat"): `signed`/`data` or `signed`/`signed_data` (HS256 with the company secret). */
+  sendChatCustomData: { route: 'POST /chats/{id}/custom_data', family: 'apps' },
+  /** [C] mid-session-authentication-apps-api: same as the call variant (202 `{"message":"accepted"}`). */
+  updateChatEndUser: { route: 'POST /chats/{id}/end_user', family: 'apps' },
 } as const satisfies RouteTable<AppsApiFamily>;
 
 export type AppsApiRoute = keyof typeof appsApiRoutes;

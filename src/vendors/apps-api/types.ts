@@ -193,3 +193,43 @@ export const wireBulkUserJob = z.looseObject({
 });
 export type WireBulkUserJob = z.infer<typeof wireBulkUserJob>;
 export const wireBulkUploaded = z.looseObject({ id, status: maybeString });
+
+/** A chat message: the doc's message body `{from_user_id, message: {type, content, media_id}}` as a record (ours). */
+const wireChatEntry = z.looseObject({
+  id: id.nullish(),
+  from: maybeString,
+  from_user_id: id.nullish(),
+  type: maybeString,
+  content: maybeString,
+  media_id: maybeString,
+  sent_at: maybeString,
+});
+export const wireChatMessage = wireChatEntry;
+
+/**
+ * apps-api-chat "Chat object" (`id, status, status_text, created_at, ends_at, timeout_at, agent, lang, menus`) plus
+ * `updated_at`, `end_user`, `chat_type`, `transcript`, `messages` and `deflection_channel` where the vendor gives them.
+ */
+export const wireChat = z.looseObject({
+  id,
+  status: z.string(),
+  status_text: maybeString,
+  chat_type: maybeString,
+  lang: maybeString,
+  created_at: maybeString,
+  updated_at: maybeString,
+  ends_at: maybeString,
+  agent: wireAgentInfo,
+  menus: z.array(z.looseObject({ id, name: maybeString })).nullish(),
+  end_user: z.looseObject({ id: id.nullish(), identifier: maybeString }).nullish(),
+  transcript: z.looseObject({ messages: z.array(wireChatEntry).nullish() }).nullish(),
+  messages: z.array(wireChatEntry).nullish(),
+  deflection_channel: maybeString,
+});
+export type WireChat = z.infer<typeof wireChat>;
+export const wireChatList = z.array(wireChat);
+
+export const wireChatEscalation = z.looseObject({ id, reason: maybeString, force_escalate: z.boolean().nullish(), deflection_channel: maybeString, created_at: maybeString });
+export const wireChatMedia = z.looseObject({ media_id: z.union([z.string(), z.number()]), url: maybeString, type: maybeString, s3_path: maybeString, photo_type: maybeString });
+export const wireChatMediaList = z.array(wireChatMedia);
+export const wireChatUploadUrl = z.looseObject({ url: z.string(), s3_path: maybeString, expires_at: maybeString });
