@@ -1,4 +1,6 @@
 /** Deterministic seed state of the Apps API simulator: agents, user statuses, campaigns with contacts, and calls, in wire shapes. */
+import { buildContactLists, type ContactList } from './contact-lists';
+import { buildQueueSettingsVersions, type QueueSettingsVersion } from './queue-settings';
 import { createSeeder, SEED_EPOCH_MS, type Seeder } from '../common/seed';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -313,6 +315,14 @@ export interface AppsApiState {
   contactImportJobs: ContactImportJob[];
   /** Bulk user management jobs, ordered by id ascending. */
   bulkUserJobs: BulkUserJob[];
+
+  // --- Issue 16 items 9 and 10 (fixed data, no seeder draws: everything above is unchanged).
+  /** Queue settings version history, oldest first (sim/apps-api/queue-settings.ts). */
+  queueSettingsVersions: QueueSettingsVersion[];
+  /** The last restore: which version, for whom, when (null before any). */
+  queueSettingsRestored: { id: number; email: string; at: string } | null;
+  /** Contact lists: one global, the rest custom (sim/apps-api/contact-lists.ts). */
+  contactLists: ContactList[];
 }
 
 /**
@@ -946,10 +956,13 @@ function materializedPath(menus: readonly Menu[], menu: Menu): string {
   return ids.join('/');
 }
 
+/** The state without issue 16's fixed records (added by `buildAppsApiState`). */
+type CoreState = Omit<AppsApiState, 'queueSettingsVersions' | 'queueSettingsRestored' | 'contactLists'>;
+
 function buildExtras(
   seed: number,
-  base: Omit<AppsApiState, 'teams' | 'menuQueues' | 'customerFlags' | 'callCustomData' | 'endUsers' | 'dnc' | 'chats' | 'crmContactData' | 'contactImportJobs' | 'bulkUserJobs'>,
-): AppsApiState {
+  base: Omit<CoreState, 'teams' | 'menuQueues' | 'customerFlags' | 'callCustomData' | 'endUsers' | 'dnc' | 'chats' | 'crmContactData' | 'contactImportJobs' | 'bulkUserJobs'>,
+): CoreState {
   const x = createSeeder((seed ^ EXTRAS_SEED_SALT) >>> 0);
   // Agents' last login address: about half from the office block 34.211.11.0/24, the rest elsewhere.
   for (const agent of base.agents) {
@@ -1016,7 +1029,7 @@ export function buildAppsApiState(seed: number): AppsApiState {
   const menus = buildMenus();
   const { campaigns, contacts } = buildCampaigns(s, menus);
   const calls = buildCalls(s, agents, menus);
-  return buildExtras(seed, {
+  const core = buildExtras(seed, {
     seed,
     userStatuses: USER_STATUSES.map((st) => ({ ...st })),
     agents,
@@ -1025,4 +1038,7 @@ export function buildAppsApiState(seed: number): AppsApiState {
     campaignContacts: contacts,
     calls,
   });
+  const state: AppsApiState = { ...core, contactLists: buildContactLists(), queueSettingsVersions: [], queueSettingsRestored: null };
+  state.queueSettingsVersions = buildQueueSettingsVersions(state);
+  return state;
 }
