@@ -33,6 +33,8 @@ export const CAPABILITY_MEMBERS = {
   DIALER: 'dialer',
   RECORDINGS: 'recordings',
   PRESENCE_TABLES: 'presence',
+  QUEUE_SETTINGS: 'queueSettings',
+  CONTACT_LISTS: 'contactLists',
 } as const satisfies Record<Capability, keyof CapabilityMembers>;
 
 /** The interface a connection with capability `C` implements (`AgentDirectory` for AGENT_DIRECTORY). */

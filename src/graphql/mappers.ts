@@ -21,6 +21,9 @@ import type {
   PresenceCustomer,
   Queue,
   VendorAdapter,
+  QueueSettingsVersion,
+  ContactList,
+  ContactListEntry,
 } from '../domain/types';
 import type { LazyPage, Page } from '../domain/paging';
 
@@ -63,3 +66,7 @@ export type CustomerInteractionModel = CustomerInteraction;
 export type AgentRuntimePageModel = LazyPage<AgentRuntime>;
 export type ChatInteractionPageModel = LazyPage<ChatInteraction>;
 export type CustomerInteractionPageModel = LazyPage<CustomerInteraction>;
+
+export type QueueSettingsVersionModel = QueueSettingsVersion;
+export type ContactListModel = ContactList;
+export type ContactListEntryModel = ContactListEntry;

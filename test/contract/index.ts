@@ -8,6 +8,7 @@ import { defineCrmDataContract, defineDncContract, defineEndUsersContract, defin
 import { defineDialerContract } from './dialing';
 import { definePresenceTablesContract } from './presence';
 import { defineQueueStatusContract } from './queues';
+import { defineContactListsContract, defineQueueSettingsContract } from './queueSettings';
 import { defineRecordingsContract } from './recordings';
 import type { ContractDefiner } from './support';
 import { defineBulkUsersContract, defineContactUploadContract } from './uploads';
@@ -34,4 +35,6 @@ export const CONTRACTS: Record<Capability, ContractDefiner & { rules: ReadonlyAr
   DIALER: defineDialerContract,
   RECORDINGS: defineRecordingsContract,
   PRESENCE_TABLES: definePresenceTablesContract,
+  QUEUE_SETTINGS: defineQueueSettingsContract,
+  CONTACT_LISTS: defineContactListsContract,
 };

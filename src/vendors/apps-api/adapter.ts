@@ -12,6 +12,8 @@ import { createCallCreator, createCallData, createCallLog } from './capabilities
 import { createCampaignCatalog, createLeadStore } from './capabilities/campaigns';
 import { createCrmDataSink, createDncList, createEndUserDirectory, createSmsSender } from './capabilities/contacts';
 import type { AppsApiContext } from './capabilities/context';
+import { createContactListAdmin } from './capabilities/contactLists';
+import { createQueueSettingsAdmin } from './capabilities/queueSettings';
 import { createQueueStatus } from './capabilities/queues';
 import { AppsApiClient } from './client';
 import type { AppsApiConnectionConfig } from './config';
@@ -44,5 +46,7 @@ export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, conf
     dnc: createDncList(ctx),
     crm: createCrmDataSink(ctx),
     bulkUsers: createBulkUserAdmin(ctx),
+    queueSettings: createQueueSettingsAdmin(ctx),
+    contactLists: createContactListAdmin(ctx),
   };
 }
