@@ -203,6 +203,8 @@ describe('agents across three vendors', () => {
               'DNC',
               'CRM_DATA',
               'BULK_USERS',
+              'QUEUE_SETTINGS',
+              'CONTACT_LISTS',
             ],
             status: 'UP',
             lastErrorCode: null,

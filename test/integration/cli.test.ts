@@ -116,6 +116,8 @@ describe('switchboard CLI', () => {
               'DNC',
               'CRM_DATA',
               'BULK_USERS',
+              'QUEUE_SETTINGS',
+              'CONTACT_LISTS',
             ],
             status: 'UNKNOWN',
           },
