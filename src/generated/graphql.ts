@@ -1741,8 +1741,11 @@ export type Query = {
   nodes: Array<Maybe<Node>>;
   /** A queue settings version by global ID. */
   queueSettingsVersion?: Maybe<QueueSettingsVersion>;
-  /** The connection's queue settings versions, as the vendor lists them (newest first in the simulator). */
-  queueSettingsVersions: Array<QueueSettingsVersion>;
+  /**
+   * The connection's queue settings versions, as the vendor lists them (newest first in the simulator). Nullable so that
+   * a refusal leaves the rest of the answer.
+   */
+  queueSettingsVersions?: Maybe<Array<QueueSettingsVersion>>;
   /** Queues of every connection that reports queue status. */
   queues: Array<Queue>;
   /** A call's recording (Ameyo voice logs). NOT_FOUND when the vendor has none for the call. */
@@ -3224,7 +3227,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   queueSettingsVersion?: Resolver<Maybe<ResolversTypes['QueueSettingsVersion']>, ParentType, ContextType, RequireFields<QueryQueueSettingsVersionArgs, 'id'>>;
-  queueSettingsVersions?: Resolver<Array<ResolversTypes['QueueSettingsVersion']>, ParentType, ContextType, RequireFields<QueryQueueSettingsVersionsArgs, 'connectionId'>>;
+  queueSettingsVersions?: Resolver<Maybe<Array<ResolversTypes['QueueSettingsVersion']>>, ParentType, ContextType, RequireFields<QueryQueueSettingsVersionsArgs, 'connectionId'>>;
   queues?: Resolver<Array<ResolversTypes['Queue']>, ParentType, ContextType, Partial<QueryQueuesArgs>>;
   recording?: Resolver<Maybe<ResolversTypes['Recording']>, ParentType, ContextType, RequireFields<QueryRecordingArgs, 'callId' | 'format'>>;
 }>;

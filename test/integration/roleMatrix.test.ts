@@ -124,6 +124,19 @@ const EXPECTED = {
   'Query.leadImportJob': [F, F, F, A, A],
   'Query.bulkUserTemplate': [F, F, F, A, A],
   'Query.bulkUserJob': [F, F, F, A, A],
+  // Issue 16 items 9 and 10: queue settings and contact lists are ADMIN's.
+  'Mutation.queueSettingsExport': [F, F, F, A, A],
+  'Mutation.queueSettingsImport': [F, F, F, A, A],
+  'Mutation.queueSettingsAutoSave': [F, F, F, A, A],
+  'Mutation.queueSettingsRestore': [F, F, F, A, A],
+  'Mutation.contactListCreate': [F, F, F, A, A],
+  'Mutation.contactListUpdate': [F, F, F, A, A],
+  'Mutation.contactListDelete': [F, F, F, A, A],
+  'Mutation.contactListEntriesAdd': [F, F, F, A, A],
+  'Mutation.contactListEntryUpdate': [F, F, F, A, A],
+  'Mutation.contactListEntryDelete': [F, F, F, A, A],
+  'Query.queueSettingsVersions': [F, F, F, A, A],
+  'Query.queueSettingsVersion': [F, F, F, A, A],
 } as const satisfies Record<string, readonly [Cell, Cell, Cell, Cell, Cell]>;
 type Row = keyof typeof EXPECTED;
 const ROWS = Object.keys(EXPECTED) as Row[];
@@ -166,6 +179,18 @@ const RULES: Partial<Record<Row, string>> = {
   'Query.leadImportJob': 'needs the ADMIN role',
   'Query.bulkUserTemplate': 'needs the ADMIN role',
   'Query.bulkUserJob': 'needs the ADMIN role',
+  'Mutation.queueSettingsExport': 'needs the ADMIN role',
+  'Mutation.queueSettingsImport': 'needs the ADMIN role',
+  'Mutation.queueSettingsAutoSave': 'needs the ADMIN role',
+  'Mutation.queueSettingsRestore': 'needs the ADMIN role',
+  'Mutation.contactListCreate': 'needs the ADMIN role',
+  'Mutation.contactListUpdate': 'needs the ADMIN role',
+  'Mutation.contactListDelete': 'needs the ADMIN role',
+  'Mutation.contactListEntriesAdd': 'needs the ADMIN role',
+  'Mutation.contactListEntryUpdate': 'needs the ADMIN role',
+  'Mutation.contactListEntryDelete': 'needs the ADMIN role',
+  'Query.queueSettingsVersions': 'needs the ADMIN role',
+  'Query.queueSettingsVersion': 'needs the ADMIN role',
 };
 
 /**
@@ -434,6 +459,63 @@ const OPS: Record<Row, (who: Caller) => Op> = {
   },
   'Query.bulkUserTemplate': () => ({ decl: '', selection: 'bulkUserTemplate(connectionId: "apps-a")', variables: {} }),
   'Query.bulkUserJob': () => ({ decl: '$j: ID!', selection: 'bulkUserJob(id: $j) { status }', variables: { j: bulkJobId() } }),
+  'Mutation.queueSettingsExport': () =>
+    input('QueueSettingsExportInput', 'queueSettingsExport(input) { version { nativeId } userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      includeAudioFiles: false,
+      includeAttachedFiles: false,
+    }),
+  'Mutation.queueSettingsImport': () =>
+    input(
+      'QueueSettingsImportInput',
+      'queueSettingsImport(input) { version { nativeId } userErrors { field message code } }',
+      { connectionId: 'apps-a', email: 'admin@demo.example.com', file: null },
+      { path: 'variables.input.file', name: 'settings.json', type: 'application/json', content: '{"format":"queue_settings"}' },
+    ),
+  'Mutation.queueSettingsAutoSave': () =>
+    input('QueueSettingsAutoSaveInput', 'queueSettingsAutoSave(input) { version { nativeId } userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      includeAudioFiles: false,
+      includeAttachedFiles: true,
+    }),
+  'Mutation.queueSettingsRestore': () =>
+    input('QueueSettingsRestoreInput', 'queueSettingsRestore(input) { version { nativeId } userErrors { field message code } }', { connectionId: 'apps-a', email: 'admin@demo.example.com' }),
+  'Mutation.contactListCreate': () =>
+    input('ContactListCreateInput', 'contactListCreate(input) { contactList { nativeId } userErrors { field message code } }', { connectionId: 'apps-a', name: `Matrix list ${next()}` }),
+  'Mutation.contactListUpdate': () =>
+    input('ContactListUpdateInput', 'contactListUpdate(input) { contactList { nativeId } userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      contactListNativeId: '3',
+      name: `Matrix rename ${next()}`,
+    }),
+  // An id the simulator does not have: the delete reaches the vendor (and answers NOT_FOUND) without removing a seeded list.
+  'Mutation.contactListDelete': () =>
+    input('ContactListDeleteInput', 'contactListDelete(input) { deletedContactListNativeId userErrors { field message code } }', { connectionId: 'apps-a', contactListNativeId: '998' }),
+  'Mutation.contactListEntriesAdd': () =>
+    input('ContactListEntriesAddInput', 'contactListEntriesAdd(input) { entries { nativeId } userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      contactListNativeId: '2',
+      entries: [{ name: 'Matrix entry', phoneNumber: phone() }],
+    }),
+  'Mutation.contactListEntryUpdate': () =>
+    input('ContactListEntryUpdateInput', 'contactListEntryUpdate(input) { entry { nativeId } userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      contactListNativeId: '1',
+      entryNativeId: '101',
+      name: `Front desk ${next()}`,
+    }),
+  'Mutation.contactListEntryDelete': () =>
+    input('ContactListEntryDeleteInput', 'contactListEntryDelete(input) { deletedEntryNativeId userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      contactListNativeId: '2',
+      entryNativeId: '998',
+    }),
+  'Query.queueSettingsVersions': () => ({ decl: '', selection: 'queueSettingsVersions(connectionId: "apps-a") { nativeId }', variables: {} }),
+  'Query.queueSettingsVersion': () => ({
+    decl: '$v: ID!',
+    selection: 'queueSettingsVersion(id: $v) { nativeId }',
+    variables: { v: encodeGlobalId('QueueSettingsVersion', 'apps-a', String(sims().appsApi.state.queueSettingsVersions[0]!.id)) },
+  }),
 };
 
 const recordedAmeyoCall = () => (sims().ameyo.state.calls as Array<{ crtObjectId: string; hasRecording?: boolean }>).find((c) => c.hasRecording !== false)!.crtObjectId;
