@@ -11,6 +11,9 @@
  *   POST /apps/api/v1/queue_settings/version_histories/auto_saved     { export_audio_files, export_attached_files }
  *   POST /apps/api/v1/queue_settings/version_histories/restore        { id, email, revision }
  *
+ * The methods the gateway's routes rows keep as `alternates` are answered the same way: GET export, PUT import,
+ * PUT restore.
+ *
  * What the doc marks "(Required)" is refused when missing with the Rails `ParameterMissing` text the vendor uses
  * elsewhere ("param is missing or the value is empty: <name>", END_USER_400). Type errors name the field (ours).
  * The restore's `id` is an integer as the doc's body prints it (`"id": "integer"`): a string id is refused; `revision`
@@ -208,10 +211,10 @@ const created = (v: QueueSettingsVersion): SimReply => ({ status: 201, body: ver
 export const queueSettingsRoutes: RouteModule = (env: AppsEnv) => {
   const { state } = env;
   const find = (raw: string | undefined) => state.queueSettingsVersions.find((v) => v.id === asId(raw));
-  return [
+  const routes = [
     {
       route: 'POST /apps/api/v1/queue_settings/export',
-      handler: (ctx) => {
+      handler: (ctx: SimContext): SimReply => {
         const audio = queryFlag(ctx, 'export_audio_files');
         if (typeof audio !== 'boolean') return audio.reply;
         const attached = queryFlag(ctx, 'export_attached_files');
@@ -223,7 +226,7 @@ export const queueSettingsRoutes: RouteModule = (env: AppsEnv) => {
     },
     {
       route: 'POST /apps/api/v1/queue_settings/import',
-      handler: (ctx) => {
+      handler: (ctx: SimContext): SimReply => {
         const parts = parseMultipart(ctx) ?? [];
         const file = parts.find((p) => p.name === 'file' && p.filename !== null);
         if (!file || file.data.length === 0) return badRequest(missing('file'));
@@ -246,11 +249,11 @@ export const queueSettingsRoutes: RouteModule = (env: AppsEnv) => {
     },
     {
       route: 'GET /apps/api/v1/queue_settings/version_histories',
-      handler: () => ({ status: 200, body: [...state.queueSettingsVersions].reverse().map(versionView) }),
+      handler: (): SimReply => ({ status: 200, body: [...state.queueSettingsVersions].reverse().map(versionView) }),
     },
     {
       route: 'POST /apps/api/v1/queue_settings/version_histories/auto_saved',
-      handler: (ctx) => {
+      handler: (ctx: SimContext): SimReply => {
         const body = bodyObject(ctx);
         const audio = bodyFlag(body, 'export_audio_files');
         if (typeof audio !== 'boolean') return audio.reply;
@@ -263,7 +266,7 @@ export const queueSettingsRoutes: RouteModule = (env: AppsEnv) => {
     },
     {
       route: 'POST /apps/api/v1/queue_settings/version_histories/restore',
-      handler: (ctx) => {
+      handler: (ctx: SimContext): SimReply => {
         const body = bodyObject(ctx);
         const email = checkEmail(body.email);
         if (typeof email !== 'string') return email.reply;
@@ -285,14 +288,14 @@ export const queueSettingsRoutes: RouteModule = (env: AppsEnv) => {
     },
     {
       route: 'GET /apps/api/v1/queue_settings/version_histories/:id',
-      handler: (ctx) => {
+      handler: (ctx: SimContext): SimReply => {
         const v = find(ctx.params.id);
         return v ? { status: 200, body: versionView(v) } : notFoundRecord();
       },
     },
     {
       route: 'GET /apps/api/v1/queue_settings/version_histories/:id/download',
-      handler: (ctx) => {
+      handler: (ctx: SimContext): SimReply => {
         const v = find(ctx.params.id);
         if (!v) return notFoundRecord();
         return {
@@ -302,5 +305,12 @@ export const queueSettingsRoutes: RouteModule = (env: AppsEnv) => {
         };
       },
     },
+  ];
+  const alternate = (method: string, of: string) => ({ route: `${method} ${of.slice(of.indexOf(' ') + 1)}`, handler: routes.find((r) => r.route === of)!.handler });
+  return [
+    ...routes,
+    alternate('GET', 'POST /apps/api/v1/queue_settings/export'),
+    alternate('PUT', 'POST /apps/api/v1/queue_settings/import'),
+    alternate('PUT', 'POST /apps/api/v1/queue_settings/version_histories/restore'),
   ];
 };

@@ -4,11 +4,12 @@ import { defineCallDispositionContract, defineCampaignActivityContract } from '.
 import { defineAgentControlContract, defineAgentDirectoryContract, defineAgentPresenceContract } from './agents';
 import { defineCallCreateContract, defineCallDataContract, defineCallLogContract } from './calls';
 import { defineCampaignCatalogContract, defineLeadStatusContract, defineLeadStoreContract } from './campaigns';
+import { defineContactListsContract } from './contactLists';
 import { defineCrmDataContract, defineDncContract, defineEndUsersContract, defineSmsContract } from './contacts';
 import { defineDialerContract } from './dialing';
 import { definePresenceTablesContract } from './presence';
 import { defineQueueStatusContract } from './queues';
-import { defineContactListsContract, defineQueueSettingsContract } from './queueSettings';
+import { defineQueueSettingsContract } from './queueSettings';
 import { defineRecordingsContract } from './recordings';
 import type { ContractDefiner } from './support';
 import { defineBulkUsersContract, defineContactUploadContract } from './uploads';

@@ -126,6 +126,17 @@ describe('POST export', () => {
   });
 });
 
+describe("the routes rows' alternate methods", () => {
+  it('answers GET export, PUT import and PUT restore like their POSTs', async () => {
+    expect(await send('GET', `${BASE}/export?export_audio_files=false&export_attached_files=false`)).toMatchObject({ status: 201, body: { auto_saved: false } });
+    const form = new FormData();
+    form.append('file', new Blob(['{}'], { type: 'application/json' }), 'a.json');
+    form.append('email', 'admin@demo.example.com');
+    expect(await send('PUT', `${BASE}/import`, undefined, { body: form })).toMatchObject({ status: 201, body: { email: 'admin@demo.example.com' } });
+    expect(await send('PUT', `${BASE}/version_histories/restore`, { id: 301, email: 'admin@demo.example.com' })).toMatchObject({ status: 200, body: { id: 301 } });
+  });
+});
+
 describe('POST import', () => {
   it('takes a JSON file and an email; the version holds the file as sent', async () => {
     const content = JSON.stringify({ format: 'queue_settings', queues: [] });
