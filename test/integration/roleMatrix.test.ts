@@ -730,8 +730,9 @@ describe('downloads', () => {
   const DOWNLOADS = {
     recordings: [F, A, A, A],
     'contact-upload-errors': [F, F, A, A],
+    'queue-settings-versions': [F, F, A, A],
   } as const satisfies Record<string, readonly [Cell, Cell, Cell, Cell]>;
-  const ROLE = { recordings: 'SUPERVISOR', 'contact-upload-errors': 'ADMIN' } as const;
+  const ROLE = { recordings: 'SUPERVISOR', 'contact-upload-errors': 'ADMIN', 'queue-settings-versions': 'ADMIN' } as const;
   const WHO: readonly DownloadCaller[] = ['agent', 'supervisor', 'admin', 'API key'];
   let uploadTaskId = '';
 
@@ -742,8 +743,13 @@ describe('downloads', () => {
     uploadTaskId = res.body.data!['contactsUpload'].task.id;
   });
 
-  const urlOf = (kind: keyof typeof DOWNLOADS) =>
-    kind === 'recordings' ? `/files/recordings/${encodeURIComponent(callGid('ameyo-a', recordedAmeyoCall()))}?format=wav` : `/files/contact-upload-errors/${encodeURIComponent(uploadTaskId)}`;
+  const URLS: Record<keyof typeof DOWNLOADS, () => string> = {
+    recordings: () => `/files/recordings/${encodeURIComponent(callGid('ameyo-a', recordedAmeyoCall()))}?format=wav`,
+    'contact-upload-errors': () => `/files/contact-upload-errors/${encodeURIComponent(uploadTaskId)}`,
+    'queue-settings-versions': () =>
+      `/files/queue-settings-versions/${encodeURIComponent(encodeGlobalId('QueueSettingsVersion', 'apps-a', String(sims().appsApi.state.queueSettingsVersions[0]!.id)))}`,
+  };
+  const urlOf = (kind: keyof typeof DOWNLOADS) => URLS[kind]();
   const download = (kind: keyof typeof DOWNLOADS, who: DownloadCaller) =>
     fetch(`${stack.gateway.url}${urlOf(kind)}`, { headers: { authorization: `Bearer ${who === 'API key' ? KEY_R : tokens[who]}` } });
 
