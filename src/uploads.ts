@@ -133,3 +133,22 @@ export function parseJsonArrayFile(file: ReceivedFile, field: string): unknown[]
   if (!Array.isArray(data)) throw new BadUserInputError(`${field} must be a JSON array`);
   return data;
 }
+
+/**
+ * Tells a ZIP (by its local-file-header signature `PK\3\4`) from a JSON object (by parsing it), sniffing the content
+ * rather than trusting the client's MIME type, for files the vendor takes as either (queue settings imports).
+ * Throws BAD_USER_INPUT with `field` in the message when it is neither.
+ */
+export function sniffZipOrJsonObjectFile(file: ReceivedFile, field: string): 'application/zip' | 'application/json' {
+  const b = file.content;
+  if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) return 'application/zip';
+  let text = b.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (!text.trimStart().startsWith('{')) throw new BadUserInputError(`${field} must be a ZIP file or a JSON object`);
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new BadUserInputError(`${field} is not valid JSON`);
+  }
+  return 'application/json';
+}

@@ -20,6 +20,10 @@
  *                    GET|PATCH|PUT .../chats/:id/customer_flag; POST .../chats/:id/custom_data; POST .../chats/:id/end_user
  *   bulk-users.ts    GET /apps/api/v1/bulk/users/template; POST|PUT .../bulk/users/upload; POST .../bulk/users/proceed;
  *                    GET .../bulk/users/jobs[/:job_id]; GET .../bulk/users/errors/{scheme,update}/:job_id
+ *   queue-settings.ts POST /apps/api/v1/queue_settings/{export,import}; GET .../queue_settings/version_histories[/:id[/download]];
+ *                    POST .../version_histories/{auto_saved,restore}   (paths [U], issue 16 item 9)
+ *   contact-lists.ts POST /apps/api/v1/contact_lists; PATCH|PUT|DELETE .../contact_lists/:id;
+ *                    POST .../contact_lists/:id/entries; PATCH|PUT|DELETE .../entries/:id   (paths and bodies [U], issue 16 item 10)
  *
  * Write endpoints change `state`, so later reads see the change. Every 400 is `{"message": ...}`; unknown records are
  * 404 `{"message":"Not Found"}`.
@@ -34,6 +38,8 @@ import { campaignRoutes } from './campaigns';
 import type { AppsEnv } from './env';
 import { miscRoutes } from './misc';
 import { queueRoutes } from './queues';
+import { queueSettingsRoutes } from './queue-settings';
+import { contactListRoutes } from './contact-lists';
 import { notFound, serverError, tooManyRequests, unauthorized } from './errors';
 import { pageReply, readPage, requestOrigin } from './paging';
 import { buildAppsApiState, type AppsApiState } from './seed';
@@ -70,6 +76,8 @@ export { QUEUES_400 } from './queues';
 export { MISC_400, SMS_CHAT_TYPES } from './misc';
 export { BULK_400, BULK_MAX_CHAT_LIMIT, BULK_ROLES } from './bulk-users';
 export { signHs256Jwt } from './util';
+export { QUEUE_SETTINGS_400, zipOne, type QueueSettingsVersion } from './queue-settings';
+export { CONTACT_LISTS_400, type ContactList, type ContactListEntry } from './contact-lists';
 
 export interface AppsApiSimOptions {
   host?: string;
@@ -170,6 +178,8 @@ export async function startAppsApiSim(opts: AppsApiSimOptions = {}): Promise<App
       ...miscRoutes(env),
       ...bulkUserRoutes(env),
       ...chatRoutes(env),
+      ...queueSettingsRoutes(env),
+      ...contactListRoutes(env),
     ],
     // HTTP Basic: username = subdomain, password = API token (vendor-docs/apps-api.txt "Basic Authentication").
     authenticate(ctx) {

@@ -1,4 +1,6 @@
 /** Deterministic seed state of the Apps API simulator: agents, user statuses, campaigns with contacts, and calls, in wire shapes. */
+import { buildContactLists, type ContactList } from './contact-lists';
+import { buildQueueSettingsVersions, type QueueSettingsVersion } from './queue-settings';
 import { createSeeder, SEED_EPOCH_MS, type Seeder } from '../common/seed';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -321,6 +323,13 @@ export interface AppsApiState {
   chatCustomerFlags: Record<string, CustomerFlags>;
   /** Custom data per chat id (`POST /chats/:id/custom_data`), merged over earlier posts. */
   chatCustomData: Record<string, Record<string, CustomDataField>>;
+  // --- Issue 16 items 9 and 10 (fixed data, no seeder draws: everything above is unchanged).
+  /** Queue settings version history, oldest first (sim/apps-api/queue-settings.ts). */
+  queueSettingsVersions: QueueSettingsVersion[];
+  /** The last restore: which version, for whom, when (null before any). */
+  queueSettingsRestored: { id: number; email: string; at: string } | null;
+  /** Contact lists: one global, the rest custom (sim/apps-api/contact-lists.ts). */
+  contactLists: ContactList[];
 }
 
 /**
@@ -1030,10 +1039,13 @@ function materializedPath(menus: readonly Menu[], menu: Menu): string {
   return ids.join('/');
 }
 
+/** The state without issue 16's fixed records (added by `buildAppsApiState`). */
+type CoreState = Omit<AppsApiState, 'queueSettingsVersions' | 'queueSettingsRestored' | 'contactLists'>;
+
 function buildExtras(
   seed: number,
   base: Omit<
-    AppsApiState,
+    CoreState,
     | 'teams'
     | 'menuQueues'
     | 'customerFlags'
@@ -1048,7 +1060,7 @@ function buildExtras(
     | 'chatCustomerFlags'
     | 'chatCustomData'
   >,
-): AppsApiState {
+): CoreState {
   const x = createSeeder((seed ^ EXTRAS_SEED_SALT) >>> 0);
   // Agents' last login address: about half from the office block 34.211.11.0/24, the rest elsewhere.
   for (const agent of base.agents) {
@@ -1143,7 +1155,7 @@ export const chatAgentOf = (a: Agent): ChatAgent => ({ id: a.id, name: `${a.firs
  * 60 chats, every status at least twice, over the last two weeks; human agents from the seeded agents that are not
  * deactivated; end users from the seeded end users; every third chat with an imported transcript.
  */
-function buildChatSessions(seed: number, state: AppsApiState): Pick<AppsApiState, 'chatSessions' | 'chatCustomerFlags'> {
+function buildChatSessions(seed: number, state: CoreState): Pick<AppsApiState, 'chatSessions' | 'chatCustomerFlags'> {
   const x = createSeeder((seed ^ CHATS_SEED_SALT) >>> 0);
   const agents = state.agents.filter((a) => a.deactivated_at === null);
   const chatMenus = state.menus.filter((m) => m.menu_type !== 'ivr_menu');
@@ -1211,7 +1223,7 @@ export function buildAppsApiState(seed: number): AppsApiState {
   const menus = buildMenus();
   const { campaigns, contacts } = buildCampaigns(s, menus);
   const calls = buildCalls(s, agents, menus);
-  const state = buildExtras(seed, {
+  const core = buildExtras(seed, {
     seed,
     userStatuses: USER_STATUSES.map((st) => ({ ...st })),
     agents,
@@ -1220,5 +1232,8 @@ export function buildAppsApiState(seed: number): AppsApiState {
     campaignContacts: contacts,
     calls,
   });
-  return { ...state, ...buildChatSessions(seed, state) };
+  const withChats: CoreState = { ...core, ...buildChatSessions(seed, core) };
+  const state: AppsApiState = { ...withChats, contactLists: buildContactLists(), queueSettingsVersions: [], queueSettingsRestored: null };
+  state.queueSettingsVersions = buildQueueSettingsVersions(state);
+  return state;
 }

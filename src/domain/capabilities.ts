@@ -35,6 +35,8 @@ export const CAPABILITY_MEMBERS = {
   PRESENCE_TABLES: 'presence',
   CHAT_LOG: 'chats',
   CHAT_CONTROL: 'chatControl',
+  QUEUE_SETTINGS: 'queueSettings',
+  CONTACT_LISTS: 'contactLists',
 } as const satisfies Record<Capability, keyof CapabilityMembers>;
 
 /** The interface a connection with capability `C` implements (`AgentDirectory` for AGENT_DIRECTORY). */

@@ -35,7 +35,9 @@ export type Capability =
   | 'RECORDINGS'
   | 'PRESENCE_TABLES'
   | 'CHAT_LOG'
-  | 'CHAT_CONTROL';
+  | 'CHAT_CONTROL'
+  | 'QUEUE_SETTINGS'
+  | 'CONTACT_LISTS';
 
 export interface Agent {
   connectionId: string;
@@ -547,6 +549,82 @@ export interface BulkUserAdmin {
   getJob(jobNativeId: string, scope: RequestScope): Promise<BulkUserJob | null>;
 }
 
+// ------------------------------------------------------------------------------- queue settings (issue 16)
+
+/** A saved copy of a tenant's queue settings (queue menus, audio files, chat shortcuts, contact lists). */
+export interface QueueSettingsVersion {
+  connectionId: string;
+  nativeId: string;
+  /** The vendor's version identifier (a UUID), which a restore may name. */
+  revision: string | null;
+  createdAt: Date | null;
+  /** Saved by an auto-save rather than an export or import. */
+  autoSaved: boolean | null;
+  /** The user the version was saved for. */
+  email: string | null;
+  includesAudioFiles: boolean | null;
+  includesAttachedFiles: boolean | null;
+  raw: unknown;
+}
+
+export interface QueueSettingsFileOptions {
+  audioFiles: boolean;
+  attachedFiles: boolean;
+}
+
+/** Export, import and version history of a tenant's queue settings. */
+export interface QueueSettingsAdmin {
+  listVersions(scope: RequestScope): Promise<QueueSettingsVersion[]>;
+  getVersion(nativeId: string, scope: RequestScope): Promise<QueueSettingsVersion | null>;
+  /** The version's settings file (JSON or ZIP), streamed; null when there is no such version. */
+  openVersion(nativeId: string, scope: RequestScope): Promise<DownloadStream | null>;
+  /** Exports the settings; answers the version the export saved. */
+  exportSettings(opts: QueueSettingsFileOptions, scope: RequestScope): Promise<QueueSettingsVersion>;
+  /** Imports a settings file (JSON or ZIP) for the user `email`; answers the version it saved. */
+  importSettings(file: UploadedFile & { contentType: string }, email: string, scope: RequestScope): Promise<QueueSettingsVersion>;
+  autoSave(opts: QueueSettingsFileOptions, scope: RequestScope): Promise<QueueSettingsVersion>;
+  /** Restores a version (by id and/or revision; neither: the last saved one); answers the version restored. */
+  restore(req: { versionNativeId: string | null; revision: string | null; email: string }, scope: RequestScope): Promise<QueueSettingsVersion>;
+}
+
+// -------------------------------------------------------------------------------- contact lists (issue 16)
+
+export type ContactListKind = 'CUSTOM' | 'GLOBAL' | 'UNKNOWN';
+
+export interface ContactListEntry {
+  connectionId: string;
+  contactListNativeId: string;
+  nativeId: string;
+  name: string | null;
+  phoneNumber: string | null;
+  raw: unknown;
+}
+
+export interface ContactList {
+  connectionId: string;
+  nativeId: string;
+  name: string | null;
+  kind: ContactListKind;
+  rawKind: string | null;
+  entries: ContactListEntry[];
+  raw: unknown;
+}
+
+export interface ContactListEntryInput {
+  name: string;
+  phoneNumber: string;
+}
+
+/** Custom contact lists, and the entries of custom and global lists. The vendor documents no list or read of them. */
+export interface ContactListAdmin {
+  createList(input: { name: string; entries: readonly ContactListEntryInput[] }, scope: RequestScope): Promise<ContactList>;
+  updateList(nativeId: string, input: { name: string }, scope: RequestScope): Promise<ContactList>;
+  deleteList(nativeId: string, scope: RequestScope): Promise<void>;
+  addEntries(listNativeId: string, entries: readonly ContactListEntryInput[], scope: RequestScope): Promise<ContactListEntry[]>;
+  updateEntry(listNativeId: string, entryNativeId: string, input: Partial<ContactListEntryInput>, scope: RequestScope): Promise<ContactListEntry>;
+  deleteEntry(listNativeId: string, entryNativeId: string, scope: RequestScope): Promise<void>;
+}
+
 // ------------------------------------------------------------------------------------------- queues
 
 export type QueueChannel = 'VOICE' | 'CHAT';
@@ -871,6 +949,8 @@ export interface CapabilityMembers {
   readonly presence?: PresenceTables;
   readonly chats?: ChatLog;
   readonly chatControl?: ChatControl;
+  readonly queueSettings?: QueueSettingsAdmin;
+  readonly contactLists?: ContactListAdmin;
 }
 
 /**

@@ -32,8 +32,8 @@ import { nodeKey, type GatewayContext } from './context';
 import { decodeGlobalId, type NodeType } from './ids';
 import { typeOfNode } from './resolvers/nodes';
 
-/** Node types whose own query needs more than `node`/`nodes` do (schema: `bulkUserJob`, `leadImportJob`, `chat`). */
-const NODE_TYPE_ROLES: Partial<Record<NodeType, Role>> = { BulkUserJob: 'admin', LeadImportJob: 'admin', Chat: 'supervisor' };
+/** Node types whose own query needs more than `node`/`nodes` do (schema: `bulkUserJob`, `leadImportJob`, `chat`, `queueSettingsVersion`). */
+const NODE_TYPE_ROLES: Partial<Record<NodeType, Role>> = { BulkUserJob: 'admin', LeadImportJob: 'admin', Chat: 'supervisor', QueueSettingsVersion: 'admin' };
 
 /** Types one agent's, as a call is: an agent's own are visible to them under an `ownCall` rule. */
 const CALL_TYPES: ReadonlySet<string> = new Set<NodeType>(['Call', 'DialAttempt']);

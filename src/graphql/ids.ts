@@ -5,8 +5,8 @@
  */
 import { BadUserInputError } from '../errors';
 
-export type NodeType = 'Agent' | 'Call' | 'Campaign' | 'Lead' | 'Queue' | 'ContactUploadTask' | 'DialAttempt' | 'EndUser' | 'BulkUserJob' | 'LeadImportJob' | 'Chat';
-const NODE_TYPES: readonly NodeType[] = ['Agent', 'Call', 'Campaign', 'Lead', 'Queue', 'ContactUploadTask', 'DialAttempt', 'EndUser', 'BulkUserJob', 'LeadImportJob', 'Chat'];
+export type NodeType = 'Agent' | 'Call' | 'Campaign' | 'Lead' | 'Queue' | 'ContactUploadTask' | 'DialAttempt' | 'EndUser' | 'BulkUserJob' | 'LeadImportJob' | 'Chat' | 'QueueSettingsVersion';
+const NODE_TYPES: readonly NodeType[] = ['Agent', 'Call', 'Campaign', 'Lead', 'Queue', 'ContactUploadTask', 'DialAttempt', 'EndUser', 'BulkUserJob', 'LeadImportJob', 'Chat', 'QueueSettingsVersion'];
 
 /** An upload task's native part: the campaign, the lead list and the vendor's task id. */
 export const uploadTaskNativeKey = (campaignId: string, leadListId: string, taskId: string) => [campaignId, leadListId, taskId].map(encodeURIComponent).join('/');

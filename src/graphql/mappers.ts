@@ -24,6 +24,9 @@ import type {
   PresenceCustomer,
   Queue,
   VendorAdapter,
+  QueueSettingsVersion,
+  ContactList,
+  ContactListEntry,
 } from '../domain/types';
 import type { LazyPage, Page } from '../domain/paging';
 
@@ -76,3 +79,6 @@ export type ChatEscalateModel = ChatRefModel & { escalation: ChatEscalation | nu
 export type ChatEndUserUpdateModel = ChatRefModel & { accepted: boolean };
 export type ChatCustomerFlagsUpdateModel = ChatRefModel & { flags: CustomerFlags | null };
 export type ChatCustomDataSendModel = ChatRefModel & { sent: boolean };
+export type QueueSettingsVersionModel = QueueSettingsVersion;
+export type ContactListModel = ContactList;
+export type ContactListEntryModel = ContactListEntry;

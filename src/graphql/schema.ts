@@ -17,6 +17,8 @@ import { contactResolvers } from './resolvers/contacts';
 import { queueResolvers } from './resolvers/queues';
 import { uploadResolvers } from './resolvers/uploads';
 import { baseResolvers } from './resolvers/base';
+import { queueSettingsResolvers } from './resolvers/queueSettings';
+import { contactListResolvers } from './resolvers/contactLists';
 
 /** schema/ sits at the repository root, two levels above both src/graphql and dist/src/graphql. */
 export const SCHEMA_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../schema' : '../../schema');
@@ -46,6 +48,8 @@ export function buildSchema(): GraphQLSchema {
       dialingResolvers,
       recordingResolvers,
       chatResolvers,
+      queueSettingsResolvers,
+      contactListResolvers,
     ] as never,
     inheritResolversFromInterfaces: true,
   });

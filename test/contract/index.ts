@@ -5,10 +5,12 @@ import { defineAgentControlContract, defineAgentDirectoryContract, defineAgentPr
 import { defineCallCreateContract, defineCallDataContract, defineCallLogContract } from './calls';
 import { defineChatControlContract, defineChatLogContract } from './chats';
 import { defineCampaignCatalogContract, defineLeadStatusContract, defineLeadStoreContract } from './campaigns';
+import { defineContactListsContract } from './contactLists';
 import { defineCrmDataContract, defineDncContract, defineEndUsersContract, defineSmsContract } from './contacts';
 import { defineDialerContract } from './dialing';
 import { definePresenceTablesContract } from './presence';
 import { defineQueueStatusContract } from './queues';
+import { defineQueueSettingsContract } from './queueSettings';
 import { defineRecordingsContract } from './recordings';
 import type { ContractDefiner } from './support';
 import { defineBulkUsersContract, defineContactUploadContract } from './uploads';
@@ -37,4 +39,6 @@ export const CONTRACTS: Record<Capability, ContractDefiner & { rules: ReadonlyAr
   PRESENCE_TABLES: definePresenceTablesContract,
   CHAT_LOG: defineChatLogContract,
   CHAT_CONTROL: defineChatControlContract,
+  QUEUE_SETTINGS: defineQueueSettingsContract,
+  CONTACT_LISTS: defineContactListsContract,
 };

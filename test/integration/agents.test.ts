@@ -205,6 +205,8 @@ describe('agents across three vendors', () => {
               'BULK_USERS',
               'CHAT_LOG',
               'CHAT_CONTROL',
+              'QUEUE_SETTINGS',
+              'CONTACT_LISTS',
             ],
             status: 'UP',
             lastErrorCode: null,

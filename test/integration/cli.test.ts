@@ -118,6 +118,8 @@ describe('switchboard CLI', () => {
               'BULK_USERS',
               'CHAT_LOG',
               'CHAT_CONTROL',
+              'QUEUE_SETTINGS',
+              'CONTACT_LISTS',
             ],
             status: 'UNKNOWN',
           },

@@ -139,6 +139,19 @@ const EXPECTED = {
   'Query.chats': [F, F, A, A, A],
   'Query.chat': [F, F, A, A, A],
   'Query.chatMedia': [F, F, A, A, A],
+  // Issue 16 items 9 and 10: queue settings and contact lists are ADMIN's.
+  'Mutation.queueSettingsExport': [F, F, F, A, A],
+  'Mutation.queueSettingsImport': [F, F, F, A, A],
+  'Mutation.queueSettingsAutoSave': [F, F, F, A, A],
+  'Mutation.queueSettingsRestore': [F, F, F, A, A],
+  'Mutation.contactListCreate': [F, F, F, A, A],
+  'Mutation.contactListUpdate': [F, F, F, A, A],
+  'Mutation.contactListDelete': [F, F, F, A, A],
+  'Mutation.contactListEntriesAdd': [F, F, F, A, A],
+  'Mutation.contactListEntryUpdate': [F, F, F, A, A],
+  'Mutation.contactListEntryDelete': [F, F, F, A, A],
+  'Query.queueSettingsVersions': [F, F, F, A, A],
+  'Query.queueSettingsVersion': [F, F, F, A, A],
 } as const satisfies Record<string, readonly [Cell, Cell, Cell, Cell, Cell]>;
 type Row = keyof typeof EXPECTED;
 const ROWS = Object.keys(EXPECTED) as Row[];
@@ -196,6 +209,18 @@ const RULES: Partial<Record<Row, string>> = {
   'Query.chats': 'needs the SUPERVISOR role',
   'Query.chat': 'needs the SUPERVISOR role',
   'Query.chatMedia': 'needs the SUPERVISOR role',
+  'Mutation.queueSettingsExport': 'needs the ADMIN role',
+  'Mutation.queueSettingsImport': 'needs the ADMIN role',
+  'Mutation.queueSettingsAutoSave': 'needs the ADMIN role',
+  'Mutation.queueSettingsRestore': 'needs the ADMIN role',
+  'Mutation.contactListCreate': 'needs the ADMIN role',
+  'Mutation.contactListUpdate': 'needs the ADMIN role',
+  'Mutation.contactListDelete': 'needs the ADMIN role',
+  'Mutation.contactListEntriesAdd': 'needs the ADMIN role',
+  'Mutation.contactListEntryUpdate': 'needs the ADMIN role',
+  'Mutation.contactListEntryDelete': 'needs the ADMIN role',
+  'Query.queueSettingsVersions': 'needs the ADMIN role',
+  'Query.queueSettingsVersion': 'needs the ADMIN role',
 };
 
 /**
@@ -499,6 +524,63 @@ const OPS: Record<Row, (who: Caller) => Op> = {
   'Query.chats': () => ({ decl: '', selection: 'chats(first: 2) { totalCount }', variables: {} }),
   'Query.chat': () => ({ decl: '$c: ID!', selection: 'chat(id: $c) { status }', variables: { c: openChatGid() } }),
   'Query.chatMedia': () => ({ decl: '$c: ID!', selection: 'chatMedia(chatId: $c, mediaId: "none") { mediaId }', variables: { c: openChatGid() } }),
+  'Mutation.queueSettingsExport': () =>
+    input('QueueSettingsExportInput', 'queueSettingsExport(input) { version { nativeId } userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      includeAudioFiles: false,
+      includeAttachedFiles: false,
+    }),
+  'Mutation.queueSettingsImport': () =>
+    input(
+      'QueueSettingsImportInput',
+      'queueSettingsImport(input) { version { nativeId } userErrors { field message code } }',
+      { connectionId: 'apps-a', email: 'admin@demo.example.com', file: null },
+      { path: 'variables.input.file', name: 'settings.json', type: 'application/json', content: '{"format":"queue_settings"}' },
+    ),
+  'Mutation.queueSettingsAutoSave': () =>
+    input('QueueSettingsAutoSaveInput', 'queueSettingsAutoSave(input) { version { nativeId } userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      includeAudioFiles: false,
+      includeAttachedFiles: true,
+    }),
+  'Mutation.queueSettingsRestore': () =>
+    input('QueueSettingsRestoreInput', 'queueSettingsRestore(input) { version { nativeId } userErrors { field message code } }', { connectionId: 'apps-a', email: 'admin@demo.example.com' }),
+  'Mutation.contactListCreate': () =>
+    input('ContactListCreateInput', 'contactListCreate(input) { contactList { nativeId } userErrors { field message code } }', { connectionId: 'apps-a', name: `Matrix list ${next()}` }),
+  'Mutation.contactListUpdate': () =>
+    input('ContactListUpdateInput', 'contactListUpdate(input) { contactList { nativeId } userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      contactListNativeId: '3',
+      name: `Matrix rename ${next()}`,
+    }),
+  // An id the simulator does not have: the delete reaches the vendor (and answers NOT_FOUND) without removing a seeded list.
+  'Mutation.contactListDelete': () =>
+    input('ContactListDeleteInput', 'contactListDelete(input) { deletedContactListNativeId userErrors { field message code } }', { connectionId: 'apps-a', contactListNativeId: '998' }),
+  'Mutation.contactListEntriesAdd': () =>
+    input('ContactListEntriesAddInput', 'contactListEntriesAdd(input) { entries { nativeId } userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      contactListNativeId: '2',
+      entries: [{ name: 'Matrix entry', phoneNumber: phone() }],
+    }),
+  'Mutation.contactListEntryUpdate': () =>
+    input('ContactListEntryUpdateInput', 'contactListEntryUpdate(input) { entry { nativeId } userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      contactListNativeId: '1',
+      entryNativeId: '101',
+      name: `Front desk ${next()}`,
+    }),
+  'Mutation.contactListEntryDelete': () =>
+    input('ContactListEntryDeleteInput', 'contactListEntryDelete(input) { deletedEntryNativeId userErrors { field message code } }', {
+      connectionId: 'apps-a',
+      contactListNativeId: '2',
+      entryNativeId: '998',
+    }),
+  'Query.queueSettingsVersions': () => ({ decl: '', selection: 'queueSettingsVersions(connectionId: "apps-a") { nativeId }', variables: {} }),
+  'Query.queueSettingsVersion': () => ({
+    decl: '$v: ID!',
+    selection: 'queueSettingsVersion(id: $v) { nativeId }',
+    variables: { v: encodeGlobalId('QueueSettingsVersion', 'apps-a', String(sims().appsApi.state.queueSettingsVersions[0]!.id)) },
+  }),
 };
 
 /** A chat that the commands may still change (queued, with no human agent yet). */
@@ -717,8 +799,9 @@ describe('downloads', () => {
   const DOWNLOADS = {
     recordings: [F, A, A, A],
     'contact-upload-errors': [F, F, A, A],
+    'queue-settings-versions': [F, F, A, A],
   } as const satisfies Record<string, readonly [Cell, Cell, Cell, Cell]>;
-  const ROLE = { recordings: 'SUPERVISOR', 'contact-upload-errors': 'ADMIN' } as const;
+  const ROLE = { recordings: 'SUPERVISOR', 'contact-upload-errors': 'ADMIN', 'queue-settings-versions': 'ADMIN' } as const;
   const WHO: readonly DownloadCaller[] = ['agent', 'supervisor', 'admin', 'API key'];
   let uploadTaskId = '';
 
@@ -729,8 +812,13 @@ describe('downloads', () => {
     uploadTaskId = res.body.data!['contactsUpload'].task.id;
   });
 
-  const urlOf = (kind: keyof typeof DOWNLOADS) =>
-    kind === 'recordings' ? `/files/recordings/${encodeURIComponent(callGid('ameyo-a', recordedAmeyoCall()))}?format=wav` : `/files/contact-upload-errors/${encodeURIComponent(uploadTaskId)}`;
+  const URLS: Record<keyof typeof DOWNLOADS, () => string> = {
+    recordings: () => `/files/recordings/${encodeURIComponent(callGid('ameyo-a', recordedAmeyoCall()))}?format=wav`,
+    'contact-upload-errors': () => `/files/contact-upload-errors/${encodeURIComponent(uploadTaskId)}`,
+    'queue-settings-versions': () =>
+      `/files/queue-settings-versions/${encodeURIComponent(encodeGlobalId('QueueSettingsVersion', 'apps-a', String(sims().appsApi.state.queueSettingsVersions[0]!.id)))}`,
+  };
+  const urlOf = (kind: keyof typeof DOWNLOADS) => URLS[kind]();
   const download = (kind: keyof typeof DOWNLOADS, who: DownloadCaller) =>
     fetch(`${stack.gateway.url}${urlOf(kind)}`, { headers: { authorization: `Bearer ${who === 'API key' ? KEY_R : tokens[who]}` } });
 

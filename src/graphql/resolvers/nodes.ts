@@ -4,13 +4,14 @@ import { getChat } from '../../domain/chats';
 import { getEndUser } from '../../domain/contacts';
 import { getDialAttempt, type DialAttempt } from '../../domain/dialing';
 import { getQueue } from '../../domain/queues';
-import type { Agent, BulkUserJob, Call, Campaign, Chat, ContactUploadTask, EndUser, Lead, LeadImportJob, Queue } from '../../domain/types';
+import { getQueueSettingsVersion } from '../../domain/queueSettings';
+import type { Agent, BulkUserJob, Call, Campaign, Chat, ContactUploadTask, EndUser, Lead, LeadImportJob, Queue, QueueSettingsVersion } from '../../domain/types';
 import { getBulkUserJob, getLeadImportJob, hasContactUploads } from '../../domain/uploads';
 import { NotFoundError } from '../../errors';
 import { nodeKey, type GatewayContext } from '../context';
 import { decodeGlobalId, splitDialAttemptNativeKey, splitLeadImportJobNativeKey, splitLeadNativeKey, splitQueueNativeKey, splitUploadTaskNativeKey, type NodeType } from '../ids';
 
-type NodeModel = Agent | Call | Chat | Campaign | Lead | Queue | ContactUploadTask | DialAttempt | EndUser | BulkUserJob | LeadImportJob;
+type NodeModel = Agent | Call | Chat | Campaign | Lead | Queue | ContactUploadTask | DialAttempt | EndUser | BulkUserJob | LeadImportJob | QueueSettingsVersion;
 
 /** Which schema type a model returned by `loadNode` is, for `Node.__resolveType`. */
 const nodeTypes = new WeakMap<object, NodeType>();
@@ -58,6 +59,8 @@ async function load(type: NodeType, connectionId: string, nativeId: string, ctx:
     }
     case 'Chat':
       return getChat(ctx.tenant, connectionId, nativeId, ctx.scope);
+    case 'QueueSettingsVersion':
+      return getQueueSettingsVersion(ctx.tenant, connectionId, nativeId, ctx.scope);
   }
 }
 

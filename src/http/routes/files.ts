@@ -4,17 +4,19 @@
  *
  *   GET /files/contact-upload-errors/{ContactUploadTask id}   the vendor's error CSV of an upload
  *   GET /files/recordings/{Call id}?format=wav|mp3            the call's voice log
+ *   GET /files/queue-settings-versions/{QueueSettingsVersion id}   a queue settings version's file (JSON or ZIP)
  *
  * An ID from another tenant answers exactly like one that does not exist (404 NOT_FOUND).
  */
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { memberAt } from '../../domain/fanOut';
+import { openQueueSettingsVersion } from '../../domain/queueSettings';
 import { openRecording } from '../../domain/recordings';
-import type { DownloadStream, Tenant } from '../../domain/types';
+import type { DownloadStream, RequestScope, Tenant } from '../../domain/types';
 import { openContactUploadErrors } from '../../domain/uploads';
 import { NotFoundError, isSwitchboardError, BadUserInputError, ForbiddenError, type SwitchboardError } from '../../errors';
-import { decodeGlobalId, splitUploadTaskNativeKey } from '../../graphql/ids';
+import { decodeGlobalId, splitUploadTaskNativeKey, type GlobalId, type NodeType } from '../../graphql/ids';
 import { hasRole, type Role } from '../../identity/principal';
 import { AuthenticationFailure, type Authenticator } from '../authenticate';
 import type { CorsPolicy } from '../cors';
@@ -49,30 +51,52 @@ function sendError(res: http.ServerResponse, err: SwitchboardError): void {
   sendGraphQLError(res, statusOf(err), err, headers);
 }
 
-/** Finds what a file URL names in the caller's tenant, and opens it (src/domain/uploads.ts, src/domain/recordings.ts). */
-async function open(tenant: Tenant, kind: string, id: string, query: URLSearchParams, deadlineAt: number, signal: AbortSignal): Promise<DownloadStream> {
+interface FileKind {
+  /** The global ID type a file URL of this kind names. */
+  type: NodeType;
+  /** Who may download it: the same role as the GraphQL field that leads here. */
+  role: Role;
+  /** Opens the file the ID names; null when the caller's tenant has no such file. */
+  open(tenant: Tenant, gid: GlobalId, query: URLSearchParams, scope: RequestScope): Promise<DownloadStream | null>;
+}
+
+/** Every kind of file, by the URL segment after /files/ (kind -> global ID type -> opener). */
+const FILE_KINDS: Readonly<Record<string, FileKind>> = {
+  'contact-upload-errors': {
+    type: 'ContactUploadTask',
+    role: 'admin',
+    async open(tenant, gid, _query, scope) {
+      const parts = splitUploadTaskNativeKey(gid.nativeId);
+      return parts ? openContactUploadErrors(tenant, { connectionId: gid.connectionId, ...parts }, scope) : null;
+    },
+  },
+  recordings: {
+    type: 'Call',
+    role: 'supervisor',
+    async open(tenant, gid, query, scope) {
+      if (!memberAt(tenant, gid.connectionId, 'RECORDINGS')) return null;
+      const format = (query.get('format') ?? 'wav').toUpperCase();
+      if (format !== 'WAV' && format !== 'MP3') throw new BadUserInputError(`expected format to be wav or mp3, got ${JSON.stringify(format.toLowerCase())}`);
+      return openRecording(tenant, gid.connectionId, gid.nativeId, format, scope);
+    },
+  },
+  // A queue settings version's file (JSON or ZIP), schema/queueSettings.graphql `downloadUrl`.
+  'queue-settings-versions': {
+    type: 'QueueSettingsVersion',
+    role: 'admin',
+    open: (tenant, gid, _query, scope) => openQueueSettingsVersion(tenant, gid.connectionId, gid.nativeId, scope),
+  },
+};
+
+/** Finds what a file URL names in the caller's tenant, and opens it (src/domain/uploads.ts, recordings.ts, queueSettings.ts). */
+async function open(tenant: Tenant, kind: FileKind, id: string, query: URLSearchParams, deadlineAt: number, signal: AbortSignal): Promise<DownloadStream> {
   const missing = () => new NotFoundError(`could not resolve to a node with id ${JSON.stringify(id)}`);
   const gid = decodeGlobalId(id);
-  const scope = { deadlineAt, signal };
-  let file: DownloadStream | null = null;
-  if (kind === 'contact-upload-errors' && gid.type === 'ContactUploadTask') {
-    const parts = splitUploadTaskNativeKey(gid.nativeId);
-    if (!parts) throw missing();
-    file = await openContactUploadErrors(tenant, { connectionId: gid.connectionId, ...parts }, scope);
-  } else if (kind === 'recordings' && gid.type === 'Call' && memberAt(tenant, gid.connectionId, 'RECORDINGS')) {
-    const format = (query.get('format') ?? 'wav').toUpperCase();
-    if (format !== 'WAV' && format !== 'MP3') throw new BadUserInputError(`expected format to be wav or mp3, got ${JSON.stringify(format.toLowerCase())}`);
-    file = await openRecording(tenant, gid.connectionId, gid.nativeId, format, scope);
-  }
+  if (gid.type !== kind.type || !tenant.connections.has(gid.connectionId)) throw missing();
+  const file = await kind.open(tenant, gid, query, { deadlineAt, signal });
   if (!file) throw missing();
   return file;
 }
-
-/** Who may download each kind of file. */
-const FILE_ROLES = new Map<string, Role>([
-  ['recordings', 'supervisor'],
-  ['contact-upload-errors', 'admin'],
-]);
 
 export interface FilesRouteOptions {
   auth: Authenticator;
@@ -81,7 +105,7 @@ export interface FilesRouteOptions {
   cors: CorsPolicy;
 }
 
-const FILE_PATH = /^\/files\/(contact-upload-errors|recordings)\/([^/]+)$/;
+const FILE_PATH = /^\/files\/([a-z-]+)\/([^/]+)$/;
 
 /** `GET /files/...`: downloads under the caller's key. */
 export function createFilesRoute(opts: FilesRouteOptions): Route {
@@ -94,7 +118,8 @@ export function createFilesRoute(opts: FilesRouteOptions): Route {
     cors: true,
     async handle({ req, res, target, log }) {
       const m = FILE_PATH.exec(target.pathname);
-      if (!m) return sendNotFound(res);
+      const kind = m && Object.hasOwn(FILE_KINDS, m[1]!) ? FILE_KINDS[m[1]!]! : null;
+      if (!m || !kind) return sendNotFound(res);
       const id = decodePathSegment(m[2]!);
       if (id === null) return sendGraphQLError(res, 400, { message: 'the file id in the path is not valid percent-encoding', code: 'BAD_REQUEST' });
       const abort = new AbortController();
@@ -106,10 +131,9 @@ export function createFilesRoute(opts: FilesRouteOptions): Route {
       try {
         const { tenant, principal } = await opts.auth.authenticate(req, log);
         opts.cors.allowForTenant(req, res, tenant.id);
-        // The same roles as the GraphQL fields that lead here (schema/recordings.graphql, contacts uploads).
-        const role = FILE_ROLES.get(m[1]!)!;
-        if (!hasRole(principal, role)) throw new ForbiddenError(`downloading ${m[1]} needs the ${role.toUpperCase()} role`);
-        file = await open(tenant, m[1]!, id, target.searchParams, Date.now() + opts.timeoutMs, abort.signal);
+        // The same roles as the GraphQL fields that lead here (schema/recordings.graphql, uploads.graphql, queueSettings.graphql).
+        if (!hasRole(principal, kind.role)) throw new ForbiddenError(`downloading ${m[1]} needs the ${kind.role.toUpperCase()} role`);
+        file = await open(tenant, kind, id, target.searchParams, Date.now() + opts.timeoutMs, abort.signal);
       } catch (err) {
         if (err instanceof AuthenticationFailure) return sendGraphQLError(res, err.status, err.error, { 'www-authenticate': err.wwwAuthenticate });
         if (!isSwitchboardError(err)) throw err;

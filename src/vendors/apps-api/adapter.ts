@@ -13,6 +13,8 @@ import { createChatControl, createChatLog } from './capabilities/chats';
 import { createCampaignCatalog, createLeadStore } from './capabilities/campaigns';
 import { createCrmDataSink, createDncList, createEndUserDirectory, createSmsSender } from './capabilities/contacts';
 import type { AppsApiContext } from './capabilities/context';
+import { createContactListAdmin } from './capabilities/contactLists';
+import { createQueueSettingsAdmin } from './capabilities/queueSettings';
 import { createQueueStatus } from './capabilities/queues';
 import { AppsApiClient } from './client';
 import type { AppsApiConnectionConfig } from './config';
@@ -47,5 +49,7 @@ export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, conf
     bulkUsers: createBulkUserAdmin(ctx),
     chats: createChatLog(ctx),
     chatControl: createChatControl(ctx),
+    queueSettings: createQueueSettingsAdmin(ctx),
+    contactLists: createContactListAdmin(ctx),
   };
 }

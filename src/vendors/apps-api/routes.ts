@@ -101,6 +101,32 @@ export const appsApiRoutes = {
   sendChatCustomData: { route: 'POST /chats/{id}/custom_data', family: 'apps' },
   /** [C] mid-session-authentication-apps-api: same as the call variant (202 `{"message":"accepted"}`). */
   updateChatEndUser: { route: 'POST /chats/{id}/end_user', family: 'apps' },
+
+  // Queue settings export/import and version history (issue 16 item 9, "Row 23"): apps-api.txt "Export - Import
+  // Queues Settings 7" gives the seven operations' names, query, URL variables and bodies but no paths; notes §1
+  // "paths not found". Google's "Settings version control" page (cloud.google.com/contact-center/ccai-platform/docs/
+  // settings-version-control) describes the feature (queue settings, chat shortcuts and contact lists; Admin role)
+  // but prints no API path. Every row is [U]: paths follow the doc's names; the methods we are least sure of keep
+  // `alternates`. The export answering the version it saved (not the file) is our reading of "auto-save ... without
+  // creating an export" [U].
+  exportQueueSettings: { route: 'POST /queue_settings/export', family: 'apps', alternates: { method: ['GET'] } },
+  importQueueSettings: { route: 'POST /queue_settings/import', family: 'apps', alternates: { method: ['PUT'] } },
+  listQueueSettingsVersions: { route: 'GET /queue_settings/version_histories', family: 'apps' },
+  getQueueSettingsVersion: { route: 'GET /queue_settings/version_histories/{id}', family: 'apps' },
+  downloadQueueSettingsVersion: { route: 'GET /queue_settings/version_histories/{id}/download', family: 'apps' },
+  autoSaveQueueSettings: { route: 'POST /queue_settings/version_histories/auto_saved', family: 'apps' },
+  restoreQueueSettingsVersion: { route: 'POST /queue_settings/version_histories/restore', family: 'apps', alternates: { method: ['PUT'] } },
+
+  // Contact lists (issue 16 item 10, "Row 24"): apps-api.txt "Contact Lists 6" gives the operations and URL variables
+  // (`id`, `contact_list_id`) but no paths and no bodies; notes §1 "paths not found". Nothing public confirms them:
+  // every row is [U], and so are the bodies ({name, entries: [{name, phone_number}]}, sim/apps-api/contact-lists.ts).
+  // The vendor has no documented list or read of contact lists, so none is called.
+  createContactList: { route: 'POST /contact_lists', family: 'apps' },
+  updateContactList: { route: 'PATCH /contact_lists/{id}', family: 'apps', alternates: { method: ['PUT'] } },
+  deleteContactList: { route: 'DELETE /contact_lists/{id}', family: 'apps' },
+  addContactListEntries: { route: 'POST /contact_lists/{contactListId}/entries', family: 'apps' },
+  updateContactListEntry: { route: 'PATCH /contact_lists/{contactListId}/entries/{id}', family: 'apps', alternates: { method: ['PUT'] } },
+  deleteContactListEntry: { route: 'DELETE /contact_lists/{contactListId}/entries/{id}', family: 'apps' },
 } as const satisfies RouteTable<AppsApiFamily>;
 
 export type AppsApiRoute = keyof typeof appsApiRoutes;

@@ -233,3 +233,23 @@ export const wireChatEscalation = z.looseObject({ id, reason: maybeString, force
 export const wireChatMedia = z.looseObject({ media_id: z.union([z.string(), z.number()]), url: maybeString, type: maybeString, s3_path: maybeString, photo_type: maybeString });
 export const wireChatMediaList = z.array(wireChatMedia);
 export const wireChatUploadUrl = z.looseObject({ url: z.string(), s3_path: maybeString, expires_at: maybeString });
+/** A queue settings version history item (apps-api.txt "Export - Import Queues Settings"; fields our simulator's [U]). */
+export const wireQueueSettingsVersion = z.looseObject({
+  id,
+  revision: maybeString,
+  created_at: maybeString,
+  auto_saved: z.boolean().nullish(),
+  email: maybeString,
+  export_audio_files: z.boolean().nullish(),
+  export_attached_files: z.boolean().nullish(),
+  file_name: maybeString,
+});
+export type WireQueueSettingsVersion = z.infer<typeof wireQueueSettingsVersion>;
+export const wireQueueSettingsVersionList = z.array(wireQueueSettingsVersion);
+
+/** A contact list entry and a contact list (apps-api.txt "Contact Lists" gives no bodies: our simulator's [U]). */
+export const wireContactListEntry = z.looseObject({ id, name: maybeString, phone_number: maybeString });
+export type WireContactListEntry = z.infer<typeof wireContactListEntry>;
+export const wireContactListEntries = z.array(wireContactListEntry);
+export const wireListOfContacts = z.looseObject({ id, name: maybeString, list_type: maybeString, entries: z.array(wireContactListEntry).nullish() });
+export type WireListOfContacts = z.infer<typeof wireListOfContacts>;
