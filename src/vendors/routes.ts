@@ -4,6 +4,7 @@
  * is the only code that turns a row into a URL. Every `{param}` goes through `encodeURIComponent`, and
  * a param that would change the path's shape ('', '.', '..') is refused before anything is sent.
  */
+import { z } from 'zod';
 import { BadUserInputError } from '../errors';
 import type { HttpMethod, RequestScope, UpstreamHandler, UpstreamResponse } from '../upstream/types';
 
@@ -19,6 +20,61 @@ export interface RouteDef<Family extends string = string> {
 }
 
 export type RouteTable<Family extends string = string> = Record<string, RouteDef<Family>>;
+
+/**
+ * A connection's own method or path for some rows (config `routes`): where a vendor's tenant answers an unconfirmed
+ * row ([U]) at another path, or takes one of its `alternates`, the operator says so without a code change.
+ */
+export type RouteOverrides = Readonly<Record<string, { readonly method?: HttpMethod | undefined; readonly path?: string | undefined }>>;
+
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * The config schema of a connection's `routes` for `table`: keys are its row names; a method must be the row's own
+ * or one of its `alternates`; a path starts with `/` and keeps exactly the row's `{params}`. Default none.
+ */
+export function routeOverrides(table: RouteTable) {
+  const override = z
+    .object({
+      method: z.enum(HTTP_METHODS).optional(),
+      path: z
+        .string()
+        .regex(/^\/\S*$/, "expected a path starting with '/' and without spaces")
+        .optional(),
+    })
+    .strict();
+  return z
+    .record(z.string(), override)
+    .superRefine((routes, ctx) => {
+      for (const [name, o] of Object.entries(routes)) {
+        const def = table[name];
+        if (!def) {
+          ctx.addIssue({ code: 'custom', path: [name], message: `unknown route '${name}' (expected one of ${Object.keys(table).join(', ')})` });
+          continue;
+        }
+        const row = parseRoute(def.route);
+        const methods = [row.method, ...(def.alternates?.method ?? [])];
+        if (o.method && !methods.includes(o.method)) {
+          ctx.addIssue({ code: 'custom', path: [name, 'method'], message: `route '${name}' is sent with ${methods.join(' or ')}, not ${o.method}` });
+        }
+        if (o.path !== undefined) {
+          const params = [...o.path.matchAll(PARAM)].map((m) => m[1]!);
+          if ([...params].sort().join() !== [...row.params].sort().join()) {
+            const want = row.params.map((p) => `{${p}}`).join(', ') || 'no parameters';
+            ctx.addIssue({ code: 'custom', path: [name, 'path'], message: `route '${name}' must keep its parameters (${want}), got '${o.path}'` });
+          }
+        }
+      }
+    })
+    .default({});
+}
+
+/** The row as this connection sends it: its `routes` override applied. */
+function withOverride<Family extends string>(def: RouteDef<Family>, o: RouteOverrides[string] | undefined): RouteDef<Family> {
+  if (!o || (o.method === undefined && o.path === undefined)) return def;
+  const row = parseRoute(def.route);
+  return { ...def, route: `${o.method ?? row.method} ${o.path ?? row.path}` as RouteDef['route'], alternates: { method: [row.method, ...(def.alternates?.method ?? [])] } };
+}
 
 export type QueryValue = string | number | boolean | null | undefined | ReadonlyArray<string | number | boolean>;
 
@@ -77,12 +133,15 @@ export interface RouteContext<Family extends string> {
   baseUrls: Record<Family, string>;
   /** The connection's cache TTL, used for rows marked `cached`. */
   cacheTtlMs: number;
+  /** The connection's `routes` config. Default none. */
+  overrides?: RouteOverrides;
 }
 
 /** Sends one row through the connection's upstream chain. */
 export function callRoute<Family extends string>(ctx: RouteContext<Family>, table: RouteTable<Family>, name: string, scope: RequestScope, call: RouteCall = {}): Promise<UpstreamResponse> {
-  const def = table[name];
-  if (!def) throw new TypeError(`unknown route '${name}'`);
+  const row = table[name];
+  if (!row) throw new TypeError(`unknown route '${name}'`);
+  const def = withOverride(row, ctx.overrides?.[name]);
   const { method, url } = buildRouteUrl(name, def, ctx.baseUrls[def.family], call);
   const headers: Record<string, string> = { accept: 'application/json', ...(call.headers ?? {}) };
   let body = call.body;

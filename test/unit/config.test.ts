@@ -129,6 +129,7 @@ describe('a valid file', () => {
       tokenRefreshSkewMs: 60_000,
       tokenTtlMs: 3_300_000,
       leadCreateMethod: 'PUT',
+      routes: {},
     });
     // a partial block keeps the defaults of the fields it does not name
     expect(ujet).toMatchObject({
@@ -238,6 +239,44 @@ describe('validation messages name the field, never the value', () => {
     const input = baseConfig();
     input.tenants[0]!.connections[0]!['pasword'] = PASSWORD;
     expectConfigError(() => validateConfig(input), "config is invalid:\n  tenants[0].connections[0]: unknown field 'pasword'");
+  });
+
+  // Issue 16: unconfirmed rows ([U]) and their alternates are configurable per connection.
+  describe("routes: a connection's own method or path for some rows", () => {
+    const withRoutes = (routes: unknown) => {
+      const input = baseConfig();
+      input.tenants[0]!.connections[0]!['routes'] = routes;
+      return input;
+    };
+    it('accepts an alternate method and a path with the same parameters, and defaults to none', () => {
+      const config = validateConfig(withRoutes({ addLead: { method: 'POST' }, setLeadStatus: { path: '/api/v2/config/leads/{leadId}/state/{status}' } }));
+      expect(config.tenants[0]!.connections[0]!).toMatchObject({ routes: { addLead: { method: 'POST' }, setLeadStatus: { path: '/api/v2/config/leads/{leadId}/state/{status}' } } });
+      expect(validateConfig(baseConfig()).tenants[0]!.connections[0]!).toMatchObject({ routes: {} });
+    });
+    it.each([
+      ['an unknown route', { addLeads: { method: 'POST' } }, 'tenants[0].connections[0].routes.addLeads: unknown route'],
+      [
+        "a method that is neither the row's nor an alternate",
+        { deleteLead: { method: 'POST' } },
+        "tenants[0].connections[0].routes.deleteLead.method: route 'deleteLead' is sent with DELETE, not POST",
+      ],
+      [
+        'a path that drops a parameter',
+        { deleteLead: { path: '/api/v2/config/leads' } },
+        "tenants[0].connections[0].routes.deleteLead.path: route 'deleteLead' must keep its parameters ({leadId}), got '/api/v2/config/leads'",
+      ],
+      ['a path without its leading slash', { deleteLead: { path: 'leads/{leadId}' } }, "tenants[0].connections[0].routes.deleteLead.path: expected a path starting with '/' and without spaces"],
+      ['an unknown field', { deleteLead: { verb: 'POST' } }, "tenants[0].connections[0].routes.deleteLead: unknown field 'verb'"],
+    ])('refuses %s', (_, routes, message) => {
+      let caught: unknown;
+      try {
+        validateConfig(withRoutes(routes));
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(ConfigError);
+      expect((caught as ConfigError).message).toContain(message);
+    });
   });
 
   it('unknown fields at the root are listed together', () => {

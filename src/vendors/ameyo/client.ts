@@ -38,7 +38,7 @@ export class AmeyoClient {
     upstream: Upstream,
     private readonly config: AmeyoConnectionConfig,
   ) {
-    this.ctx = { send: upstream.send, baseUrls: config.baseUrls, cacheTtlMs: config.cacheTtlMs };
+    this.ctx = { send: upstream.send, baseUrls: config.baseUrls, cacheTtlMs: config.cacheTtlMs, overrides: config.routes };
     this.facts = { vendor: 'ameyo', connectionId: config.id };
   }
 

@@ -1,6 +1,8 @@
 /** The config of an Ameyo connection (`vendor: ameyo`), beside the fields every connection has. */
 import { z } from 'zod';
 import { secret, url, vendorConnection } from '../../config/connection';
+import { routeOverrides } from '../routes';
+import { ameyoRoutes } from './routes';
 
 /** Default lifetime of a provisioned API user: 24 h. */
 export const AMEYO_CREDENTIAL_TTL_SECONDS = 86_400;
@@ -110,6 +112,8 @@ export const ameyoConnection = vendorConnection('ameyo', {
   uploadOrigin: url.optional(),
   /** Ameyo customer fields a contact upload may map CSV columns to. Default: the contact-upload doc's list. */
   contactFields: z.array(z.string().min(1)).min(1).default(['name', 'phone1', 'phone2', 'phone3', 'phone4', 'phone5', 'email', 'twitter', 'facebook', 'timezone']),
+  /** This connection's own method or path for some of the vendor's routes (README "Vendor routes"). Default none. */
+  routes: routeOverrides(ameyoRoutes),
 });
 
 export type AmeyoConnectionConfig = z.output<typeof ameyoConnection>;

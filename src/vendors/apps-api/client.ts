@@ -62,7 +62,7 @@ export class AppsApiClient {
   private readonly facts: ErrorFacts;
 
   constructor(upstream: Upstream, config: AppsApiConnectionConfig) {
-    this.ctx = { send: upstream.send, baseUrls: config.baseUrls, cacheTtlMs: config.cacheTtlMs };
+    this.ctx = { send: upstream.send, baseUrls: config.baseUrls, cacheTtlMs: config.cacheTtlMs, overrides: config.routes };
     this.facts = { vendor: 'apps-api', connectionId: config.id };
   }
 

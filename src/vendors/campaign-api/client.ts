@@ -31,7 +31,7 @@ export class CampaignApiClient {
     send: UpstreamHandler,
     private readonly config: CampaignApiConnectionConfig,
   ) {
-    this.ctx = { send, baseUrls: { portal: config.baseUrl }, cacheTtlMs: config.cacheTtlMs };
+    this.ctx = { send, baseUrls: { portal: config.baseUrl }, cacheTtlMs: config.cacheTtlMs, overrides: config.routes };
     this.facts = { vendor: 'campaign-api', connectionId: config.id };
   }
 

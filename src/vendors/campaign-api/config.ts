@@ -1,6 +1,8 @@
 /** The config of a port-9443 campaign API connection (`vendor: campaign-api`), beside the fields every connection has. */
 import { z } from 'zod';
 import { secret, url, vendorConnection } from '../../config/connection';
+import { routeOverrides } from '../routes';
+import { campaignApiRoutes } from './routes';
 
 export const campaignApiConnection = vendorConnection('campaign-api', {
   /** `https://{portalURL}:9443`. */
@@ -15,6 +17,8 @@ export const campaignApiConnection = vendorConnection('campaign-api', {
   tokenTtlMs: z.number().int().positive().default(3_300_000),
   /** Method for "Add Lead to campaign": the doc says PUT, deployments are seen taking POST (notes §2). Default PUT. */
   leadCreateMethod: z.enum(['PUT', 'POST']).default('PUT'),
+  /** This connection's own method or path for some of the vendor's routes (README "Vendor routes"). Default none. */
+  routes: routeOverrides(campaignApiRoutes),
 });
 
 export type CampaignApiConnectionConfig = z.output<typeof campaignApiConnection>;
