@@ -168,6 +168,15 @@ export interface CallTransfer {
   toAgentNativeId: string | null;
 }
 
+/**
+ * What a record (a call, a chat) itself says of its agent: enough to answer `agent { name }` without reading the
+ * agent. Null on the record when it names no agent or carries no name.
+ */
+export interface AgentSummary {
+  name: string;
+  extension: string | null;
+}
+
 export interface CallParticipant {
   connectionId: string;
   type: string | null;
@@ -202,11 +211,8 @@ export interface Call {
   holdDuration: number | null;
   /** The handling agent's native id; resolved to an Agent through the loader. */
   agentNativeId: string | null;
-  /**
-   * What the call record itself says of that agent, where it says it: enough to answer `agent { name }` without
-   * reading the agent (the Apps API's `agent_info`). Null when the record names no agent or carries no name.
-   */
-  agentSummary: { name: string; extension: string | null } | null;
+  /** What the call record itself says of that agent (the Apps API's `agent_info`). */
+  agentSummary: AgentSummary | null;
   endUser: { nativeId: string | null; identifier: string | null } | null;
   recording: { url: string; permission: string | null } | null;
   transfers: CallTransfer[];
@@ -312,6 +318,8 @@ export interface Chat {
   endedAt: Date | null;
   /** The human agent's native id; resolved to an Agent through the loader. */
   agentNativeId: string | null;
+  /** What the chat record itself says of that agent (the Apps API's `agent`). */
+  agentSummary: AgentSummary | null;
   endUser: { nativeId: string | null; identifier: string | null } | null;
   queue: { nativeId: string; name: string | null } | null;
   /** The transcript the vendor gives (imported at creation); null where it gives none. */

@@ -1,32 +1,16 @@
 /** Calls: the call log across connections, a call's references (agent via DataLoader), and call mutations. */
 import { callCreatorAt, callDataAt, listCalls } from '../../domain/calls';
-import type { GraphQLResolveInfo } from 'graphql';
-import type { Agent, Call, CustomerFlags } from '../../domain/types';
+import type { Call, CustomerFlags } from '../../domain/types';
 import type { Resolvers } from '../../generated/graphql';
 import { nodeKey, type GatewayContext } from '../context';
 import { vendorEnum } from '../enums';
 import { encodeGlobalId, splitQueueNativeKey } from '../ids';
 import { inputError, inputErrors, inputNodeId, nodeRef, withUserErrors, type UserError } from '../mutations';
 import { answerPartially } from '../partial';
-import { selectsOnly } from '../selection';
+import { agentOfRecord } from './agents';
 import { loadNode } from './nodes';
 
 const agentOf = (ctx: GatewayContext, connectionId: string, nativeId: string | null) => (nativeId ? ctx.loaders.agent.load(nodeKey(connectionId, nativeId)) : null);
-
-/** The Agent fields a call record's own summary of its agent answers (`Call.agentSummary`). */
-const AGENT_SUMMARY_FIELDS: ReadonlySet<string> = new Set(['__typename', 'id', 'nativeId', 'name', 'extension', 'vendor', 'connection']);
-
-/**
- * The call's agent: from the call record itself when it names the agent and the query asks only for what it names
- * (no agents request: issue 16, item 6), otherwise through the batched agent loader. The summary is an Agent with
- * only those fields, which is all a selection within AGENT_SUMMARY_FIELDS reads.
- */
-function callAgent(c: Call, ctx: GatewayContext, info: GraphQLResolveInfo) {
-  if (c.agentNativeId && c.agentSummary && selectsOnly(info, AGENT_SUMMARY_FIELDS)) {
-    return { connectionId: c.connectionId, vendor: c.vendor, nativeId: c.agentNativeId, ...c.agentSummary } as Agent;
-  }
-  return agentOf(ctx, c.connectionId, c.agentNativeId);
-}
 
 type CallRef = { connectionId: string; nativeId: string };
 
@@ -50,7 +34,7 @@ export const callResolvers: Resolvers = {
     id: (c) => encodeGlobalId('Call', c.connectionId, c.nativeId),
     vendor: (c) => vendorEnum(c.vendor),
     connection: (c, _a, ctx) => ctx.tenant.connections.get(c.connectionId)!,
-    agent: (c, _a, ctx, info) => callAgent(c, ctx, info),
+    agent: (c, _a, ctx, info) => agentOfRecord(c, ctx, info),
     parentCallId: (c) => (c.parentNativeId ? encodeGlobalId('Call', c.connectionId, c.parentNativeId) : null),
     customerFlags: (c, _a, ctx) => ctx.loaders.customerFlags.load(nodeKey(c.connectionId, c.nativeId)),
     raw: (c) => c.raw ?? {},

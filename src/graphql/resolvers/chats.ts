@@ -2,11 +2,12 @@
 import { chatControlAt, listChats } from '../../domain/chats';
 import type { Chat, ChatEntry, ChatEscalation, ChatMedia, CustomerFlags } from '../../domain/types';
 import type { Resolvers } from '../../generated/graphql';
-import { nodeKey, type GatewayContext } from '../context';
+import type { GatewayContext } from '../context';
 import { vendorEnum } from '../enums';
 import { decodeGlobalId, encodeGlobalId, splitQueueNativeKey } from '../ids';
 import { inputError, inputNodeId, nodeRef, withUserErrors, type UserError } from '../mutations';
 import { answerPartially } from '../partial';
+import { agentOfRecord } from './agents';
 import { loadNode } from './nodes';
 
 type ChatRef = { connectionId: string; nativeId: string };
@@ -52,7 +53,7 @@ export const chatResolvers: Resolvers = {
     vendor: (c) => vendorEnum(c.vendor),
     connection: (c, _a, ctx) => ctx.tenant.connections.get(c.connectionId)!,
     // The same DataLoader as Call.agent: N chats' agents cost one batch.
-    agent: (c, _a, ctx) => (c.agentNativeId ? ctx.loaders.agent.load(nodeKey(c.connectionId, c.agentNativeId)) : null),
+    agent: (c, _a, ctx, info) => agentOfRecord(c, ctx, info),
     customerFlags: (c, _a, ctx) => chatControlAt(ctx.tenant, c.connectionId).getCustomerFlags(c.nativeId, ctx.scope),
     media: (c, { kind }, ctx) => chatControlAt(ctx.tenant, c.connectionId).listMedia(c.nativeId, kind, ctx.scope),
     raw: (c) => c.raw ?? {},

@@ -1,5 +1,5 @@
 /** Apps API call records <-> domain calls: the sixteen documented call states, call types and directions. */
-import type { Call, CallDirection, CallStatus, CallType } from '../../domain/types';
+import type { AgentSummary, Call, CallDirection, CallStatus, CallType } from '../../domain/types';
 import type { WireCall } from './types';
 
 /**
@@ -76,8 +76,11 @@ const date = (s: string | null | undefined): Date | null => {
 const str = (v: string | number | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
 const menuPath = (m: { name?: string | null; materialized_path?: string | null } | null | undefined) => (m ? { name: m.name ?? null, materializedPath: m.materialized_path ?? null } : null);
 
-/** `agent_info` as the agent's name and number; its name as the agents list builds it (first and last) when `name` is absent. */
-function agentSummaryOf(info: WireCall['agent_info']): Call['agentSummary'] {
+/**
+ * A call's `agent_info` (or a chat's `agent`) as the agent's name and number; the name as the agents list builds it
+ * (first and last) when `name` is absent.
+ */
+export function agentSummaryOf(info: WireCall['agent_info']): AgentSummary | null {
   if (info?.id === null || info?.id === undefined) return null;
   const name = info.name?.trim() || [info.first_name, info.last_name].filter(Boolean).join(' ').trim();
   return name ? { name, extension: info.agent_number ?? null } : null;

@@ -1,5 +1,6 @@
 /** Apps API chat records <-> domain chats: the chat states (apps-api.txt "Chats"; sim/apps-api/seed.ts CHAT_STATUSES). */
 import type { Chat, ChatEntry, ChatMedia, ChatStatus } from '../../domain/types';
+import { agentSummaryOf } from './calls';
 import type { WireChat, wireChatMedia, wireChatMessage } from './types';
 import type { z } from 'zod';
 
@@ -73,6 +74,7 @@ export function toChat(connectionId: string, w: WireChat): Chat {
     updatedAt: date(w.updated_at),
     endedAt: date(w.ends_at),
     agentNativeId: str(w.agent?.id),
+    agentSummary: agentSummaryOf(w.agent),
     endUser: w.end_user ? { nativeId: str(w.end_user.id), identifier: w.end_user.identifier ?? null } : null,
     queue: menu ? { nativeId: String(menu.id), name: menu.name ?? null } : null,
     transcript: w.transcript?.messages ? w.transcript.messages.map(toChatEntry) : null,
