@@ -345,9 +345,12 @@ export function validCustomData(data: unknown): data is Record<string, CustomDat
   return true;
 }
 
-function postCustomData(env: AppsEnv, ctx: SimContext): SimReply {
-  const call = findCall(env, ctx.params.id);
-  if (!call) return notFoundRecord();
+/**
+ * A custom-data body (`signed: false` with `data`, or `signed: true` with an HS256 `signed_data` under the company
+ * secret) checked, stored over the session's record (`storeOf`, made on first use), and its reserved keys applied to `flags`; a 400 reply when it is invalid.
+ * Calls and chats take the same body.
+ */
+export function receiveCustomData(env: AppsEnv, ctx: SimContext, storeOf: () => Record<string, CustomDataField>, flags: CustomerFlags): SimReply | null {
   const b = bodyObject(ctx);
   let data: Record<string, CustomDataField>;
   if (b.signed === true) {
@@ -358,13 +361,21 @@ function postCustomData(env: AppsEnv, ctx: SimContext): SimReply {
     if (!validCustomData(b.data)) return badRequest(CALLS_OUR_400.dataInvalid);
     data = b.data;
   }
-  const stored = (env.state.callCustomData[String(call.id)] ??= {});
-  const flags = flagsOf(env, call);
+  const stored = storeOf();
   for (const [key, field] of Object.entries(data)) {
     stored[key] = JSON.parse(JSON.stringify(field)) as CustomDataField;
     const flag = RESERVED_FLAGS[key as keyof typeof RESERVED_FLAGS];
     if (flag) flags[flag] = field.value as boolean;
   }
+  return null;
+}
+
+function postCustomData(env: AppsEnv, ctx: SimContext): SimReply {
+  const call = findCall(env, ctx.params.id);
+  if (!call) return notFoundRecord();
+  const flags = flagsOf(env, call);
+  const refused = receiveCustomData(env, ctx, () => (env.state.callCustomData[String(call.id)] ??= {}), flags);
+  if (refused) return refused;
   call.verified = flags.verified_customer;
   return messageReply(200, 'success');
 }

@@ -11,12 +11,12 @@
  */
 import type { SimContext, SimReply } from '../common/server';
 import { parseUtcTime } from './agents';
-import { END_USER_DUPLICATE_INTERVAL_MS, RESERVED_FLAGS, upsertEndUser, validCustomData } from './calls';
+import { END_USER_DUPLICATE_INTERVAL_MS, receiveCustomData, upsertEndUser } from './calls';
 import { badRequest, END_USER_400, MISSING_PARAMETER, messageReply, notFoundRecord } from './errors';
 import { isoAt, nextId, type AppsEnv, type RouteModule } from './env';
 import { pageReply, readPage } from './paging';
-import { CHAT_ENDED, CHAT_STATUSES, chatStatusText, type ChatMedia, type ChatSession, type ChatStatus, type CustomDataField, type CustomerFlags } from './seed';
-import { asId, asText, bodyObject, given, verifyHs256Jwt } from './util';
+import { CHAT_ENDED, CHAT_STATUSES, chatStatusText, type ChatMedia, type ChatSession, type ChatStatus, type CustomerFlags } from './seed';
+import { asId, asText, bodyObject, given } from './util';
 
 /** 400 messages of the chat endpoints. `notDismissed` is the vendor's (resume-a-chat); the others are ours. */
 export const CHATS_400 = {
@@ -335,24 +335,7 @@ function updateFlags(env: AppsEnv, ctx: SimContext, chat: ChatSession): SimReply
 }
 
 function postCustomData(env: AppsEnv, ctx: SimContext, chat: ChatSession): SimReply {
-  const b = bodyObject(ctx);
-  let data: Record<string, CustomDataField>;
-  if (b.signed === true) {
-    const payload = verifyHs256Jwt(b.signed_data, env.companySecret, env.now());
-    if (!payload || !validCustomData(payload.custom_data)) return badRequest(CHATS_400.signedDataInvalid);
-    data = payload.custom_data;
-  } else {
-    if (!validCustomData(b.data)) return badRequest(CHATS_400.dataInvalid);
-    data = b.data;
-  }
-  const stored = (env.state.chatCustomData[String(chat.id)] ??= {});
-  const flags = flagsOf(env, chat);
-  for (const [key, field] of Object.entries(data)) {
-    stored[key] = JSON.parse(JSON.stringify(field)) as CustomDataField;
-    const flag = RESERVED_FLAGS[key as keyof typeof RESERVED_FLAGS];
-    if (flag) flags[flag] = field.value as boolean;
-  }
-  return messageReply(200, 'success');
+  return receiveCustomData(env, ctx, () => (env.state.chatCustomData[String(chat.id)] ??= {}), flagsOf(env, chat)) ?? messageReply(200, 'success');
 }
 
 function updateEndUser(env: AppsEnv, ctx: SimContext, chat: ChatSession, lastAccepted: Map<number, number>): SimReply {

@@ -2,14 +2,13 @@
  * Apps API calls: the call log, creating calls under the document's per-type rules, and a call's data
  * (end user, customer flags, custom data). apps-api.txt "Calls Endpoints".
  */
-import type { CallCreateRequest, CallCreator, CallData, CallLog, CustomerFlags, InputProblem } from '../../../domain/types';
-import { BadUserInputError } from '../../../errors';
-import { signJwtHs256 } from '../../jwt';
+import type { CallCreateRequest, CallCreator, CallData, CallLog, InputProblem } from '../../../domain/types';
 import type { QueryValue } from '../../routes';
 import { readWire } from '../../wire';
 import { appsApiCallStatusValue, APPS_API_CALL_TYPE_VALUE, toCall } from '../calls';
-import { wireCall, wireCallList, wireCustomerFlags, wireMessage } from '../types';
+import { wireCall, wireCallList } from '../types';
 import { orNull, type AppsApiContext } from './context';
+import { createSessionData } from './sessionData';
 
 export function createCallLog({ client, cid }: AppsApiContext): CallLog {
   return {
@@ -90,44 +89,11 @@ export function createCallCreator({ client, cid }: AppsApiContext): CallCreator 
   };
 }
 
-const flagsOf = (f: { verified_customer: boolean; bad_actor: boolean; repeat_customer: boolean }): CustomerFlags => ({
-  verifiedCustomer: f.verified_customer,
-  badActor: f.bad_actor,
-  repeatCustomer: f.repeat_customer,
-});
-
-export function createCallData({ client, config, cid }: AppsApiContext): CallData {
-  return {
-    async updateEndUser(callNativeId, endUser, scope) {
-      const body: Record<string, unknown> = { identifier: endUser.identifier };
-      if (endUser.name != null) body['name'] = endUser.name;
-      if (endUser.email != null) body['email'] = endUser.email;
-      if (endUser.phone != null) body['phone'] = endUser.phone;
-      await client.write('updateCallEndUser', wireMessage, scope, body, { params: { id: callNativeId } });
-    },
-    getCustomerFlags: async (callNativeId, scope) => flagsOf(await client.json('getCustomerFlags', wireCustomerFlags, scope, { params: { id: callNativeId } })),
-    async updateCustomerFlags(callNativeId, flags, scope) {
-      // The request spells `repeat_customers` with an s, unlike the response (notes §1, apps-api-call).
-      const body: Record<string, boolean> = {};
-      if (flags.verifiedCustomer !== undefined) body['verified_customer'] = flags.verifiedCustomer;
-      if (flags.badActor !== undefined) body['bad_actor'] = flags.badActor;
-      if (flags.repeatCustomer !== undefined) body['repeat_customers'] = flags.repeatCustomer;
-      return flagsOf(await client.write('updateCustomerFlags', wireCustomerFlags, scope, body, { params: { id: callNativeId } }));
-    },
-    async sendCustomData(callNativeId, fields, signed, scope) {
-      const data: Record<string, { label?: string; value: unknown }> = {};
-      for (const f of fields) data[f.key] = { ...(f.label != null ? { label: f.label } : {}), value: f.value };
-      let body: Record<string, unknown>;
-      if (signed) {
-        const secret = config.credentials.companySecret;
-        if (!secret) throw new BadUserInputError(`connection '${cid}' has no credentials.companySecret to sign with; send signed: false`);
-        const iat = Math.floor(Date.now() / 1000);
-        // apps-api.txt "Send a custom data": JWT.encode({custom_data, exp, iat}, 'Company secret', 'HS256').
-        body = { signed: true, signed_data: signJwtHs256({ custom_data: data, iat, exp: iat + 300 }, secret) };
-      } else {
-        body = { signed: false, data };
-      }
-      await client.write('sendCallCustomData', wireMessage, scope, body, { params: { id: callNativeId } });
-    },
-  };
+export function createCallData(ctx: AppsApiContext): CallData {
+  return createSessionData(ctx, {
+    updateEndUser: 'updateCallEndUser',
+    getCustomerFlags: 'getCustomerFlags',
+    updateCustomerFlags: 'updateCustomerFlags',
+    sendCustomData: 'sendCallCustomData',
+  });
 }

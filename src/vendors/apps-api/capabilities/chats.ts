@@ -3,13 +3,12 @@
  * update/finish, resume, messages, escalations, photos, videos, media, customer flags, custom data, end user). Ids go
  * out as integers, as the document's bodies declare them.
  */
-import type { ChatControl, ChatLog, CustomerFlags } from '../../../domain/types';
-import { BadUserInputError } from '../../../errors';
-import { signJwtHs256 } from '../../jwt';
+import type { ChatControl, ChatLog } from '../../../domain/types';
 import type { QueryValue } from '../../routes';
 import { appsApiChatStatusValue, toChat, toChatEntry, toChatMedia } from '../chats';
-import { wireChat, wireChatEscalation, wireChatList, wireChatMedia, wireChatMediaList, wireChatMessage, wireChatUploadUrl, wireCustomerFlags, wireMessage } from '../types';
+import { wireChat, wireChatEscalation, wireChatList, wireChatMedia, wireChatMediaList, wireChatMessage, wireChatUploadUrl } from '../types';
 import { idNumber, orNull, toDate, type AppsApiContext } from './context';
+import { createSessionData } from './sessionData';
 
 export function createChatLog({ client, cid }: AppsApiContext): ChatLog {
   return {
@@ -29,18 +28,13 @@ export function createChatLog({ client, cid }: AppsApiContext): ChatLog {
   };
 }
 
-const flagsOf = (f: { verified_customer: boolean; bad_actor: boolean; repeat_customer: boolean }): CustomerFlags => ({
-  verifiedCustomer: f.verified_customer,
-  badActor: f.bad_actor,
-  repeatCustomer: f.repeat_customer,
-});
-
 const KIND_PATHS = {
   PHOTO: { list: 'listChatPhotos', uploadUrl: 'getChatPhotoUploadUrl' },
   VIDEO: { list: 'listChatVideos', uploadUrl: 'getChatVideoUploadUrl' },
 } as const;
 
-export function createChatControl({ client, config, cid }: AppsApiContext): ChatControl {
+export function createChatControl(ctx: AppsApiContext): ChatControl {
+  const { client, cid } = ctx;
   return {
     // The doc's "Accept + id" read ([U] `GET /chats/{id}` of the Apps API).
     readChat: async (chatNativeId, scope) => {
@@ -97,35 +91,11 @@ export function createChatControl({ client, config, cid }: AppsApiContext): Chat
       const w = await client.json(KIND_PATHS[kind].uploadUrl, wireChatUploadUrl, scope, { params: { chatId: chatNativeId } });
       return { url: w.url, storagePath: w.s3_path ?? null, expiresAt: toDate(w.expires_at) };
     },
-    async updateEndUser(chatNativeId, endUser, scope) {
-      const body: Record<string, unknown> = { identifier: endUser.identifier };
-      if (endUser.name != null) body['name'] = endUser.name;
-      if (endUser.email != null) body['email'] = endUser.email;
-      if (endUser.phone != null) body['phone'] = endUser.phone;
-      await client.write('updateChatEndUser', wireMessage, scope, body, { params: { id: chatNativeId } });
-    },
-    getCustomerFlags: async (chatNativeId, scope) => flagsOf(await client.json('getChatCustomerFlags', wireCustomerFlags, scope, { params: { id: chatNativeId } })),
-    async updateCustomerFlags(chatNativeId, flags, scope) {
-      // The request spells `repeat_customers` with an s, as for calls (apps-api.txt "Chats").
-      const body: Record<string, boolean> = {};
-      if (flags.verifiedCustomer !== undefined) body['verified_customer'] = flags.verifiedCustomer;
-      if (flags.badActor !== undefined) body['bad_actor'] = flags.badActor;
-      if (flags.repeatCustomer !== undefined) body['repeat_customers'] = flags.repeatCustomer;
-      return flagsOf(await client.write('updateChatCustomerFlags', wireCustomerFlags, scope, body, { params: { id: chatNativeId } }));
-    },
-    async sendCustomData(chatNativeId, fields, signed, scope) {
-      const data: Record<string, { label?: string; value: unknown }> = {};
-      for (const f of fields) data[f.key] = { ...(f.label != null ? { label: f.label } : {}), value: f.value };
-      let body: Record<string, unknown>;
-      if (signed) {
-        const secret = config.credentials.companySecret;
-        if (!secret) throw new BadUserInputError(`connection '${cid}' has no credentials.companySecret to sign with; send signed: false`);
-        const iat = Math.floor(Date.now() / 1000);
-        body = { signed: true, signed_data: signJwtHs256({ custom_data: data, iat, exp: iat + 300 }, secret) };
-      } else {
-        body = { signed: false, data };
-      }
-      await client.write('sendChatCustomData', wireMessage, scope, body, { params: { id: chatNativeId } });
-    },
+    ...createSessionData(ctx, {
+      updateEndUser: 'updateChatEndUser',
+      getCustomerFlags: 'getChatCustomerFlags',
+      updateCustomerFlags: 'updateChatCustomerFlags',
+      sendCustomData: 'sendChatCustomData',
+    }),
   };
 }
