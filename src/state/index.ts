@@ -12,6 +12,7 @@
  * unreachable never stops the gateway: `reachable()` turns readiness off and each area fails as its
  * module says (the budget closed, idempotent mutations refused, cache and APQ as misses).
  */
+import { LocalBus, RedisBus, type LiveBus } from '../live/bus';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
@@ -45,6 +46,8 @@ export interface StateStore {
   budgetFor(tenantId: string, connectionId: string): ((intervalMs: number) => SlotBudget) | undefined;
   /** The connection's share of the fleet's response cache; null in the embedded store. */
   responsesFor(tenantId: string, connectionId: string): SharedResponses | null;
+  /** Live events (issue 17): in this process, or across the fleet through Redis pub/sub. */
+  readonly bus: LiveBus;
   /** False while the store cannot be used (Redis unreachable). */
   reachable(): boolean;
   close(): Promise<void>;
@@ -73,6 +76,7 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
       apq: new TenantApqCache(),
       budgetFor: () => undefined,
       responsesFor: () => null,
+      bus: new LocalBus(),
       reachable: () => true,
       close: async () => records.close(),
     };
@@ -90,6 +94,7 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
     apq: new RedisApqCache(conn),
     budgetFor: (tenantId, connectionId) => (intervalMs) => new RedisSlots(conn, `${base(tenantId, connectionId)}budget`, intervalMs),
     responsesFor: (tenantId, connectionId) => new RedisResponses(conn, channel, base(tenantId, connectionId)),
+    bus: new RedisBus(conn),
     reachable: () => conn.up,
     close: () => conn.close(),
   };
