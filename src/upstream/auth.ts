@@ -3,8 +3,10 @@
  * - static headers (HTTP Basic, API keys): added to every request;
  * - issued credentials (campaign-api login, Ameyo's provisioned Basic user): fetched lazily, once, and
  *   shared by every concurrent request; renewed `refreshSkewMs` before expiry; renewed once on a 401 and the
- *   request sent again once (marked `resend: 'unauthorized'`, so it counts as a retry where it leaves).
+ *   request sent again once (marked `resend: 'unauthorized'`, so it counts as a retry where it leaves); a
+ *   login the vendor refuses (401/403) is answered from memory for `refusedHoldMs` instead of tried per request.
  */
+import { isSwitchboardError } from '../errors';
 import { isReplayable, type RequestScope, type UpstreamInterceptor, type UpstreamRequest } from './types';
 
 /** HTTP Basic: `Authorization: Basic base64(user:password)`. */
@@ -41,6 +43,13 @@ export interface TokenAuthOptions {
    * every request. Ameyo: only its CMS and data-engine families take the provisioned Basic user.
    */
   appliesTo?(req: UpstreamRequest): boolean;
+  /**
+   * How long a refusal of the credentials themselves (the vendor's 401 or 403 to the login) is answered from memory.
+   * Default 30_000 (30 s). A wrong password or admin token stays wrong until an operator changes it: trying again on
+   * every request (a dashboard polls every second) spends the connection's vendor budget on logins that fail, while
+   * 30 s is short enough for a fix on the vendor's side to take effect without a restart.
+   */
+  refusedHoldMs?: number;
 }
 
 export interface TokenAuth {
@@ -50,21 +59,33 @@ export interface TokenAuth {
 }
 
 export function createTokenAuth(opts: TokenAuthOptions): TokenAuth {
-  const { obtainToken, applyToken, refreshSkewMs = 60_000, appliesTo = () => true } = opts;
+  const { obtainToken, applyToken, refreshSkewMs = 60_000, appliesTo = () => true, refusedHoldMs = 30_000 } = opts;
   if (typeof obtainToken !== 'function') throw new TypeError('expected opts.obtainToken to be a function');
   let current: IssuedToken | null = null;
   let pending: Promise<IssuedToken> | null = null;
+  /** The vendor's refusal of the credentials, answered again until `until` (`refusedHoldMs`). */
+  let heldRefusal: { error: unknown; until: number } | null = null;
   /** Set when a 401 dropped `current`, until the next token is obtained. */
   let refused = false;
 
   const fetchToken = (scope: RequestScope): Promise<IssuedToken> => {
+    if (heldRefusal && Date.now() < heldRefusal.until) return Promise.reject(heldRefusal.error);
     if (!pending) {
       // Shared by every waiting request, so not cancelled when the one that started it goes away.
       const { signal: _callerOnly, ...shared } = scope;
       const reason: ObtainReason = refused ? 'unauthorized' : current ? 'expiring' : 'first';
       refused = false;
       pending = obtainToken(shared, reason)
-        .then((t) => (current = t))
+        .then(
+          (t) => {
+            heldRefusal = null;
+            return (current = t);
+          },
+          (err: unknown) => {
+            if (isSwitchboardError(err) && (err.facts.upstreamStatus === 401 || err.facts.upstreamStatus === 403)) heldRefusal = { error: err, until: Date.now() + refusedHoldMs };
+            throw err;
+          },
+        )
         .finally(() => {
           pending = null;
         });
@@ -111,6 +132,7 @@ export function createTokenAuth(opts: TokenAuthOptions): TokenAuth {
     invalidate: () => {
       current = null;
       refused = false;
+      heldRefusal = null;
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import { createTokenAuth, type IssuedToken, type ObtainReason } from '../../src/upstream/auth';
 import type { UpstreamRequest, UpstreamResponse } from '../../src/upstream/types';
-import { UpstreamUnavailableError } from '../../src/errors';
+import { UpstreamError, UpstreamUnavailableError } from '../../src/errors';
 
 const request = (route: string): UpstreamRequest => ({ method: 'GET', url: new URL(`https://vendor.example.com/${route}`), route, headers: {}, scope: { deadlineAt: Date.now() + 10_000 } });
 const answer = (status: number): UpstreamResponse => ({ status, headers: {}, body: Buffer.alloc(0) }) as UpstreamResponse;
@@ -96,5 +96,28 @@ describe('createTokenAuth', () => {
     expect(n).toBe(0);
     expect((await send(request('mine'))).status).toBe(200);
     expect(n).toBe(1);
+  });
+  it("answers the vendor's refusal of the credentials (401/403) from memory for refusedHoldMs; other failures are tried again", async () => {
+    let logins = 0;
+    const refusal = new UpstreamError("vendor refused the connection's credentials (HTTP 401)", { upstreamStatus: 401 });
+    const down = new UpstreamUnavailableError('vendor is unavailable (HTTP 503)', { upstreamStatus: 503 });
+    let failWith: Error = refusal;
+    const auth = createTokenAuth({
+      obtainToken: async () => {
+        logins++;
+        throw failWith;
+      },
+      applyToken: (headers, token) => ({ ...headers, authorization: token }),
+    });
+    const send = auth.interceptor(vendor(new Set()).next);
+    await expect(send(request('a'))).rejects.toBe(refusal);
+    await expect(send(request('b'))).rejects.toBe(refusal);
+    expect(logins).toBe(1);
+    // An operator's change (a new token in the config) starts over.
+    auth.invalidate();
+    failWith = down;
+    await expect(send(request('c'))).rejects.toBe(down);
+    await expect(send(request('d'))).rejects.toBe(down);
+    expect(logins).toBe(3);
   });
 });
