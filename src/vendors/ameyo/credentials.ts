@@ -44,7 +44,7 @@ export interface AmeyoProvisioner {
  */
 export function createAmeyoProvisioner(send: UpstreamHandler, config: AmeyoConnectionConfig, creds: AmeyoProvisionedCredentials): AmeyoProvisioner {
   const username = `${creds.username}_${randomBytes(SUFFIX_BYTES).toString('hex')}`;
-  const ctx: RouteContext<AmeyoFamily> = { send, baseUrls: config.baseUrls, cacheTtlMs: 0 };
+  const ctx: RouteContext<AmeyoFamily> = { send, baseUrls: config.baseUrls, cacheTtlMs: 0, overrides: config.routes };
   const facts: ErrorFacts = { vendor: 'ameyo', connectionId: config.id, route: 'basicAuth' };
   let password: string | null = null;
 
