@@ -43,7 +43,7 @@ export class CampaignApiClient {
     if (!('username' in config.credentials)) throw new TypeError('login needs username/password credentials');
     const { username, password, domain } = config.credentials;
     const facts: ErrorFacts = { vendor: 'campaign-api', connectionId: config.id, route: 'login' };
-    const ctx: RouteContext<CampaignApiFamily> = { send, baseUrls: { portal: config.baseUrl }, cacheTtlMs: 0 };
+    const ctx: RouteContext<CampaignApiFamily> = { send, baseUrls: { portal: config.baseUrl }, cacheTtlMs: 0, overrides: config.routes };
     const res = await callRoute(ctx, campaignApiRoutes, 'login', scope, { json: { username, password, domain } });
     if (res.status >= 400) throw campaignApiError(res, { ...facts, upstreamStatus: res.status });
     const body = readWire(res, wireLogin, facts);
