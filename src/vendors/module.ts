@@ -10,8 +10,11 @@
  */
 import type { z } from 'zod';
 import type { SimServer } from '../../sim/common/server';
-import type { VendorAdapter } from '../domain/types';
+import type { Config } from '../config/schema';
+import type { Tenant, VendorAdapter } from '../domain/types';
 import type { ErrorFacts, SwitchboardError } from '../errors';
+import type { Route } from '../http/router';
+import type { StateStore } from '../state';
 import type { SharedConnectionState } from '../upstream/createUpstream';
 import type { PoolRegistry } from '../upstream/transport';
 import type { UpstreamResponse } from '../upstream/types';
@@ -54,6 +57,15 @@ export interface VendorModule<K extends string = string, Schema extends z.ZodObj
   /** Turns the vendor's error responses into our error classes (`./errors.ts`); the adapter hands it to its upstream. */
   toError(res: UpstreamResponse, facts: ErrorFacts): SwitchboardError;
   readonly simulator: VendorSimulator<Sim, SimOptions, Defaults, Omit<z.input<Schema>, 'id' | 'vendor'>>;
+  /** HTTP routes the vendor calls on the gateway (Ameyo's CRM URLs), added to the gateway's routes table. Default none. */
+  httpRoutes?(deps: VendorRouteDeps): Route[];
+}
+
+/** What a vendor's own HTTP routes get from the gateway at start. */
+export interface VendorRouteDeps {
+  config: Config;
+  tenants: ReadonlyMap<string, Tenant>;
+  state: StateStore;
 }
 
 /**

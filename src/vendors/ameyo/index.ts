@@ -4,6 +4,7 @@ import { AMEYO_SEEDED_CAMPAIGNS } from '../../../sim/ameyo/seed';
 import { defineVendor } from '../module';
 import { createAmeyoAdapter } from './adapter';
 import { ameyoConnection } from './config';
+import { createAmeyoCrmRoutes } from './crmRoute';
 import { ameyoError } from './errors';
 
 export const ameyoModule = defineVendor({
@@ -11,6 +12,8 @@ export const ameyoModule = defineVendor({
   connection: ameyoConnection,
   createAdapter: createAmeyoAdapter,
   toError: ameyoError,
+  // Ameyo's CRM URLs and SSO API, the gateway as the tenant's CRM (./crmRoute.ts).
+  httpRoutes: createAmeyoCrmRoutes,
   simulator: {
     start: startAmeyoSim,
     defaults: AMEYO_SIM_DEFAULTS,
