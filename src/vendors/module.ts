@@ -44,6 +44,14 @@ export interface VendorSimulator<Sim extends SimServer, Options, Defaults, Conne
    * in registry order that gives one).
    */
   demoAgent(sim: Sim): { nativeId: string; email?: string };
+  /**
+   * Demo mode only: more connection fields (over `connection`), and wiring once the gateway listens (Ameyo: its
+   * CRM URLs pointed at the gateway, so the demo shows screen-pops end to end). Default none.
+   */
+  readonly demo?: {
+    connection?(sim: Sim): Partial<ConnectionFields>;
+    afterStart?(sim: Sim, gateway: { url: string; tenantId: string; connectionId: string }): Promise<void>;
+  };
 }
 
 /** Everything the gateway needs from one vendor. */

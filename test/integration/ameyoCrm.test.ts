@@ -5,12 +5,15 @@
  * sent (`crmCalls`) and of what it received (`requests`).
  */
 import http from 'node:http';
+import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AMEYO_SIM_DEFAULTS, type AmeyoCrmCall } from '../../sim/ameyo';
+import { DEMO_TENANT_ID, startDemo, type Demo } from '../../src/demo';
 import type { CallLiveEvent, LiveEvent } from '../../src/live/events';
+import { createLogger } from '../../src/logger';
 import { startStack, type Stack } from '../support/stack';
 
 const SECRET_A = 'crm-secret-tenant-a-000001';
@@ -376,5 +379,33 @@ describe('CRM SSO sessions across a gateway restart (embedded store)', () => {
     off();
     expect(res.status).toBe(200);
     expect(seen).toEqual([expect.objectContaining({ type: 'SCREEN_POP', agentNativeId: 'agent-r' })]);
+  });
+});
+
+describe('demo mode: the simulated Ameyo has the gateway as its CRM', () => {
+  let demo: Demo;
+  beforeAll(async () => {
+    demo = await startDemo({ port: 0, logger: createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() })) });
+  });
+  afterAll(() => demo?.close());
+
+  it('an agent login through SSO and a call connect show as screen-pops on the demo tenant', async () => {
+    const seen: LiveEvent[] = [];
+    const off = demo.gateway.bus.subscribe(DEMO_TENANT_ID, 'callEvents', (e) => seen.push(e));
+    const userId = demo.sims.ameyo.state.sessions[0]!.userId;
+    const trigger = (p: string) => fetch(`${demo.sims.ameyo.url}/__sim/ameyo/crm${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+    const login = (await (await trigger('/agent-login')).json()) as { crmSessionId: string | null };
+    expect(login.crmSessionId).toMatch(/^crm-/);
+    expect((await trigger('/call-connect')).status).toBe(200);
+    off();
+    expect(seen.map((e) => [(e as CallLiveEvent).type, (e as CallLiveEvent).connectionId, (e as CallLiveEvent).screenPop?.page, (e as CallLiveEvent).agentNativeId])).toEqual([
+      ['SCREEN_POP', 'ameyo-demo', 'KNOWLEDGE_BASE', userId],
+      ['SCREEN_POP', 'ameyo-demo', 'CUSTOMER', userId],
+    ]);
+    expect(demo.sims.ameyo.crm.crmCalls.map((c) => [c.kind, c.status])).toEqual([
+      ['sso-login', 200],
+      ['knowledge-base', 200],
+      ['customer', 200],
+    ]);
   });
 });
