@@ -19,6 +19,7 @@ import { startStack, type Stack } from '../support/stack';
 const SECRET_A = 'crm-secret-tenant-a-000001';
 const SECRET_X = 'crm-secret-tenant-a-crmfirst';
 const SECRET_B = 'crm-secret-tenant-b-000002';
+const SECRET_S = 'crm-secret-tenant-a-session-only';
 const AGENT_PASSWORD = 'agent-crm-password';
 const TEMPLATE = 'https://crm.example/pop/{page}?user={userId}&phone={phone}&queue={queueName}&crt={crtObjectId}';
 
@@ -36,6 +37,10 @@ async function startCrmSso(): Promise<{ url: string; bodies: unknown[]; close():
     req.on('end', () => {
       const body = JSON.parse(text) as { password?: string };
       bodies.push(body);
+      if (body.password === 'boom') {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        return res.end('down');
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body.password === 'crm-pw' ? { status: 'success', crmSessionId: 'their-own', message: '' } : { status: 'failed', message: 'no' }));
     });
@@ -92,6 +97,7 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
         return [
           ...connections.map((c) => (c.id === 'ameyo-a' ? { ...c, crm: { urlSecret: SECRET_A, pageTemplate: TEMPLATE, sso: { verifier: { agents: { [seeded]: AGENT_PASSWORD } } } } } : c)),
           { ...ameyo, id: 'ameyo-x', crm: { urlSecret: SECRET_X, dispositionMode: 'crmFirst' } },
+          { ...ameyo, id: 'ameyo-s', crm: { urlSecret: SECRET_S, sso: { verifier: { agents: { 'agent-s': AGENT_PASSWORD } }, requireSession: true, maxSessions: 2 } } },
         ] as typeof connections;
       },
       moreTenants: (sims) => [
@@ -295,6 +301,36 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
     const page = await get(`${pageUrl('tenant-b', 'ameyo-a', 'customer')}?crmSessionId=${ok.body['crmSessionId'] as string}&userId=agent-b`);
     expect(page.status).toBe(200);
     expect(events['tenant-b']).toEqual([expect.objectContaining({ type: 'SCREEN_POP', agentNativeId: 'agent-b' })]);
+  });
+
+  it('a proxied verifier that fails answers 502', async () => {
+    expect(await sso(ssoUrl('tenant-b', 'ameyo-a', SECRET_B), JSON.stringify({ password: 'boom', userId: 'agent-b', command: 'login' }))).toEqual({
+      status: 502,
+      body: { status: 'failed', message: "the CRM's SSO endpoint did not answer" },
+    });
+  });
+
+  it('requireSession refuses key-only URLs; maxSessions bounds the live sessions of the tenant until one logs out', async () => {
+    const url = ssoUrl('tenant-a', 'ameyo-s', SECRET_S);
+    const keyOnly = await get(`${pageUrl('tenant-a', 'ameyo-s', 'customer')}?key=${SECRET_S}&userId=agent-s`);
+    expect([keyOnly.status, keyOnly.json()]).toEqual([403, { status: 'failed', message: 'this connection accepts CRM URLs only with a crmSessionId (single sign-on)' }]);
+    const login = JSON.stringify({ password: AGENT_PASSWORD, userId: 'agent-s', command: 'login' });
+    const first = await sso(url, login);
+    expect(first.status).toBe(200);
+    // Tenant A's other logins (ameyo-a above) count towards the same tenant's bound.
+    const results: number[] = [first.status];
+    let full: Awaited<ReturnType<typeof sso>> | null = null;
+    for (let i = 0; i < 3 && !full; i++) {
+      const r = await sso(url, login);
+      results.push(r.status);
+      if (r.status === 429) full = r;
+    }
+    expect(full).toEqual({ status: 429, body: { status: 'failed', message: 'too many CRM sessions for this tenant; log an agent out first' } });
+    expect(await sso(url, JSON.stringify({ command: 'logout', crmSessionId: first.body['crmSessionId'] }))).toEqual({ status: 200, body: { status: 'success', message: 'logged out' } });
+    const again = await sso(url, login);
+    expect(again.status).toBe(200);
+    const page = await get(`${pageUrl('tenant-a', 'ameyo-s', 'customer')}?crmSessionId=${again.body['crmSessionId'] as string}&userId=agent-s`);
+    expect(page.status).toBe(200);
   });
 
   it('dispose URL (Ameyo disposes, the CRM is told): a DISPOSED event, and Ameyo is not called', async () => {

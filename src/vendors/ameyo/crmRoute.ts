@@ -195,7 +195,15 @@ export function createAmeyoCrmRoutes(deps: VendorRouteDeps): Route[] {
         bodyTimeout: crm.connection.timeouts.requestMs,
         signal: AbortSignal.timeout(crm.connection.timeouts.requestMs),
       });
-      const text = await res.body.text();
+      // The answer is a short JSON object: read at most MAX_SSO_BODY_BYTES of it.
+      let text = '';
+      for await (const chunk of res.body) {
+        text += (chunk as Buffer).toString('utf8');
+        if (text.length > MAX_SSO_BODY_BYTES) {
+          res.body.destroy();
+          return 'down';
+        }
+      }
       if (res.statusCode >= 500) return 'down';
       try {
         const body = JSON.parse(text) as { status?: unknown };
