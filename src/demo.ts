@@ -16,7 +16,7 @@ import { startIdentityProvider, type IdentityProvider, type IdpUser } from '../s
 import { resolveConfig } from './config/load';
 import type { ConfigInput } from './config/schema';
 import { startGateway, type Gateway } from './http/server';
-import { VENDORS } from './vendors/registry';
+import { VENDORS, vendorModule } from './vendors/registry';
 
 export const DEMO_API_KEY = 'sb_demo_0123456789abcdef';
 export const DEMO_TENANT_ID = 'demo';
@@ -70,7 +70,10 @@ export function demoConfig(sims: Simulators, port: number, options: DemoOptions 
         id: DEMO_TENANT_ID,
         apiKeys: [DEMO_API_KEY],
         ...(idp ? { auth: { jwt: { issuer: idp.issuer, audiences: [DEMO_AUDIENCE], jwks: { url: idp.jwksUrl } } } } : {}),
-        connections: simulatorConnections(sims, DEMO_CONNECTION_SUFFIX),
+        // Each connection with its vendor's demo-only fields (Ameyo: the gateway as its CRM).
+        connections: simulatorConnections(sims, DEMO_CONNECTION_SUFFIX).map(
+          (c) => ({ ...c, ...vendorModule(c.vendor).simulator.demo?.connection?.(simulatorOf(sims, c.vendor) as never) }) as typeof c,
+        ),
       },
     ],
   };
@@ -112,6 +115,10 @@ export async function startDemo(opts: { port: number; logger: Logger } & DemoOpt
       ideTabs: userTabs(tokens),
       demo: true,
     });
+    // Wiring that needs the gateway's address (Ameyo's CRM URLs point at it).
+    for (const v of VENDORS) {
+      await v.simulator.demo?.afterStart?.(simulatorOf(sims, v.key) as never, { url: gateway.url, tenantId: DEMO_TENANT_ID, connectionId: `${v.simulator.connectionName}${DEMO_CONNECTION_SUFFIX}` });
+    }
     const started = idp;
     return {
       gateway,

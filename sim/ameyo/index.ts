@@ -5,11 +5,13 @@
  */
 import { startSimServer, type SimServer } from '../common/server';
 import { createSeeder, SEED_EPOCH_MS } from '../common/seed';
+import { newCrmState, type AmeyoCrmState, type AmeyoCrmUrls } from './crm';
 import { ameyoVendor } from './routes';
 import type { AmeyoRuntime } from './runtime';
 import { seedAmeyoState, type AmeyoState } from './seed';
 
 export * from './seed';
+export type { AmeyoCrmCall, AmeyoCrmState, AmeyoCrmUrls } from './crm';
 export { MONITORING_TABLES, type MonitoringTable, type UserSessionRow, type UserRuntimeRow, type ChatRow, type CustomerRow } from './monitoring';
 export type { ExceptionBody } from './errors';
 export { WEB_ACCESS_POLICY_NAME, type WebAccessError } from './webaccess';
@@ -36,6 +38,8 @@ export interface AmeyoSimOptions {
   requestingHost?: string;
   /** `/ameyorestapi/voice/disposeCallForUser`'s `authorization` header. Default 'ameyo-demo-app-token'. */
   appServerToken?: string;
+  /** The CRM URLs (every campaign) Ameyo calls at login, connect, preview and dispose (./crm.ts). Default none. */
+  crmUrls?: AmeyoCrmUrls;
 }
 
 export const AMEYO_SIM_DEFAULTS: {
@@ -60,6 +64,8 @@ export const AMEYO_SIM_DEFAULTS: {
 
 export interface AmeyoSim extends SimServer {
   state: AmeyoState;
+  /** The CRM integration: URLs, the agents' crmSessionIds, and `crmCalls`, every request sent to the CRM. */
+  crm: AmeyoCrmState;
 }
 
 /** Starts the Ameyo simulator. Resolves once it is listening. */
@@ -79,6 +85,7 @@ export async function startAmeyoSim(opts: AmeyoSimOptions = {}): Promise<AmeyoSi
     hashKey: opts.hashKey ?? AMEYO_SIM_DEFAULTS.hashKey,
     requestingHost: opts.requestingHost ?? AMEYO_SIM_DEFAULTS.requestingHost,
     appServerToken: opts.appServerToken ?? AMEYO_SIM_DEFAULTS.appServerToken,
+    crm: newCrmState(opts.crmUrls),
     // A stream of its own (seed-derived), so run-time ids never shift the seeded values.
     random: createSeeder((seed ^ 0x5a17c0de) >>> 0),
     simNow: () => SEED_EPOCH_MS + (Date.now() - startedAtMs),
@@ -89,5 +96,5 @@ export async function startAmeyoSim(opts: AmeyoSimOptions = {}): Promise<AmeyoSi
     port: opts.port,
     requestsPerSecond: opts.requestsPerSecond ?? 1,
   });
-  return Object.assign(server, { state });
+  return Object.assign(server, { state, crm: rt.crm });
 }

@@ -2,6 +2,7 @@
 import type { SimContext, SimReply, SimRoute, SimVendor } from '../common/server';
 import { appServerRoutes, authenticateAppServer, restMethodNotAllowed, restNotFound } from './appserver';
 import { authenticateBasic, basicAuthRoute, rateLimitKey as basicRateLimitKey } from './auth';
+import { crmControl } from './crm';
 import { methodNotAllowed, notFound, serverError, tooManyRequests } from './errors';
 import { monitoringRoutes } from './monitoring';
 import type { AmeyoRuntime } from './runtime';
@@ -92,5 +93,6 @@ export function ameyoVendor(rt: AmeyoRuntime): SimVendor {
     tooManyRequests,
     serverError,
     notFound: (ctx: SimContext) => familyNotFound(routes, ctx),
+    control: (method, path, json) => crmControl(rt, method, path, json),
   };
 }

@@ -1,5 +1,6 @@
 /** What every Ameyo route handler shares: the mutable state, the configuration and the clocks. */
 import type { Seeder } from '../common/seed';
+import type { AmeyoCrmState } from './crm';
 import type { AmeyoState } from './seed';
 
 export interface AmeyoRuntime {
@@ -12,6 +13,8 @@ export interface AmeyoRuntime {
   requestingHost: string;
   /** App server `disposeCallForUser`: the `authorization` header value (CRM doc sample `authorization: 12345abc`). */
   appServerToken: string;
+  /** The CRM URLs Ameyo calls, the CRM sessions it holds, and the calls it made (./crm.ts). */
+  crm: AmeyoCrmState;
   /**
    * A seeder stream for ids minted while running (new crt ids, call ids), separate from the seed's stream so that
    * seeded values never change. Same seed + same request sequence → same ids.

@@ -15,6 +15,7 @@
  *   DELETE /__sim/requests        clear it
  *   GET  /__sim/faults            the current switches
  *   PUT  /__sim/faults            replace the switches (JSON body, see `Faults`)
+ *   *    /__sim/<vendor>/...      the vendor's own (`SimVendor.control`: Ameyo's CRM triggers, sim/ameyo/crm.ts)
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -126,6 +127,8 @@ export interface SimVendor {
   serverError(status: number): SimReply;
   /** The vendor's answer to an unknown path. */
   notFound(ctx: SimContext): SimReply;
+  /** The vendor's own control endpoints under `/__sim/<vendor>/` (null: not one of them). Default none. */
+  control?(method: string, path: string, json: unknown): Promise<SimReply | null> | SimReply | null;
 }
 
 export interface SimServerOptions {
@@ -273,7 +276,7 @@ export async function startSimServer(vendor: SimVendor, opts: SimServerOptions =
     res.end(body);
   };
 
-  const control = (req: http.IncomingMessage, res: http.ServerResponse, path: string, raw: Buffer) => {
+  const control = async (req: http.IncomingMessage, res: http.ServerResponse, path: string, raw: Buffer) => {
     const json = (status: number, body: unknown) => write(res, { status, body }, null);
     if (path === '/__sim/requests' && req.method === 'GET') return json(200, requests);
     if (path === '/__sim/requests' && req.method === 'DELETE') {
@@ -288,6 +291,16 @@ export async function startSimServer(vendor: SimVendor, opts: SimServerOptions =
       } catch {
         return json(400, { error: 'expected a JSON object of fault switches' });
       }
+    }
+    if (vendor.control) {
+      let body: unknown;
+      try {
+        body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+      } catch {
+        return json(400, { error: 'expected a JSON body' });
+      }
+      const answer = await vendor.control(req.method ?? 'GET', path, body);
+      if (answer) return write(res, answer, null);
     }
     return json(404, { error: `no control endpoint ${req.method} ${path}` });
   };
@@ -304,7 +317,7 @@ export async function startSimServer(vendor: SimVendor, opts: SimServerOptions =
     const rawBody = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
     const path = (req.url ?? '/').split('?')[0]!;
-    if (path.startsWith('/__sim/')) return control(req, res, path, rawBody);
+    if (path.startsWith('/__sim/')) return control(req, res, path, rawBody).catch(() => res.destroy());
 
     const entry: SimRequest = {
       receivedAtMs,

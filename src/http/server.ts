@@ -8,6 +8,7 @@
  *   GET  /healthz            the process is up
  *   GET  /readyz             config loaded, vendors and state store reachable, not draining (see readiness.ts)
  *   GET  /metrics            Prometheus (see metricsRoute.ts for who may read it)
+ *   ...                      the vendors' own routes (`httpRoutes`: Ameyo's CRM URLs and SSO API)
  *
  * Every route sits behind the one error boundary of src/http/router.ts.
  */
@@ -20,6 +21,8 @@ import { openStateStore, type StateStore } from '../state';
 import { observeRequests } from '../telemetry/httpServer';
 import { PoolRegistry } from '../upstream/transport';
 import { createAdapter } from '../vendors';
+import { VENDORS } from '../vendors/registry';
+import type { LiveBus } from '../live/bus';
 import { startApollo } from './apollo';
 import { createAuthenticator } from './authenticate';
 import { createCorsPolicy } from './cors';
@@ -48,6 +51,8 @@ export interface Gateway {
   /** `http://host:port` the gateway listens on. */
   readonly url: string;
   readonly tenants: ReadonlyMap<string, Tenant>;
+  /** The live bus of this gateway's state store (issue 17): what its subscriptions deliver, and what tests watch. */
+  readonly bus: LiveBus;
   /**
    * Drains and stops: readiness turns 503 and new work is refused at once; requests in flight get
    * `server.shutdownGraceMs` to finish; then every socket is closed and the vendor pools with them.
@@ -99,6 +104,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     createGraphQLRoute({ path: GRAPHQL_PATH, apollo, auth, server: serverConfig, idempotency: state.idempotency, cors }),
     createFilesRoute({ auth, timeoutMs: serverConfig.uploads.timeoutMs, cors }),
     ...createHealthRoutes({ readiness: createReadiness(origins, state), isDraining }),
+    ...VENDORS.flatMap((v) => v.httpRoutes?.({ config, tenants, state }) ?? []),
   ];
   const exposure = metricsExposure(config, { demo: opts.demo ?? false });
   if (exposure.main) {
@@ -143,6 +149,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   return {
     url,
     tenants,
+    bus: state.bus,
     close: () => (closing ??= close()),
   };
 }

@@ -7,6 +7,7 @@
  *   response cache      the process's cache and coalescing        + shared answers and single-flight
  *   idempotency         SQLite file in `state.dataDir`           one key per record, Lua-atomic
  *   persisted queries   in memory, per tenant                    + shared, per tenant
+ *   CRM SSO sessions    SQLite table beside the idempotency      one key per session, bounded per tenant
  *
  * Every key carries the tenant, and the connection where the thing is per connection. Redis being
  * unreachable never stops the gateway: `reachable()` turns readiness off and each area fails as its
@@ -30,6 +31,8 @@ import { RedisIdempotencyRecords } from './redis/idempotency';
 import { RedisResponses, SettledChannel } from './redis/responses';
 import type { SharedResponses } from './responses';
 import { SqliteIdempotencyRecords } from './sqliteIdempotency';
+import { SqliteCrmSessions, type CrmSessionStore } from './crmSessions';
+import { RedisCrmSessions } from './redis/crmSessions';
 
 /** The SQLite file of the embedded store, inside `state.dataDir`. */
 export const STATE_FILE = 'state.sqlite';
@@ -46,6 +49,8 @@ export interface StateStore {
   budgetFor(tenantId: string, connectionId: string): ((intervalMs: number) => SlotBudget) | undefined;
   /** The connection's share of the fleet's response cache; null in the embedded store. */
   responsesFor(tenantId: string, connectionId: string): SharedResponses | null;
+  /** Ameyo's CRM single sign-on sessions (issue 17, item 4). */
+  readonly crmSessions: CrmSessionStore;
   /** Live events (issue 17): in this process, or across the fleet through Redis pub/sub. */
   readonly bus: LiveBus;
   /** False while the store cannot be used (Redis unreachable). */
@@ -64,8 +69,10 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
       throw new ConfigError(`config is invalid:\n  state.dataDir: cannot create ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     let records: SqliteIdempotencyRecords;
+    let crmSessions: SqliteCrmSessions;
     try {
       records = new SqliteIdempotencyRecords({ file: path.join(dir, STATE_FILE), policyFor: policies.policyFor });
+      crmSessions = new SqliteCrmSessions({ file: path.join(dir, STATE_FILE) });
     } catch (err) {
       throw new ConfigError(`config is invalid:\n  state.dataDir: cannot open ${path.join(dir, STATE_FILE)} (${(err as Error).message})`);
     }
@@ -76,9 +83,13 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
       apq: new TenantApqCache(),
       budgetFor: () => undefined,
       responsesFor: () => null,
+      crmSessions,
       bus: new LocalBus(),
       reachable: () => true,
-      close: async () => records.close(),
+      close: async () => {
+        crmSessions.close();
+        records.close();
+      },
     };
   }
 
@@ -94,6 +105,7 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
     apq: new RedisApqCache(conn),
     budgetFor: (tenantId, connectionId) => (intervalMs) => new RedisSlots(conn, `${base(tenantId, connectionId)}budget`, intervalMs),
     responsesFor: (tenantId, connectionId) => new RedisResponses(conn, channel, base(tenantId, connectionId)),
+    crmSessions: new RedisCrmSessions(conn),
     bus: new RedisBus(conn),
     reachable: () => conn.up,
     close: () => conn.close(),

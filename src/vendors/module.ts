@@ -10,8 +10,11 @@
  */
 import type { z } from 'zod';
 import type { SimServer } from '../../sim/common/server';
-import type { VendorAdapter } from '../domain/types';
+import type { Config } from '../config/schema';
+import type { Tenant, VendorAdapter } from '../domain/types';
 import type { ErrorFacts, SwitchboardError } from '../errors';
+import type { Route } from '../http/router';
+import type { StateStore } from '../state';
 import type { SharedConnectionState } from '../upstream/createUpstream';
 import type { PoolRegistry } from '../upstream/transport';
 import type { UpstreamResponse } from '../upstream/types';
@@ -41,6 +44,14 @@ export interface VendorSimulator<Sim extends SimServer, Options, Defaults, Conne
    * in registry order that gives one).
    */
   demoAgent(sim: Sim): { nativeId: string; email?: string };
+  /**
+   * Demo mode only: more connection fields (over `connection`), and wiring once the gateway listens (Ameyo: its
+   * CRM URLs pointed at the gateway, so the demo shows screen-pops end to end). Default none.
+   */
+  readonly demo?: {
+    connection?(sim: Sim): Partial<ConnectionFields>;
+    afterStart?(sim: Sim, gateway: { url: string; tenantId: string; connectionId: string }): Promise<void>;
+  };
 }
 
 /** Everything the gateway needs from one vendor. */
@@ -54,6 +65,15 @@ export interface VendorModule<K extends string = string, Schema extends z.ZodObj
   /** Turns the vendor's error responses into our error classes (`./errors.ts`); the adapter hands it to its upstream. */
   toError(res: UpstreamResponse, facts: ErrorFacts): SwitchboardError;
   readonly simulator: VendorSimulator<Sim, SimOptions, Defaults, Omit<z.input<Schema>, 'id' | 'vendor'>>;
+  /** HTTP routes the vendor calls on the gateway (Ameyo's CRM URLs), added to the gateway's routes table. Default none. */
+  httpRoutes?(deps: VendorRouteDeps): Route[];
+}
+
+/** What a vendor's own HTTP routes get from the gateway at start. */
+export interface VendorRouteDeps {
+  config: Config;
+  tenants: ReadonlyMap<string, Tenant>;
+  state: StateStore;
 }
 
 /**

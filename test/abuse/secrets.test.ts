@@ -28,6 +28,10 @@ const S = {
   badDialerApiKey: 'BAD-DIALER-APIKEY-y1Vc9OaT',
   ameyoAdminToken: 'AMEYO-ADMINTOK-p2Wd6HsN',
   badAmeyoAdminToken: 'BAD-AMEYO-ADMINTOK-f4Gk8JmR',
+  crmUrlSecret: 'CRM-URLSECRET-t7Yh2KdQ',
+  badCrmUrlSecret: 'BAD-CRM-URLSECRET-a3Gs8NwX',
+  crmAgentSecret: 'CRM-AGENT-PW-b9Mx4ZlC',
+  badCrmAgentSecret: 'BAD-CRM-AGENT-PW-j6Rv1TeB',
 };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -74,6 +78,8 @@ describe('no secret in any log line, response, header or metric, whatever fails'
                 credentials: { username: 'sb_api', password: S.ameyoPassword },
                 webAccess: { hashKey: S.ameyoHashKey, requestingHost: 'switchboard.demo' },
                 appServerToken: S.ameyoAppToken,
+                // Ameyo's CRM URLs and SSO API (issue 17): the URL secret and the agents' CRM passwords.
+                crm: { urlSecret: S.crmUrlSecret, sso: { verifier: { agents: { agent1: S.crmAgentSecret } } } },
                 ...common,
               },
               // Provisions its own Basic user with the admin token (issue 16, item 7): the password is the gateway's.
@@ -339,6 +345,28 @@ describe('no secret in any log line, response, header or metric, whatever fails'
     }
     // No upload, however malformed, was answered with a server error.
     expect(uploadStatuses.filter((status) => status >= 500)).toEqual([]);
+    expect(leaksSince(from)).toEqual([]);
+  });
+
+  it("drives Ameyo's CRM URLs and SSO API with good and wrong secrets, passwords and sessions", async () => {
+    const from = mark();
+    const base = `${stack.gateway.url}/ameyo/tenant-good/ameyo-g`;
+    const sso = (key: string, body: unknown) => rawRequest(`${base}/sso?key=${key}`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const statuses: number[] = [];
+    const keep = (r: { status: number; text: string; headers: unknown }) => {
+      statuses.push(r.status);
+      seen.push(r.text, JSON.stringify(r.headers));
+      return r;
+    };
+    const login = keep(await sso(S.crmUrlSecret, { userId: 'agent1', password: S.crmAgentSecret, command: 'login' }));
+    const { crmSessionId } = JSON.parse(login.text) as { crmSessionId: string };
+    keep(await sso(S.crmUrlSecret, { userId: 'agent1', password: S.badCrmAgentSecret, command: 'login' }));
+    keep(await sso(S.badCrmUrlSecret, { userId: 'agent1', password: S.crmAgentSecret, command: 'login' }));
+    for (const query of [`key=${S.crmUrlSecret}`, `key=${S.badCrmUrlSecret}`, `crmSessionId=${crmSessionId}`, `crmSessionId=${S.crmUrlSecret}`, '']) {
+      for (const page of ['customer', 'dispose', 'knowledge-base']) keep(await rawRequest(`${base}/crm/${page}?${query}&userId=agent1&phone=5550100`, { method: 'GET' }));
+    }
+    keep(await sso(S.crmUrlSecret, { command: 'logout', crmSessionId }));
+    expect(statuses).toEqual([200, 401, 403, 200, 200, 200, 403, 403, 403, 200, 200, 200, 403, 403, 403, 401, 401, 401, 200]);
     expect(leaksSince(from)).toEqual([]);
   });
 

@@ -12,7 +12,8 @@ import { RedisSlots } from '../../src/state/redis/budget';
 import { RedisConnection } from '../../src/state/redis/connection';
 import { RedisIdempotencyRecords, STORE_UNREACHABLE_MESSAGE } from '../../src/state/redis/idempotency';
 import { RedisResponses, SettledChannel } from '../../src/state/redis/responses';
-import { apqContract, idempotencyRecordsContract, POLICY, slotBudgetContract } from '../support/stateContract';
+import { RedisCrmSessions } from '../../src/state/redis/crmSessions';
+import { apqContract, crmSessionsContract, idempotencyRecordsContract, POLICY, slotBudgetContract } from '../support/stateContract';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const silent = createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
@@ -40,6 +41,11 @@ slotBudgetContract('Redis (RedisSlots)', async (intervalMs) => {
 });
 
 apqContract('Redis (RedisApqCache)', async () => new RedisApqCache(await connect()));
+
+crmSessionsContract('Redis', async () => {
+  const clock = { now: Date.now() };
+  return { sessions: new RedisCrmSessions(await connect(), { now: () => clock.now }), clock, close: () => undefined };
+});
 
 describe('Redis idempotency records, what a fleet adds', () => {
   it('two replicas (two connections) see one record: the second claim is in progress', async () => {

@@ -36,6 +36,8 @@ export interface StackOptions {
   tenantAuth?: ConfigInput['tenants'][number]['auth'];
   /** The `state` block. Default: the embedded store in a temporary directory of the stack's own. */
   state?: ConfigInput['state'];
+  /** Changes tenant A's connections (after `connection`): add fields, add connections. */
+  patchConnections?: (connections: ConnectionInput[], sims: Simulators) => ConnectionInput[];
 }
 
 export interface GqlResult {
@@ -68,7 +70,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const config = resolveConfig({
     server: { host: '127.0.0.1', port: 0, ...(opts.server ?? {}) },
     state: opts.state ?? { dataDir },
-    tenants: [{ id: 'tenant-a', apiKeys: [KEY_A], connections: connectionsFor(sims, opts.connection), ...(opts.tenantAuth ? { auth: opts.tenantAuth } : {}) }, ...(opts.moreTenants?.(sims) ?? [])],
+    tenants: [
+      { id: 'tenant-a', apiKeys: [KEY_A], connections: (opts.patchConnections ?? ((c) => c))(connectionsFor(sims, opts.connection), sims), ...(opts.tenantAuth ? { auth: opts.tenantAuth } : {}) },
+      ...(opts.moreTenants?.(sims) ?? []),
+    ],
   });
   const gateway = await startGateway(config, { logger: createLogger('info', sink) });
   const graphqlUrl = `${gateway.url}/graphql`;

@@ -8,6 +8,7 @@ import { runIdempotent, type IdempotencyPolicy, type IdempotencyRecords } from '
 import { UpstreamTimeoutError } from '../../src/errors';
 import { runInTenantScope } from '../../src/graphql/apq';
 import type { SlotBudget } from '../../src/state/budget';
+import type { CrmSessionStore } from '../../src/state/crmSessions';
 import { waitUntil } from './wait';
 
 export const POLICY: IdempotencyPolicy = { retentionMs: 60_000, maxKeys: 2 };
@@ -145,6 +146,73 @@ export function apqContract(name: string, make: () => KeyValueCache<string> | Pr
       await expect(Promise.resolve().then(() => cache.get('h1'))).rejects.toThrow('no tenant scope');
       await runInTenantScope('t', () => cache.delete('h1'));
       expect(await runInTenantScope('t', () => cache.get('h1'))).toBeUndefined();
+    });
+  });
+}
+
+export interface MadeCrmSessions {
+  sessions: CrmSessionStore;
+  /** The store's clock (ms since the epoch); tests move it. */
+  clock: { now: number };
+  close(): void | Promise<void>;
+}
+
+const LIMITS = { ttlMs: 60_000, maxPerTenant: 2 };
+
+/** The cases every store of CRM SSO sessions passes (src/state/crmSessions.ts). `make` gives a fresh, empty store. */
+export function crmSessionsContract(name: string, make: () => MadeCrmSessions | Promise<MadeCrmSessions>): void {
+  describe(`CRM SSO sessions: ${name}`, () => {
+    let s: MadeCrmSessions;
+    beforeEach(async () => {
+      s = await make();
+    });
+    afterEach(() => s.close());
+
+    it('issues an unguessable id bound to tenant, connection and user, found there until it ends', async () => {
+      const issued = await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'agent1' }, LIMITS);
+      if (issued.kind !== 'issued') throw new Error('expected a session');
+      expect(issued.id).toMatch(/^crm-[A-Za-z0-9_-]{43}$/);
+      expect(issued.expiresAtMs).toBe(s.clock.now + 60_000);
+      const other = await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'agent1' }, LIMITS);
+      expect(other.kind === 'issued' && other.id).not.toBe(issued.id);
+      expect(await s.sessions.find('t', 'c', issued.id)).toEqual({ tenantId: 't', connectionId: 'c', userId: 'agent1', expiresAtMs: issued.expiresAtMs });
+      expect(await s.sessions.end('t', 'c', issued.id)).toBe(true);
+      expect(await s.sessions.find('t', 'c', issued.id)).toBeNull();
+      expect(await s.sessions.end('t', 'c', issued.id)).toBe(false);
+    });
+
+    it('never answers a session for another tenant or connection, nor ends it from there', async () => {
+      const issued = await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'agent1' }, LIMITS);
+      if (issued.kind !== 'issued') throw new Error('expected a session');
+      expect(await s.sessions.find('u', 'c', issued.id)).toBeNull();
+      expect(await s.sessions.find('t', 'd', issued.id)).toBeNull();
+      expect(await s.sessions.end('u', 'c', issued.id)).toBe(false);
+      expect(await s.sessions.end('t', 'd', issued.id)).toBe(false);
+      expect(await s.sessions.find('t', 'c', issued.id)).not.toBeNull();
+      expect(await s.sessions.find('t', 'c', 'crm-not-one-we-issued')).toBeNull();
+    });
+
+    it('expires a session after its ttl', async () => {
+      const issued = await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'agent1' }, LIMITS);
+      if (issued.kind !== 'issued') throw new Error('expected a session');
+      s.clock.now += 59_999;
+      expect(await s.sessions.find('t', 'c', issued.id)).not.toBeNull();
+      s.clock.now += 1;
+      expect(await s.sessions.find('t', 'c', issued.id)).toBeNull();
+    });
+
+    it('keeps each tenant to its bound without evicting; room comes back when one ends or expires', async () => {
+      const a = await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'a' }, LIMITS);
+      s.clock.now += 10_000;
+      await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'b' }, LIMITS);
+      expect(await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'c' }, LIMITS)).toEqual({ kind: 'full' });
+      expect((await s.sessions.issue({ tenantId: 'u', connectionId: 'c', userId: 'c' }, LIMITS)).kind).toBe('issued');
+      if (a.kind !== 'issued') throw new Error('expected a session');
+      expect(await s.sessions.end('t', 'c', a.id)).toBe(true);
+      expect((await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'c' }, LIMITS)).kind).toBe('issued');
+      expect(await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'd' }, LIMITS)).toEqual({ kind: 'full' });
+      s.clock.now += 60_000; // b and c (issued at +10 s) expire
+      expect((await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'd' }, LIMITS)).kind).toBe('issued');
     });
   });
 }

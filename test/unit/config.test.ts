@@ -401,6 +401,70 @@ describe('Ameyo credentials: a Basic user, or the admin token the gateway provis
   });
 });
 
+describe('Ameyo crm: the gateway as the CRM Ameyo calls (issue 17, items 3-4)', () => {
+  const URL_SECRET = 'crm-url-secret-0123456789';
+  const AGENT_SECRET = 'agent-secret-value';
+  const ameyo = (crm: unknown, extra: Record<string, unknown> = {}) => ({
+    tenants: [
+      {
+        id: 'acme',
+        apiKeys: [API_KEY],
+        connections: [
+          {
+            id: 'ameyo',
+            vendor: 'ameyo',
+            ccId: 3,
+            baseUrls: { cms: 'https://cms.example.com', dataEngine: 'https://de.example.com', appServer: 'https://app.example.com' },
+            credentials: { username: 'admin', password: PASSWORD },
+            crm,
+            ...extra,
+          },
+        ],
+      },
+    ],
+  });
+  const crmOf = (crm: unknown, extra?: Record<string, unknown>) => (validateConfig(ameyo(crm, extra)).tenants[0]!.connections[0] as { crm: unknown }).crm;
+  const at = 'config is invalid:\n  tenants[0].connections[0].crm';
+
+  it('gets its defaults: Ameyo disposes, SSO sessions of 12 h, 10000 per tenant, the key still accepted', () => {
+    expect(crmOf({ urlSecret: URL_SECRET })).toEqual({ urlSecret: URL_SECRET, dispositionMode: 'ameyo' });
+    expect(crmOf({ urlSecret: URL_SECRET, pageTemplate: 'https://crm.example.com/pop?u={userId}', sso: { verifier: { agents: { agent1: AGENT_SECRET } } } })).toEqual({
+      urlSecret: URL_SECRET,
+      pageTemplate: 'https://crm.example.com/pop?u={userId}',
+      dispositionMode: 'ameyo',
+      sso: { verifier: { agents: { agent1: AGENT_SECRET } }, sessionTtlSeconds: 43_200, maxSessions: 10_000, requireSession: false },
+    });
+    expect(crmOf({ urlSecret: URL_SECRET, dispositionMode: 'crmFirst' }, { appServerToken: 'app-token' })).toMatchObject({ dispositionMode: 'crmFirst' });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a short secret', { urlSecret: 'short' }, '.urlSecret: must be at least 16 characters'],
+    ['no secret', {}, '.urlSecret: is required (expected string)'],
+    ['a secret with a newline', { urlSecret: `${URL_SECRET}\n` }, '.urlSecret: must not contain a line break or NUL (a trailing newline from a secret file?)'],
+    [
+      'an unknown placeholder',
+      { urlSecret: URL_SECRET, pageTemplate: 'https://crm.example.com/{password}' },
+      '.pageTemplate: unknown placeholder {password} (expected one of {page} {sessionId} {campaignId} {crtObjectId} {userCrtObjectId} {userId} {customerId} {phone} {queueId} {queueName} {disposition} {dispositionAttribute})',
+    ],
+    ['a template that is no URL', { urlSecret: URL_SECRET, pageTemplate: 'crm page {userId}' }, '.pageTemplate: expected an http(s) URL with {placeholders}'],
+    ['both verifiers', { urlSecret: URL_SECRET, sso: { verifier: { url: 'https://crm.example.com/sso', agents: { a: AGENT_SECRET } } } }, '.sso.verifier: expected exactly one of url or agents'],
+    ['no verifier', { urlSecret: URL_SECRET, sso: { verifier: {} } }, '.sso.verifier: expected exactly one of url or agents'],
+    ['an empty agent secret', { urlSecret: URL_SECRET, sso: { verifier: { agents: { a: '' } } } }, '.sso.verifier.agents.a: must not be empty'],
+    ['an unknown mode', { urlSecret: URL_SECRET, dispositionMode: 'dual' }, '.dispositionMode: expected one of "ameyo" | "crmFirst"'],
+    ['crmFirst without appServerToken', { urlSecret: URL_SECRET, dispositionMode: 'crmFirst' }, '.dispositionMode: crmFirst needs appServerToken (the gateway disposes the call in Ameyo)'],
+    ['an unknown field', { urlSecret: URL_SECRET, secret: URL_SECRET }, ": unknown field 'secret'"],
+  ])('%s names the field and never the secret', (_name, crm, message) => {
+    let error: unknown;
+    try {
+      validateConfig(ameyo(crm));
+    } catch (err) {
+      error = err;
+    }
+    expect((error as Error).message).toBe(`${at}${message}`);
+    expect((error as Error).message).not.toContain(URL_SECRET.slice(4));
+  });
+});
+
 describe('state (issue 14): the embedded store by default, Redis when named', () => {
   it('a Redis block gets its defaults and keeps the URL, password included, for the connection only', () => {
     const config = validateConfig({ ...baseConfig(), state: { redis: { url: `redis://:${PASSWORD}@redis.internal:6379/2` } } });

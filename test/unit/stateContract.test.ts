@@ -3,14 +3,15 @@
  * and what only the SQLite file does: keep its answers across a restart. The Redis implementations run the
  * same contract in the fleet suite (test/fleet/stateContract.test.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IdempotencyStore, runIdempotent } from '../../src/domain/idempotency';
 import { TenantApqCache } from '../../src/graphql/apq';
 import { LocalSlots } from '../../src/state/budget';
 import { SqliteIdempotencyRecords } from '../../src/state/sqliteIdempotency';
-import { apqContract, idempotencyRecordsContract, POLICY, slotBudgetContract } from '../support/stateContract';
+import { SqliteCrmSessions } from '../../src/state/crmSessions';
+import { apqContract, crmSessionsContract, idempotencyRecordsContract, POLICY, slotBudgetContract } from '../support/stateContract';
 
 idempotencyRecordsContract('in memory', () => {
   const clock = { now: 1_000_000 };
@@ -26,6 +27,32 @@ idempotencyRecordsContract('SQLite', () => {
 slotBudgetContract('in memory (LocalSlots)', (intervalMs) => new LocalSlots(intervalMs));
 
 apqContract('in memory (TenantApqCache)', () => new TenantApqCache());
+
+crmSessionsContract('SQLite', () => {
+  const clock = { now: 1_000_000 };
+  const store = new SqliteCrmSessions({ file: ':memory:', now: () => clock.now });
+  return { sessions: store, clock, close: () => store.close() };
+});
+
+describe('SQLite CRM sessions across a restart', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sb-crm-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds a session issued before the file was opened again, and keeps only its hash', async () => {
+    const file = path.join(dir, 'state.sqlite');
+    const first = new SqliteCrmSessions({ file });
+    const issued = await first.issue({ tenantId: 't', connectionId: 'c', userId: 'agent1' }, { ttlMs: 60_000, maxPerTenant: 10 });
+    first.close();
+    if (issued.kind !== 'issued') throw new Error('expected a session');
+    expect(readFileSync(file).includes(Buffer.from(issued.id))).toBe(false);
+    const second = new SqliteCrmSessions({ file });
+    expect(await second.find('t', 'c', issued.id)).toMatchObject({ userId: 'agent1' });
+    second.close();
+  });
+});
 
 describe('SQLite idempotency records across a restart', () => {
   let dir: string;

@@ -66,6 +66,86 @@ export interface AmeyoProvisionedCredentials {
   renewBeforeSeconds: number;
 }
 
+/** Default lifetime of a CRM SSO session: 12 h (an agent's shift). */
+export const AMEYO_CRM_SESSION_TTL_SECONDS = 43_200;
+/** Default bound on live CRM SSO sessions per tenant. */
+export const AMEYO_CRM_MAX_SESSIONS = 10_000;
+
+/** `{name}` placeholders a CRM page template may use: the CRM URL parameters (./crm.ts). */
+export const CRM_TEMPLATE_PLACEHOLDERS = [
+  'page',
+  'sessionId',
+  'campaignId',
+  'crtObjectId',
+  'userCrtObjectId',
+  'userId',
+  'customerId',
+  'phone',
+  'queueId',
+  'queueName',
+  'disposition',
+  'dispositionAttribute',
+] as const;
+
+const pageTemplate = z.string().superRefine((t, ctx) => {
+  for (const m of t.matchAll(/\{([^{}]*)\}/g)) {
+    if (!(CRM_TEMPLATE_PLACEHOLDERS as readonly string[]).includes(m[1]!)) {
+      ctx.addIssue({ code: 'custom', message: `unknown placeholder {${m[1]}} (expected one of ${CRM_TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})` });
+      return;
+    }
+  }
+  try {
+    const u = new URL(t.replace(/\{[^{}]*\}/g, 'x'));
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected an http(s) URL with {placeholders}' });
+  }
+});
+
+/**
+ * Ameyo's URL-based CRM integration with the gateway as the CRM (issue 17, items 3-4; README "Ameyo CRM
+ * integration"). Checked field by field, so a message names the field and never prints a secret.
+ */
+const ameyoCrm = z
+  .object({
+    /** The per-connection secret Ameyo's configured URLs carry as `key` (Ameyo cannot send our API key). */
+    urlSecret: secret.refine((s) => s.length >= 16, 'must be at least 16 characters'),
+    /** Where the CRM URLs redirect (302), `{placeholders}` filled in and escaped. Default: a minimal page. */
+    pageTemplate: pageTemplate.optional(),
+    /**
+     * Which disposition pattern the gateway takes part in (ameyo-crm-url-integration.txt): `ameyo` (default):
+     * Ameyo disposes (forced dispose, Ameyo-only) and the dispose URL notifies us; `crmFirst`: "dispose in CRM
+     * before Ameyo", the dispose URL carries the CRM-side disposition and the gateway disposes the call in Ameyo
+     * (`disposeCallForUser`, needs `appServerToken`).
+     */
+    dispositionMode: z.enum(['ameyo', 'crmFirst']).default('ameyo'),
+    /** Single sign-on (row 10): Ameyo logs the agent in to the CRM and appends `crmSessionId` to the CRM URLs. */
+    sso: z
+      .object({
+        /** Checks an agent's `userId` and `password`: the tenant's own CRM SSO endpoint (proxied), or per-agent secrets. */
+        verifier: z
+          .object({
+            url: url.optional(),
+            agents: z.record(z.string().min(1), secret).optional(),
+          })
+          .strict()
+          .superRefine((v, ctx) => {
+            if ((v.url === undefined) === (v.agents === undefined)) ctx.addIssue({ code: 'custom', message: 'expected exactly one of url or agents' });
+          }),
+        /** How long a session lives. Default 43200 (12 h). */
+        sessionTtlSeconds: z.number().int().positive().max(604_800).default(AMEYO_CRM_SESSION_TTL_SECONDS),
+        /** Most live sessions per tenant. Default 10000. */
+        maxSessions: z.number().int().positive().default(AMEYO_CRM_MAX_SESSIONS),
+        /** Refuse CRM URLs that carry only the URL secret: every page needs a live session. Default false. */
+        requireSession: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type AmeyoCrmConfig = z.output<typeof ameyoCrm>;
+
 export const ameyoConnection = vendorConnection('ameyo', {
   /** Contact-center id (`ccId` in every CMS and data-engine path). */
   ccId: z.number().int().nonnegative(),
@@ -114,6 +194,12 @@ export const ameyoConnection = vendorConnection('ameyo', {
   contactFields: z.array(z.string().min(1)).min(1).default(['name', 'phone1', 'phone2', 'phone3', 'phone4', 'phone5', 'email', 'twitter', 'facebook', 'timezone']),
   /** This connection's own method or path for some of the vendor's routes (README "Vendor routes"). Default none. */
   routes: routeOverrides(ameyoRoutes),
+  /** Ameyo's CRM URLs and SSO API served by the gateway (README "Ameyo CRM integration"). Default none: not served. */
+  crm: ameyoCrm.optional(),
+}).superRefine((c, ctx) => {
+  if (c.crm?.dispositionMode === 'crmFirst' && c.appServerToken === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['crm', 'dispositionMode'], message: 'crmFirst needs appServerToken (the gateway disposes the call in Ameyo)' });
+  }
 });
 
 export type AmeyoConnectionConfig = z.output<typeof ameyoConnection>;

@@ -1,0 +1,60 @@
+/**
+ * Ameyo's CRM SSO sessions in a fleet (issue 17, item 4): two gateways on one Redis (a key prefix of the test's
+ * own). A session issued by one is accepted by the other, a logout on either ends it for both, and the screen-pop a
+ * CRM URL call publishes on one replica reaches a subscriber of the other's live bus.
+ */
+import type { LiveEvent } from '../../src/live/events';
+import { startStack, type Stack } from '../support/stack';
+import { deleteKeys, redisUrl, uniquePrefix, waitUntil } from './support';
+
+const SECRET = 'fleet-crm-url-secret-000001';
+const PASSWORD = 'fleet-agent-password';
+
+describe('CRM SSO sessions across replicas (Redis)', () => {
+  const prefix = uniquePrefix('crm');
+  const stacks: Stack[] = [];
+  afterAll(async () => {
+    await Promise.all(stacks.map((s) => s.close()));
+    await deleteKeys(redisUrl(), prefix);
+  });
+  const start = async () => {
+    const stack = await startStack({
+      sims: { ameyo: { requestsPerSecond: 0 } },
+      state: { redis: { url: redisUrl(), keyPrefix: prefix } },
+      patchConnections: (connections) =>
+        connections.map((c) => (c.id === 'ameyo-a' ? { ...c, crm: { urlSecret: SECRET, sso: { verifier: { agents: { 'agent-f': PASSWORD } } } } } : c)) as typeof connections,
+    });
+    stacks.push(stack);
+    return stack;
+  };
+  const sso = async (stack: Stack, body: unknown) => {
+    const res = await fetch(`${stack.gateway.url}/ameyo/tenant-a/ameyo-a/sso?key=${SECRET}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, string> };
+  };
+  const customer = (stack: Stack, crmSessionId: string) => fetch(`${stack.gateway.url}/ameyo/tenant-a/ameyo-a/crm/customer?crmSessionId=${crmSessionId}&userId=agent-f&phone=5550102`);
+
+  it('issued on one replica, accepted on the other, ended for both by a logout on either; the screen-pop crosses replicas', async () => {
+    const [one, two] = [await start(), await start()];
+    const login = await sso(one, { userId: 'agent-f', password: PASSWORD, command: 'login' });
+    expect(login).toEqual({ status: 200, body: { status: 'success', crmSessionId: expect.stringMatching(/^crm-/), message: 'logged in' } });
+    const seen: LiveEvent[] = [];
+    const off = one.gateway.bus.subscribe('tenant-a', 'callEvents', (e) => seen.push(e));
+    try {
+      // The subscription reaches Redis asynchronously: call until one event crossed over.
+      await waitUntil(
+        'a screen-pop published on the other replica',
+        async () => {
+          expect((await customer(two, login.body['crmSessionId']!)).status).toBe(200);
+          return seen.length > 0;
+        },
+        5_000,
+      );
+    } finally {
+      off();
+    }
+    expect(seen[0]).toMatchObject({ topic: 'callEvents', connectionId: 'ameyo-a', type: 'SCREEN_POP', agentNativeId: 'agent-f' });
+    expect(await sso(two, { command: 'logout', crmSessionId: login.body['crmSessionId'] })).toEqual({ status: 200, body: { status: 'success', message: 'logged out' } });
+    const refused = await customer(one, login.body['crmSessionId']!);
+    expect([refused.status, await refused.json()]).toEqual([403, { status: 'failed', message: 'the crmSessionId is not valid (unknown, ended or expired)' }]);
+  });
+});
