@@ -27,6 +27,7 @@ import { RedisApqCache } from './redis/apq';
 import { RedisSlots } from './redis/budget';
 import { RedisConnection } from './redis/connection';
 import { RedisIdempotencyRecords } from './redis/idempotency';
+import { RedisPollerLeases, type PollerLeases } from './redis/leases';
 import { RedisResponses, SettledChannel } from './redis/responses';
 import type { SharedResponses } from './responses';
 import { SqliteIdempotencyRecords } from './sqliteIdempotency';
@@ -48,6 +49,8 @@ export interface StateStore {
   responsesFor(tenantId: string, connectionId: string): SharedResponses | null;
   /** Live events (issue 17): in this process, or across the fleet through Redis pub/sub. */
   readonly bus: LiveBus;
+  /** Who polls a live resource in a fleet (one replica per tenant, connection and resource); null: this process always does. */
+  readonly leases: PollerLeases | null;
   /** False while the store cannot be used (Redis unreachable). */
   reachable(): boolean;
   close(): Promise<void>;
@@ -77,6 +80,7 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
       budgetFor: () => undefined,
       responsesFor: () => null,
       bus: new LocalBus(),
+      leases: null,
       reachable: () => true,
       close: async () => records.close(),
     };
@@ -95,6 +99,7 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
     budgetFor: (tenantId, connectionId) => (intervalMs) => new RedisSlots(conn, `${base(tenantId, connectionId)}budget`, intervalMs),
     responsesFor: (tenantId, connectionId) => new RedisResponses(conn, channel, base(tenantId, connectionId)),
     bus: new RedisBus(conn),
+    leases: new RedisPollerLeases(conn),
     reachable: () => conn.up,
     close: () => conn.close(),
   };

@@ -36,6 +36,11 @@ export interface StackOptions {
   tenantAuth?: ConfigInput['tenants'][number]['auth'];
   /** The `state` block. Default: the embedded store in a temporary directory of the stack's own. */
   state?: ConfigInput['state'];
+  /**
+   * The freshness engine's settings (`live`). Default `{ queryInterestMs: 0 }`: queries start no poller, so the
+   * tests that count vendor requests see only their own (the live tests turn it on).
+   */
+  live?: ConfigInput['live'];
 }
 
 export interface GqlResult {
@@ -68,6 +73,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const config = resolveConfig({
     server: { host: '127.0.0.1', port: 0, ...(opts.server ?? {}) },
     state: opts.state ?? { dataDir },
+    live: opts.live ?? { queryInterestMs: 0 },
     tenants: [{ id: 'tenant-a', apiKeys: [KEY_A], connections: connectionsFor(sims, opts.connection), ...(opts.tenantAuth ? { auth: opts.tenantAuth } : {}) }, ...(opts.moreTenants?.(sims) ?? [])],
   });
   const gateway = await startGateway(config, { logger: createLogger('info', sink) });
