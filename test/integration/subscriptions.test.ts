@@ -195,6 +195,14 @@ describe('live subscriptions (graphql-ws, graphql-sse)', () => {
     }
   });
 
+  it('a subscription POSTed to /graphql is refused, pointing at the live transports', async () => {
+    const res = await stack.gql(PRESENCE);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      errors: [{ message: 'subscriptions are served over graphql-ws (a WebSocket on /graphql) or graphql-sse (/graphql/stream), not as HTTP requests', extensions: { code: 'BAD_REQUEST' } }],
+    });
+  });
+
   it('graphql-sse refuses a request without credentials with 401, as /graphql does', async () => {
     const res = await fetch(`${stack.graphqlUrl}/stream`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ query: PRESENCE }) });
     expect(res.status).toBe(401);

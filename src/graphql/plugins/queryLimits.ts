@@ -314,6 +314,10 @@ export function longestList(schema: GraphQLSchema, doc: DocumentNode, operation:
   return longest;
 }
 
+/** The refusal of a subscription sent as an HTTP request to `/graphql`. */
+export const SUBSCRIPTION_OVER_HTTP_MESSAGE = 'subscriptions are served over graphql-ws (a WebSocket on /graphql) or graphql-sse (/graphql/stream), not as HTTP requests';
+const SUBSCRIPTION_OVER_HTTP = () => new GraphQLError(SUBSCRIPTION_OVER_HTTP_MESSAGE, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+
 /**
  * The first limit an operation passes, as the error the client gets, or null: the one check of HTTP requests
  * (the plugin below) and of subscription documents over graphql-ws and graphql-sse (src/http/live.ts).
@@ -350,6 +354,8 @@ export function createQueryLimitsPlugin(limitsFor: (ctx: GatewayContext) => Quer
       return {
         async didResolveOperation({ document, operation, request, schema }) {
           if (!operation) return;
+          // Not a limit, but checked before execution like one: HTTP has no stream to send events on (issue 17).
+          if (operation.operation === 'subscription') throw SUBSCRIPTION_OVER_HTTP();
           const refusal = limitsRefusal(schema, document, operation, request.variables ?? {}, limits, opts.ignoreIntrospection);
           if (refusal) throw refusal;
         },
