@@ -8,6 +8,7 @@ import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
 import { encodeGlobalId } from '../../src/graphql/ids';
 import type { CallLiveEvent } from '../../src/live/events';
+import { liveConnectionsOpen } from '../../src/metrics';
 import { simulatorConnections } from '../../sim';
 import { KEY_A, KEY_B, startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
@@ -176,6 +177,34 @@ describe('live subscriptions (graphql-ws, graphql-sse)', () => {
     expect(b.events.map((e) => e.data.callEvents.callNativeId)).toEqual(['crt-b']);
   });
 
+  it('delivers call events from the call log poller: a call that reaches an agent rings, connects and ends', async () => {
+    const sink = subscribeWs(wsClient(KEY_A), CALLS, { filter: { connectionIds: ['apps-a'] } });
+    await waitUntil('the apps-a calls poller has its baseline', () => stack.gateway.live.engine.latest('tenant-a', 'apps-a', 'calls') !== null, 5_000);
+    const calls = stack.sims.appsApi.state.calls;
+    const call = { ...calls[calls.length - 1]!, id: 9_017_017, status: 'queued' as (typeof calls)[number]['status'], created_at: new Date().toISOString() };
+    calls.push(call);
+    const types = () => sink.events.filter((e) => e.data?.callEvents.callNativeId === String(call.id)).map((e) => e.data.callEvents.type);
+    const step = async (status: typeof call.status, want: string[]) => {
+      call.status = status;
+      await waitUntil(`the call's events are ${want.join(', ')}`, () => types().length === want.length, 5_000);
+      expect(types()).toEqual(want);
+    };
+    await step('assigned', ['RINGING']);
+    await step('connected', ['RINGING', 'CONNECTED']);
+    await step('finished', ['RINGING', 'CONNECTED', 'ENDED']);
+  });
+
+  it('refuses the connection past the per-tenant cap with 4429 and the documented reason', async () => {
+    const closes: Array<{ code: number; reason: string }> = [];
+    const open = Array.from({ length: 6 }, () => wsClient(KEY_A));
+    const sinks = open.map((c) => subscribeWs(c, PRESENCE));
+    await waitUntil('six connections subscribed', () => stack.gateway.live.engine.size > 0 && sinks.every((s) => s.errors.length === 0), 5_000);
+    await waitUntil('six acknowledged', async () => ((await liveConnectionsOpen.get()).values.find((v) => v.labels.protocol === 'ws')?.value ?? 0) >= 6, 5_000);
+    wsClient(KEY_A, { onClosed: (e) => closes.push(e) });
+    await waitUntil('the seventh was closed', () => closes.length === 1, 5_000);
+    expect(closes.map((c) => [c.code, c.reason])).toEqual([[4429, 'too many live connections for this tenant (max 6)']]);
+  });
+
   it('the same over graphql-sse (distinct connections mode)', async () => {
     const client = createSseClient({ url: `${stack.graphqlUrl}/stream`, headers: { authorization: `Bearer ${KEY_A}` }, retryAttempts: 0 });
     const events: any[] = [];
@@ -317,5 +346,26 @@ describe('live subscriptions (graphql-ws, graphql-sse)', () => {
     await waitUntil('three queue refreshes', () => queueReads() >= queuesBefore + 3, 5_000);
     queues.dispose();
     expect(agentReads()).toBe(after);
+  });
+});
+
+describe('live subscriptions at shutdown', () => {
+  it('closes every WebSocket with 1001 when the gateway closes', async () => {
+    const stack = await startStack({ sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } }, server: { shutdownGraceMs: 0 } });
+    const closes: number[] = [];
+    const client = createWsClient({
+      url: stack.graphqlUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${KEY_A}` },
+      on: { closed: (e) => void closes.push((e as { code: number }).code) },
+    });
+    const sink = subscribeWs(client, PRESENCE);
+    await waitUntil('subscribed', () => stack.gateway.live.engine.size > 0, 5_000);
+    await stack.close();
+    await waitUntil('closed', () => closes.length === 1, 5_000);
+    expect(closes).toEqual([1001]);
+    expect(sink.errors).toHaveLength(1);
+    await client.dispose();
   });
 });
