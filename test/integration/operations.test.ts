@@ -40,7 +40,11 @@ describe('GraphQL IDE', () => {
     expect(res.headers.get('content-security-policy')).toContain("connect-src 'self'");
     // Subscriptions run over graphql-ws from the local browser build, with the headers editor's Authorization in connection_init.
     expect(html).toContain("graphqlWs.createClient({ url: url.replace(/^http/, 'ws'), connectionParams: { authorization }, lazy: true })");
-    expect(html).toContain('/^\\s*subscription\\b/.test(params.query)');
+    // The page's own script parses (its regular expressions are written inside a template literal).
+    const script = /<script nonce="[^"]+">(.*?)<\/script>/s.exec(html)![1]!;
+    expect(() => new Function(script)).not.toThrow();
+    expect(html).toContain("const text = params.query.replace(/#[^\\n\\r]*/g, ' ');");
+    expect(html).toContain('if (!params.operationName) return /^\\s*subscription\\b/.test(text);');
   });
 
   it('pre-fills example operations', async () => {

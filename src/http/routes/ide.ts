@@ -197,7 +197,12 @@ export async function serveIdePage(req: IncomingMessage, res: ServerResponse, op
   };
   const isSubscription = (params, opts) => {
     const doc = opts && opts.documentAST;
-    if (!doc) return /^\\s*subscription\\b/.test(params.query);
+    if (!doc) {
+      // Comments may come first (the example tabs start with one).
+      const text = params.query.replace(/#[^\\n\\r]*/g, ' ');
+      if (!params.operationName) return /^\\s*subscription\\b/.test(text);
+      return text.split(/\\bsubscription\\s+/).slice(1).some((rest) => rest.startsWith(params.operationName) && !/^\\w/.test(rest.slice(params.operationName.length)));
+    }
     return doc.definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'subscription' && (!params.operationName || (d.name && d.name.value === params.operationName)));
   };
   const fetcher = (params, opts) => {
