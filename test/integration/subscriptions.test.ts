@@ -8,7 +8,8 @@ import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
 import { encodeGlobalId } from '../../src/graphql/ids';
 import type { CallLiveEvent } from '../../src/live/events';
-import { liveConnectionsOpen } from '../../src/metrics';
+import { liveConnectionsOpen, liveSubscriptionsOpen } from '../../src/metrics';
+import { startIdentityProvider, type IdentityProvider } from '../../sim/idp';
 import { simulatorConnections } from '../../sim';
 import { KEY_A, KEY_B, startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
@@ -367,5 +368,75 @@ describe('live subscriptions at shutdown', () => {
     expect(closes).toEqual([1001]);
     expect(sink.errors).toHaveLength(1);
     await client.dispose();
+  });
+});
+
+describe('live subscriptions with end-user tokens', () => {
+  const AUDIENCE = 'switchboard-live';
+  let idp: IdentityProvider;
+  let stack: Stack;
+  let wsUrl: string;
+  const clients: WsClient[] = [];
+  beforeAll(async () => {
+    idp = await startIdentityProvider({ audience: AUDIENCE });
+    stack = await startStack({
+      sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } },
+      tenantAuth: { jwt: { issuer: idp.issuer, audiences: [AUDIENCE], jwks: { url: idp.jwksUrl } } },
+    });
+    wsUrl = stack.graphqlUrl.replace(/^http/, 'ws');
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.dispose();
+    await stack.close();
+    await idp.close();
+  });
+  const client = (token: string, onClosed?: (e: { code: number; reason: string }) => void) => {
+    const c = createWsClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams: { authorization: `Bearer ${token}` },
+      on: { closed: (e) => onClosed?.(e as { code: number; reason: string }) },
+      onNonLazyError: () => undefined,
+    });
+    clients.push(c);
+    return c;
+  };
+  const screenPop = (agentNativeId: string, callNativeId: string): CallLiveEvent => ({
+    topic: 'callEvents',
+    connectionId: 'ameyo-a',
+    type: 'SCREEN_POP',
+    at: new Date(),
+    callNativeId,
+    agentNativeId,
+    call: null,
+    screenPop: null,
+  });
+
+  it('refuses a token that is not accepted (4401) and one that grants no role (4403), with the HTTP messages', async () => {
+    const closes: Array<[number, string]> = [];
+    client('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', (e) => closes.push([e.code, e.reason]));
+    client(await idp.sign({ sub: 'nobody', roles: ['visitor'] }), (e) => closes.push([e.code, e.reason]));
+    await waitUntil('both closed', () => closes.length === 2, 5_000);
+    expect(closes.sort()).toEqual([
+      [4401, 'the token was not accepted: sign in again'],
+      [4403, 'the token grants none of the roles agent, supervisor or admin (claim "roles")'],
+    ]);
+  });
+
+  it("gives an AGENT their own agent's call events only, and a SUPERVISOR every call's", async () => {
+    const agentToken = await idp.sign({ sub: 'live-agent', roles: ['agent'], agent_id: { 'ameyo-a': 'agent-own' } });
+    const supervisorToken = await idp.sign({ sub: 'live-supervisor', roles: ['supervisor'] });
+    const asAgent = subscribeWs(client(agentToken), CALLS);
+    const asSupervisor = subscribeWs(client(supervisorToken), CALLS);
+    await waitUntil('both subscribed', () => stack.gateway.live.engine.size > 0, 5_000);
+    await waitUntil('both listening', async () => ((await liveSubscriptionsOpen.get()).values.find((v) => v.labels.protocol === 'ws')?.value ?? 0) >= 2, 5_000);
+    stack.gateway.live.bus.publish('tenant-a', screenPop('agent-other', 'call-other'));
+    stack.gateway.live.bus.publish('tenant-a', screenPop('agent-own', 'call-own'));
+    await waitUntil('the supervisor got both', () => asSupervisor.events.length === 2, 5_000);
+    await waitUntil('the agent got one', () => asAgent.events.length === 1, 5_000);
+    expect(asSupervisor.events.map((e) => e.data.callEvents.callNativeId)).toEqual(['call-other', 'call-own']);
+    expect(asAgent.events.map((e) => e.data.callEvents.callNativeId)).toEqual(['call-own']);
   });
 });
