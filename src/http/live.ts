@@ -17,7 +17,7 @@
  * are unsent. On gateway close every socket closes with 1001 and every stream ends.
  */
 import type http from 'node:http';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -33,6 +33,7 @@ import type { LiveBus } from '../live/bus';
 import type { LiveEngine } from '../live/engine';
 import { liveConnectionsOpen, liveRefusals, liveSubscriptionsOpen } from '../metrics';
 import { AuthenticationFailure, type Authenticator, type Caller } from './authenticate';
+import { BodyTimeoutError, BodyTooLargeError, readBody } from './body';
 import type { CorsPolicy } from './cors';
 import { sendGraphQLError } from './respond';
 import type { Route, RouteRequest } from './router';
@@ -357,6 +358,21 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
         liveRefusals.inc({ reason: 'connection_cap' });
         return sendGraphQLError(res, 429, { message: tooManyConnectionsMessage(caps.maxConnectionsPerTenant), code: 'RATE_LIMITED' });
       }
+
+      // graphql-sse's own body reader has no bound: the body is read here within `maxBodyBytes` and
+      // `bodyTimeoutMs`, as on /graphql, and handed over as a stream of that one buffer.
+      let raw: Buffer = Buffer.alloc(0);
+      if (req.method === 'POST') {
+        try {
+          raw = await readBody(req, { maxBytes: server.maxBodyBytes, timeoutMs: server.bodyTimeoutMs });
+        } catch (err) {
+          if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, { message: err.message, code: 'BAD_REQUEST' });
+          if (err instanceof BodyTimeoutError) return sendGraphQLError(res, 408, { message: err.message, code: 'BAD_REQUEST' });
+          throw err;
+        }
+      }
+      const request = Object.assign(Readable.from(raw.length ? [raw] : []), { method: req.method, url: req.url, headers: req.headers }) as unknown as http.IncomingMessage;
+      sseCallers.set(request, { caller, requestId, res });
       counts.addConnection(tenantId, 1);
       liveConnectionsOpen.inc({ protocol: 'sse' });
       streams.add(res);
@@ -370,8 +386,7 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
         counts.addConnection(tenantId, -1);
         liveConnectionsOpen.dec({ protocol: 'sse' });
       });
-      sseCallers.set(req, { caller, requestId, res });
-      await sse(req, res);
+      await sse(request, res);
     },
   };
 

@@ -239,6 +239,17 @@ describe('live subscriptions (graphql-ws, graphql-sse)', () => {
     expect(((await res.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toBe('missing API key: send `Authorization: Bearer <api key>`');
   });
 
+  it('graphql-sse reads a body within server.maxBodyBytes only: 413 past it, as /graphql', async () => {
+    const query = `subscription { agentPresenceChanged { agent { id } } } # ${'x'.repeat(1_048_576)}`;
+    const res = await fetch(`${stack.graphqlUrl}/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${KEY_A}` },
+      body: JSON.stringify({ query }),
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toBe('request body is larger than 1048576 bytes');
+  });
+
   it('refuses the subscription past the per-connection cap with the documented error', async () => {
     const client = wsClient(KEY_A);
     const sinks = [0, 1, 2, 3].map(() => subscribeWs(client, PRESENCE));
