@@ -123,6 +123,26 @@ describe('live subscriptions (graphql-ws, graphql-sse)', () => {
     expect(sink.events.map((e) => e.data.agentPresenceChanged.agent.nativeId)).toEqual([String(wanted.id)]);
   });
 
+  it('a status set through the gateway (agentStatusUpdate, interactive) reaches the subscriber through the poller', async () => {
+    const sink = subscribeWs(wsClient(KEY_A), PRESENCE, { filter: { connectionIds: ['apps-a'] } });
+    await waitUntil('the apps-a agents poller has its baseline', () => stack.gateway.live.engine.latest('tenant-a', 'apps-a', 'agents') !== null, 5_000);
+    const wire = unmoved()[0]!;
+    const id = encodeGlobalId('Agent', 'apps-a', String(wire.id));
+    const res = await stack.gql(`mutation ($input: AgentStatusUpdateInput!) { agentStatusUpdate(input: $input) { changes { agentNativeId } userErrors { message } } }`, {
+      variables: { input: { connectionId: 'apps-a', status: 'Meeting', agentIds: [id] } },
+    });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.['agentStatusUpdate']).toEqual({ changes: [{ agentNativeId: String(wire.id) }], userErrors: [] });
+    await waitUntil('the change arrived', () => sink.events.some((e) => e.data?.agentPresenceChanged.agent.id === id), 5_000);
+    expect(sink.events.find((e) => e.data?.agentPresenceChanged.agent.id === id)!.data.agentPresenceChanged.agent.rawStatus).toBe('Meeting');
+  });
+
+  it('refuses a WebSocket upgrade from a browser origin no tenant allows with 403', async () => {
+    const ws = new WebSocket(wsUrl, 'graphql-transport-ws', { headers: { origin: 'https://elsewhere.example' } });
+    const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(403);
+  });
+
   it('delivers a queue status change', async () => {
     const sink = subscribeWs(wsClient(KEY_A), QUEUES);
     await waitUntil('the dialer-a queues poller has its baseline', () => stack.gateway.live.engine.latest('tenant-a', 'dialer-a', 'queues') !== null, 5_000);
