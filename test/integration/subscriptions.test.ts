@@ -381,6 +381,30 @@ describe('live subscriptions (graphql-ws, graphql-sse)', () => {
   });
 });
 
+describe('live subscriptions: the per-tenant subscription cap', () => {
+  it('refuses the subscription past maxSubscriptionsPerTenant, whichever connection it comes on', async () => {
+    const stack = await startStack({
+      sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } },
+      server: { subscriptions: { maxSubscriptionsPerTenant: 2 } },
+    });
+    const clients = [0, 1].map(() =>
+      createWsClient({ url: stack.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${KEY_A}` } }),
+    );
+    try {
+      const first = subscribeWs(clients[0]!, PRESENCE);
+      const second = subscribeWs(clients[1]!, PRESENCE);
+      await waitUntil('two running', async () => ((await liveSubscriptionsOpen.get()).values.find((v) => v.labels.protocol === 'ws')?.value ?? 0) >= 2, 5_000);
+      const third = subscribeWs(clients[1]!, PRESENCE);
+      await waitUntil('the third was refused', () => third.errors.length > 0, 5_000);
+      expect(third.errors).toEqual([[{ message: 'too many subscriptions on this tenant (max 2)', extensions: { code: 'RATE_LIMITED' } }]]);
+      expect([first.errors, second.errors]).toEqual([[], []]);
+    } finally {
+      for (const c of clients) await c.dispose();
+      await stack.close();
+    }
+  });
+});
+
 describe('live subscriptions at shutdown', () => {
   it('closes every WebSocket with 1001 when the gateway closes', async () => {
     const stack = await startStack({ sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } }, server: { shutdownGraceMs: 0 } });
