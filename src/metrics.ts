@@ -164,3 +164,49 @@ export const stateStoreErrors = new Counter({
   labelNames: ['area'] as const,
   registers: [registry],
 });
+
+/**
+ * Live data (issue 17). Labels: `protocol` ws | sse; `resource` agents | queues | calls; `connection` as above;
+ * `reason` of closes: slow_consumer | connection_cap | subscription_cap | shutdown. All bounded.
+ */
+export const liveConnectionsOpen = new Gauge({
+  name: 'switchboard_live_connections_open',
+  help: 'Subscription transports (WebSockets, SSE streams) open now, by protocol.',
+  labelNames: ['protocol'] as const,
+  registers: [registry],
+});
+
+export const liveSubscriptionsOpen = new Gauge({
+  name: 'switchboard_live_subscriptions_open',
+  help: 'GraphQL subscriptions running now, by protocol.',
+  labelNames: ['protocol'] as const,
+  registers: [registry],
+});
+
+export const liveRefusals = new Counter({
+  name: 'switchboard_live_refusals_total',
+  help: 'Subscription clients closed or refused by the gateway, by reason (slow_consumer, connection_cap, subscription_cap).',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
+export const livePollers = new Gauge({
+  name: 'switchboard_live_pollers',
+  help: 'Pollers of the freshness engine running in this process (held by a subscriber or a recent query), by resource.',
+  labelNames: ['resource'] as const,
+  registers: [registry],
+});
+
+export const liveRefreshes = new Counter({
+  name: 'switchboard_live_refreshes_total',
+  help: "Reads of a live resource by this process's pollers, by connection, resource and outcome (ok, error).",
+  labelNames: ['connection', 'resource', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const liveEventsPublished = new Counter({
+  name: 'switchboard_live_events_published_total',
+  help: "Events this process's pollers published (diffs only), by connection and resource.",
+  labelNames: ['connection', 'resource'] as const,
+  registers: [registry],
+});

@@ -228,6 +228,53 @@ const state = z
   .strict()
   .default({ dataDir: './data' });
 
+/** Live subscriptions (issue 17): graphql-ws on /graphql and graphql-sse on /graphql/stream. */
+export const DEFAULT_SUBSCRIPTIONS = {
+  maxConnectionsPerTenant: 200,
+  maxSubscriptionsPerConnection: 20,
+  maxSubscriptionsPerTenant: 1_000,
+  keepAliveMs: 12_000,
+  maxBufferedBytes: 1_048_576,
+  maxQueuedEvents: 1_000,
+  connectionInitTimeoutMs: 3_000,
+} as const;
+
+const subscriptions = z
+  .object({
+    /** WebSocket and SSE connections open at once per tenant; more are refused (4429). Default 200. */
+    maxConnectionsPerTenant: z.number().int().positive().max(100_000).default(DEFAULT_SUBSCRIPTIONS.maxConnectionsPerTenant),
+    /** Subscriptions open at once on one WebSocket or SSE connection. Default 20. */
+    maxSubscriptionsPerConnection: z.number().int().positive().max(1_000).default(DEFAULT_SUBSCRIPTIONS.maxSubscriptionsPerConnection),
+    /** Subscriptions open at once per tenant, over every connection of this replica. Default 1000. */
+    maxSubscriptionsPerTenant: z.number().int().positive().max(1_000_000).default(DEFAULT_SUBSCRIPTIONS.maxSubscriptionsPerTenant),
+    /** WebSocket ping interval (graphql-ws keep-alive), and SSE comment interval. Default 12 s. */
+    keepAliveMs: z.number().int().min(1_000).max(600_000).default(DEFAULT_SUBSCRIPTIONS.keepAliveMs),
+    /** A client that lets this many bytes pile up unsent is closed (WebSocket 4408 "slow consumer"). Default 1 MiB. */
+    maxBufferedBytes: z.number().int().min(1_024).default(DEFAULT_SUBSCRIPTIONS.maxBufferedBytes),
+    /** A subscription whose client lets this many events wait to be sent is closed (WebSocket 1013, SSE stream ended). Default 1000. */
+    maxQueuedEvents: z.number().int().positive().max(1_000_000).default(DEFAULT_SUBSCRIPTIONS.maxQueuedEvents),
+    /** A WebSocket that sends no `connection_init` this long after opening is closed (4408). Default 3 s. */
+    connectionInitTimeoutMs: z.number().int().positive().max(60_000).default(DEFAULT_SUBSCRIPTIONS.connectionInitTimeoutMs),
+  })
+  .strict();
+
+/** The freshness engine (src/live/engine.ts). */
+export const DEFAULT_LIVE = { budgetShare: 0.5, queryInterestMs: 30_000, minIntervalMs: 250, leaseMs: 10_000 } as const;
+
+const live = z
+  .object({
+    /** Share of each connection's requests/second its pollers may use together; interactive requests go first. Default 0.5. */
+    budgetShare: z.number().gt(0).max(1).default(DEFAULT_LIVE.budgetShare),
+    /** A query for a live resource keeps its poller running this long after it. Default 30 s. */
+    queryInterestMs: z.number().int().min(0).max(3_600_000).default(DEFAULT_LIVE.queryInterestMs),
+    /** Shortest refresh interval whatever the budget. Default 250 ms. */
+    minIntervalMs: z.number().int().min(10).max(600_000).default(DEFAULT_LIVE.minIntervalMs),
+    /** Fleet: the poller lease per (tenant, connection, resource), renewed at a third of it. Default 10 s. */
+    leaseMs: z.number().int().min(1_000).max(600_000).default(DEFAULT_LIVE.leaseMs),
+  })
+  .strict()
+  .default(DEFAULT_LIVE);
+
 export const configSchema = z
   .object({
     server: z
@@ -293,6 +340,7 @@ export const configSchema = z
           .default(DEFAULT_IDEMPOTENCY),
         metrics: metrics.default({ host: '127.0.0.1' }),
         cors: cors.default(DEFAULT_CORS),
+        subscriptions: subscriptions.default(DEFAULT_SUBSCRIPTIONS),
       })
       .strict()
       .default({
@@ -311,7 +359,9 @@ export const configSchema = z
         idempotency: DEFAULT_IDEMPOTENCY,
         metrics: { host: '127.0.0.1' },
         cors: DEFAULT_CORS,
+        subscriptions: DEFAULT_SUBSCRIPTIONS,
       }),
+    live,
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -51,13 +51,16 @@ export async function listAgents(tenant: Tenant, q: AgentQuery, scope: RequestSc
   const answered = await fanOut(
     tenant,
     'AGENT_DIRECTORY',
-    async (directory) => {
+    async (directory, adapter) => {
       if (vendorFilters.length > 0) {
         const own = vendorFilters.find(([field]) => directory.vendorFilter?.field === field);
         // A connection that cannot apply the filter the client asked for has nothing to say.
         if (!own || !directory.vendorFilter) return [];
         return directory.vendorFilter.filterAgents(own[1], criteria, scope);
       }
+      // The freshness engine's copy when it is fresh (issue 17): no vendor request, no wait; `matches` filters it below.
+      const live = tenant.live?.agents(adapter.connectionId);
+      if (live) return live;
       if (hasCriteria(criteria) && directory.filterAgents) return directory.filterAgents(criteria, scope);
       return directory.listAgents(scope);
     },

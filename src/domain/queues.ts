@@ -3,7 +3,10 @@ import { fanOut, memberAt, type PartialResult } from './fanOut';
 import type { Queue, QueueChannel, RequestScope, Tenant } from './types';
 
 export async function listQueues(tenant: Tenant, connectionIds: readonly string[] | null | undefined, lang: string, scope: RequestScope): Promise<PartialResult<Queue[]>> {
-  const answered = await fanOut(tenant, 'QUEUE_STATUS', (source) => source.listQueues(lang, scope), { connectionIds });
+  // The freshness engine's copy when it is fresh (issue 17): no vendor request, no wait.
+  const answered = await fanOut(tenant, 'QUEUE_STATUS', async (source, adapter) => tenant.live?.queues(adapter.connectionId, lang) ?? source.listQueues(lang, scope), {
+    connectionIds,
+  });
   return { value: answered.value.flat(), failures: answered.failures };
 }
 

@@ -977,4 +977,15 @@ export interface Tenant {
   limits: Config['server']['limits'];
   /** The tenant's connections, in config order, by id. */
   connections: Map<string, VendorAdapter>;
+  /** The freshness engine's copies (src/live/engine.ts); absent in tools that run without it. */
+  live?: LiveReads;
+}
+
+/**
+ * What queries read from the freshness engine (issue 17): a connection's list as its poller last read it, when
+ * that is fresh, or null. Asking registers the query's interest, so the poller runs for a while after.
+ */
+export interface LiveReads {
+  agents(connectionId: string): Agent[] | null;
+  queues(connectionId: string, lang: string): Queue[] | null;
 }

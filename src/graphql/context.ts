@@ -12,6 +12,18 @@ import { asConnectionFailure } from '../domain/fanOut';
 import type { SwitchboardError } from '../errors';
 import type { IdempotencyRecords } from '../domain/idempotency';
 import type { Principal } from '../identity/principal';
+import type { LiveBus } from '../live/bus';
+import type { LiveEngine } from '../live/engine';
+
+/** What subscriptions need (issue 17): the bus they listen on, the engine they hold pollers with, and how to drop a slow client. */
+export interface LiveServices {
+  bus: LiveBus;
+  engine: LiveEngine;
+  /** Most events one subscription may have waiting to be sent. */
+  maxQueuedEvents: number;
+  /** Closes the subscription's transport: its client does not keep up (WebSocket 1013, SSE stream ended). */
+  slowConsumer(queued: number): void;
+}
 
 /** A failure that leaves the rest of the answer intact (one connection down), reported beside the data. */
 export interface PartialError {
@@ -53,6 +65,8 @@ export interface GatewayContext {
   scope: RequestScope;
   loaders: Loaders;
   partialErrors: PartialError[];
+  /** Set for operations over graphql-ws and graphql-sse (src/http/live.ts); absent over HTTP. */
+  live?: LiveServices;
   /**
    * Counters for the request's log line. An object, not fields: Apollo shallow-clones the context per
    * operation, so only state held by reference is seen by both resolvers and plugins.
@@ -108,6 +122,7 @@ export interface ContextOptions {
   limits: RequestLimits;
   publicBaseUrl: string;
   idempotency: IdempotencyRecords;
+  live?: LiveServices;
 }
 
 export function createContext(tenant: Tenant, scope: RequestScope, log: Logger, opts: ContextOptions): GatewayContext {

@@ -82,3 +82,6 @@ export type ChatCustomDataSendModel = ChatRefModel & { sent: boolean };
 export type QueueSettingsVersionModel = QueueSettingsVersion;
 export type ContactListModel = ContactList;
 export type ContactListEntryModel = ContactListEntry;
+
+/** Live events (issue 17): the bus's domain objects, resolved field by field (src/graphql/resolvers/live.ts). */
+export type { AgentPresenceEvent as AgentPresenceChangeModel, QueueStatusEvent as QueueStatusChangeModel, CallLiveEvent as CallEventModel, ScreenPopContext as ScreenPopModel } from '../live/events';

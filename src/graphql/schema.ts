@@ -19,6 +19,7 @@ import { uploadResolvers } from './resolvers/uploads';
 import { baseResolvers } from './resolvers/base';
 import { queueSettingsResolvers } from './resolvers/queueSettings';
 import { contactListResolvers } from './resolvers/contactLists';
+import { liveResolvers } from './resolvers/live';
 
 /** schema/ sits at the repository root, two levels above both src/graphql and dist/src/graphql. */
 export const SCHEMA_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../schema' : '../../schema');
@@ -50,6 +51,7 @@ export function buildSchema(): GraphQLSchema {
       chatResolvers,
       queueSettingsResolvers,
       contactListResolvers,
+      liveResolvers,
     ] as never,
     inheritResolversFromInterfaces: true,
   });

@@ -5,7 +5,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema';
 import type { GatewayContext } from '../graphql/context';
@@ -41,9 +41,9 @@ function createDocumentStore(): KeyValueCache<DocumentNode> {
 }
 
 /** `apq`: the persisted-query cache of the state store (src/state/), partitioned by tenant. */
-export async function startApollo(config: Config, logger: Logger, apq: KeyValueCache<string>): Promise<ApolloServer<GatewayContext>> {
+export async function startApollo(config: Config, logger: Logger, apq: KeyValueCache<string>, schema: GraphQLSchema = buildSchema()): Promise<ApolloServer<GatewayContext>> {
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildSchema(),
+    schema,
     csrfPrevention: true,
     documentStore: createDocumentStore(),
     persistedQueries: { cache: apq },

@@ -47,6 +47,12 @@ export interface CorsPolicy {
   allow(req: http.IncomingMessage, res: http.ServerResponse): void;
   /** Once the tenant is known: keeps the CORS headers only when this tenant allows the origin. */
   allowForTenant(req: http.IncomingMessage, res: http.ServerResponse, tenantId: string): void;
+  /**
+   * Browsers do not apply CORS to WebSockets: whether a WebSocket upgrade's `Origin` may open one (issue 17).
+   * No `Origin` (not a browser) and the gateway's own origin (the IDE) may; another origin only when the
+   * tenant's CORS origins (any tenant's, before the caller is known: `tenantId` null) list it.
+   */
+  allowsWebSocket(req: http.IncomingMessage, tenantId: string | null): boolean;
 }
 
 type Origins = { any: boolean; exact: ReadonlySet<string> };
@@ -95,6 +101,13 @@ export function createCorsPolicy(config: Pick<Config, 'server' | 'tenants'>): Co
       if (!origin || !allows(anyTenant, origin)) return;
       setAllowHeaders(res, origin, anyTenant);
       res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+    },
+    allowsWebSocket(req, tenantId) {
+      const origin = originOf(req);
+      if (!origin) return true;
+      const host = req.headers.host;
+      if (host && (origin === `http://${host}` || origin === `https://${host}`)) return true;
+      return allows(tenantId === null ? anyTenant : (perTenant.get(tenantId) ?? server), origin);
     },
     allowForTenant(req, res, tenantId) {
       const origin = originOf(req);

@@ -4,6 +4,8 @@
  *   GET  /graphql (browser)  the GraphQL IDE page, no auth (the IDE's own requests carry the key)
  *   GET  /ide/*              the IDE's assets, from node_modules
  *   *    /graphql            API key -> tenant (401 UNAUTHENTICATED otherwise), then Apollo
+ *   GET  /graphql (upgrade)  graphql-ws subscriptions (src/http/live.ts), the caller in `connection_init`
+ *   POST /graphql/stream     graphql-sse subscriptions (distinct connections mode), the caller as on /graphql
  *   GET  /files/...          downloads (upload error reports, recordings) under the caller's key
  *   GET  /healthz            the process is up
  *   GET  /readyz             config loaded, vendors and state store reachable, not draining (see readiness.ts)
@@ -22,10 +24,13 @@ import { observeRequests } from '../telemetry/httpServer';
 import { PoolRegistry } from '../upstream/transport';
 import { createAdapter } from '../vendors';
 import { VENDORS } from '../vendors/registry';
+import { buildSchema } from '../graphql/schema';
 import type { LiveBus } from '../live/bus';
+import { LiveEngine } from '../live/engine';
 import { startApollo } from './apollo';
 import { createAuthenticator } from './authenticate';
 import { createCorsPolicy } from './cors';
+import { createLiveTransports } from './live';
 import { listen } from './listen';
 import { createMetricsHandler, METRICS_PATH, metricsExposure, startMetricsListener } from './metricsRoute';
 import { sendNotFound } from './respond';
@@ -51,8 +56,8 @@ export interface Gateway {
   /** `http://host:port` the gateway listens on. */
   readonly url: string;
   readonly tenants: ReadonlyMap<string, Tenant>;
-  /** The live bus of this gateway's state store (issue 17): what its subscriptions deliver, and what tests watch. */
-  readonly bus: LiveBus;
+  /** The freshness engine and the live bus (issue 17), for tests and the bench. */
+  readonly live: { readonly engine: LiveEngine; readonly bus: LiveBus };
   /**
    * Drains and stops: readiness turns 503 and new work is refused at once; requests in flight get
    * `server.shutdownGraceMs` to finish; then every socket is closed and the vendor pools with them.
@@ -87,11 +92,36 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const pools = new PoolRegistry();
   const { tenants, origins } = buildTenants(config, pools, state);
   const auth = createAuthenticator(config, tenants);
-  const apollo = await startApollo(config, logger, state.apq);
+  // One executable schema for Apollo (HTTP) and the subscription transports (graphql-ws, graphql-sse).
+  const schema = buildSchema();
+  const apollo = await startApollo(config, logger, state.apq, schema);
+  const rps = new Map(config.tenants.flatMap((t) => t.connections.map((c) => [`${t.id}/${c.id}`, c.rateLimit.requestsPerSecond] as const)));
+  const engine = new LiveEngine({
+    tenants,
+    bus: state.bus,
+    leases: state.leases,
+    requestsPerSecond: (tenantId, connectionId) => rps.get(`${tenantId}/${connectionId}`) ?? 1,
+    ...config.live,
+    requestTimeoutMs: serverConfig.requestTimeoutMs,
+    logger,
+  });
+  for (const tenant of tenants.values()) tenant.live = engine.readsFor(tenant.id);
   const inFlight = new InFlight();
   let draining = false;
   const isDraining = () => draining;
   const cors = createCorsPolicy(config);
+  const live = createLiveTransports({
+    graphqlPath: GRAPHQL_PATH,
+    schema,
+    auth,
+    cors,
+    server: serverConfig,
+    introspection: serverConfig.introspection,
+    idempotency: state.idempotency,
+    bus: state.bus,
+    engine,
+    logger,
+  });
 
   const routes: Route[] = [
     ...(serverConfig.ide
@@ -101,6 +131,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
           ...(opts.ideTabs ? { extraTabs: opts.ideTabs } : {}),
         })
       : []),
+    live.route,
     createGraphQLRoute({ path: GRAPHQL_PATH, apollo, auth, server: serverConfig, idempotency: state.idempotency, cors }),
     createFilesRoute({ auth, timeoutMs: serverConfig.uploads.timeoutMs, cors }),
     ...createHealthRoutes({ readiness: createReadiness(origins, state), isDraining }),
@@ -128,12 +159,16 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   );
   server.on('clientError', createClientErrorListener(logger));
   server.on('connect', refuseConnect);
+  server.on('upgrade', live.upgrade);
 
   const url = await listen(server, serverConfig.host, serverConfig.port);
 
   let closing: Promise<void> | null = null;
   const close = async () => {
     draining = true;
+    // Subscriptions end at once (WebSocket 1001, streams ended): clients reconnect to another replica.
+    await live.close();
+    await engine.close();
     server.closeIdleConnections();
     const idle = await inFlight.idle(serverConfig.shutdownGraceMs);
     if (!idle) logger.warn({ inFlight: inFlight.size, graceMs: serverConfig.shutdownGraceMs }, 'shutdown grace ran out; closing requests still in flight');
@@ -149,7 +184,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   return {
     url,
     tenants,
-    bus: state.bus,
+    live: { engine, bus: state.bus },
     close: () => (closing ??= close()),
   };
 }

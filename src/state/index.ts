@@ -28,6 +28,7 @@ import { RedisApqCache } from './redis/apq';
 import { RedisSlots } from './redis/budget';
 import { RedisConnection } from './redis/connection';
 import { RedisIdempotencyRecords } from './redis/idempotency';
+import { RedisPollerLeases, type PollerLeases } from './redis/leases';
 import { RedisResponses, SettledChannel } from './redis/responses';
 import type { SharedResponses } from './responses';
 import { SqliteIdempotencyRecords } from './sqliteIdempotency';
@@ -53,6 +54,8 @@ export interface StateStore {
   readonly crmSessions: CrmSessionStore;
   /** Live events (issue 17): in this process, or across the fleet through Redis pub/sub. */
   readonly bus: LiveBus;
+  /** Who polls a live resource in a fleet (one replica per tenant, connection and resource); null: this process always does. */
+  readonly leases: PollerLeases | null;
   /** False while the store cannot be used (Redis unreachable). */
   reachable(): boolean;
   close(): Promise<void>;
@@ -85,6 +88,7 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
       responsesFor: () => null,
       crmSessions,
       bus: new LocalBus(),
+      leases: null,
       reachable: () => true,
       close: async () => {
         crmSessions.close();
@@ -107,6 +111,7 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
     responsesFor: (tenantId, connectionId) => new RedisResponses(conn, channel, base(tenantId, connectionId)),
     crmSessions: new RedisCrmSessions(conn),
     bus: new RedisBus(conn),
+    leases: new RedisPollerLeases(conn),
     reachable: () => conn.up,
     close: () => conn.close(),
   };

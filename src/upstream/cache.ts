@@ -22,7 +22,7 @@ export function createCacheInterceptor(opts: CacheOptions): UpstreamInterceptor 
     if (req.method !== 'GET' || !req.cacheTtlMs || req.cacheTtlMs <= 0 || req.responseType === 'stream') return next(req);
     const key = req.url.href;
     const hit = entries.get(key);
-    if (hit && hit.expiresAt > Date.now()) {
+    if (hit && hit.expiresAt > Date.now() && !req.scope.fresh) {
       cacheHits.inc(labels);
       return hit.res;
     }

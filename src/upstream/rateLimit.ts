@@ -38,6 +38,8 @@ const BUDGET_DOWN_RETRY_AFTER_MS = 1_000;
 
 interface Waiter {
   deadlineAt: number;
+  /** Background work (pollers) waits behind every interactive waiter. */
+  background: boolean;
   enqueuedAt: number;
   /** Called with the time waited, ms. */
   resolve: (waitedMs: number) => void;
@@ -77,9 +79,10 @@ export class RateLimiter {
     return this.queue.length;
   }
 
-  /** How long a request enqueued now would wait, in ms. */
-  estimateWaitMs(now = Date.now()): number {
-    return this.budget.estimateWaitMs(now) + this.queue.length * this.intervalMs;
+  /** How long a request enqueued now would wait, in ms (an interactive one waits only for the interactive waiters ahead). */
+  estimateWaitMs(now = Date.now(), background = true): number {
+    const ahead = background ? this.queue.length : this.queue.filter((w) => !w.background).length;
+    return this.budget.estimateWaitMs(now) + ahead * this.intervalMs;
   }
 
   /**
@@ -88,10 +91,10 @@ export class RateLimiter {
    * with UPSTREAM_UNAVAILABLE (`notSent`, not retryable) as soon as `signal` aborts while the caller waits,
    * or at once if it already has: a caller that has gone never takes a slot.
    */
-  acquire(deadlineAt: number, signal?: AbortSignal): Promise<number> {
+  acquire(deadlineAt: number, signal?: AbortSignal, background = false): Promise<number> {
     if (signal?.aborted) return Promise.reject(this.abandonedError());
     const now = Date.now();
-    const waitMs = this.estimateWaitMs(now);
+    const waitMs = this.estimateWaitMs(now, background);
     if (this.queue.length >= this.maxQueue || now + waitMs > deadlineAt) {
       rateLimitRejections.inc(this.labels);
       const full = this.queue.length >= this.maxQueue;
@@ -117,6 +120,7 @@ export class RateLimiter {
     return new Promise<number>((resolve, reject) => {
       const waiter: Waiter = {
         deadlineAt,
+        background,
         enqueuedAt: now,
         resolve,
         reject,
@@ -129,7 +133,10 @@ export class RateLimiter {
         // queries a fresh one waited 7.6 s on a healthy vendor). It leaves the moment its signal aborts.
         waiter.unwatch = onAbort(signal, () => this.abandon(waiter));
       }
-      this.queue.push(waiter);
+      // Interactive work goes first: an interactive waiter takes its place ahead of every background one (issue 17).
+      const firstBackground = background ? -1 : this.queue.findIndex((w) => w.background);
+      if (firstBackground < 0) this.queue.push(waiter);
+      else this.queue.splice(firstBackground, 0, waiter);
       rateLimitQueueDepth.set(this.labels, this.queue.length);
       if (!this.asking && !this.pumpTimer) this.schedulePump(0);
     });
@@ -298,12 +305,12 @@ export function createRateLimitInterceptor(limiter: RateLimiter): UpstreamInterc
   const acquire = async (req: UpstreamRequest): Promise<void> => {
     const stats = req.stats;
     if (!stats) {
-      await limiter.acquire(req.scope.deadlineAt, req.scope.signal);
+      await limiter.acquire(req.scope.deadlineAt, req.scope.signal, req.scope.background);
       return;
     }
     const started = performance.now();
     try {
-      stats.queuedMs += await limiter.acquire(req.scope.deadlineAt, req.scope.signal);
+      stats.queuedMs += await limiter.acquire(req.scope.deadlineAt, req.scope.signal, req.scope.background);
     } catch (err) {
       stats.queuedMs += performance.now() - started; // refused at once (~0) or after waiting until its deadline
       throw err;

@@ -30,7 +30,8 @@ export function createSharedCacheInterceptor(shared: SharedResponses): UpstreamI
   return (next) => async (req: UpstreamRequest) => {
     if (req.method !== 'GET' || !req.cacheTtlMs || req.cacheTtlMs <= 0 || req.responseType === 'stream' || req.isAuthRequest) return next(req);
     const key = createHash('sha256').update(req.url.href).digest('base64url');
-    for (let round = 0; ; round++) {
+    // A poller's read (`fresh`) goes to the vendor and refreshes the shared copy for everyone else.
+    for (let round = 0; !req.scope.fresh; round++) {
       const hit = await shared.get(key);
       if (hit) return fromStore(hit);
       const remaining = req.scope.deadlineAt - Date.now();

@@ -21,6 +21,13 @@ export interface RequestScope {
    * started from a DataLoader batch or a coalesced read still knows its operation.
    */
   traceContext?: Context;
+  /**
+   * Background work (the freshness engine's pollers, src/live/engine.ts): waits behind every interactive
+   * request for the connection's rate limit. Default false.
+   */
+  background?: boolean;
+  /** Skip the response caches' answers (the read still refreshes them): a poller wants the vendor's state now. Default false. */
+  fresh?: boolean;
 }
 
 /** Why a request is sent again; the `reason` label of `switchboard_upstream_retries_total`. */

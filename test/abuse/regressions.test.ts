@@ -46,9 +46,12 @@ describe('abuse regressions', () => {
     expect(errorLogs()).toEqual([]);
   });
 
-  it('refuses a subscription as BAD_REQUEST, with no error logged', async () => {
-    const res = await stack.gql('subscription { connections { id } }');
-    expect(res.body.errors).toEqual([{ message: 'Schema is not configured to execute subscription operation.', locations: [{ line: 1, column: 1 }], extensions: { code: 'BAD_REQUEST' } }]);
+  it('refuses a subscription sent over HTTP as BAD_REQUEST, with no error logged (issue 17: subscriptions are served over graphql-ws and graphql-sse)', async () => {
+    const res = await stack.gql('subscription { agentPresenceChanged { agent { id } } }');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { message: 'subscriptions are served over graphql-ws (a WebSocket on /graphql) or graphql-sse (/graphql/stream), not as HTTP requests', extensions: { code: 'BAD_REQUEST' } },
+    ]);
     expect(errorLogs()).toEqual([]);
   });
 

@@ -34,7 +34,7 @@ describe('issue 12 item 7: request logging', () => {
     const page = await fetch(`${stack.graphqlUrl}`, { headers: { accept: 'text/html' } });
     const html = await page.text();
     const assets = [...html.matchAll(/(?:src|href)="(\/ide\/[^"]+)"/g)].map((m) => m[1]!);
-    expect(assets).toHaveLength(4);
+    expect(assets).toHaveLength(5);
     const ids = [page.headers.get('x-request-id')!, ...(await Promise.all(assets.map((a) => idOf(a)))), await idOf('/healthz'), await idOf('/readyz')];
     // A GraphQL request after them is logged: once its line is there, theirs would be too.
     const marker = (await stack.gql('{ connections { id } }')).headers.get('x-request-id');

@@ -96,6 +96,9 @@ interface PageGlobals {
     upload(opts: ScenarioOpts, file: { input: Record<string, unknown>; csv: string; fileName: string }): Promise<Outcome>;
     fetch(opts: ScenarioOpts): Promise<FetchOutcome>;
     campaignFlow(opts: ScenarioOpts, flow: CampaignFlow): Promise<any>;
+    /** Apollo Client 4 only (issue 17): an agent read over HTTP, then presence over GraphQLWsLink. */
+    presenceStart(opts: ScenarioOpts, agentId: string): Promise<{ before?: any; error?: any }>;
+    presenceResult(): { events: any[]; errors: unknown[]; cached: any };
   };
 }
 
@@ -257,6 +260,30 @@ describe('browser apps calling the gateway from another origin (issue 12)', () =
     await blockedPages?.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
+
+  it('Apollo Client 4 with GraphQLWsLink gets a presence change from the simulator, and its cached Agent updates in place (issue 17)', async () => {
+    const session = await openSession(browser, allowedPages.origin, 'apollo4');
+    try {
+      const [tenant] = [...demo.gateway.tenants.values()];
+      const apps = [...tenant!.connections.values()].find((a) => a.vendor === 'apps-api')!.connectionId;
+      const agent = demo.sims.appsApi.state.agents.find((a) => a.status_id === 1 || a.status_id === 2)!;
+      const id = encodeGlobalId('Agent', apps, String(agent.id));
+      const start = await session.page.evaluate(([o, i]) => (globalThis as unknown as PageGlobals).scenarios.presenceStart(o, i), [opts(), id] as const);
+      expect(start).toEqual({ before: { __typename: 'Agent', id, status: expect.any(String), rawStatus: agent.status } });
+      await waitUntil('the Apps API agents poller has its baseline', () => demo.gateway.live.engine.latest(tenant!.id, apps, 'agents') !== null, 15_000);
+      agent.status_id = 6;
+      agent.status = 'Lunch';
+      agent.status_updated_at = new Date().toISOString();
+      await session.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scenarios.presenceResult().cached?.rawStatus === 'Lunch', undefined, { timeout: 15_000 });
+      const result = await session.page.evaluate(() => (globalThis as unknown as PageGlobals).scenarios.presenceResult());
+      expect(result.errors).toEqual([]);
+      expect(result.events.map((e) => e.agentPresenceChanged.agent.id)).toContain(id);
+      expect(result.cached).toEqual({ __typename: 'Agent', id, status: 'AWAY', rawStatus: 'Lunch' });
+      expect(session.offsite()).toEqual([]);
+    } finally {
+      await session.context.close();
+    }
+  }, 60_000);
 
   describe.each(CASES)('Apollo Client $major (test/e2e/clients/$name) on a page of an allowed origin', (c) => {
     let session: Session;

@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
 import { startDemo, type Demo } from '../../src/demo';
 import { createLogger } from '../../src/logger';
+import { waitUntil } from '../support/wait';
 import { launchChromium } from './browser';
 
 /**
@@ -164,4 +165,25 @@ describe('GraphQL IDE in a browser', () => {
     expect(offsite).toEqual([]);
     await page.close();
   }, 30_000);
+  it('runs the Presence subscription over graphql-ws: a presence change in the simulator appears in the response pane (issue 17)', async () => {
+    const { page, offsite } = await openIde();
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => void sockets.push(ws.url()));
+    await page.getByRole('tab', { name: 'Presence' }).click();
+    // As in the tab test below: the operation name is read from the editor once it holds the tab's text.
+    await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: 'subscription Presence' }).waitFor();
+    await page.locator('.graphiql-query-editor .CodeMirror-code').click();
+    await page.locator('.graphiql-execute-button').click();
+    // The subscription is running once the engine has read the Apps API connection's agents.
+    const [tenant] = [...demo.gateway.tenants.values()];
+    const apps = [...tenant!.connections.values()].find((c) => c.vendor === 'apps-api')!.connectionId;
+    await waitUntil('the Apps API agents poller has its baseline', () => demo.gateway.live.engine.latest(tenant!.id, apps, 'agents') !== null, 15_000);
+    const agent = demo.sims.appsApi.state.agents.find((a) => a.status_id === 1 || a.status_id === 2)!;
+    agent.status_id = 7;
+    agent.status = 'Meeting';
+    agent.status_updated_at = new Date().toISOString();
+    await waitForAnswer(page, '"rawStatus": "Meeting"');
+    expect(sockets).toEqual([`${demo.gateway.url.replace(/^http/, 'ws')}/graphql`]);
+    expect(offsite).toEqual([]);
+  }, 40_000);
 });

@@ -38,7 +38,7 @@ describe('CRM SSO sessions across replicas (Redis)', () => {
     const login = await sso(one, { userId: 'agent-f', password: PASSWORD, command: 'login' });
     expect(login).toEqual({ status: 200, body: { status: 'success', crmSessionId: expect.stringMatching(/^crm-/), message: 'logged in' } });
     const seen: LiveEvent[] = [];
-    const off = one.gateway.bus.subscribe('tenant-a', 'callEvents', (e) => seen.push(e));
+    const off = one.gateway.live.bus.subscribe('tenant-a', 'callEvents', (e) => seen.push(e));
     try {
       // The subscription reaches Redis asynchronously: call until one event crossed over.
       await waitUntil(

@@ -118,7 +118,7 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
       ],
     });
     agent = stack.sims.ameyo.state.sessions[0]!.userId;
-    for (const t of ['tenant-a', 'tenant-b'] as const) offs.push(stack.gateway.bus.subscribe(t, 'callEvents', (e) => events[t].push(e)));
+    for (const t of ['tenant-a', 'tenant-b'] as const) offs.push(stack.gateway.live.bus.subscribe(t, 'callEvents', (e) => events[t].push(e)));
   });
   afterAll(async () => {
     for (const off of offs) off();
@@ -410,7 +410,7 @@ describe('CRM SSO sessions across a gateway restart (embedded store)', () => {
     await stack.close();
     stack = await start();
     const seen: LiveEvent[] = [];
-    const off = stack.gateway.bus.subscribe('tenant-a', 'callEvents', (e) => seen.push(e));
+    const off = stack.gateway.live.bus.subscribe('tenant-a', 'callEvents', (e) => seen.push(e));
     const res = await fetch(`${stack.gateway.url}/ameyo/tenant-a/ameyo-a/crm/customer?crmSessionId=${crmSessionId}&userId=agent-r&phone=5550101`);
     off();
     expect(res.status).toBe(200);
@@ -427,7 +427,7 @@ describe('demo mode: the simulated Ameyo has the gateway as its CRM', () => {
 
   it('an agent login through SSO and a call connect show as screen-pops on the demo tenant', async () => {
     const seen: LiveEvent[] = [];
-    const off = demo.gateway.bus.subscribe(DEMO_TENANT_ID, 'callEvents', (e) => seen.push(e));
+    const off = demo.gateway.live.bus.subscribe(DEMO_TENANT_ID, 'callEvents', (e) => seen.push(e));
     const userId = demo.sims.ameyo.state.sessions[0]!.userId;
     const trigger = (p: string) => fetch(`${demo.sims.ameyo.url}/__sim/ameyo/crm${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
     const login = (await (await trigger('/agent-login')).json()) as { crmSessionId: string | null };

@@ -24,7 +24,13 @@ describe('GraphQL IDE', () => {
     const html = await res.text();
     const srcs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
     // Named by content hash (`?v=`), so they can be cached for a year: test/conformance/compression.test.ts.
-    expect(srcs.map((s) => s!.replace(/\?v=[A-Za-z0-9_-]{22}$/, ''))).toEqual(['/ide/graphiql.min.css', '/ide/react.production.min.js', '/ide/react-dom.production.min.js', '/ide/graphiql.min.js']);
+    expect(srcs.map((s) => s!.replace(/\?v=[A-Za-z0-9_-]{22}$/, ''))).toEqual([
+      '/ide/graphiql.min.css',
+      '/ide/react.production.min.js',
+      '/ide/react-dom.production.min.js',
+      '/ide/graphiql.min.js',
+      '/ide/graphql-ws.min.js',
+    ]);
     expect(html).not.toMatch(/https?:\/\//);
     for (const src of srcs) {
       const asset = await fetch(new URL(src!, stack.gateway.url));
@@ -32,13 +38,20 @@ describe('GraphQL IDE', () => {
       expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     }
     expect(res.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    // Subscriptions run over graphql-ws from the local browser build, with the headers editor's Authorization in connection_init.
+    expect(html).toContain("graphqlWs.createClient({ url: url.replace(/^http/, 'ws'), connectionParams: { authorization }, lazy: true })");
+    // The page's own script parses (its regular expressions are written inside a template literal).
+    const script = /<script nonce="[^"]+">(.*?)<\/script>/s.exec(html)![1]!;
+    expect(() => new Function(script)).not.toThrow();
+    expect(html).toContain("const text = params.query.replace(/#[^\\n\\r]*/g, ' ');");
+    expect(html).toContain('if (!params.operationName) return /^\\s*subscription\\b/.test(text);');
   });
 
   it('pre-fills example operations', async () => {
     const html = await (await fetch(stack.graphqlUrl, { headers: { accept: 'text/html' } })).text();
     const settings = JSON.parse(/<script id="ide-settings" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!);
     expect(settings.url).toBe('/graphql');
-    expect(settings.tabs.map((t: { query: string }) => /query (\w+)/.exec(t.query)![1])).toEqual(['Agents', 'Connections', 'Agent']);
+    expect(settings.tabs.map((t: { query: string }) => /(?:query|subscription) (\w+)/.exec(t.query)![1])).toEqual(['Agents', 'Connections', 'Agent', 'Presence']);
     // The example operations are valid against the schema.
     for (const tab of settings.tabs as Array<{ query: string }>) {
       const r = await stack.gql(tab.query, { variables: { id: 'x' } });

@@ -38,6 +38,11 @@ export interface StackOptions {
   state?: ConfigInput['state'];
   /** Changes tenant A's connections (after `connection`): add fields, add connections. */
   patchConnections?: (connections: ConnectionInput[], sims: Simulators) => ConnectionInput[];
+  /**
+   * The freshness engine's settings (`live`). Default `{ queryInterestMs: 0 }`: queries start no poller, so the
+   * tests that count vendor requests see only their own (the live tests turn it on).
+   */
+  live?: ConfigInput['live'];
 }
 
 export interface GqlResult {
@@ -70,6 +75,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const config = resolveConfig({
     server: { host: '127.0.0.1', port: 0, ...(opts.server ?? {}) },
     state: opts.state ?? { dataDir },
+    live: opts.live ?? { queryInterestMs: 0 },
     tenants: [
       { id: 'tenant-a', apiKeys: [KEY_A], connections: (opts.patchConnections ?? ((c) => c))(connectionsFor(sims, opts.connection), sims), ...(opts.tenantAuth ? { auth: opts.tenantAuth } : {}) },
       ...(opts.moreTenants?.(sims) ?? []),

@@ -107,7 +107,17 @@ describe('a valid file', () => {
       metrics: { host: '127.0.0.1' },
       cors: { origins: [], allowCredentials: false, maxAgeSeconds: 600 },
       getCacheMaxAgeSeconds: 0,
+      subscriptions: {
+        maxConnectionsPerTenant: 200,
+        maxSubscriptionsPerConnection: 20,
+        maxSubscriptionsPerTenant: 1_000,
+        keepAliveMs: 12_000,
+        maxBufferedBytes: 1_048_576,
+        maxQueuedEvents: 1_000,
+        connectionInitTimeoutMs: 3_000,
+      },
     });
+    expect(config.live).toEqual({ budgetShare: 0.5, queryInterestMs: 30_000, minIntervalMs: 250, leaseMs: 10_000 });
     expect(config.tenants[0]!.limits).toEqual({});
     expect(config.tenants[0]!.idempotency).toEqual({});
     expect(config.logging).toEqual({ level: 'info' });

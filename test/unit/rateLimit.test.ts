@@ -543,3 +543,32 @@ describe('RateLimiter with a shared budget (issue 14)', () => {
     await expect(l.acquire(Date.now() + 5_000)).resolves.toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('background work (issue 17)', () => {
+  it('serves every interactive waiter before the background ones, which keep their order', async () => {
+    const l = limiter({ requestsPerSecond: 50 });
+    const deadline = Date.now() + 5_000;
+    const order: string[] = [];
+    await l.acquire(deadline); // the free slot
+    const waits = [
+      l.acquire(deadline, undefined, true).then(() => order.push('background 1')),
+      l.acquire(deadline, undefined, true).then(() => order.push('background 2')),
+      l.acquire(deadline).then(() => order.push('interactive 1')),
+      l.acquire(deadline).then(() => order.push('interactive 2')),
+    ];
+    await Promise.all(waits);
+    expect(order).toEqual(['interactive 1', 'interactive 2', 'background 1', 'background 2']);
+  });
+
+  it('does not count background waiters in an interactive request’s wait', () => {
+    const l = limiter({ requestsPerSecond: 10 });
+    const deadline = Date.now() + 60_000;
+    const gone = new AbortController();
+    void l.acquire(deadline);
+    for (let i = 0; i < 20; i++) l.acquire(deadline, gone.signal, true).catch(() => undefined);
+    const now = Date.now();
+    expect(l.estimateWaitMs(now, false)).toBeLessThanOrEqual(100);
+    expect(l.estimateWaitMs(now, true)).toBeGreaterThanOrEqual(20 * 100);
+    gone.abort();
+  });
+});

@@ -314,6 +314,35 @@ export function longestList(schema: GraphQLSchema, doc: DocumentNode, operation:
   return longest;
 }
 
+/** The refusal of a subscription sent as an HTTP request to `/graphql`. */
+export const SUBSCRIPTION_OVER_HTTP_MESSAGE = 'subscriptions are served over graphql-ws (a WebSocket on /graphql) or graphql-sse (/graphql/stream), not as HTTP requests';
+const SUBSCRIPTION_OVER_HTTP = () => new GraphQLError(SUBSCRIPTION_OVER_HTTP_MESSAGE, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+
+/**
+ * The first limit an operation passes, as the error the client gets, or null: the one check of HTTP requests
+ * (the plugin below) and of subscription documents over graphql-ws and graphql-sse (src/http/live.ts).
+ */
+export function limitsRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: QueryLimits,
+  ignoreIntrospection: boolean,
+): GraphQLError | null {
+  const m = measureOperation(document, operation, variables, idempotentMutationsOf(schema), ignoreIntrospection);
+  if (m.depth > limits.maxDepth) return limitError('depth', limits.maxDepth, m.depth);
+  if (m.aliases > limits.maxAliases) return limitError('aliases', limits.maxAliases, m.aliases);
+  if (m.directives > limits.maxDirectives) return limitError('directives', limits.maxDirectives, m.directives);
+  // Before cost: 20,000 ids are a list too long, not merely an expensive query.
+  const list = longestList(schema, document, operation, variables);
+  if (list > limits.maxListLength) return limitError('listLength', limits.maxListLength, list);
+  if (m.idempotentMutations > limits.maxIdempotentMutations) return limitError('idempotentMutations', limits.maxIdempotentMutations, m.idempotentMutations);
+  if (m.cost > limits.maxCost) return limitError('cost', limits.maxCost, m.cost);
+  if (m.fields > limits.maxFields) return limitError('fields', limits.maxFields, m.fields);
+  return null;
+}
+
 /**
  * Checks every request against its tenant's limits before execution. `ignoreIntrospection` is the
  * server's `introspection` setting: introspection is exempt exactly when it is served.
@@ -325,17 +354,10 @@ export function createQueryLimitsPlugin(limitsFor: (ctx: GatewayContext) => Quer
       return {
         async didResolveOperation({ document, operation, request, schema }) {
           if (!operation) return;
-          const variables = request.variables ?? {};
-          const m = measureOperation(document, operation, variables, idempotentMutationsOf(schema), opts.ignoreIntrospection);
-          if (m.depth > limits.maxDepth) throw limitError('depth', limits.maxDepth, m.depth);
-          if (m.aliases > limits.maxAliases) throw limitError('aliases', limits.maxAliases, m.aliases);
-          if (m.directives > limits.maxDirectives) throw limitError('directives', limits.maxDirectives, m.directives);
-          // Before cost: 20,000 ids are a list too long, not merely an expensive query.
-          const list = longestList(schema, document, operation, variables);
-          if (list > limits.maxListLength) throw limitError('listLength', limits.maxListLength, list);
-          if (m.idempotentMutations > limits.maxIdempotentMutations) throw limitError('idempotentMutations', limits.maxIdempotentMutations, m.idempotentMutations);
-          if (m.cost > limits.maxCost) throw limitError('cost', limits.maxCost, m.cost);
-          if (m.fields > limits.maxFields) throw limitError('fields', limits.maxFields, m.fields);
+          // Not a limit, but checked before execution like one: HTTP has no stream to send events on (issue 17).
+          if (operation.operation === 'subscription') throw SUBSCRIPTION_OVER_HTTP();
+          const refusal = limitsRefusal(schema, document, operation, request.variables ?? {}, limits, opts.ignoreIntrospection);
+          if (refusal) throw refusal;
         },
       };
     },

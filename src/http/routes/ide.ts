@@ -24,6 +24,8 @@ const ASSETS = new Map<string, { pkg: string; file: string; type: string }>([
   ['react-dom.production.min.js', { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript; charset=utf-8' }],
   ['graphiql.min.js', { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript; charset=utf-8' }],
   ['graphiql.min.css', { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css; charset=utf-8' }],
+  // graphql-ws's browser build (global `graphqlWs`): the IDE runs subscriptions over the WebSocket on /graphql (issue 17).
+  ['graphql-ws.min.js', { pkg: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: 'text/javascript; charset=utf-8' }],
 ]);
 
 /**
@@ -145,6 +147,16 @@ query Agent($id: ID!) {
 }`,
     variables: '{ "id": "paste an Agent id here" }',
   },
+  {
+    query: `# Live: agents whose presence changes, as they change (graphql-ws on this same /graphql, the headers' key).
+subscription Presence {
+  agentPresenceChanged {
+    agent { id name status rawStatus statusChangedAt connection { id } }
+    previousStatus
+    at
+  }
+}`,
+  },
 ];
 
 const escapeForScript = (json: string) => json.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
@@ -168,9 +180,37 @@ export async function serveIdePage(req: IncomingMessage, res: ServerResponse, op
 <script src="${assetUrl('react.production.min.js')}"></script>
 <script src="${assetUrl('react-dom.production.min.js')}"></script>
 <script src="${assetUrl('graphiql.min.js')}"></script>
+<script src="${assetUrl('graphql-ws.min.js')}"></script>
 <script nonce="${nonce}">
   const settings = JSON.parse(document.getElementById('ide-settings').textContent);
-  const fetcher = GraphiQL.createFetcher({ url: new URL(settings.url, location.href).href });
+  const url = new URL(settings.url, location.href).href;
+  const httpFetcher = GraphiQL.createFetcher({ url });
+  // Subscriptions go over graphql-ws, one client per Authorization value of the headers editor (sent in connection_init).
+  const wsClients = new Map();
+  const wsClientFor = (authorization) => {
+    let client = wsClients.get(authorization);
+    if (!client) {
+      client = graphqlWs.createClient({ url: url.replace(/^http/, 'ws'), connectionParams: { authorization }, lazy: true });
+      wsClients.set(authorization, client);
+    }
+    return client;
+  };
+  const isSubscription = (params, opts) => {
+    const doc = opts && opts.documentAST;
+    if (!doc) {
+      // Comments may come first (the example tabs start with one).
+      const text = params.query.replace(/#[^\\n\\r]*/g, ' ');
+      if (!params.operationName) return /^\\s*subscription\\b/.test(text);
+      return text.split(/\\bsubscription\\s+/).slice(1).some((rest) => rest.startsWith(params.operationName) && !/^\\w/.test(rest.slice(params.operationName.length)));
+    }
+    return doc.definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'subscription' && (!params.operationName || (d.name && d.name.value === params.operationName)));
+  };
+  const fetcher = (params, opts) => {
+    if (!isSubscription(params, opts)) return httpFetcher(params, opts);
+    const headers = (opts && opts.headers) || {};
+    const authorization = headers.Authorization || headers.authorization || '';
+    return wsClientFor(authorization).iterate({ query: params.query, variables: params.variables || {}, operationName: params.operationName || undefined });
+  };
   ReactDOM.createRoot(document.getElementById('ide')).render(
     React.createElement(GraphiQL, {
       fetcher,

@@ -8,7 +8,10 @@ import { ApolloClient, ApolloLink, CombinedGraphQLErrors, InMemoryCache, ServerE
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
 import { RetryLink } from '@apollo/client/link/retry';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { getMainDefinition } from '@apollo/client/utilities';
 import UploadHttpLink from 'apollo-upload-client/UploadHttpLink.mjs';
+import { createClient as createWsClient } from 'graphql-ws';
 
 /** The RetryLink setting of docs/clients.md: retry network failures and 5xx, never a 4xx answer. */
 export const retryLink = () =>
@@ -248,10 +251,64 @@ async function campaignFlow(opts, { leadCampaign, dialCampaign, lead, upload, cs
   }
 }
 
+/**
+ * Live data (issue 17) as the Apollo docs set it up: subscriptions over GraphQLWsLink (graphql-ws, the key in
+ * connection_init), everything else over HTTP, split by operation type. One shared cache: an event's Agent
+ * updates the agent a query put there, in place.
+ */
+function makeLiveClient({ url, apiKey }) {
+  const ws = new GraphQLWsLink(createWsClient({ url: url.replace(/^http/, 'ws'), connectionParams: { authorization: `Bearer ${apiKey}` } }));
+  const http = new UploadHttpLink({ uri: url, headers: { authorization: `Bearer ${apiKey}`, 'Apollo-Require-Preflight': 'true' } });
+  const isSubscription = ({ query }) => {
+    const def = getMainDefinition(query);
+    return def.kind === 'OperationDefinition' && def.operation === 'subscription';
+  };
+  return new ApolloClient({ cache: new InMemoryCache(), link: ApolloLink.split(isSubscription, ws, http) });
+}
+
+const AGENT = gql`
+  query Agent($id: ID!) {
+    agent(id: $id) { id status rawStatus }
+  }
+`;
+
+const PRESENCE = gql`
+  subscription Presence {
+    agentPresenceChanged { agent { id status rawStatus } previousStatus }
+  }
+`;
+
+/** What `presenceStart` set up, read by `presenceResult`. */
+const live = { events: [], errors: [], apollo: null, agentId: null };
+
+/** Reads the agent into the cache over HTTP, then subscribes to presence changes; `{ before }` or `{ error }`. */
+async function presenceStart(opts, agentId) {
+  try {
+    live.apollo = makeLiveClient(opts);
+    live.agentId = agentId;
+    const before = (await live.apollo.query({ query: AGENT, variables: { id: agentId } })).data.agent;
+    live.apollo.subscribe({ query: PRESENCE }).subscribe({
+      next: (result) => live.events.push(result.data),
+      error: (err) => live.errors.push(describeError(err)),
+    });
+    return { before };
+  } catch (err) {
+    return { error: describeError(err) };
+  }
+}
+
+/** The events so far, and the agent as the cache now has it (no request: `cache-only`). */
+function presenceResult() {
+  const cached = live.apollo.readQuery({ query: AGENT, variables: { id: live.agentId } });
+  return { events: live.events, errors: live.errors, cached: cached?.agent ?? null };
+}
+
 const client = 'apollo4';
 
 window.scenarios = {
   client,
+  presenceStart,
+  presenceResult,
   /** The agents query; `{ data }` or `{ error }`. */
   query: (opts) => settle(makeClient(opts).query({ query: AGENTS })),
   /** The same query with RetryLink's defaults instead of the documented setting. */

@@ -1,0 +1,402 @@
+/**
+ * Not public API. Subscriptions' transports (issue 17), both on the executable schema Apollo serves:
+ *
+ * - graphql-ws (`graphql-transport-ws` subprotocol) on the HTTP server's `upgrade` event for `/graphql` only
+ *   (any other path: 404 and the socket closed). The caller is read from the `connection_init` payload's
+ *   `authorization` (`Bearer <API key or token>`), by the same authenticator as HTTP: a refusal closes the
+ *   socket with 4401 (no or bad credentials) or 4403 (a token without a role, or an origin the tenant does not
+ *   allow) and the HTTP message as the reason.
+ * - graphql-sse in its distinct connections mode on `/graphql/stream` (one HTTP request, an event stream, per
+ *   subscription; `Authorization` header as on `/graphql`, refusals as there). Single connection mode (stream
+ *   reservations held in one replica's memory) is not served: a fleet needs no sticky sessions this way.
+ *
+ * Both apply the tenant's query limits (the same checks and messages as HTTP) and the caps of
+ * `server.subscriptions`: connections per tenant (WebSocket close 4429, SSE 429), subscriptions per connection
+ * and per tenant (the operation's error, code RATE_LIMITED), keep-alive (WebSocket pings, SSE comments), and a
+ * slow consumer closed (WebSocket 1013, SSE stream ended) when `maxQueuedEvents` wait or `maxBufferedBytes`
+ * are unsent. On gateway close every socket closes with 1001 and every stream ends.
+ */
+import type http from 'node:http';
+import { Readable, type Duplex } from 'node:stream';
+import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { createHandler } from 'graphql-sse/lib/use/http';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from '../config/schema';
+import type { IdempotencyRecords } from '../domain/idempotency';
+import { createContext, type GatewayContext, type LiveServices } from '../graphql/context';
+import { createFormatError } from '../graphql/errors';
+import { limitsRefusal, tokenLimitError } from '../graphql/plugins/queryLimits';
+import type { LiveBus } from '../live/bus';
+import type { LiveEngine } from '../live/engine';
+import { liveConnectionsOpen, liveRefusals, liveSubscriptionsOpen } from '../metrics';
+import { AuthenticationFailure, type Authenticator, type Caller } from './authenticate';
+import { BodyTimeoutError, BodyTooLargeError, readBody } from './body';
+import type { CorsPolicy } from './cors';
+import { sendGraphQLError } from './respond';
+import type { Route, RouteRequest } from './router';
+
+/** Close codes and reasons a client can get (README, "Live data"). */
+export const LIVE_CLOSE = {
+  /** No or bad credentials in `connection_init` (graphql-ws's Unauthorized). */
+  unauthorized: 4401,
+  /** A token without a role, or a browser origin the tenant does not allow (graphql-ws's Forbidden). */
+  forbidden: 4403,
+  /** The tenant has `maxConnectionsPerTenant` connections open. */
+  tooManyConnections: 4429,
+  /** The client did not read its events: `maxQueuedEvents` waited, or `maxBufferedBytes` were unsent. */
+  slowConsumer: 1013,
+  /** The gateway is shutting down. */
+  goingAway: 1001,
+} as const;
+
+export const SSE_PATH_SUFFIX = '/stream';
+
+export const tooManyConnectionsMessage = (max: number) => `too many live connections for this tenant (max ${max})`;
+export const tooManySubscriptionsMessage = (scope: 'connection' | 'tenant', max: number) => `too many subscriptions on this ${scope} (max ${max})`;
+export const slowConsumerMessage = (queued: number) => `slow consumer: ${queued} events were waiting to be sent`;
+
+export interface LiveTransportOptions {
+  graphqlPath: string;
+  schema: GraphQLSchema;
+  auth: Authenticator;
+  cors: CorsPolicy;
+  server: Config['server'];
+  introspection: boolean;
+  idempotency: IdempotencyRecords;
+  bus: LiveBus;
+  engine: LiveEngine;
+  logger: Logger;
+}
+
+/** Per-tenant counts of open transports and subscriptions, shared by both protocols. */
+class TenantCounts {
+  private readonly connections = new Map<string, number>();
+  private readonly subscriptions = new Map<string, number>();
+  connectionsOf = (t: string) => this.connections.get(t) ?? 0;
+  subscriptionsOf = (t: string) => this.subscriptions.get(t) ?? 0;
+  addConnection(t: string, n: number) {
+    const v = this.connectionsOf(t) + n;
+    if (v <= 0) this.connections.delete(t);
+    else this.connections.set(t, v);
+  }
+  addSubscription(t: string, n: number) {
+    const v = this.subscriptionsOf(t) + n;
+    if (v <= 0) this.subscriptions.delete(t);
+    else this.subscriptions.set(t, v);
+  }
+}
+
+/** What one WebSocket carries besides graphql-ws's own state. */
+interface SocketState {
+  socket: WebSocket;
+  request: http.IncomingMessage;
+  caller?: Caller;
+  counted?: boolean;
+  subscriptions: Set<string>;
+}
+
+/** Refusals made here (caps, parse, validation, limits): sent as they are, without their `http` extension. */
+const admissionErrors = new WeakSet<GraphQLError>();
+const admission = (e: GraphQLError) => (admissionErrors.add(e), e);
+const rateLimited = (message: string) => admission(new GraphQLError(message, { extensions: { code: 'RATE_LIMITED' } }));
+
+/** The document of a request, parsed and validated against the schema, or its errors. */
+function prepareDocument(schema: GraphQLSchema, query: string): { document: DocumentNode } | { errors: GraphQLError[] } {
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch (err) {
+    const e = err as GraphQLError;
+    return { errors: [new GraphQLError(e.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+  }
+  const errors = validate(schema, document);
+  if (errors.length > 0) return { errors: errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
+  return { document };
+}
+
+export interface LiveTransports {
+  /** The route of graphql-sse (`/graphql/stream`). */
+  route: Route;
+  /** Hands an `upgrade` of the HTTP server to graphql-ws, or refuses it. */
+  upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes every socket (1001) and stream. */
+  close(): Promise<void>;
+}
+
+export function createLiveTransports(opts: LiveTransportOptions): LiveTransports {
+  const { schema, auth, cors, server, logger, bus, engine } = opts;
+  const caps = server.subscriptions;
+  const counts = new TenantCounts();
+  const formatError = createFormatError(logger);
+  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((e) => {
+      const f = admissionErrors.has(e) ? e.toJSON() : formatError(e.toJSON(), e);
+      if (!f.extensions || !('http' in f.extensions)) return f;
+      const { http: _http, ...extensions } = f.extensions;
+      return { ...f, extensions };
+    });
+  const formatResult = (result: ExecutionResult): ExecutionResult => (result.errors ? ({ ...result, errors: format(result.errors) } as unknown as ExecutionResult) : result);
+
+  const contextFor = (caller: Caller, requestId: string, live: LiveServices): GatewayContext =>
+    createContext(caller.tenant, { deadlineAt: Number.MAX_SAFE_INTEGER }, logger.child({ reqId: requestId }), {
+      requestId,
+      principal: caller.principal,
+      limits: server.uploads,
+      publicBaseUrl: server.publicUrl ?? '',
+      idempotency: opts.idempotency,
+      live,
+    });
+
+  /** The refusal of a subscription document by the tenant's limits and caps, or its execution arguments. */
+  const admit = (caller: Caller, payload: SubscribePayload, perConnection: number): { errors: GraphQLError[] } | { document: DocumentNode; subscription: boolean } => {
+    const { tenant } = caller;
+    const tooLong = tokenLimitError(payload.query, tenant.limits.maxTokens);
+    if (tooLong) return { errors: [admission(tooLong)] };
+    const prepared = prepareDocument(schema, payload.query);
+    if ('errors' in prepared) return { errors: prepared.errors.map(admission) };
+    const operation = getOperationAST(prepared.document, payload.operationName ?? undefined);
+    if (!operation) return { errors: [admission(new GraphQLError('the document has no operation of that name', { extensions: { code: 'BAD_REQUEST' } }))] };
+    const refusal = limitsRefusal(schema, prepared.document, operation, payload.variables ?? {}, tenant.limits, opts.introspection);
+    if (refusal) return { errors: [admission(refusal)] };
+    const subscription = operation.operation === 'subscription';
+    if (subscription) {
+      if (perConnection >= caps.maxSubscriptionsPerConnection) {
+        liveRefusals.inc({ reason: 'subscription_cap' });
+        return { errors: [rateLimited(tooManySubscriptionsMessage('connection', caps.maxSubscriptionsPerConnection))] };
+      }
+      if (counts.subscriptionsOf(tenant.id) >= caps.maxSubscriptionsPerTenant) {
+        liveRefusals.inc({ reason: 'subscription_cap' });
+        return { errors: [rateLimited(tooManySubscriptionsMessage('tenant', caps.maxSubscriptionsPerTenant))] };
+      }
+    }
+    return { document: prepared.document, subscription };
+  };
+
+  // ---- graphql-ws ----
+  /** graphql-ws's `extra` is `{ socket, request }`; the rest of SocketState is added on first use. */
+  const stateOf = (extra: Partial<SocketState>): SocketState => {
+    extra.subscriptions ??= new Set();
+    return extra as SocketState;
+  };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: server.maxBodyBytes });
+  let socketSeq = 0;
+  const wsServer = useServer<Record<string, unknown> | undefined, Partial<SocketState>>(
+    {
+      schema,
+      connectionInitWaitTimeout: caps.connectionInitTimeoutMs,
+      onConnect: async (ctx) => {
+        const state = stateOf(ctx.extra);
+        const authorization = ctx.connectionParams?.['authorization'];
+        const headers: http.IncomingHttpHeaders = typeof authorization === 'string' ? { authorization } : {};
+        const probe = { headers } as http.IncomingMessage;
+        let caller: Caller;
+        try {
+          caller = await auth.authenticate(probe, logger);
+        } catch (err) {
+          if (!(err instanceof AuthenticationFailure)) throw err;
+          state.socket.close(err.status === 401 ? LIVE_CLOSE.unauthorized : LIVE_CLOSE.forbidden, err.error.message);
+          return false;
+        }
+        if (!cors.allowsWebSocket(state.request, caller.tenant.id)) {
+          state.socket.close(LIVE_CLOSE.forbidden, 'this origin is not allowed for the tenant (tenants[].cors.origins)');
+          return false;
+        }
+        if (counts.connectionsOf(caller.tenant.id) >= caps.maxConnectionsPerTenant) {
+          liveRefusals.inc({ reason: 'connection_cap' });
+          state.socket.close(LIVE_CLOSE.tooManyConnections, tooManyConnectionsMessage(caps.maxConnectionsPerTenant));
+          return false;
+        }
+        state.caller = caller;
+        state.counted = true;
+        counts.addConnection(caller.tenant.id, 1);
+        liveConnectionsOpen.inc({ protocol: 'ws' });
+        return true;
+      },
+      onSubscribe: (ctx, id, payload) => {
+        const state = stateOf(ctx.extra);
+        const caller = state.caller!;
+        const admitted = admit(caller, payload, state.subscriptions.size);
+        if ('errors' in admitted) return admitted.errors;
+        const live: LiveServices = {
+          bus,
+          engine,
+          maxQueuedEvents: caps.maxQueuedEvents,
+          slowConsumer: (queued) => {
+            liveRefusals.inc({ reason: 'slow_consumer' });
+            state.socket.close(LIVE_CLOSE.slowConsumer, slowConsumerMessage(queued));
+          },
+        };
+        if (admitted.subscription) {
+          state.subscriptions.add(id);
+          counts.addSubscription(caller.tenant.id, 1);
+          liveSubscriptionsOpen.inc({ protocol: 'ws' });
+        }
+        return {
+          schema,
+          document: admitted.document,
+          variableValues: payload.variables ?? {},
+          operationName: payload.operationName ?? null,
+          contextValue: contextFor(caller, `ws-${++socketSeq}-${id}`, live),
+        };
+      },
+      onNext: (ctx, _id, _payload, _args, result) => {
+        const state = stateOf(ctx.extra);
+        if (state.socket.bufferedAmount > caps.maxBufferedBytes) {
+          liveRefusals.inc({ reason: 'slow_consumer' });
+          state.socket.close(LIVE_CLOSE.slowConsumer, `slow consumer: ${state.socket.bufferedAmount} bytes were waiting to be sent`);
+        }
+        return formatResult(result);
+      },
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onComplete: (ctx, id) => {
+        const state = stateOf(ctx.extra);
+        if (state.subscriptions.delete(id) && state.caller) {
+          counts.addSubscription(state.caller.tenant.id, -1);
+          liveSubscriptionsOpen.dec({ protocol: 'ws' });
+        }
+      },
+      onClose: (ctx) => {
+        const state = stateOf(ctx.extra);
+        if (!state.caller) return;
+        for (const id of state.subscriptions) {
+          state.subscriptions.delete(id);
+          counts.addSubscription(state.caller.tenant.id, -1);
+          liveSubscriptionsOpen.dec({ protocol: 'ws' });
+        }
+        if (state.counted) {
+          state.counted = false;
+          counts.addConnection(state.caller.tenant.id, -1);
+          liveConnectionsOpen.dec({ protocol: 'ws' });
+        }
+      },
+    },
+    wss,
+    caps.keepAliveMs,
+  );
+  const refuseUpgrade = (socket: Duplex, status: number, text: string) => {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  };
+
+  let closing = false;
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined);
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== opts.graphqlPath) return refuseUpgrade(socket, 404, 'Not Found');
+    if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    if (!cors.allowsWebSocket(req, null)) return refuseUpgrade(socket, 403, 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  // ---- graphql-sse (distinct connections mode) ----
+  const streams = new Set<http.ServerResponse>();
+  const sseCallers = new WeakMap<http.IncomingMessage, { caller: Caller; requestId: string; res: http.ServerResponse }>();
+  type SseContext = GatewayContext & Record<PropertyKey, unknown>;
+  const sse = createHandler<SseContext>({
+    schema,
+    // No stream tokens: only the distinct connections mode is served.
+    authenticate: () => null,
+    onSubscribe: (req, params) => {
+      const entry = sseCallers.get(req.raw)!;
+      const admitted = admit(entry.caller, { query: params.query as string, operationName: params.operationName ?? null, variables: params.variables ?? null }, 0);
+      if ('errors' in admitted) {
+        return [JSON.stringify({ errors: format(admitted.errors) }), { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json; charset=utf-8' } }];
+      }
+      const live: LiveServices = {
+        bus,
+        engine,
+        maxQueuedEvents: caps.maxQueuedEvents,
+        slowConsumer: () => {
+          liveRefusals.inc({ reason: 'slow_consumer' });
+          entry.res.destroy();
+        },
+      };
+      if (admitted.subscription) {
+        counts.addSubscription(entry.caller.tenant.id, 1);
+        liveSubscriptionsOpen.inc({ protocol: 'sse' });
+        entry.res.once('close', () => {
+          counts.addSubscription(entry.caller.tenant.id, -1);
+          liveSubscriptionsOpen.dec({ protocol: 'sse' });
+        });
+      }
+      return {
+        schema,
+        document: admitted.document,
+        variableValues: params.variables ?? {},
+        operationName: params.operationName ?? null,
+        contextValue: contextFor(entry.caller, entry.requestId, live) as SseContext,
+      };
+    },
+    onNext: (_ctx, req, result) => {
+      const entry = sseCallers.get(req.raw);
+      if (entry && entry.res.writableLength > caps.maxBufferedBytes) {
+        liveRefusals.inc({ reason: 'slow_consumer' });
+        entry.res.destroy();
+      }
+      return 'errors' in result && result.errors ? formatResult(result as ExecutionResult) : undefined;
+    },
+  });
+
+  const route: Route = {
+    name: 'graphql_stream',
+    path: `${opts.graphqlPath}${SSE_PATH_SUFFIX}`,
+    methods: ['GET', 'POST'],
+    cors: true,
+    handle: async ({ req, res, log, requestId }: RouteRequest) => {
+      let caller: Caller;
+      try {
+        caller = await auth.authenticate(req, log);
+      } catch (err) {
+        if (!(err instanceof AuthenticationFailure)) throw err;
+        return sendGraphQLError(res, err.status, err.error, { 'www-authenticate': err.wwwAuthenticate });
+      }
+      cors.allowForTenant(req, res, caller.tenant.id);
+      if (closing) return sendGraphQLError(res, 503, { message: 'the gateway is shutting down; send the request again', code: 'SHUTTING_DOWN' }, { 'retry-after': '1' });
+      const tenantId = caller.tenant.id;
+      if (counts.connectionsOf(tenantId) >= caps.maxConnectionsPerTenant) {
+        liveRefusals.inc({ reason: 'connection_cap' });
+        return sendGraphQLError(res, 429, { message: tooManyConnectionsMessage(caps.maxConnectionsPerTenant), code: 'RATE_LIMITED' });
+      }
+
+      // graphql-sse's own body reader has no bound: the body is read here within `maxBodyBytes` and
+      // `bodyTimeoutMs`, as on /graphql, and handed over as a stream of that one buffer.
+      let raw: Buffer = Buffer.alloc(0);
+      if (req.method === 'POST') {
+        try {
+          raw = await readBody(req, { maxBytes: server.maxBodyBytes, timeoutMs: server.bodyTimeoutMs });
+        } catch (err) {
+          if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, { message: err.message, code: 'BAD_REQUEST' });
+          if (err instanceof BodyTimeoutError) return sendGraphQLError(res, 408, { message: err.message, code: 'BAD_REQUEST' });
+          throw err;
+        }
+      }
+      const request = Object.assign(Readable.from(raw.length ? [raw] : []), { method: req.method, url: req.url, headers: req.headers }) as unknown as http.IncomingMessage;
+      sseCallers.set(request, { caller, requestId, res });
+      counts.addConnection(tenantId, 1);
+      liveConnectionsOpen.inc({ protocol: 'sse' });
+      streams.add(res);
+      // Keep-alive: a comment line every `keepAliveMs` (graphql-sse's own is every 12 s), so proxies keep the stream.
+      const ping = setInterval(() => {
+        if (res.headersSent && !res.writableEnded) res.write(':\n\n');
+      }, caps.keepAliveMs);
+      res.once('close', () => {
+        clearInterval(ping);
+        streams.delete(res);
+        counts.addConnection(tenantId, -1);
+        liveConnectionsOpen.dec({ protocol: 'sse' });
+      });
+      await sse(request, res);
+    },
+  };
+
+  return {
+    route,
+    upgrade,
+    async close() {
+      closing = true;
+      for (const res of streams) res.end();
+      await wsServer.dispose();
+    },
+  };
+}

@@ -1,0 +1,311 @@
+/**
+ * The freshness engine (issue 17, item 2): one poller per (tenant, connection, resource) while anyone is
+ * interested, for subscriptions and queries alike.
+ *
+ * - Interest: a subscriber holds the key (`hold` returns its release); a query touches it (`LiveReads`) and
+ *   keeps it for `live.queryInterestMs`. When neither remains, the poller stops at its next tick.
+ * - Budget: a connection's pollers together use at most `live.budgetShare` of its requests/second. Each
+ *   refresh counts the vendor requests it made, and the next one waits `requests * pollers / (rps * share)`.
+ *   Their requests are background work (`RequestScope.background`): the rate limiter serves every
+ *   interactive request and mutation before them. They skip the response caches (`fresh`), and refresh them.
+ * - Diffs: each refresh is compared with the last by native id; only what changed is published on the bus
+ *   (agents: presence; queues: status; calls: RINGING, CONNECTED, ENDED). The first read is the baseline.
+ * - Queries: `agents`/`queues` for a connection with a fresh copy (read within two refresh intervals) are
+ *   answered from it, with no vendor request and no wait: their data age is bounded by the refresh interval.
+ * - Fleet (`leases`): only the replica holding the Redis lease of a key polls and publishes; the others
+ *   deliver its events through RedisBus to their own subscribers, and answer queries the ordinary way
+ *   (shared response cache). Embedded: this process always polls.
+ */
+import type { Logger } from 'pino';
+import type { Agent, Call, CallStatus, LiveReads, Queue, RequestScope, Tenant } from '../domain/types';
+import { memberAt } from '../domain/fanOut';
+import { liveEventsPublished, livePollers, liveRefreshes } from '../metrics';
+import type { PollerLeases } from '../state/redis/leases';
+import type { LiveBus } from './bus';
+import type { CallEventType, LiveEvent } from './events';
+
+export type LiveResource = 'agents' | 'queues' | 'calls';
+export const LIVE_RESOURCES: readonly LiveResource[] = ['agents', 'queues', 'calls'];
+
+/** The language queues are polled in (the queries' default). */
+export const LIVE_QUEUE_LANG = 'en';
+/** How far back the call poller looks, and how many calls it reads per refresh. */
+const CALL_WINDOW_MS = 3_600_000;
+const CALL_PAGE = 100;
+
+export interface LiveEngineOptions {
+  tenants: ReadonlyMap<string, Tenant>;
+  bus: LiveBus;
+  /** The fleet's leases; null: this process polls everything it is interested in. */
+  leases: PollerLeases | null;
+  /** The connection's configured requests/second. */
+  requestsPerSecond(tenantId: string, connectionId: string): number;
+  budgetShare: number;
+  queryInterestMs: number;
+  minIntervalMs: number;
+  leaseMs: number;
+  /** A poller's read must finish within this (its rate-limit wait included). */
+  requestTimeoutMs: number;
+  logger: Logger;
+}
+
+interface Item {
+  nativeId: string;
+}
+
+/** One key's poller. */
+class Poller {
+  holds = 0;
+  queryUntil = 0;
+  /** The last read, by native id, and when it finished; null until the first read (or while not the leader). */
+  copy: Map<string, { item: Item; sig: string }> | null = null;
+  list: Item[] | null = null;
+  copyAt = 0;
+  intervalMs: number;
+  leader = false;
+  timer: NodeJS.Timeout | null = null;
+  stopped = false;
+  readonly abort = new AbortController();
+
+  constructor(
+    readonly tenantId: string,
+    readonly connectionId: string,
+    readonly resource: LiveResource,
+    initialIntervalMs: number,
+  ) {
+    this.intervalMs = initialIntervalMs;
+  }
+
+  get label(): string {
+    return `${this.tenantId}/${this.connectionId}`;
+  }
+}
+
+const keyOf = (tenantId: string, connectionId: string, resource: LiveResource) => `${tenantId}\u0000${connectionId}\u0000${resource}`;
+
+/** What counts as a change: everything but the raw record (and, for queues, the agents' own raw records). */
+function signature(resource: LiveResource, item: Item): string {
+  if (resource === 'agents') {
+    const a = item as Agent;
+    return JSON.stringify([a.status, a.rawStatus, a.statusChangedAt?.toISOString() ?? null, a.name, a.extension, a.email, a.presence ?? null]);
+  }
+  if (resource === 'queues') {
+    const { raw: _raw, agents, ...rest } = item as Queue;
+    return JSON.stringify([rest, agents?.map((a) => [a.nativeId, a.status]) ?? null]);
+  }
+  const c = item as Call;
+  return JSON.stringify([c.status, c.agentNativeId]);
+}
+
+/** The call event a status means, or null for statuses before a call reaches an agent. */
+export function callEventTypeOf(status: CallStatus): CallEventType | null {
+  switch (status) {
+    case 'ASSIGNED':
+    case 'CONNECTING':
+      return 'RINGING';
+    case 'CONNECTED':
+    case 'RECOVERED':
+      return 'CONNECTED';
+    case 'FINISHED':
+    case 'FAILED':
+    case 'DEFLECTED':
+    case 'ACTION_ONLY_FINISHED':
+      return 'ENDED';
+    default:
+      return null;
+  }
+}
+
+export class LiveEngine {
+  private readonly pollers = new Map<string, Poller>();
+  private closed = false;
+
+  constructor(private readonly opts: LiveEngineOptions) {}
+
+  /** Whether the connection can serve `resource` at all (it has the capability). */
+  supports(tenantId: string, connectionId: string, resource: LiveResource): boolean {
+    const tenant = this.opts.tenants.get(tenantId);
+    if (!tenant) return false;
+    const capability = resource === 'agents' ? 'AGENT_DIRECTORY' : resource === 'queues' ? 'QUEUE_STATUS' : 'CALL_LOG';
+    return memberAt(tenant, connectionId, capability) !== null;
+  }
+
+  /** A subscriber's interest: the key's poller runs until the returned release is called (once). */
+  hold(tenantId: string, connectionId: string, resource: LiveResource): () => void {
+    if (this.closed || !this.supports(tenantId, connectionId, resource)) return () => undefined;
+    const poller = this.pollerFor(tenantId, connectionId, resource);
+    poller.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      poller.holds--;
+      if (!this.interested(poller)) this.stop(poller);
+    };
+  }
+
+  /** A query's interest: the poller runs for `queryInterestMs` more. */
+  touch(tenantId: string, connectionId: string, resource: LiveResource): void {
+    if (this.closed || this.opts.queryInterestMs <= 0 || !this.supports(tenantId, connectionId, resource)) return;
+    this.pollerFor(tenantId, connectionId, resource).queryUntil = Date.now() + this.opts.queryInterestMs;
+  }
+
+  /** The key's last read, when it is fresh (within two refresh intervals), else null. */
+  latest<T>(tenantId: string, connectionId: string, resource: LiveResource): T[] | null {
+    const poller = this.pollers.get(keyOf(tenantId, connectionId, resource));
+    if (!poller?.leader || !poller.list) return null;
+    return Date.now() - poller.copyAt <= 2 * poller.intervalMs ? (poller.list as T[]) : null;
+  }
+
+  /** Pollers running now (tests, the bench). */
+  get size(): number {
+    return this.pollers.size;
+  }
+
+  /** The refresh interval of a key's poller, or null when none runs. */
+  intervalOf(tenantId: string, connectionId: string, resource: LiveResource): number | null {
+    return this.pollers.get(keyOf(tenantId, connectionId, resource))?.intervalMs ?? null;
+  }
+
+  /** The reads queries use for one tenant: each registers interest, and answers the fresh copy or null. */
+  readsFor(tenantId: string): LiveReads {
+    return {
+      agents: (connectionId) => {
+        this.touch(tenantId, connectionId, 'agents');
+        return this.latest<Agent>(tenantId, connectionId, 'agents');
+      },
+      queues: (connectionId, lang) => {
+        if (lang !== LIVE_QUEUE_LANG) return null;
+        this.touch(tenantId, connectionId, 'queues');
+        return this.latest<Queue>(tenantId, connectionId, 'queues');
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const poller of [...this.pollers.values()]) this.stop(poller);
+  }
+
+  private interested(p: Poller): boolean {
+    return !this.closed && (p.holds > 0 || p.queryUntil > Date.now());
+  }
+
+  private pollerFor(tenantId: string, connectionId: string, resource: LiveResource): Poller {
+    const key = keyOf(tenantId, connectionId, resource);
+    let poller = this.pollers.get(key);
+    if (!poller) {
+      poller = new Poller(tenantId, connectionId, resource, this.baseIntervalMs(tenantId, connectionId));
+      this.pollers.set(key, poller);
+      livePollers.inc({ resource });
+      this.schedule(poller, 0);
+    }
+    return poller;
+  }
+
+  /** The interval of one request per refresh with the connection's pollers sharing its budget share. */
+  private baseIntervalMs(tenantId: string, connectionId: string, requests = 1): number {
+    let pollers = 0;
+    for (const p of this.pollers.values()) if (p.tenantId === tenantId && p.connectionId === connectionId && p.leader) pollers++;
+    const share = this.opts.requestsPerSecond(tenantId, connectionId) * this.opts.budgetShare;
+    return Math.max(this.opts.minIntervalMs, Math.ceil((Math.max(1, requests) * Math.max(1, pollers) * 1000) / share));
+  }
+
+  private stop(p: Poller): void {
+    if (p.stopped) return;
+    p.stopped = true;
+    if (p.timer) clearTimeout(p.timer);
+    p.abort.abort();
+    this.pollers.delete(keyOf(p.tenantId, p.connectionId, p.resource));
+    livePollers.dec({ resource: p.resource });
+    if (p.leader && this.opts.leases) void this.opts.leases.resign(p.tenantId, p.connectionId, p.resource);
+  }
+
+  private schedule(p: Poller, ms: number): void {
+    if (p.stopped) return;
+    p.timer = setTimeout(() => {
+      p.timer = null;
+      void this.tick(p);
+    }, ms);
+    p.timer.unref?.();
+  }
+
+  private async tick(p: Poller): Promise<void> {
+    if (!this.interested(p)) return this.stop(p);
+    const { leases, leaseMs } = this.opts;
+    if (leases) {
+      const leader = await leases.claim(p.tenantId, p.connectionId, p.resource, leaseMs);
+      if (p.stopped) return;
+      if (!leader) {
+        // Another replica polls: its events reach our subscribers through the bus. Ask again later.
+        p.leader = false;
+        p.list = null;
+        p.copy = null;
+        return this.schedule(p, Math.ceil(leaseMs / 3));
+      }
+    }
+    p.leader = true;
+    let requests = 0;
+    const scope: RequestScope = {
+      deadlineAt: Date.now() + this.opts.requestTimeoutMs,
+      signal: p.abort.signal,
+      background: true,
+      fresh: true,
+      onUpstreamCall: () => {
+        requests++;
+      },
+    };
+    try {
+      const items = await this.read(p, scope);
+      if (p.stopped) return;
+      this.absorb(p, items);
+      liveRefreshes.inc({ connection: p.label, resource: p.resource, outcome: 'ok' });
+    } catch (err) {
+      if (p.stopped) return;
+      liveRefreshes.inc({ connection: p.label, resource: p.resource, outcome: 'error' });
+      this.opts.logger.debug({ err, tenant: p.tenantId, connection: p.connectionId, resource: p.resource }, 'live poller read failed');
+    }
+    p.intervalMs = this.baseIntervalMs(p.tenantId, p.connectionId, requests);
+    this.schedule(p, p.intervalMs);
+  }
+
+  private async read(p: Poller, scope: RequestScope): Promise<Item[]> {
+    const tenant = this.opts.tenants.get(p.tenantId)!;
+    if (p.resource === 'agents') return memberAt(tenant, p.connectionId, 'AGENT_DIRECTORY')!.listAgents(scope);
+    if (p.resource === 'queues') return memberAt(tenant, p.connectionId, 'QUEUE_STATUS')!.listQueues(LIVE_QUEUE_LANG, scope);
+    const q = { statuses: null, types: null, createdAfter: new Date(Date.now() - CALL_WINDOW_MS), createdBefore: null };
+    return (await memberAt(tenant, p.connectionId, 'CALL_LOG')!.listCalls(q, 0, CALL_PAGE, scope)).items;
+  }
+
+  /** Keeps the new read and publishes what changed since the last one (nothing on the first). */
+  private absorb(p: Poller, items: Item[]): void {
+    const next = new Map<string, { item: Item; sig: string }>();
+    for (const item of items) next.set(item.nativeId, { item, sig: signature(p.resource, item) });
+    const before = p.copy;
+    p.copy = next;
+    p.list = items;
+    p.copyAt = Date.now();
+    if (!before) return;
+    const at = new Date();
+    for (const [id, now] of next) {
+      const was = before.get(id);
+      if (was?.sig === now.sig) continue;
+      const event = this.eventOf(p, now.item, was?.item ?? null, at);
+      if (!event) continue;
+      liveEventsPublished.inc({ connection: p.label, resource: p.resource });
+      this.opts.bus.publish(p.tenantId, event);
+    }
+  }
+
+  private eventOf(p: Poller, item: Item, was: Item | null, at: Date): LiveEvent | null {
+    if (p.resource === 'agents') {
+      return { topic: 'agentPresence', connectionId: p.connectionId, agent: item as Agent, previousStatus: (was as Agent | null)?.status ?? null, at };
+    }
+    if (p.resource === 'queues') return { topic: 'queueStatus', connectionId: p.connectionId, queue: item as Queue, at };
+    const call = item as Call;
+    const type = callEventTypeOf(call.status);
+    const before = was ? callEventTypeOf((was as Call).status) : null;
+    if (!type || type === before) return null;
+    return { topic: 'callEvents', connectionId: p.connectionId, type, at, callNativeId: call.nativeId, agentNativeId: call.agentNativeId, call, screenPop: null };
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Issue 17, item 2 in a fleet: two gateways on one Redis and the same simulators. Only the replica holding a
+ * key's lease polls the vendor; a subscriber on the other replica receives the change through Redis pub/sub.
+ */
+import { Writable } from 'node:stream';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { simulatorConnections, startSimulators, type Simulators } from '../../sim';
+import { resolveConfig } from '../../src/config/load';
+import { encodeGlobalId } from '../../src/graphql/ids';
+import { startGateway, type Gateway } from '../../src/http/server';
+import { createLogger } from '../../src/logger';
+import { deleteKeys, redisUrl, uniquePrefix, waitUntil } from './support';
+
+const KEY = 'fleet-live-key-tenant-a-0001';
+const PRESENCE = `subscription { agentPresenceChanged(filter: { connectionIds: ["apps-a"] }) { agent { id nativeId rawStatus } } }`;
+
+describe('live subscriptions across replicas (Redis)', () => {
+  let sims: Simulators;
+  const gateways: Gateway[] = [];
+  const clients: Client[] = [];
+  const prefix = uniquePrefix('live');
+
+  beforeAll(async () => {
+    sims = await startSimulators({ ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } });
+    for (let i = 0; i < 2; i++) {
+      const config = resolveConfig({
+        server: { host: '127.0.0.1', port: 0 },
+        state: { redis: { url: redisUrl(), keyPrefix: prefix } },
+        live: { minIntervalMs: 50, queryInterestMs: 0, leaseMs: 3_000 },
+        tenants: [
+          {
+            id: 'tenant-a',
+            apiKeys: [KEY],
+            connections: simulatorConnections(sims, '-a').map((c) => ({ ...c, rateLimit: { requestsPerSecond: 20 }, cacheTtlMs: 0 })) as never,
+          },
+        ],
+      });
+      gateways.push(await startGateway(config, { logger: createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() })) }));
+    }
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.dispose();
+    for (const g of gateways) await g.close();
+    await sims.close();
+    await deleteKeys(redisUrl(), prefix);
+  });
+
+  const subscribe = (gateway: Gateway, events: any[]) => {
+    const client = createClient({ url: `${gateway.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${KEY}` } });
+    clients.push(client);
+    return client.subscribe({ query: PRESENCE }, { next: (v) => void events.push(v), error: (e) => void events.push({ error: e }), complete: () => undefined });
+  };
+
+  it('one replica polls; the subscriber on the other receives the change', async () => {
+    const onFirst: any[] = [];
+    const onSecond: any[] = [];
+    subscribe(gateways[0]!, onFirst);
+    subscribe(gateways[1]!, onSecond);
+    await waitUntil('both replicas run a poller for the key', () => gateways.every((g) => g.live.engine.size === 1), 5_000);
+    await waitUntil('one replica holds a fresh copy', () => gateways.some((g) => g.live.engine.latest('tenant-a', 'apps-a', 'agents') !== null), 5_000);
+    const leaders = gateways.filter((g) => g.live.engine.latest('tenant-a', 'apps-a', 'agents') !== null);
+    expect(leaders).toHaveLength(1);
+    const follower = gateways.find((g) => g !== leaders[0])!;
+    const followerEvents = follower === gateways[0] ? onFirst : onSecond;
+
+    const agent = sims.appsApi.state.agents.find((a) => a.status_id === 1)!;
+    agent.status_id = 5;
+    agent.status = 'Break';
+    agent.status_updated_at = new Date().toISOString();
+    const id = encodeGlobalId('Agent', 'apps-a', String(agent.id));
+    await waitUntil('the follower’s subscriber got the change', () => followerEvents.some((e) => e.data?.agentPresenceChanged.agent.id === id), 10_000);
+    expect(followerEvents.find((e) => e.data?.agentPresenceChanged.agent.id === id).data.agentPresenceChanged.agent.rawStatus).toBe('Break');
+    await waitUntil('the leader’s subscriber got it too', () => (follower === gateways[0] ? onSecond : onFirst).some((e) => e.data?.agentPresenceChanged.agent.id === id), 10_000);
+  });
+});

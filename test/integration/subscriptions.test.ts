@@ -1,0 +1,497 @@
+/**
+ * Issue 17, items 1 and 2: live subscriptions over graphql-ws (its own client, `ws` as the WebSocket) and
+ * graphql-sse (its own client), against the simulators through the freshness engine. No fixed sleeps: every
+ * wait is on a condition with a timeout.
+ */
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { createClient as createSseClient } from 'graphql-sse';
+import WebSocket from 'ws';
+import { encodeGlobalId } from '../../src/graphql/ids';
+import type { CallLiveEvent } from '../../src/live/events';
+import { liveConnectionsOpen, liveSubscriptionsOpen } from '../../src/metrics';
+import { startIdentityProvider, type IdentityProvider } from '../../sim/idp';
+import { simulatorConnections } from '../../sim';
+import { KEY_A, KEY_B, startStack, type Stack } from '../support/stack';
+import { waitUntil } from '../support/wait';
+
+const PRESENCE = `subscription ($filter: AgentPresenceFilter) { agentPresenceChanged(filter: $filter) { agent { id nativeId status rawStatus } previousStatus at } }`;
+const QUEUES = `subscription { queueStatusChanged(filter: { connectionIds: ["dialer-a"] }) { queue { id nativeId name } at } }`;
+const CALLS = `subscription ($filter: CallEventFilter) { callEvents(filter: $filter) { type callNativeId connection { id } screenPop { page phone queueName } at } }`;
+
+interface Sink {
+  events: Array<{ data?: any; errors?: any }>;
+  errors: unknown[];
+  completed: boolean;
+  dispose(): void;
+}
+
+function subscribeWs(client: WsClient, query: string, variables: Record<string, unknown> = {}): Sink {
+  const sink: Sink = { events: [], errors: [], completed: false, dispose: () => undefined };
+  sink.dispose = client.subscribe(
+    { query, variables },
+    {
+      next: (v) => void sink.events.push(v as Sink['events'][number]),
+      error: (e) => void sink.errors.push(e),
+      complete: () => void (sink.completed = true),
+    },
+  );
+  return sink;
+}
+
+describe('live subscriptions (graphql-ws, graphql-sse)', () => {
+  let stack: Stack;
+  let wsUrl: string;
+  const clients: WsClient[] = [];
+  const wsClient = (key: string | null, extra: { onClosed?: (e: { code: number; reason: string }) => void } = {}) => {
+    const client = createWsClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams: key === null ? {} : { authorization: `Bearer ${key}` },
+      on: { closed: (e) => extra.onClosed?.(e as { code: number; reason: string }) },
+      onNonLazyError: () => undefined,
+    });
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({
+      sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } },
+      connection: { rateLimit: { requestsPerSecond: 20 }, cacheTtlMs: 0 },
+      server: { limits: { maxDepth: 4 }, subscriptions: { maxSubscriptionsPerConnection: 3, maxConnectionsPerTenant: 6, keepAliveMs: 1_000, maxQueuedEvents: 100 } },
+      live: { budgetShare: 0.5, minIntervalMs: 50, queryInterestMs: 0 },
+      moreTenants: (sims) => [{ id: 'tenant-b', apiKeys: [KEY_B], connections: simulatorConnections(sims, '-b').map((c) => ({ ...c, rateLimit: { requestsPerSecond: 20 }, cacheTtlMs: 0 })) }],
+    });
+    wsUrl = stack.graphqlUrl.replace(/^http/, 'ws');
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.dispose();
+    await waitUntil('every poller has stopped', () => stack.gateway.live.engine.size === 0, 10_000);
+  });
+  afterAll(() => stack.close());
+
+  type WireAgent = Stack['sims']['appsApi']['state']['agents'][number];
+  /** Apps API agents in a non-system status (Available, Unavailable) that no test has moved yet. */
+  const unmoved = () => stack.sims.appsApi.state.agents.filter((a) => a.status_id === 1 || a.status_id === 2);
+  /** Moves an Apps API agent to another non-system status in the simulator. */
+  const changePresence = (agent: WireAgent = unmoved()[0]!) => {
+    const next = stack.sims.appsApi.state.userStatuses.find((s) => !s.system && s.id !== agent.status_id && s.id !== 1 && s.id !== 2)!;
+    agent.status_id = next.id;
+    agent.status = next.name;
+    agent.status_updated_at = new Date().toISOString();
+    return agent;
+  };
+
+  it('refuses a connection without credentials, or with a wrong key, with 4401 and the HTTP message', async () => {
+    const closes: Array<{ code: number; reason: string }> = [];
+    wsClient(null, { onClosed: (e) => closes.push(e) });
+    wsClient('not-a-key', { onClosed: (e) => closes.push(e) });
+    await waitUntil('both sockets closed', () => closes.length === 2, 5_000);
+    expect(closes.map((c) => c.code)).toEqual([4401, 4401]);
+    expect(closes.map((c) => c.reason).sort()).toEqual(['invalid API key', 'missing API key: send `Authorization: Bearer <api key>`'].sort());
+  });
+
+  it('refuses an upgrade on another path with 404', async () => {
+    const ws = new WebSocket(`${stack.gateway.url.replace(/^http/, 'ws')}/other`, 'graphql-transport-ws');
+    const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(404);
+  });
+
+  it('delivers a presence change in the simulator, with the Agent id the agents query answers', async () => {
+    const sink = subscribeWs(wsClient(KEY_A), PRESENCE, { filter: { connectionIds: ['apps-a'] } });
+    await waitUntil('the apps-a agents poller has its baseline', () => stack.gateway.live.engine.latest('tenant-a', 'apps-a', 'agents') !== null, 5_000);
+    const wire = changePresence();
+    await waitUntil('the change arrived', () => sink.events.some((e) => e.data?.agentPresenceChanged.agent.nativeId === String(wire.id)), 5_000);
+    const event = sink.events.find((e) => e.data?.agentPresenceChanged.agent.nativeId === String(wire.id))!;
+    expect(event.errors).toBeUndefined();
+    expect(event.data.agentPresenceChanged.agent.rawStatus).toBe(wire.status);
+    const id = encodeGlobalId('Agent', 'apps-a', String(wire.id));
+    expect(event.data.agentPresenceChanged.agent.id).toBe(id);
+    const query = await stack.gql(`query ($id: ID!) { agent(id: $id) { id rawStatus } }`, { variables: { id } });
+    expect(query.body.data?.['agent']).toEqual({ id, rawStatus: wire.status });
+  });
+
+  it('the agents filter keeps other agents out', async () => {
+    const [other, wanted] = unmoved() as [WireAgent, WireAgent];
+    const sink = subscribeWs(wsClient(KEY_A), PRESENCE, { filter: { agentIds: [encodeGlobalId('Agent', 'apps-a', String(wanted.id))] } });
+    await waitUntil('the apps-a agents poller has its baseline', () => stack.gateway.live.engine.latest('tenant-a', 'apps-a', 'agents') !== null, 5_000);
+    changePresence(other);
+    changePresence(wanted);
+    await waitUntil('the wanted change arrived', () => sink.events.length > 0, 5_000);
+    expect(sink.events.map((e) => e.data.agentPresenceChanged.agent.nativeId)).toEqual([String(wanted.id)]);
+  });
+
+  it('a status set through the gateway (agentStatusUpdate, interactive) reaches the subscriber through the poller', async () => {
+    const sink = subscribeWs(wsClient(KEY_A), PRESENCE, { filter: { connectionIds: ['apps-a'] } });
+    await waitUntil('the apps-a agents poller has its baseline', () => stack.gateway.live.engine.latest('tenant-a', 'apps-a', 'agents') !== null, 5_000);
+    const wire = unmoved()[0]!;
+    const id = encodeGlobalId('Agent', 'apps-a', String(wire.id));
+    const res = await stack.gql(`mutation ($input: AgentStatusUpdateInput!) { agentStatusUpdate(input: $input) { changes { agentNativeId } userErrors { message } } }`, {
+      variables: { input: { connectionId: 'apps-a', status: 'Meeting', agentIds: [id] } },
+    });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.['agentStatusUpdate']).toEqual({ changes: [{ agentNativeId: String(wire.id) }], userErrors: [] });
+    await waitUntil('the change arrived', () => sink.events.some((e) => e.data?.agentPresenceChanged.agent.id === id), 5_000);
+    expect(sink.events.find((e) => e.data?.agentPresenceChanged.agent.id === id)!.data.agentPresenceChanged.agent.rawStatus).toBe('Meeting');
+  });
+
+  it('refuses a WebSocket upgrade from a browser origin no tenant allows with 403', async () => {
+    const ws = new WebSocket(wsUrl, 'graphql-transport-ws', { headers: { origin: 'https://elsewhere.example' } });
+    const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(403);
+  });
+
+  it('delivers a queue status change', async () => {
+    const sink = subscribeWs(wsClient(KEY_A), QUEUES);
+    await waitUntil('the dialer-a queues poller has its baseline', () => stack.gateway.live.engine.latest('tenant-a', 'dialer-a', 'queues') !== null, 5_000);
+    // An agent of the queue goes on a call: the queue's counts change.
+    const queue = stack.sims.campaignApi.state.queues.find((q) => q.agentIds.some((id) => stack.sims.campaignApi.state.agents.find((a) => a.id === id)?.logged_in))!;
+    const agent = stack.sims.campaignApi.state.agents.find((a) => queue.agentIds.includes(a.id) && a.logged_in)!;
+    agent.status = agent.status === 'in_call' ? 'idle' : 'in_call';
+    await waitUntil('the queue change arrived', () => sink.events.some((e) => e.data?.queueStatusChanged.queue.nativeId === queue.id), 5_000);
+    const event = sink.events.find((e) => e.data?.queueStatusChanged.queue.nativeId === queue.id)!;
+    expect(event.data.queueStatusChanged.queue.id).toBe(encodeGlobalId('Queue', 'dialer-a', `en/${queue.id}`));
+  });
+
+  it('delivers call events published on the bus (the Ameyo CRM URL path), filtered by type, to its tenant only', async () => {
+    const a = subscribeWs(wsClient(KEY_A), CALLS, { filter: { types: ['SCREEN_POP'] } });
+    const b = subscribeWs(wsClient(KEY_B), CALLS, {});
+    await waitUntil('both subscribed', () => stack.gateway.live.engine.size >= 2, 5_000);
+    const event = (type: CallLiveEvent['type']): CallLiveEvent => ({
+      topic: 'callEvents',
+      connectionId: 'ameyo-a',
+      type,
+      at: new Date(),
+      callNativeId: 'crt-17',
+      agentNativeId: null,
+      call: null,
+      screenPop: {
+        page: 'CUSTOMER',
+        sessionNativeId: null,
+        campaignNativeId: null,
+        crtObjectId: 'crt-17',
+        userCrtObjectId: null,
+        userNativeId: null,
+        customerNativeId: null,
+        phone: '+15550100017',
+        queueNativeId: null,
+        queueName: 'Sales',
+        disposition: null,
+        dispositionAttribute: null,
+      },
+    });
+    stack.gateway.live.bus.publish('tenant-a', event('DISPOSED'));
+    stack.gateway.live.bus.publish('tenant-a', event('SCREEN_POP'));
+    await waitUntil('the screen-pop arrived', () => a.events.length > 0, 5_000);
+    expect(a.events).toEqual([
+      {
+        data: {
+          callEvents: { type: 'SCREEN_POP', callNativeId: 'crt-17', connection: { id: 'ameyo-a' }, screenPop: { page: 'CUSTOMER', phone: '+15550100017', queueName: 'Sales' }, at: expect.any(String) },
+        },
+      },
+    ]);
+    // Tenant B's subscriber never sees tenant A's events (an event of its own proves it is listening).
+    stack.gateway.live.bus.publish('tenant-b', { ...event('SCREEN_POP'), connectionId: 'ameyo-b', callNativeId: 'crt-b' });
+    await waitUntil('tenant B got its own event', () => b.events.length > 0, 5_000);
+    expect(b.events.map((e) => e.data.callEvents.callNativeId)).toEqual(['crt-b']);
+  });
+
+  it('delivers call events from the call log poller: a call that reaches an agent rings, connects and ends', async () => {
+    const sink = subscribeWs(wsClient(KEY_A), CALLS, { filter: { connectionIds: ['apps-a'] } });
+    await waitUntil('the apps-a calls poller has its baseline', () => stack.gateway.live.engine.latest('tenant-a', 'apps-a', 'calls') !== null, 5_000);
+    const calls = stack.sims.appsApi.state.calls;
+    const call = { ...calls[calls.length - 1]!, id: 9_017_017, status: 'queued' as (typeof calls)[number]['status'], created_at: new Date().toISOString() };
+    calls.push(call);
+    const types = () => sink.events.filter((e) => e.data?.callEvents.callNativeId === String(call.id)).map((e) => e.data.callEvents.type);
+    const step = async (status: typeof call.status, want: string[]) => {
+      call.status = status;
+      await waitUntil(`the call's events are ${want.join(', ')}`, () => types().length === want.length, 5_000);
+      expect(types()).toEqual(want);
+    };
+    await step('assigned', ['RINGING']);
+    await step('connected', ['RINGING', 'CONNECTED']);
+    await step('finished', ['RINGING', 'CONNECTED', 'ENDED']);
+  });
+
+  it('refuses the connection past the per-tenant cap with 4429 and the documented reason', async () => {
+    const closes: Array<{ code: number; reason: string }> = [];
+    const open = Array.from({ length: 6 }, () => wsClient(KEY_A));
+    const sinks = open.map((c) => subscribeWs(c, PRESENCE));
+    await waitUntil('six connections subscribed', () => stack.gateway.live.engine.size > 0 && sinks.every((s) => s.errors.length === 0), 5_000);
+    await waitUntil('six acknowledged', async () => ((await liveConnectionsOpen.get()).values.find((v) => v.labels.protocol === 'ws')?.value ?? 0) >= 6, 5_000);
+    wsClient(KEY_A, { onClosed: (e) => closes.push(e) });
+    await waitUntil('the seventh was closed', () => closes.length === 1, 5_000);
+    expect(closes.map((c) => [c.code, c.reason])).toEqual([[4429, 'too many live connections for this tenant (max 6)']]);
+  });
+
+  it('the same over graphql-sse (distinct connections mode)', async () => {
+    const client = createSseClient({ url: `${stack.graphqlUrl}/stream`, headers: { authorization: `Bearer ${KEY_A}` }, retryAttempts: 0 });
+    const events: any[] = [];
+    const errors: unknown[] = [];
+    const dispose = client.subscribe(
+      { query: PRESENCE, variables: { filter: { connectionIds: ['apps-a'] } } },
+      { next: (v) => void events.push(v), error: (e) => void errors.push(e), complete: () => undefined },
+    );
+    try {
+      await waitUntil('the apps-a agents poller has its baseline', () => stack.gateway.live.engine.latest('tenant-a', 'apps-a', 'agents') !== null, 5_000);
+      const wire = changePresence();
+      await waitUntil('the change arrived over SSE', () => events.some((e) => e.data?.agentPresenceChanged.agent.nativeId === String(wire.id)), 5_000);
+      expect(errors).toEqual([]);
+    } finally {
+      dispose();
+      client.dispose();
+    }
+  });
+
+  it('a subscription POSTed to /graphql is refused, pointing at the live transports', async () => {
+    const res = await stack.gql(PRESENCE);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      errors: [{ message: 'subscriptions are served over graphql-ws (a WebSocket on /graphql) or graphql-sse (/graphql/stream), not as HTTP requests', extensions: { code: 'BAD_REQUEST' } }],
+    });
+  });
+
+  it('graphql-sse refuses a request without credentials with 401, as /graphql does', async () => {
+    const res = await fetch(`${stack.graphqlUrl}/stream`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ query: PRESENCE }) });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toBe('missing API key: send `Authorization: Bearer <api key>`');
+  });
+
+  it('graphql-sse reads a body within server.maxBodyBytes only: 413 past it, as /graphql', async () => {
+    const query = `subscription { agentPresenceChanged { agent { id } } } # ${'x'.repeat(1_048_576)}`;
+    const res = await fetch(`${stack.graphqlUrl}/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${KEY_A}` },
+      body: JSON.stringify({ query }),
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toBe('request body is larger than 1048576 bytes');
+  });
+
+  it('refuses the subscription past the per-connection cap with the documented error', async () => {
+    const client = wsClient(KEY_A);
+    const sinks = [0, 1, 2, 3].map(() => subscribeWs(client, PRESENCE));
+    await waitUntil('the fourth was refused', () => sinks[3]!.errors.length > 0, 5_000);
+    expect(sinks[3]!.errors).toEqual([[{ message: 'too many subscriptions on this connection (max 3)', extensions: { code: 'RATE_LIMITED' } }]]);
+    expect(sinks.slice(0, 3).every((s) => s.errors.length === 0)).toBe(true);
+  });
+
+  it('refuses a too-deep subscription document with the message HTTP gives', async () => {
+    const deep = `subscription { callEvents { call { transfers { fromAgent { connection { id } } } } } }`;
+    const http = await stack.gql(`{ calls(first: 1) { edges { node { transfers { fromAgent { id } } } } } }`);
+    expect(http.body.errors?.[0]?.message).toBe('query depth is 5, over the limit of 4');
+    const sink = subscribeWs(wsClient(KEY_A), deep);
+    await waitUntil('refused', () => sink.errors.length > 0, 5_000);
+    expect(sink.errors).toEqual([[{ message: 'query depth is 5, over the limit of 4', extensions: { code: 'BAD_USER_INPUT', limit: 'depth', max: 4, actual: 5 } }]]);
+  });
+
+  it('keeps the connection alive with pings', async () => {
+    let pings = 0;
+    const client = createWsClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams: { authorization: `Bearer ${KEY_A}` },
+      on: { ping: (received) => void (received && pings++) },
+    });
+    clients.push(client);
+    // graphql-ws's server keeps the socket alive with WebSocket pings (which `ws` answers), not message pings.
+    const sink = subscribeWs(client, PRESENCE);
+    await waitUntil('subscribed', () => stack.gateway.live.engine.size > 0, 5_000);
+    // Count them on a raw socket.
+    let wirePings = 0;
+    const raw = new WebSocket(wsUrl, 'graphql-transport-ws');
+    raw.on('ping', () => wirePings++);
+    raw.on('open', () => raw.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEY_A}` } })));
+    await waitUntil('two pings arrived', () => wirePings >= 2, 5_000);
+    raw.close();
+    expect(sink.errors).toEqual([]);
+    expect(sink.completed).toBe(false);
+    expect(pings).toBe(0); // no graphql-ws message pings: the keep-alive is the WebSocket's own
+  });
+
+  it('closes a slow consumer with 1013 and a clear reason instead of buffering', async () => {
+    const raw = new WebSocket(wsUrl, 'graphql-transport-ws');
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => raw.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    await new Promise<void>((resolve) => raw.on('open', () => resolve()));
+    raw.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEY_A}` } }));
+    await new Promise<void>((resolve) => raw.once('message', () => resolve()));
+    raw.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: CALLS } }));
+    await waitUntil('subscribed', () => stack.gateway.live.engine.size > 0, 5_000);
+    // The client stops reading: its TCP window fills, then the gateway's per-subscription queue.
+    (raw as unknown as { _socket: { pause(): void } })._socket.pause();
+    let done: { code: number; reason: string } | null = null;
+    void closed.then((c) => (done = c));
+    const big = 'x'.repeat(16_384);
+    for (let i = 0; i < 5_000 && done === null; i++) {
+      stack.gateway.live.bus.publish('tenant-a', {
+        topic: 'callEvents',
+        connectionId: 'ameyo-a',
+        type: 'SCREEN_POP',
+        at: new Date(),
+        callNativeId: `c${i}`,
+        agentNativeId: null,
+        call: null,
+        screenPop: {
+          page: 'CUSTOMER',
+          sessionNativeId: null,
+          campaignNativeId: null,
+          crtObjectId: null,
+          userCrtObjectId: null,
+          userNativeId: null,
+          customerNativeId: null,
+          phone: big,
+          queueNativeId: null,
+          queueName: null,
+          disposition: null,
+          dispositionAttribute: null,
+        },
+      });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (i % 50 === 49) (raw as unknown as { _socket: { resume(): void; pause(): void } })._socket.pause();
+    }
+    (raw as unknown as { _socket: { resume(): void } })._socket.resume();
+    const { code, reason } = await closed;
+    expect(code).toBe(1013);
+    expect(reason).toMatch(/^slow consumer: \d+ (events|bytes) were waiting to be sent$/);
+  });
+
+  it('stops polling when the last subscriber leaves: the simulator request log stops growing', async () => {
+    const client = wsClient(KEY_A);
+    const one = subscribeWs(client, PRESENCE, { filter: { connectionIds: ['apps-a'] } });
+    const two = subscribeWs(client, PRESENCE, { filter: { connectionIds: ['apps-a'] } });
+    const agentReads = () => stack.sims.appsApi.requests.filter((r) => r.path.endsWith('/agents')).length;
+    const before = agentReads();
+    await waitUntil('polling', () => agentReads() >= before + 3, 5_000);
+    expect(stack.gateway.live.engine.size).toBe(1); // one poller for two subscribers
+    one.dispose();
+    two.dispose();
+    await waitUntil('the poller stopped', () => stack.gateway.live.engine.size === 0, 5_000);
+    const after = agentReads();
+    // Another poller (the campaign API's queues) refreshes three times meanwhile; the agents poller read nothing more.
+    const queues = subscribeWs(client, QUEUES);
+    const queueReads = () => stack.sims.campaignApi.requests.filter((r) => r.path.endsWith('/queues/status')).length;
+    const queuesBefore = queueReads();
+    await waitUntil('three queue refreshes', () => queueReads() >= queuesBefore + 3, 5_000);
+    queues.dispose();
+    expect(agentReads()).toBe(after);
+  });
+});
+
+describe('live subscriptions: the per-tenant subscription cap', () => {
+  it('refuses the subscription past maxSubscriptionsPerTenant, whichever connection it comes on', async () => {
+    const stack = await startStack({
+      sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } },
+      server: { subscriptions: { maxSubscriptionsPerTenant: 2 } },
+    });
+    const clients = [0, 1].map(() =>
+      createWsClient({ url: stack.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${KEY_A}` } }),
+    );
+    try {
+      const first = subscribeWs(clients[0]!, PRESENCE);
+      const second = subscribeWs(clients[1]!, PRESENCE);
+      await waitUntil('two running', async () => ((await liveSubscriptionsOpen.get()).values.find((v) => v.labels.protocol === 'ws')?.value ?? 0) >= 2, 5_000);
+      const third = subscribeWs(clients[1]!, PRESENCE);
+      await waitUntil('the third was refused', () => third.errors.length > 0, 5_000);
+      expect(third.errors).toEqual([[{ message: 'too many subscriptions on this tenant (max 2)', extensions: { code: 'RATE_LIMITED' } }]]);
+      expect([first.errors, second.errors]).toEqual([[], []]);
+    } finally {
+      for (const c of clients) await c.dispose();
+      await stack.close();
+    }
+  });
+});
+
+describe('live subscriptions at shutdown', () => {
+  it('closes every WebSocket with 1001 when the gateway closes', async () => {
+    const stack = await startStack({ sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } }, server: { shutdownGraceMs: 0 } });
+    const closes: number[] = [];
+    const client = createWsClient({
+      url: stack.graphqlUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${KEY_A}` },
+      on: { closed: (e) => void closes.push((e as { code: number }).code) },
+    });
+    const sink = subscribeWs(client, PRESENCE);
+    await waitUntil('subscribed', () => stack.gateway.live.engine.size > 0, 5_000);
+    await stack.close();
+    await waitUntil('closed', () => closes.length === 1, 5_000);
+    expect(closes).toEqual([1001]);
+    expect(sink.errors).toHaveLength(1);
+    await client.dispose();
+  });
+});
+
+describe('live subscriptions with end-user tokens', () => {
+  const AUDIENCE = 'switchboard-live';
+  let idp: IdentityProvider;
+  let stack: Stack;
+  let wsUrl: string;
+  const clients: WsClient[] = [];
+  beforeAll(async () => {
+    idp = await startIdentityProvider({ audience: AUDIENCE });
+    stack = await startStack({
+      sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } },
+      tenantAuth: { jwt: { issuer: idp.issuer, audiences: [AUDIENCE], jwks: { url: idp.jwksUrl } } },
+    });
+    wsUrl = stack.graphqlUrl.replace(/^http/, 'ws');
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.dispose();
+    await stack.close();
+    await idp.close();
+  });
+  const client = (token: string, onClosed?: (e: { code: number; reason: string }) => void) => {
+    const c = createWsClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams: { authorization: `Bearer ${token}` },
+      on: { closed: (e) => onClosed?.(e as { code: number; reason: string }) },
+      onNonLazyError: () => undefined,
+    });
+    clients.push(c);
+    return c;
+  };
+  const screenPop = (agentNativeId: string, callNativeId: string): CallLiveEvent => ({
+    topic: 'callEvents',
+    connectionId: 'ameyo-a',
+    type: 'SCREEN_POP',
+    at: new Date(),
+    callNativeId,
+    agentNativeId,
+    call: null,
+    screenPop: null,
+  });
+
+  it('refuses a token that is not accepted (4401) and one that grants no role (4403), with the HTTP messages', async () => {
+    const closes: Array<[number, string]> = [];
+    client('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', (e) => closes.push([e.code, e.reason]));
+    client(await idp.sign({ sub: 'nobody', roles: ['visitor'] }), (e) => closes.push([e.code, e.reason]));
+    await waitUntil('both closed', () => closes.length === 2, 5_000);
+    expect(closes.sort()).toEqual([
+      [4401, 'the token was not accepted: sign in again'],
+      [4403, 'the token grants none of the roles agent, supervisor or admin (claim "roles")'],
+    ]);
+  });
+
+  it("gives an AGENT their own agent's call events only, and a SUPERVISOR every call's", async () => {
+    const agentToken = await idp.sign({ sub: 'live-agent', roles: ['agent'], agent_id: { 'ameyo-a': 'agent-own' } });
+    const supervisorToken = await idp.sign({ sub: 'live-supervisor', roles: ['supervisor'] });
+    const asAgent = subscribeWs(client(agentToken), CALLS);
+    const asSupervisor = subscribeWs(client(supervisorToken), CALLS);
+    await waitUntil('both subscribed', () => stack.gateway.live.engine.size > 0, 5_000);
+    await waitUntil('both listening', async () => ((await liveSubscriptionsOpen.get()).values.find((v) => v.labels.protocol === 'ws')?.value ?? 0) >= 2, 5_000);
+    stack.gateway.live.bus.publish('tenant-a', screenPop('agent-other', 'call-other'));
+    stack.gateway.live.bus.publish('tenant-a', screenPop('agent-own', 'call-own'));
+    await waitUntil('the supervisor got both', () => asSupervisor.events.length === 2, 5_000);
+    await waitUntil('the agent got one', () => asAgent.events.length === 1, 5_000);
+    expect(asSupervisor.events.map((e) => e.data.callEvents.callNativeId)).toEqual(['call-other', 'call-own']);
+    expect(asAgent.events.map((e) => e.data.callEvents.callNativeId)).toEqual(['call-own']);
+  });
+});
