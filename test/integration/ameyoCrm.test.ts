@@ -14,7 +14,12 @@ import { AMEYO_SIM_DEFAULTS, type AmeyoCrmCall } from '../../sim/ameyo';
 import { DEMO_TENANT_ID, startDemo, type Demo } from '../../src/demo';
 import type { CallLiveEvent, LiveEvent } from '../../src/live/events';
 import { createLogger } from '../../src/logger';
-import { startStack, type Stack } from '../support/stack';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { encodeGlobalId } from '../../src/graphql/ids';
+import { LocalBus } from '../../src/live/bus';
+import { KEY_A, startStack, type Stack } from '../support/stack';
+import { waitUntil } from '../support/wait';
 
 const SECRET_A = 'crm-secret-tenant-a-000001';
 const SECRET_X = 'crm-secret-tenant-a-crmfirst';
@@ -130,6 +135,53 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
     events['tenant-b'].length = 0;
     stack.sims.ameyo.crm.crmCalls.length = 0;
     stack.sims.ameyo.clearRequests();
+  });
+
+  // Issue 17, must show: an unmodified graphql-ws client sees the screen-pop of a simulated Ameyo call connect.
+  it('a subscriber (graphql-ws client) receives the SCREEN_POP of a simulated call connect, with the call context and the Agent of `agents`', async () => {
+    await configureSim('tenant-a', 'ameyo-a', SECRET_A);
+    const client = createWsClient({
+      url: `${stack.gateway.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${KEY_A}` },
+    });
+    const got: Array<{ data?: any; errors?: unknown }> = [];
+    const dispose = client.subscribe(
+      {
+        query: `subscription { callEvents(filter: { types: [SCREEN_POP] }) { type connection { id } callNativeId agent { id } screenPop { page sessionId campaignId crtObjectId userCrtObjectId userId phone queueName } } }`,
+      },
+      { next: (v) => void got.push(v as { data?: any }), error: (e) => void got.push({ errors: e }), complete: () => undefined },
+    );
+    try {
+      // The subscription is in place once the gateway's bus has a listener for it beside this file's own.
+      await waitUntil('the subscription is listening', () => stack.gateway.live.bus instanceof LocalBus && stack.gateway.live.bus.listenerCount('tenant-a', 'callEvents') >= 2, 5_000);
+      const connect = await sim('/call-connect', { userId: agent });
+      expect(connect.status).toBe(200);
+      await waitUntil('the screen-pop reached the subscriber', () => got.length > 0, 5_000);
+      const session = stack.sims.ameyo.state.sessions[0]!;
+      expect(got[0]).toEqual({
+        data: {
+          callEvents: {
+            type: 'SCREEN_POP',
+            connection: { id: 'ameyo-a' },
+            callNativeId: connect.body.crtObjectId,
+            agent: { id: encodeGlobalId('Agent', 'ameyo-a', agent) },
+            screenPop: expect.objectContaining({
+              page: 'CUSTOMER',
+              sessionId: session.sessionId,
+              campaignId: String(session.campaignId),
+              crtObjectId: connect.body.crtObjectId,
+              userCrtObjectId: `${session.sessionId.slice(0, 8)}-ses-${agent}-1-uce-1`,
+              userId: agent,
+            }),
+          },
+        },
+      });
+    } finally {
+      dispose();
+      await client.dispose();
+    }
   });
 
   it('a simulated call connect calls the customer URL with the documented parameters: one SCREEN_POP for that tenant, answered by the redirect', async () => {
