@@ -291,7 +291,12 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
   };
   // ---- graphql-sse (distinct connections mode) ----
   const streams = new Set<http.ServerResponse>();
-  const sseCallers = new WeakMap<http.IncomingMessage, { caller: Caller; requestId: string; res: http.ServerResponse }>();
+  /**
+   * Each stream's caller, and its backlog: graphql-sse pulls every event from the subscription at once into its own
+   * queue and writes one message at a time, so what waits for a slow client is `handed - written` bytes, seen
+   * neither by the subscription's queue nor by the socket's buffer.
+   */
+  const sseCallers = new WeakMap<http.IncomingMessage, { caller: Caller; requestId: string; res: http.ServerResponse; handed: number; written: number }>();
   type SseContext = GatewayContext & Record<PropertyKey, unknown>;
   const sse = createHandler<SseContext>({
     schema,
@@ -330,7 +335,8 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
     },
     onNext: (_ctx, req, result) => {
       const entry = sseCallers.get(req.raw);
-      if (entry && entry.res.writableLength > caps.maxBufferedBytes) {
+      if (entry) entry.handed += Buffer.byteLength(JSON.stringify(result));
+      if (entry && entry.handed - entry.written > caps.maxBufferedBytes) {
         liveRefusals.inc({ reason: 'slow_consumer' });
         entry.res.destroy();
       }
@@ -372,7 +378,14 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
         }
       }
       const request = Object.assign(Readable.from(raw.length ? [raw] : []), { method: req.method, url: req.url, headers: req.headers }) as unknown as http.IncomingMessage;
-      sseCallers.set(request, { caller, requestId, res });
+      const entry = { caller, requestId, res, handed: 0, written: 0 };
+      sseCallers.set(request, entry);
+      // graphql-sse writes one message at a time (each after the last one's callback): what reached `write` has left.
+      const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+      res.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        entry.written += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+        return write(chunk, ...rest);
+      }) as typeof res.write;
       counts.addConnection(tenantId, 1);
       liveConnectionsOpen.inc({ protocol: 'sse' });
       streams.add(res);

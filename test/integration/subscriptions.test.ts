@@ -3,10 +3,12 @@
  * graphql-sse (its own client), against the simulators through the freshness engine. No fixed sleeps: every
  * wait is on a condition with a timeout.
  */
+import http from 'node:http';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
 import { encodeGlobalId } from '../../src/graphql/ids';
+import { LocalBus } from '../../src/live/bus';
 import type { CallLiveEvent } from '../../src/live/events';
 import { liveConnectionsOpen, liveSubscriptionsOpen } from '../../src/metrics';
 import { startIdentityProvider, type IdentityProvider } from '../../sim/idp';
@@ -493,5 +495,113 @@ describe('live subscriptions with end-user tokens', () => {
     await waitUntil('the agent got one', () => asAgent.events.length === 1, 5_000);
     expect(asSupervisor.events.map((e) => e.data.callEvents.callNativeId)).toEqual(['call-other', 'call-own']);
     expect(asAgent.events.map((e) => e.data.callEvents.callNativeId)).toEqual(['call-own']);
+  });
+});
+
+/** The graphql-sse side of the caps: keep-alive comments, the connection cap (429) and a slow consumer's stream ended. */
+describe('graphql-sse: keep-alive, the connection cap and slow consumers', () => {
+  let stack: Stack;
+  const open: http.ClientRequest[] = [];
+  beforeAll(async () => {
+    stack = await startStack({
+      sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } },
+      connection: { rateLimit: { requestsPerSecond: 100 }, cacheTtlMs: 0 },
+      server: { subscriptions: { maxConnectionsPerTenant: 2, keepAliveMs: 1_000, maxQueuedEvents: 20, maxBufferedBytes: 65_536 } },
+    });
+  });
+  afterEach(() => {
+    for (const req of open.splice(0)) req.destroy();
+  });
+  afterAll(() => stack.close());
+
+  /** A graphql-sse stream as a raw HTTP request, so the test decides when (and whether) to read it. */
+  function stream(query: string): Promise<{ req: http.ClientRequest; res: http.IncomingMessage; chunks: string[]; ended: () => boolean }> {
+    return new Promise((resolve, reject) => {
+      const url = new URL(`${stack.graphqlUrl}/stream`);
+      const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${KEY_A}` } }, (res) => {
+        const chunks: string[] = [];
+        let ended = false;
+        res.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+        res.on('end', () => (ended = true));
+        res.on('close', () => (ended = true));
+        res.on('error', () => (ended = true));
+        resolve({ req, res, chunks, ended: () => ended });
+      });
+      req.on('error', (err) => (open.includes(req) ? undefined : reject(err)));
+      open.push(req);
+      req.end(JSON.stringify({ query }));
+    });
+  }
+
+  const screenPop = (i: number, phone: string): CallLiveEvent => ({
+    topic: 'callEvents',
+    connectionId: 'ameyo-a',
+    type: 'SCREEN_POP',
+    at: new Date(),
+    callNativeId: `sse-${i}`,
+    agentNativeId: null,
+    call: null,
+    screenPop: {
+      page: 'CUSTOMER',
+      sessionNativeId: null,
+      campaignNativeId: null,
+      crtObjectId: null,
+      userCrtObjectId: null,
+      userNativeId: null,
+      customerNativeId: null,
+      phone,
+      queueNativeId: null,
+      queueName: null,
+      disposition: null,
+      dispositionAttribute: null,
+    },
+  });
+
+  it('sends a keep-alive comment every keepAliveMs while nothing happens', async () => {
+    const sent = Date.now();
+    const s = await stream(CALLS);
+    expect(s.res.statusCode).toBe(200);
+    expect(s.res.headers['content-type']).toMatch(/^text\/event-stream/);
+    // graphql-sse opens the stream with one comment; the gateway's keep-alive adds one every keepAliveMs (1 s here).
+    const comments = () => s.chunks.join('').split(':\n\n').length - 1;
+    await waitUntil('a keep-alive comment after the opening one', () => comments() >= 2, 5_000);
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(990);
+  });
+
+  it('refuses a stream past the tenant connection cap with 429 RATE_LIMITED, and admits one again when a stream closes', async () => {
+    const first = await stream(CALLS);
+    await stream(CALLS);
+    const refused = await fetch(`${stack.graphqlUrl}/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${KEY_A}` },
+      body: JSON.stringify({ query: CALLS }),
+    });
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ errors: [{ message: 'too many live connections for this tenant (max 2)', extensions: { code: 'RATE_LIMITED' } }] });
+    first.req.destroy();
+    await waitUntil(
+      'a slot is free again',
+      async () => {
+        const again = await stream(CALLS);
+        return again.res.statusCode === 200;
+      },
+      5_000,
+    );
+  });
+
+  it('ends the stream of a consumer that stops reading instead of buffering without bound', async () => {
+    const s = await stream(CALLS);
+    expect(s.res.statusCode).toBe(200);
+    await waitUntil('subscribed', () => stack.gateway.live.bus instanceof LocalBus && stack.gateway.live.bus.listenerCount('tenant-a', 'callEvents') > 0, 5_000);
+    s.res.pause(); // the client stops reading: its TCP window fills, then the gateway's buffer
+    const big = 'x'.repeat(16_384);
+    for (let i = 0; i < 5_000 && !s.ended(); i++) {
+      stack.gateway.live.bus.publish('tenant-a', screenPop(i, big));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    s.res.resume();
+    await waitUntil('the stream was ended', () => s.ended(), 5_000);
+    // Far fewer events reached the client than were published: the rest were never buffered for it.
+    expect(s.chunks.join('').split('event: next').length - 1).toBeLessThan(5_000);
   });
 });
