@@ -243,7 +243,9 @@ export function createAmeyoCrmRoutes(deps: VendorRouteDeps): Route[] {
       if (ok === 'down') return failed(res, 502, CRM_MESSAGES.verifierDown);
       if (!ok) {
         log.info({ route: 'ameyoCrm', tenant: crm.tenant.id, connectionId: crm.connection.id, command: 'login', ok: false }, 'CRM SSO');
-        return failed(res, 401, CRM_MESSAGES.badLogin);
+        // The document's SSO protocol answers a refused login in its body (`status: failed` with a message), as a
+        // refused logout: 200, so Ameyo's client reads the message instead of failing on the HTTP status.
+        return failed(res, 200, CRM_MESSAGES.badLogin);
       }
       const issued = await store.issue({ tenantId: crm.tenant.id, connectionId: crm.connection.id, userId: parsed.userId }, { ttlMs: sso.sessionTtlSeconds * 1000, maxPerTenant: sso.maxSessions });
       if (issued.kind === 'full') return failed(res, 429, CRM_MESSAGES.full);
