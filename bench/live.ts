@@ -42,7 +42,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createClient, type Client } from 'graphql-ws';
 import { Agent, request } from 'undici';
@@ -254,14 +254,14 @@ function rssSampler(pid: number) {
   };
 }
 
-/** The sum of every sample of `name` in the gateway's /metrics (NaN when absent), with `labels` matching if given. */
+/** The sum of every sample of `name` in the gateway's /metrics (0 when it has none), of those whose labels contain `labelMatch` if given. */
 async function metricSum(gw: Gateway, name: string, labelMatch = ''): Promise<number> {
   const res = await request(gw.url.replace(/\/graphql$/, '/metrics'));
   const text = await res.body.text();
-  let sum = Number.NaN;
+  let sum = 0;
   for (const m of text.matchAll(new RegExp(`^${name}(\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'gm'))) {
     if (labelMatch && !(m[1] ?? '').includes(labelMatch)) continue;
-    sum = (Number.isNaN(sum) ? 0 : sum) + Number(m[2]);
+    sum += Number(m[2]);
   }
   return sum;
 }
@@ -379,6 +379,9 @@ async function partSubscribers(sims: Sims) {
     await sims.clear();
     const from = wallMs();
     const cpu0 = cpuMs(pid);
+    const published0 = await metricSum(gw, 'switchboard_live_events_published_total');
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const sampler = rssSampler(pid);
     await sims.startChanges();
     await sleep(SECONDS * 1000);
@@ -389,7 +392,9 @@ async function partSubscribers(sims: Sims) {
     await sleep(intervalMs + DELIVERY_GOAL_MS + 1_000);
     const to = wallMs();
     const cpuWindowMs = cpuMs(pid) - cpu0;
+    loopDelay.disable();
     const rss = sampler.stop();
+    const published = (await metricSum(gw, 'switchboard_live_events_published_total')) - published0;
     const requests = await sims.requests();
     const vendor = vendorFigures(requests, from, to);
 
@@ -483,6 +488,9 @@ async function partSubscribers(sims: Sims) {
       gatewayCpuMsPerS: cpuWindowMs / windowS,
       gatewayCpuConnectMs: cpuConnectMs,
       gatewayCpuMsPerChange: expected.length ? cpuWindowMs / expected.length : Number.NaN,
+      gatewayEventsPublished: published,
+      clientLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      clientLoopDelayMaxMs: loopDelay.max / 1e6,
     };
     log(
       `  changes: ${real.length} (every ${CHANGE_EVERY_MS} ± ${CHANGE_JITTER_MS} ms over ${fmt((changesEndAt - from) / 1000, 1)} s); seen by a poll: ${expected.length}; superseded before any poll: ${figures.changesSuperseded}`,
@@ -490,6 +498,10 @@ async function partSubscribers(sims: Sims) {
     log(
       `  deliveries: ${delivered} of ${expectedDeliveries} expected (${fmt((100 * delivered) / Math.max(1, expectedDeliveries), 2)}%), missing ${figures.missing}, duplicates ${duplicates}, ` +
         `unexpected ${unexpected}, subscription errors ${errors.length}, sockets closed ${closed}`,
+    );
+    log(
+      `  the gateway published ${published} events (one per change it saw); this process's event-loop delay (it holds the ${SUBSCRIBERS} clients): ` +
+        `p99 ${fmt(figures.clientLoopDelayP99Ms, 0)} ms, max ${fmt(figures.clientLoopDelayMaxMs, 0)} ms`,
     );
     if (Object.keys(missingByChange).length) log(`  missing by change seq: ${JSON.stringify(missingByChange)}`);
     if (errors.length) log(`  first errors: ${errors.slice(0, 3).join(' | ')}`);
