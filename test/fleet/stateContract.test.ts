@@ -13,6 +13,7 @@ import { RedisConnection } from '../../src/state/redis/connection';
 import { RedisIdempotencyRecords, STORE_UNREACHABLE_MESSAGE } from '../../src/state/redis/idempotency';
 import { RedisResponses, SettledChannel } from '../../src/state/redis/responses';
 import { RedisCrmSessions } from '../../src/state/redis/crmSessions';
+import { waitUntil } from '../support/wait';
 import { apqContract, crmSessionsContract, idempotencyRecordsContract, POLICY, slotBudgetContract } from '../support/stateContract';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -90,6 +91,18 @@ describe('Redis shared responses (single-flight across replicas)', () => {
     const conn = await connect(REDIS_URL, prefix);
     return new RedisResponses(conn, new SettledChannel(conn), `${prefix}t:c:`);
   };
+  /** Until a replica's wait is subscribed to the prefix's `settled` channel (Redis counts its subscribers). */
+  const subscribed = async (prefix: string) => {
+    const probe = await connect(REDIS_URL, prefix);
+    await waitUntil(
+      'the waiting replica is subscribed',
+      async () => {
+        const [, count] = (await probe.client.pubsub('NUMSUB', `${prefix}settled`)) as [string, number];
+        return count > 0;
+      },
+      5_000,
+    );
+  };
 
   it('one replica leads a key at a time; its answer wakes the waiting replica, which reads it with its remaining life', async () => {
     const prefix = `sbtest:${randomUUID()}:`;
@@ -98,7 +111,7 @@ describe('Redis shared responses (single-flight across replicas)', () => {
     expect(await b.lead('k', 5_000)).toBe(false);
     const started = Date.now();
     const woken = b.settled('k', 5_000).then(() => Date.now() - started);
-    await new Promise((r) => setTimeout(r, 50)); // b is subscribed and waiting before a answers
+    await subscribed(prefix); // b is subscribed and waiting before a answers
     await a.set('k', { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('[1]') }, 2_000);
     expect(await woken).toBeLessThan(1_000);
     const hit = await b.get('k');
@@ -115,7 +128,7 @@ describe('Redis shared responses (single-flight across replicas)', () => {
     await b.resign('k'); // not b's claim: nothing happens
     expect(await b.lead('k', 5_000)).toBe(false);
     const woken = b.settled('k', 5_000);
-    await new Promise((r) => setTimeout(r, 50));
+    await subscribed(prefix);
     await a.resign('k');
     await woken;
     expect(await b.get('k')).toBeNull();
