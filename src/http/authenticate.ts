@@ -22,6 +22,7 @@ import type { Tenant } from '../domain/types';
 import { ForbiddenError, UnauthenticatedError, type SwitchboardError } from '../errors';
 import { createJwtVerifier, looksLikeJwt, TokenRefusedError } from '../identity/jwt';
 import { API_KEY_PRINCIPAL, principalOf, type Principal } from '../identity/principal';
+import { sendGraphQLError } from './respond';
 
 export interface Caller {
   tenant: Tenant;
@@ -43,6 +44,20 @@ export class AuthenticationFailure extends Error {
 export interface Authenticator {
   /** The caller of `req`; throws `AuthenticationFailure`. */
   authenticate(req: http.IncomingMessage, log: Logger): Promise<Caller>;
+}
+
+/**
+ * The caller of an HTTP request, or null once its refusal has been answered (401/403, `WWW-Authenticate`, a GraphQL
+ * error body): the one answer every route that takes our credentials gives.
+ */
+export async function callerOrRefused(auth: Authenticator, req: http.IncomingMessage, res: http.ServerResponse, log: Logger): Promise<Caller | null> {
+  try {
+    return await auth.authenticate(req, log);
+  } catch (err) {
+    if (!(err instanceof AuthenticationFailure)) throw err;
+    sendGraphQLError(res, err.status, err.error, { 'www-authenticate': err.wwwAuthenticate });
+    return null;
+  }
 }
 
 const REALM = 'Bearer realm="switchboard"';

@@ -32,7 +32,7 @@ import { limitsRefusal, tokenLimitError } from '../graphql/plugins/queryLimits';
 import type { LiveBus } from '../live/bus';
 import type { LiveEngine } from '../live/engine';
 import { liveConnectionsOpen, liveRefusals, liveSubscriptionsOpen } from '../metrics';
-import { AuthenticationFailure, type Authenticator, type Caller } from './authenticate';
+import { AuthenticationFailure, callerOrRefused, type Authenticator, type Caller } from './authenticate';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './body';
 import type { CorsPolicy } from './cors';
 import { sendGraphQLError } from './respond';
@@ -350,13 +350,8 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
     methods: ['GET', 'POST'],
     cors: true,
     handle: async ({ req, res, log, requestId }: RouteRequest) => {
-      let caller: Caller;
-      try {
-        caller = await auth.authenticate(req, log);
-      } catch (err) {
-        if (!(err instanceof AuthenticationFailure)) throw err;
-        return sendGraphQLError(res, err.status, err.error, { 'www-authenticate': err.wwwAuthenticate });
-      }
+      const caller = await callerOrRefused(auth, req, res, log);
+      if (!caller) return;
       cors.allowForTenant(req, res, caller.tenant.id);
       if (closing) return sendGraphQLError(res, 503, { message: 'the gateway is shutting down; send the request again', code: 'SHUTTING_DOWN' }, { 'retry-after': '1' });
       const tenantId = caller.tenant.id;

@@ -10,7 +10,7 @@ import { runInTenantScope } from '../../graphql/apq';
 import { createContext, type GatewayContext } from '../../graphql/context';
 import { tokenLimitError } from '../../graphql/plugins/queryLimits';
 import { hasPreflightHeader, isMultipart, readMultipartOperations, UploadRequestError } from '../../uploads';
-import { AuthenticationFailure, type Authenticator, type Caller } from '../authenticate';
+import { callerOrRefused, type Authenticator } from '../authenticate';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from '../body';
 import { sendBody } from '../compress';
 import type { CorsPolicy } from '../cors';
@@ -139,13 +139,8 @@ export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
 
   const handle = async ({ req, res, target, log, requestId }: RouteRequest): Promise<void> => {
     // 1. Who: 401/403 before a byte of the body is read (the answer closes the connection).
-    let caller: Caller;
-    try {
-      caller = await auth.authenticate(req, log);
-    } catch (err) {
-      if (!(err instanceof AuthenticationFailure)) throw err;
-      return sendGraphQLError(res, err.status, err.error, { 'www-authenticate': err.wwwAuthenticate });
-    }
+    const caller = await callerOrRefused(auth, req, res, log);
+    if (!caller) return;
     const { tenant, principal } = caller;
     cors.allowForTenant(req, res, tenant.id);
 
