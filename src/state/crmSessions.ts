@@ -13,7 +13,8 @@
  * one key per session in Redis (src/state/redis/crmSessions.ts); both run test/support/stateContract.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openStateDatabase } from './sqlite';
 
 export interface CrmSession {
   tenantId: string;
@@ -64,9 +65,7 @@ export class SqliteCrmSessions implements CrmSessionStore {
 
   constructor(opts: { file: string; now?: () => number }) {
     this.now = opts.now ?? Date.now;
-    this.db = new Database(opts.file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openStateDatabase(opts.file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS crm_sessions (
         tenant TEXT NOT NULL,

@@ -71,12 +71,13 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
     } catch (err) {
       throw new ConfigError(`config is invalid:\n  state.dataDir: cannot create ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    let records: SqliteIdempotencyRecords;
+    let records: SqliteIdempotencyRecords | undefined;
     let crmSessions: SqliteCrmSessions;
     try {
       records = new SqliteIdempotencyRecords({ file: path.join(dir, STATE_FILE), policyFor: policies.policyFor });
       crmSessions = new SqliteCrmSessions({ file: path.join(dir, STATE_FILE) });
     } catch (err) {
+      records?.close(); // the first table's handle, when the second could not open
       throw new ConfigError(`config is invalid:\n  state.dataDir: cannot open ${path.join(dir, STATE_FILE)} (${(err as Error).message})`);
     }
     stateStoreUp.set(1);

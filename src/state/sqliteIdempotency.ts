@@ -12,9 +12,10 @@
  *   run again.
  * - One process per file: two replicas must not share it (the Redis store is for a fleet).
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { IdempotencyClaim, IdempotencyOutcome, IdempotencyPolicy, IdempotencyRecords } from '../domain/idempotency';
 import { decodeOutcome, encodeOutcome, interruptedOutcome } from './outcome';
+import { openStateDatabase } from './sqlite';
 
 export interface SqliteIdempotencyOptions {
   /** The database file (`state.dataDir`/state.db), or `:memory:`. */
@@ -37,10 +38,7 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
 
   constructor(private readonly opts: SqliteIdempotencyOptions) {
     this.now = opts.now ?? Date.now;
-    this.db = new Database(opts.file);
-    // WAL: readers never wait for the writer; NORMAL sync is durable against a process crash (the case here).
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openStateDatabase(opts.file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS idempotency (
         tenant TEXT NOT NULL,
