@@ -57,6 +57,8 @@ export interface DemoOptions {
    * so a demo leaves nothing behind and two demos never share a file. The CLI passes SWITCHBOARD_DATA_DIR.
    */
   dataDir?: string;
+  /** The freshness engine's settings (`live`). Default the gateway's: a query keeps its resource polled for 30 s. */
+  live?: ConfigInput['live'];
 }
 
 /** The demo config for running simulators. `port` defaults to 4000; the host is always loopback. */
@@ -65,6 +67,7 @@ export function demoConfig(sims: Simulators, port: number, options: DemoOptions 
     // Demo mode is for exploring: the IDE is on, and it needs introspection.
     server: { host: '127.0.0.1', port, ide: true, introspection: true, ...(options.cors ? { cors: options.cors } : {}) },
     state: { dataDir: options.dataDir },
+    ...(options.live ? { live: options.live } : {}),
     tenants: [
       {
         id: DEMO_TENANT_ID,

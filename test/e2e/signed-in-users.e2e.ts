@@ -132,6 +132,8 @@ describe('users signed in at the identity provider, in a browser app on another 
       port: 0,
       logger: createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() })),
       cors: { origins: [pages.origin] },
+      // Queries start no background poller, so each simulator's log holds only what the test's own requests sent.
+      live: { queryInterestMs: 0 },
     });
     graphqlUrl = `${demo.gateway.url}/graphql`;
     tokenUrl = `${demo.idp.url}/token`;
