@@ -37,6 +37,7 @@ export const CAPABILITY_MEMBERS = {
   CHAT_CONTROL: 'chatControl',
   QUEUE_SETTINGS: 'queueSettings',
   CONTACT_LISTS: 'contactLists',
+  LEAD_IMPORT: 'leadImports',
 } as const satisfies Record<Capability, keyof CapabilityMembers>;
 
 /** The interface a connection with capability `C` implements (`AgentDirectory` for AGENT_DIRECTORY). */

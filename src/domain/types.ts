@@ -37,7 +37,8 @@ export type Capability =
   | 'CHAT_LOG'
   | 'CHAT_CONTROL'
   | 'QUEUE_SETTINGS'
-  | 'CONTACT_LISTS';
+  | 'CONTACT_LISTS'
+  | 'LEAD_IMPORT';
 
 export interface Agent {
   connectionId: string;
@@ -959,6 +960,95 @@ export interface CapabilityMembers {
   readonly chatControl?: ChatControl;
   readonly queueSettings?: QueueSettingsAdmin;
   readonly contactLists?: ContactListAdmin;
+  readonly leadImports?: LeadImporter;
+}
+
+// ------------------------------------------------------------------------------- CSV lead imports (issue 18)
+
+/** One CSV row as the import's mapping reads it: the unified lead fields. */
+export interface ImportLead {
+  name: string | null;
+  /** The non-empty phone numbers of the mapped columns, in mapping order; the first is the lead's number. */
+  phones: string[];
+  email: string | null;
+  externalId: string | null;
+  /** Vendor field -> value, for the fields `LeadImporter.fields.custom` names (empty values left out). */
+  custom: Record<string, string>;
+}
+
+export interface ImportRow {
+  /** 1-based data row of the uploaded file (the header is row 0). */
+  rowNumber: number;
+  lead: ImportLead;
+}
+
+/** A row the vendor refused, or whose fate its answer does not tell, with why. */
+export interface ImportRowVerdict {
+  rowNumber: number;
+  reason: string;
+}
+
+/** What the vendor made of one batch: the rows it lists in neither array succeeded. */
+export interface ImportBatchOutcome {
+  failed: ImportRowVerdict[];
+  uncertain: ImportRowVerdict[];
+}
+
+/**
+ * How the vendor took a batch: settled at once (`outcome`), or as a vendor job (`vendorRef`) whose outcome
+ * `LeadImporter.outcome` reads later, also after a restart.
+ */
+export type ImportSubmission = { outcome: ImportBatchOutcome; vendorRef?: undefined } | { vendorRef: string; outcome?: undefined };
+
+/** Where a job's rows go on the vendor (lead list, user, flags), resolved when the job is created and stored with it as JSON. */
+export type ImportTarget = Readonly<Record<string, string | number | boolean | null>>;
+
+/** The client's `LeadsImportInput.options`, with defaults applied. */
+export interface LeadImportOptions {
+  /** Update leads that already exist where the vendor can (Ameyo's `update_duplicate`). */
+  updateDuplicates: boolean;
+  /** The vendor's lead list within the campaign (Ameyo); null: the connection's configured one. */
+  leadListNativeId: string | null;
+  /** The vendor user an upload runs as (Ameyo's `user_id`); null: the connection's configured one. */
+  vendorUserId: string | null;
+}
+
+/**
+ * CSV lead imports into one connection's campaigns, the vendor's best path (issue 18): the import service
+ * (src/imports/) reads the stored file, maps each row to an `ImportLead`, and hands the importer batches of
+ * at most `batch.rows` rows (and `batch.maxBytes` by `batch.bytesOf`), one at a time, in row order.
+ *
+ * Error contract of `submit` and `outcome`: a vendor refusal of rows is an outcome (`failed`), not a throw. A
+ * thrown SwitchboardError whose facts say `notSent` means the vendor received nothing: the batch is sent again
+ * later. Any other throw from `submit` leaves the batch's fate unknown: its rows are reported uncertain, never
+ * resent. A throw from `outcome` is asked again later.
+ */
+export interface LeadImporter {
+  /** What a mapping may fill on this vendor; a mapping beyond it is a user error before the file is stored. */
+  readonly fields: {
+    name: boolean;
+    email: boolean;
+    externalId: boolean;
+    /** How many phone columns the vendor takes per lead (at least 1). */
+    maxPhones: number;
+    /** Vendor fields a mapping's `custom` entries may name. */
+    custom: readonly string[];
+  };
+  /** Batch size: rows per vendor request (1: one call per lead), and a byte cap the vendor's file limit sets. */
+  readonly batch: { rows: number; maxBytes?: number; bytesOf?: (row: ImportRow) => number };
+  /**
+   * Checks the campaign and options before the file is stored and resolves what `submit` needs. Problems the
+   * caller can fix come back as `problems` (`field` within `LeadsImportInput`); nothing here is sent to the vendor
+   * unless the vendor must be asked (then at interactive priority, under `scope`).
+   */
+  target(campaignNativeId: string, options: LeadImportOptions, scope: RequestScope): Promise<{ target: ImportTarget } | { problems: InputProblem[] }>;
+  /** Sends one batch (at bulk priority: `scope.background` is set). */
+  submit(target: ImportTarget, rows: readonly ImportRow[], scope: RequestScope): Promise<ImportSubmission>;
+  /**
+   * The outcome of a batch the vendor took as `vendorRef`; null while the vendor is still working on it.
+   * `rowNumbers` are the batch's rows in the order they were sent (vendor row 1 is `rowNumbers[0]`).
+   */
+  outcome(target: ImportTarget, vendorRef: string, rowNumbers: readonly number[], scope: RequestScope): Promise<ImportBatchOutcome | null>;
 }
 
 /**

@@ -856,6 +856,8 @@ export type Capability =
   | 'DNC'
   /** Creates and finds end users. */
   | 'END_USERS'
+  /** Imports a CSV of leads into a campaign as a durable job (`leadsImport`), by the vendor's best path. */
+  | 'LEAD_IMPORT'
   /** Sets a lead's status. */
   | 'LEAD_STATUS'
   /** Lists, adds, updates and deletes a campaign's leads. */
