@@ -8,6 +8,7 @@
  *   idempotency         SQLite file in `state.dataDir`           one key per record, Lua-atomic
  *   persisted queries   in memory, per tenant                    + shared, per tenant
  *   CRM SSO sessions    SQLite table beside the idempotency      one key per session, bounded per tenant
+ *   lead import jobs    SQLite tables in the same file           a hash per job, a PX lease key, Lua-fenced saves
  *
  * Every key carries the tenant, and the connection where the thing is per connection. Redis being
  * unreachable never stops the gateway: `reachable()` turns readiness off and each area fails as its
@@ -34,6 +35,9 @@ import type { SharedResponses } from './responses';
 import { SqliteIdempotencyRecords } from './sqliteIdempotency';
 import { SqliteCrmSessions, type CrmSessionStore } from './crmSessions';
 import { RedisCrmSessions } from './redis/crmSessions';
+import type { LeadImportStore } from '../imports/store';
+import { SqliteLeadImports } from './leadImports';
+import { RedisLeadImports } from './redis/leadImports';
 
 /** The SQLite file of the embedded store, inside `state.dataDir`. */
 export const STATE_FILE = 'state.sqlite';
@@ -52,6 +56,8 @@ export interface StateStore {
   responsesFor(tenantId: string, connectionId: string): SharedResponses | null;
   /** Ameyo's CRM single sign-on sessions (issue 17, item 4). */
   readonly crmSessions: CrmSessionStore;
+  /** CSV lead import jobs, their row errors and leases (issue 18). */
+  readonly leadImports: LeadImportStore;
   /** Live events (issue 17): in this process, or across the fleet through Redis pub/sub. */
   readonly bus: LiveBus;
   /** Who polls a live resource in a fleet (one replica per tenant, connection and resource); null: this process always does. */
@@ -72,12 +78,16 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
       throw new ConfigError(`config is invalid:\n  state.dataDir: cannot create ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     let records: SqliteIdempotencyRecords | undefined;
-    let crmSessions: SqliteCrmSessions;
+    let crmSessions: SqliteCrmSessions | undefined;
+    let leadImports: SqliteLeadImports;
     try {
       records = new SqliteIdempotencyRecords({ file: path.join(dir, STATE_FILE), policyFor: policies.policyFor });
       crmSessions = new SqliteCrmSessions({ file: path.join(dir, STATE_FILE) });
+      leadImports = new SqliteLeadImports({ file: path.join(dir, STATE_FILE) });
     } catch (err) {
-      records?.close(); // the first table's handle, when the second could not open
+      // The handles already open, when a later table could not open.
+      crmSessions?.close();
+      records?.close();
       throw new ConfigError(`config is invalid:\n  state.dataDir: cannot open ${path.join(dir, STATE_FILE)} (${(err as Error).message})`);
     }
     stateStoreUp.set(1);
@@ -88,10 +98,12 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
       budgetFor: () => undefined,
       responsesFor: () => null,
       crmSessions,
+      leadImports,
       bus: new LocalBus(),
       leases: null,
       reachable: () => true,
       close: async () => {
+        await leadImports.close();
         crmSessions.close();
         records.close();
       },
@@ -111,6 +123,7 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
     budgetFor: (tenantId, connectionId) => (intervalMs) => new RedisSlots(conn, `${base(tenantId, connectionId)}budget`, intervalMs),
     responsesFor: (tenantId, connectionId) => new RedisResponses(conn, channel, base(tenantId, connectionId)),
     crmSessions: new RedisCrmSessions(conn),
+    leadImports: new RedisLeadImports(conn),
     bus: new RedisBus(conn),
     leases: new RedisPollerLeases(conn),
     reachable: () => conn.up,

@@ -6,7 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { validateConfig } from '../../src/config/load';
 import { createLogger } from '../../src/logger';
+import { openStateStore } from '../../src/state';
 import { RedisConnection } from '../../src/state/redis/connection';
 import { FINISHED_IMPORT_TTL_MS, RedisLeadImports } from '../../src/state/redis/leadImports';
 import { JOB_A, JOB_B, leadImportJob, leadImportStoreContract } from '../support/leadImportContract';
@@ -95,5 +97,19 @@ describe('Redis lead import jobs, what a fleet adds', () => {
       expect(won.filter(Boolean)).toEqual([true]);
     }
     expect(await two.get('t', JOB_A)).toEqual(leadImportJob({ id: JOB_A }));
+  });
+
+  it("is the fleet state store's `leadImports`, under `state.redis.keyPrefix`", async () => {
+    const keyPrefix = `sbtest:${randomUUID()}:`;
+    const config = validateConfig({ tenants: [{ id: 'acme', apiKeys: ['tenant-key-0123456789-abcdef'] }], state: { redis: { url: REDIS_URL, keyPrefix } } });
+    const state = await openStateStore(config, silent);
+    const conn = await connect(keyPrefix); // to look at (and delete) the keys
+    try {
+      await state.leadImports.create(leadImportJob({ tenantId: 'acme' }));
+      expect(await keysOf(conn)).toEqual(['_imports:active', `acme:import:${JOB_A}`, 'acme:imports:active']);
+      expect(await new RedisLeadImports(conn).get('acme', JOB_A)).toEqual(leadImportJob({ tenantId: 'acme' }));
+    } finally {
+      await state.close();
+    }
   });
 });

@@ -6,6 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { validateConfig } from '../../src/config/load';
+import { createLogger } from '../../src/logger';
+import { openStateStore } from '../../src/state';
 import { SqliteCrmSessions } from '../../src/state/crmSessions';
 import { SqliteLeadImports } from '../../src/state/leadImports';
 import { JOB_A, leadImportJob, leadImportStoreContract } from '../support/leadImportContract';
@@ -57,5 +61,19 @@ describe('SQLite lead import jobs across a restart', () => {
     expect(await imports.get('t', JOB_A)).toEqual(leadImportJob());
     sessions.close();
     await imports.close();
+  });
+
+  it("is the embedded state store's `leadImports`, in its state.sqlite, closed with it", async () => {
+    const config = validateConfig({ tenants: [{ id: 'acme', apiKeys: ['tenant-key-0123456789-abcdef'] }], state: { dataDir: dir } });
+    const logger = createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
+    const first = await openStateStore(config, logger);
+    await first.leadImports.create(leadImportJob({ tenantId: 'acme' }));
+    await first.close();
+    const direct = new SqliteLeadImports({ file: path.join(dir, 'state.sqlite') });
+    expect(await direct.get('acme', JOB_A)).toEqual(leadImportJob({ tenantId: 'acme' }));
+    await direct.close();
+    const second = await openStateStore(config, logger);
+    expect(await second.leadImports.unfinished()).toEqual([{ tenantId: 'acme', id: JOB_A }]);
+    await second.close();
   });
 });
