@@ -14,8 +14,8 @@
  * Lua script. `save` writes only while GET of the lease key is `owner` (Redis expires the key, so an expired lease
  * reads as someone else's or nobody's), never writes the `c` field, and adds an error row only when HSETNX finds
  * its row new: a row is recorded once. Standalone Redis only, like the other stores (scripts touch several keys
- * without hash tags). Redis unreachable: every call rejects, and the worker stops until Redis answers (its lease
- * expires, and whichever replica takes it next resumes from the last save).
+ * without hash tags). Redis unreachable: every call rejects, nothing is assumed; a batch whose save did not reach
+ * Redis is still in flight for whoever holds the lease next.
  */
 import type { ImportRowError, ImportRowOutcome, LeadImportRecord, LeadImportStatus, LeadImportStore } from '../../imports/store';
 import { ACTIVE_IMPORT_STATUSES, checkErrorsPage, checkLeaseMs, decodeLeadImport, decodeRowError, duplicateImportMessage, encodeLeadImport, encodeRowError } from '../leadImports';
@@ -46,7 +46,10 @@ local function track(job, tenantSet, allSet, errorKeys, active, ttlMs, id, membe
 end
 `;
 
-/** KEYS: job, tenant's set, all set, errors hash, ALL, FAILED, UNCERTAIN. ARGV: record, status, cancel, active, ttlMs, id, member. */
+/**
+ * KEYS: job, tenant's set, all set, errors hash, ALL, FAILED, UNCERTAIN. ARGV: record, status, cancel, active, ttlMs,
+ * id, member. Never over an existing job.
+ */
 const CREATE = `${TRACK}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'r', ARGV[1], 's', ARGV[2], 'c', ARGV[3])
