@@ -25,18 +25,17 @@ export const CSV_PARSE_OPTIONS = {
 } as const satisfies Options;
 
 /**
- * Parses CSV text into records (see CSV_PARSE_OPTIONS). An empty line is a record with one empty field, as
- * before csv-parse (the error-file reader drops blank rows itself).
- *
- * @throws Error when the text ends inside a quoted field (the hand-written parser before csv-parse took the
- *   rest of the text as that field).
+ * Parses CSV text into records (see CSV_PARSE_OPTIONS), as leniently as the hand-written parser before it: an
+ * empty line is a record with one empty field (the error-file reader drops blank rows itself), and a quote that
+ * is never closed takes the rest of the text as its field (a vendor's error report is still worth showing).
  */
 export function parseCsv(text: string): string[][] {
   try {
     return parseSync(text, CSV_PARSE_OPTIONS) as string[][];
   } catch (err) {
-    if ((err as CsvError).code === 'CSV_QUOTE_NOT_CLOSED') throw new Error('CSV text ends inside a quoted field (a quote is never closed)', { cause: err });
-    throw err;
+    if ((err as CsvError).code !== 'CSV_QUOTE_NOT_CLOSED') throw err;
+    // Closing the quote at the end gives that field the rest of the text, and leaves the records before it as they are.
+    return parseSync(`${text}"`, CSV_PARSE_OPTIONS) as string[][];
   }
 }
 
