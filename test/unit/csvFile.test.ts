@@ -7,7 +7,9 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
+import { once } from 'node:events';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { parseCsv } from '../../src/csv';
@@ -302,6 +304,31 @@ describe('storeCsvFile refuses', () => {
       expect(await src.end).toBe('read to the end');
       expect(src.read.length).toBe(parts.length);
     }
+  });
+
+  it('drains a Readable source after a refusal, so a writer held by backpressure finishes', async () => {
+    // As an HTTP upload: the writer waits for 'drain', which only comes while the store (then the drain) reads.
+    const body = new PassThrough({ highWaterMark: 16 * 1024 });
+    const writer = (async () => {
+      body.write('name\n');
+      for (let i = 0; i < 100; i++) if (!body.write(Buffer.alloc(64 * 1024, 'x\n'))) await once(body, 'drain');
+      body.end();
+      return 'all written';
+    })();
+    const dest = destination();
+    await expect(storeCsvFile(body, dest, { maxBytes: 1024 * 1024, maxRows: 1_000_000 })).rejects.toMatchObject({ message: 'file is larger than 1048576 bytes' });
+    expect(await writer).toBe('all written');
+    expect(await readdir(path.dirname(dest))).toEqual([]);
+  });
+
+  it("passes the source's own error on, and leaves no file", async () => {
+    async function* failing(): AsyncGenerator<Buffer> {
+      yield Buffer.from('name\nAnn\n');
+      throw new Error('client went away');
+    }
+    const dest = destination();
+    await expect(storeCsvFile(failing(), dest, LIMITS)).rejects.toThrow(/^client went away$/);
+    expect(await readdir(path.dirname(dest))).toEqual([]);
   });
 
   it('limits that are not positive integers', async () => {
