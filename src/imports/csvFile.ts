@@ -8,11 +8,11 @@
  * quotes, CRLF, LF or CR line ends, a leading BOM dropped. Empty lines are skipped and not counted, here
  * and in readCsvRows alike: data row 1 is the first non-empty record after the header.
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
-import { isUtf8 } from 'node:buffer';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import { CSV_PARSE_OPTIONS, csvField, endParser, writeParser } from '../csv';
 import { BadUserInputError } from '../errors';
