@@ -1,60 +1,42 @@
 /**
- * CSV (RFC 4180) for contact uploads: reading the header row off the front of a stream without holding
- * the rest, and parsing small files whole (error reports).
+ * CSV (RFC 4180) for contact uploads, lead imports and vendor error files, read by csv-parse (issue 18: a
+ * maintained parser instead of our own): reading the header row off the front of a stream without holding
+ * the rest, parsing small texts whole (error reports), and quoting fields for the CSVs we write.
  */
+import { parse, type CsvError, type Options } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { BadUserInputError } from './errors';
 
-/** Parses CSV text into records (quoted fields, doubled quotes, CRLF or LF; a leading BOM is dropped). */
-export function parseCsv(text: string): string[][] {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else field += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      if (c === '\r' && text[i + 1] === '\n') i++;
-    } else field += c;
-    i++;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
+/**
+ * How every CSV is read here, so one file has the same rows wherever it is read:
+ * - RFC 4180 quoting (`"a ""b"", c"`, line breaks inside quotes); a quote inside an unquoted field, or text
+ *   after a closing quote, is kept as written (`relax_quotes`: spreadsheets write `12" pipe` unquoted, and one
+ *   stray quote must not cost the whole file);
+ * - CRLF, LF and CR all end a record, even mixed in one file (without the list csv-parse takes the first one it
+ *   meets and reads the others as data);
+ * - a leading UTF-8 BOM is dropped;
+ * - a record may have any number of fields: comparing with the header is the caller's business.
+ */
+export const CSV_PARSE_OPTIONS = {
+  bom: true,
+  relax_quotes: true,
+  relax_column_count: true,
+  record_delimiter: ['\r\n', '\n', '\r'],
+} as const satisfies Options;
 
-/** Index of the first line end outside quotes in `text`, or -1. */
-function lineEnd(text: string): number {
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && (c === '\n' || c === '\r')) return i;
+/**
+ * Parses CSV text into records (see CSV_PARSE_OPTIONS), as leniently as the hand-written parser before it: an
+ * empty line is a record with one empty field (the error-file reader drops blank rows itself), and a quote that
+ * is never closed takes the rest of the text as its field (a vendor's error report is still worth showing).
+ */
+export function parseCsv(text: string): string[][] {
+  try {
+    return parseSync(text, CSV_PARSE_OPTIONS) as string[][];
+  } catch (err) {
+    if ((err as CsvError).code !== 'CSV_QUOTE_NOT_CLOSED') throw err;
+    // Closing the quote at the end gives that field the rest of the text, and leaves the records before it as they are.
+    return parseSync(`${text}"`, CSV_PARSE_OPTIONS) as string[][];
   }
-  return -1;
 }
 
 export interface PeekedCsv {
@@ -67,26 +49,50 @@ export interface PeekedCsv {
 /**
  * Reads just enough of `source` to see the header row (at most `maxHeaderBytes`), and hands back the
  * header and a stream of the whole file, byte for byte. Nothing beyond the first chunks is buffered.
+ * Empty lines before the header are skipped.
+ *
+ * @throws BadUserInputError "`field` is empty" (nothing but whitespace), "`field` has no header row in its
+ *   first N bytes", or "`field` ends inside a quoted field in its header row".
  */
 export async function peekCsvHeader(source: AsyncIterable<Buffer>, maxHeaderBytes = 65_536, field = 'file'): Promise<PeekedCsv> {
   const it = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let size = 0;
+  let blank = true;
   let header: string[] | null = null;
-  while (header === null) {
-    const next = await it.next();
-    if (next.done) {
-      const text = Buffer.concat(head).toString('utf8');
-      if (text.trim() === '') throw new BadUserInputError(`${field} is empty`);
-      header = parseCsv(text)[0] ?? [];
-      break;
+  // on_record runs inside write(), so the header is known as soon as the chunk that ends it is written; it
+  // returns null so that nothing queues on the parser's readable side.
+  const parser = parse({
+    ...CSV_PARSE_OPTIONS,
+    skip_empty_lines: true,
+    on_record: (record: string[]) => {
+      header ??= record;
+      return null;
+    },
+  });
+  parser.on('error', () => {}); // each write's and the end's outcome is awaited below
+  const refuseUnclosed = (err: unknown) => {
+    if ((err as CsvError).code === 'CSV_QUOTE_NOT_CLOSED') throw new BadUserInputError(`${field} ends inside a quoted field in its header row`, {}, { cause: err });
+    throw err;
+  };
+  try {
+    while (header === null) {
+      const next = await it.next();
+      if (next.done) {
+        if (blank) throw new BadUserInputError(`${field} is empty`);
+        await endParser(parser).catch(refuseUnclosed);
+        header ??= [];
+        break;
+      }
+      head.push(next.value);
+      size += next.value.length;
+      // `\s` covers the BOM (U+FEFF), as `trim()` did before.
+      if (blank && /\S/.test(next.value.toString('utf8'))) blank = false;
+      await writeParser(parser, next.value).catch(refuseUnclosed);
+      if (header === null && size > maxHeaderBytes) throw new BadUserInputError(`${field} has no header row in its first ${maxHeaderBytes} bytes`);
     }
-    head.push(next.value);
-    size += next.value.length;
-    const text = Buffer.concat(head).toString('utf8');
-    const end = lineEnd(text);
-    if (end >= 0) header = parseCsv(text.slice(0, end))[0] ?? [];
-    else if (size > maxHeaderBytes) throw new BadUserInputError(`${field} has no header row in its first ${maxHeaderBytes} bytes`);
+  } finally {
+    parser.destroy();
   }
   async function* whole(): AsyncGenerator<Buffer> {
     yield* head;
@@ -96,8 +102,24 @@ export async function peekCsvHeader(source: AsyncIterable<Buffer>, maxHeaderByte
       yield next.value;
     }
   }
-  return { header: header.map((h) => h.trim()), body: whole() };
+  return { header: (header as string[]).map((h) => h.trim()), body: whole() };
 }
 
-/** Quotes one CSV field when it needs it. */
+/** Writes one chunk to a csv-parse stream; rejects with the parser's error (a CsvError) for that chunk. */
+export const writeParser = (parser: NodeJS.WritableStream, chunk: Buffer) =>
+  new Promise<void>((resolve, reject) => {
+    parser.write(chunk, (err) => (err ? reject(err) : resolve()));
+  });
+
+/** Ends a csv-parse stream: resolves once its last record is out, or rejects with the error found at the end (an unclosed quote). */
+export function endParser(parser: NodeJS.ReadWriteStream): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    parser.once('end', resolve);
+    parser.once('error', reject);
+    parser.resume();
+    parser.end();
+  });
+}
+
+/** Quotes one CSV field when it needs it (RFC 4180: a quote, comma, CR or LF). */
 export const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
