@@ -92,6 +92,17 @@ const limitsShape = {
 };
 export const DEFAULT_LIMITS = { maxDepth: 10, maxAliases: 10, maxDirectives: 50, maxTokens: 2000, maxCost: 5000, maxListLength: 100, maxIdempotentMutations: 1, maxFields: 250 };
 
+/** Limits on CSV lead imports (issue 18), per tenant: `imports` for all, `tenants[].imports` to override. */
+const importLimitsShape = {
+  /** Largest CSV file one import takes. Default 256 MiB. */
+  maxFileBytes: z.number().int().positive().max(68_719_476_736),
+  /** Most data rows in one file. Default 1,000,000. */
+  maxRows: z.number().int().positive().max(100_000_000),
+  /** Most jobs a tenant may have queued or running at once; one more is refused until one ends. Default 4. */
+  maxActiveJobs: z.number().int().positive().max(1_000),
+};
+export const DEFAULT_IMPORT_LIMITS = { maxFileBytes: 268_435_456, maxRows: 1_000_000, maxActiveJobs: 4 } as const;
+
 /** Idempotency records (src/domain/idempotency.ts): kept per tenant, never evicted before their retention ends. */
 const idempotencyShape = {
   /** How long a record keeps its answer; a repeat of its key inside this window never reaches the vendor. Default 24 (as Stripe). */
@@ -187,6 +198,8 @@ export const tenantSchema = z
     limits: z.object(limitsShape).partial().strict().default({}),
     /** Overrides of `server.idempotency` for this tenant. */
     idempotency: z.object(idempotencyShape).partial().strict().default({}),
+    /** Overrides of `imports` limits for this tenant. */
+    imports: z.object(importLimitsShape).partial().strict().default({}),
     /** End users' tokens and their agents (src/identity/). Default: API keys only. */
     auth: tenantAuth,
     /** This tenant's browser origins, instead of `server.cors.origins`. Default: the server's. */
@@ -275,6 +288,28 @@ const live = z
   .strict()
   .default(DEFAULT_LIVE);
 
+/** CSV lead imports (issue 18, src/imports/). */
+export const DEFAULT_IMPORTS = { ...DEFAULT_IMPORT_LIMITS, leaseMs: 15_000, workers: 4 } as const;
+
+const imports = z
+  .object({
+    /**
+     * Where an import's uploaded file is kept until its job ends. Default `<state.dataDir>/imports`. With
+     * `state.redis` (a fleet) every replica must see the same directory (a shared volume): the replica that takes
+     * a job over reads the file from it.
+     */
+    dir: z.string().min(1, 'must not be empty').optional(),
+    maxFileBytes: importLimitsShape.maxFileBytes.default(DEFAULT_IMPORTS.maxFileBytes),
+    maxRows: importLimitsShape.maxRows.default(DEFAULT_IMPORTS.maxRows),
+    maxActiveJobs: importLimitsShape.maxActiveJobs.default(DEFAULT_IMPORTS.maxActiveJobs),
+    /** A job's lease: the process working on it renews it at a third of this; another takes the job over this long after it stops. Default 15 s. */
+    leaseMs: z.number().int().min(1_000).max(600_000).default(DEFAULT_IMPORTS.leaseMs),
+    /** Jobs one process works on at once (each at its connection's pace). Default 4. */
+    workers: z.number().int().positive().max(64).default(DEFAULT_IMPORTS.workers),
+  })
+  .strict()
+  .default(DEFAULT_IMPORTS);
+
 export const configSchema = z
   .object({
     server: z
@@ -362,6 +397,7 @@ export const configSchema = z
         subscriptions: DEFAULT_SUBSCRIPTIONS,
       }),
     live,
+    imports,
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

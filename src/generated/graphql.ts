@@ -1243,6 +1243,8 @@ export type Connection = {
   id: Scalars['ID']['output'];
   /** The error code of the last failed call, when the last call failed. */
   lastErrorCode?: Maybe<Scalars['String']['output']>;
+  /** What `leadsImport`'s mapping may fill here; null without `LEAD_IMPORT`. */
+  leadImportFields?: Maybe<LeadImportFields>;
   status: ConnectionStatus;
   /** When `status` was last set; null before the first call. */
   statusCheckedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -1605,14 +1607,6 @@ export type EndUserUpsertPayload = {
   userErrors: Array<UserError>;
 };
 
-export type ImportRowError = {
-  __typename?: 'ImportRowError';
-  column?: Maybe<Scalars['String']['output']>;
-  message: Scalars['String']['output'];
-  /** 1-based row of the uploaded file. */
-  row?: Maybe<Scalars['Int']['output']>;
-};
-
 /** A contact in a campaign's calling list. */
 export type Lead = Node & {
   __typename?: 'Lead';
@@ -1699,30 +1693,144 @@ export type LeadFilter = {
   statuses?: InputMaybe<Array<LeadStatus>>;
 };
 
-/** A bulk lead import running at the vendor. */
-export type LeadImportJob = Node & {
-  __typename?: 'LeadImportJob';
-  campaign: Campaign;
-  errors: Array<ImportRowError>;
-  failedRows?: Maybe<Scalars['Int']['output']>;
-  /** Pass it to `leadImportJob` (or `node`) to read the job's progress. */
-  id: Scalars['ID']['output'];
-  importedRows?: Maybe<Scalars['Int']['output']>;
-  /** The vendor's job id. */
-  nativeId: Scalars['String']['output'];
-  raw: Scalars['JSON']['output'];
-  rawStatus: Scalars['String']['output'];
-  status: LeadImportJobStatus;
-  totalRows?: Maybe<Scalars['Int']['output']>;
+export type LeadImportCancelInput = {
+  jobId: Scalars['ID']['input'];
 };
 
+export type LeadImportCancelPayload = {
+  __typename?: 'LeadImportCancelPayload';
+  /** The job as it stands: CANCELLED once the process working on it stops before its next batch. */
+  job?: Maybe<LeadImportJob>;
+  userErrors: Array<UserError>;
+};
+
+export type LeadImportCustomFieldInput = {
+  column: Scalars['String']['input'];
+  field: Scalars['String']['input'];
+};
+
+/** What a lead import's mapping may fill on a connection. */
+export type LeadImportFields = {
+  __typename?: 'LeadImportFields';
+  /** Vendor fields `mapping.custom` may name. */
+  custom: Array<Scalars['String']['output']>;
+  email: Scalars['Boolean']['output'];
+  externalId: Scalars['Boolean']['output'];
+  /** How many phone columns a lead takes. */
+  maxPhones: Scalars['Int']['output'];
+  name: Scalars['Boolean']['output'];
+};
+
+/**
+ * A CSV lead import. Counters: `sent` = `succeeded` + `failed by the vendor` + `uncertain` + rows in flight; `failed`
+ * also counts malformed rows, which are never sent; a job ends when every row of `total` is settled, or when it is
+ * cancelled or fails.
+ */
+export type LeadImportJob = Node & {
+  __typename?: 'LeadImportJob';
+  campaign?: Maybe<Campaign>;
+  /** The file's header row. */
+  columns: Array<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Download (GET, with the same credentials) of the failed rows in the file's own columns, plus `import_row` and `import_error`. */
+  errorFileUrl: Scalars['String']['output'];
+  /** Rows that failed or are uncertain, in row order. `after` is a row error's `cursor`. */
+  errors: LeadImportRowErrorConnection;
+  failed: Scalars['Int']['output'];
+  /** Why the job failed as a whole (status FAILED). */
+  failure?: Maybe<Scalars['String']['output']>;
+  /** The file name the client gave (never a path). */
+  fileName: Scalars['String']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** Rows handed to the vendor. */
+  sent: Scalars['Int']['output'];
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: LeadImportJobStatus;
+  succeeded: Scalars['Int']['output'];
+  /** Data rows in the file. */
+  total: Scalars['Int']['output'];
+  uncertain: Scalars['Int']['output'];
+};
+
+
+/**
+ * A CSV lead import. Counters: `sent` = `succeeded` + `failed by the vendor` + `uncertain` + rows in flight; `failed`
+ * also counts malformed rows, which are never sent; a job ends when every row of `total` is settled, or when it is
+ * cancelled or fails.
+ */
+export type LeadImportJobErrorsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  outcome?: InputMaybe<LeadImportRowOutcome>;
+};
+
+/**
+ * CSV lead imports (issue 18): one CSV into any campaign of the tenant, whatever vendor runs it, as a durable job.
+ * The gateway keeps the file and the job's progress in its state store, sends the rows by the vendor's best path
+ * (Ameyo's streamed contact upload, the Apps API's import jobs, one campaign API add-lead per row at bulk priority),
+ * resumes after a restart without sending a row twice, and reports every row that did not make it.
+ */
 export type LeadImportJobStatus =
+  /** Stopped by `leadImportCancel`: the rows sent before stay sent; the rest were not sent. */
+  | 'CANCELLED'
+  /** Stopped by an error the gateway cannot get past (`failure` says which); the rows sent before stay sent. */
   | 'FAILED'
+  /** Every row was sent and settled (some may have failed: see `failed` and `errors`). */
   | 'FINISHED'
-  /** Waiting to start. */
-  | 'PENDING'
-  | 'RUNNING'
-  | 'UNKNOWN';
+  /** Waiting for a gateway process to take it up. */
+  | 'QUEUED'
+  | 'RUNNING';
+
+/** Which CSV columns fill which lead fields. Every column named must be in the file's header. */
+export type LeadImportMappingInput = {
+  /** Vendor fields beyond the unified ones (`Connection.leadImportFields` lists them). */
+  custom?: InputMaybe<Array<LeadImportCustomFieldInput>>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** The lead's id in the caller's own system (where the vendor keeps one). */
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  /** The lead's name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Phone number columns, the lead's number first. At least one; a row with none of them filled is a failed row. */
+  phones: Array<Scalars['String']['input']>;
+};
+
+export type LeadImportOptionsInput = {
+  /** Ameyo: the lead list within the campaign. Default: the connection's configured list for the campaign. */
+  leadListNativeId?: InputMaybe<Scalars['String']['input']>;
+  /** Update leads that already exist, where the vendor can (Ameyo). Default false. */
+  updateDuplicates?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Ameyo: the user the upload runs as. Default: the connection's configured upload user. */
+  vendorUserId?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type LeadImportRowError = {
+  __typename?: 'LeadImportRowError';
+  outcome: LeadImportRowOutcome;
+  reason: Scalars['String']['output'];
+  /** 1-based data row of the uploaded file (the header is row 0). */
+  rowNumber: Scalars['Int']['output'];
+  /** The row as the file has it, one value per header column. */
+  values: Array<Scalars['String']['output']>;
+};
+
+export type LeadImportRowErrorConnection = {
+  __typename?: 'LeadImportRowErrorConnection';
+  edges: Array<LeadImportRowErrorEdge>;
+  pageInfo: PageInfo;
+};
+
+export type LeadImportRowErrorEdge = {
+  __typename?: 'LeadImportRowErrorEdge';
+  cursor: Scalars['String']['output'];
+  node: LeadImportRowError;
+};
+
+export type LeadImportRowOutcome =
+  /** The row was not imported: malformed in the file, or refused by the vendor (`reason`). */
+  | 'FAILED'
+  /** The vendor's answer for the row was lost (a restart or a cut connection while it was being sent): it may have been imported, and it was not sent again. */
+  | 'UNCERTAIN';
 
 export type LeadStats = {
   __typename?: 'LeadStats';
@@ -1807,12 +1915,15 @@ export type LeadUpdatePayload = {
 export type LeadsImportInput = {
   /** A Campaign `id` (from `campaigns`). */
   campaignId: Scalars['ID']['input'];
-  /** A JSON array of leads: `[{"name", "phone_number", "external_unique_id", "email"}]`. */
+  /** A CSV file with a header row (UTF-8; quoting, CRLF and embedded newlines as RFC 4180). */
   file: Scalars['Upload']['input'];
+  mapping: LeadImportMappingInput;
+  options?: InputMaybe<LeadImportOptionsInput>;
 };
 
 export type LeadsImportPayload = {
   __typename?: 'LeadsImportPayload';
+  /** The job, QUEUED, as soon as the file is stored and its header checked. */
   job?: Maybe<LeadImportJob>;
   userErrors: Array<UserError>;
 };
@@ -1860,9 +1971,12 @@ export type Mutation = {
   endUserUpsert: EndUserUpsertPayload;
   leadCreate?: Maybe<LeadCreatePayload>;
   leadDelete?: Maybe<LeadDeletePayload>;
+  /** Stops a lead import before its next batch; what was sent stays sent. */
+  leadImportCancel?: Maybe<LeadImportCancelPayload>;
   /** Sets a lead's status (campaign API). Statuses the vendor has no value for are user errors. */
   leadStatusUpdate?: Maybe<LeadStatusUpdatePayload>;
   leadUpdate?: Maybe<LeadUpdatePayload>;
+  /** Starts a CSV lead import into a campaign of any vendor. The mapping is checked against the file's header before anything is sent. */
   leadsImport?: Maybe<LeadsImportPayload>;
   /** Saves the current settings into the version history without an export. */
   queueSettingsAutoSave?: Maybe<QueueSettingsVersionPayload>;
@@ -2061,6 +2175,11 @@ export type MutationLeadDeleteArgs = {
 };
 
 
+export type MutationLeadImportCancelArgs = {
+  input: LeadImportCancelInput;
+};
+
+
 export type MutationLeadStatusUpdateArgs = {
   input: LeadStatusUpdateInput;
 };
@@ -2210,7 +2329,7 @@ export type Query = {
   endUser?: Maybe<EndUser>;
   /** An end user of a connection by your CRM's identifier; null when the vendor has none with it. */
   endUserByIdentifier?: Maybe<EndUser>;
-  /** A lead import job by global ID (its progress is read from the vendor). */
+  /** A lead import job by global ID. */
   leadImportJob?: Maybe<LeadImportJob>;
   /**
    * Fetches any object by its global ID. Null, with a NOT_FOUND error, when the caller's tenant has no such object.
@@ -2639,6 +2758,8 @@ export type Subscription = {
    * receives every call's events; an AGENT receives only the events of their own agent.
    */
   callEvents: CallEvent;
+  /** The job now, then after every batch it settles, until it ends (FINISHED, CANCELLED or FAILED). */
+  leadImportProgress: LeadImportJob;
   /** Queues whose status changed (queues in `en`, as `queues` answers by default). */
   queueStatusChanged: QueueStatusChange;
 };
@@ -2659,6 +2780,15 @@ export type SubscriptionAgentPresenceChangedArgs = {
  */
 export type SubscriptionCallEventsArgs = {
   filter?: InputMaybe<CallEventFilter>;
+};
+
+
+/**
+ * Live data over graphql-ws (WebSocket on `/graphql`) or graphql-sse (`/graphql/stream`): the gateway polls a
+ * connection while anyone subscribes and sends only what changed. See the README, "Live data".
+ */
+export type SubscriptionLeadImportProgressArgs = {
+  jobId: Scalars['ID']['input'];
 };
 
 
@@ -2948,7 +3078,6 @@ export type ResolversTypes = ResolversObject<{
   EndUserUpsertInput: EndUserUpsertInput;
   EndUserUpsertPayload: ResolverTypeWrapper<Omit<EndUserUpsertPayload, 'endUser'> & { endUser?: Maybe<ResolversTypes['EndUser']> }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  ImportRowError: ResolverTypeWrapper<ImportRowError>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Lead: ResolverTypeWrapper<LeadModel>;
@@ -2959,8 +3088,18 @@ export type ResolversTypes = ResolversObject<{
   LeadDeletePayload: ResolverTypeWrapper<LeadDeletePayload>;
   LeadEdge: ResolverTypeWrapper<Omit<LeadEdge, 'node'> & { node: ResolversTypes['Lead'] }>;
   LeadFilter: LeadFilter;
+  LeadImportCancelInput: LeadImportCancelInput;
+  LeadImportCancelPayload: ResolverTypeWrapper<Omit<LeadImportCancelPayload, 'job'> & { job?: Maybe<ResolversTypes['LeadImportJob']> }>;
+  LeadImportCustomFieldInput: LeadImportCustomFieldInput;
+  LeadImportFields: ResolverTypeWrapper<LeadImportFields>;
   LeadImportJob: ResolverTypeWrapper<LeadImportJobModel>;
   LeadImportJobStatus: LeadImportJobStatus;
+  LeadImportMappingInput: LeadImportMappingInput;
+  LeadImportOptionsInput: LeadImportOptionsInput;
+  LeadImportRowError: ResolverTypeWrapper<LeadImportRowError>;
+  LeadImportRowErrorConnection: ResolverTypeWrapper<LeadImportRowErrorConnection>;
+  LeadImportRowErrorEdge: ResolverTypeWrapper<LeadImportRowErrorEdge>;
+  LeadImportRowOutcome: LeadImportRowOutcome;
   LeadStats: ResolverTypeWrapper<LeadStats>;
   LeadStatus: LeadStatus;
   LeadStatusCount: ResolverTypeWrapper<LeadStatusCount>;
@@ -3150,7 +3289,6 @@ export type ResolversParentTypes = ResolversObject<{
   EndUserUpsertInput: EndUserUpsertInput;
   EndUserUpsertPayload: Omit<EndUserUpsertPayload, 'endUser'> & { endUser?: Maybe<ResolversParentTypes['EndUser']> };
   ID: Scalars['ID']['output'];
-  ImportRowError: ImportRowError;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Lead: LeadModel;
@@ -3161,7 +3299,16 @@ export type ResolversParentTypes = ResolversObject<{
   LeadDeletePayload: LeadDeletePayload;
   LeadEdge: Omit<LeadEdge, 'node'> & { node: ResolversParentTypes['Lead'] };
   LeadFilter: LeadFilter;
+  LeadImportCancelInput: LeadImportCancelInput;
+  LeadImportCancelPayload: Omit<LeadImportCancelPayload, 'job'> & { job?: Maybe<ResolversParentTypes['LeadImportJob']> };
+  LeadImportCustomFieldInput: LeadImportCustomFieldInput;
+  LeadImportFields: LeadImportFields;
   LeadImportJob: LeadImportJobModel;
+  LeadImportMappingInput: LeadImportMappingInput;
+  LeadImportOptionsInput: LeadImportOptionsInput;
+  LeadImportRowError: LeadImportRowError;
+  LeadImportRowErrorConnection: LeadImportRowErrorConnection;
+  LeadImportRowErrorEdge: LeadImportRowErrorEdge;
   LeadStats: LeadStats;
   LeadStatusCount: LeadStatusCount;
   LeadStatusUpdateInput: LeadStatusUpdateInput;
@@ -3714,6 +3861,7 @@ export type ConnectionResolvers<ContextType = GatewayContext, ParentType extends
   capabilities?: Resolver<Array<ResolversTypes['Capability']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastErrorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  leadImportFields?: Resolver<Maybe<ResolversTypes['LeadImportFields']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ConnectionStatus'], ParentType, ContextType>;
   statusCheckedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   vendor?: Resolver<ResolversTypes['Vendor'], ParentType, ContextType>;
@@ -3880,12 +4028,6 @@ export type EndUserUpsertPayloadResolvers<ContextType = GatewayContext, ParentTy
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
-export type ImportRowErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ImportRowError'] = ResolversParentTypes['ImportRowError']> = ResolversObject<{
-  column?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  row?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-}>;
-
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -3932,18 +4074,54 @@ export type LeadEdgeResolvers<ContextType = GatewayContext, ParentType extends R
   node?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
 }>;
 
+export type LeadImportCancelPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LeadImportCancelPayload'] = ResolversParentTypes['LeadImportCancelPayload']> = ResolversObject<{
+  job?: Resolver<Maybe<ResolversTypes['LeadImportJob']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type LeadImportFieldsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LeadImportFields'] = ResolversParentTypes['LeadImportFields']> = ResolversObject<{
+  custom?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  externalId?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  maxPhones?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type LeadImportJobResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LeadImportJob'] = ResolversParentTypes['LeadImportJob']> = ResolversObject<{
-  campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
-  errors?: Resolver<Array<ResolversTypes['ImportRowError']>, ParentType, ContextType>;
-  failedRows?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType>;
+  columns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  errorFileUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errors?: Resolver<ResolversTypes['LeadImportRowErrorConnection'], ParentType, ContextType, RequireFields<LeadImportJobErrorsArgs, 'first'>>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failure?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  importedRows?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
-  rawStatus?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['LeadImportJobStatus'], ParentType, ContextType>;
-  totalRows?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  succeeded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  uncertain?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LeadImportRowErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LeadImportRowError'] = ResolversParentTypes['LeadImportRowError']> = ResolversObject<{
+  outcome?: Resolver<ResolversTypes['LeadImportRowOutcome'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rowNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  values?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type LeadImportRowErrorConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LeadImportRowErrorConnection'] = ResolversParentTypes['LeadImportRowErrorConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['LeadImportRowErrorEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type LeadImportRowErrorEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LeadImportRowErrorEdge'] = ResolversParentTypes['LeadImportRowErrorEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['LeadImportRowError'], ParentType, ContextType>;
 }>;
 
 export type LeadStatsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LeadStats'] = ResolversParentTypes['LeadStats']> = ResolversObject<{
@@ -4012,6 +4190,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   endUserUpsert?: Resolver<ResolversTypes['EndUserUpsertPayload'], ParentType, ContextType, RequireFields<MutationEndUserUpsertArgs, 'input'>>;
   leadCreate?: Resolver<Maybe<ResolversTypes['LeadCreatePayload']>, ParentType, ContextType, RequireFields<MutationLeadCreateArgs, 'input'>>;
   leadDelete?: Resolver<Maybe<ResolversTypes['LeadDeletePayload']>, ParentType, ContextType, RequireFields<MutationLeadDeleteArgs, 'input'>>;
+  leadImportCancel?: Resolver<Maybe<ResolversTypes['LeadImportCancelPayload']>, ParentType, ContextType, RequireFields<MutationLeadImportCancelArgs, 'input'>>;
   leadStatusUpdate?: Resolver<Maybe<ResolversTypes['LeadStatusUpdatePayload']>, ParentType, ContextType, RequireFields<MutationLeadStatusUpdateArgs, 'input'>>;
   leadUpdate?: Resolver<Maybe<ResolversTypes['LeadUpdatePayload']>, ParentType, ContextType, RequireFields<MutationLeadUpdateArgs, 'input'>>;
   leadsImport?: Resolver<Maybe<ResolversTypes['LeadsImportPayload']>, ParentType, ContextType, RequireFields<MutationLeadsImportArgs, 'input'>>;
@@ -4179,6 +4358,7 @@ export type SmsSendPayloadResolvers<ContextType = GatewayContext, ParentType ext
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
   agentPresenceChanged?: SubscriptionResolver<ResolversTypes['AgentPresenceChange'], "agentPresenceChanged", ParentType, ContextType, Partial<SubscriptionAgentPresenceChangedArgs>>;
   callEvents?: SubscriptionResolver<ResolversTypes['CallEvent'], "callEvents", ParentType, ContextType, Partial<SubscriptionCallEventsArgs>>;
+  leadImportProgress?: SubscriptionResolver<ResolversTypes['LeadImportJob'], "leadImportProgress", ParentType, ContextType, RequireFields<SubscriptionLeadImportProgressArgs, 'jobId'>>;
   queueStatusChanged?: SubscriptionResolver<ResolversTypes['QueueStatusChange'], "queueStatusChanged", ParentType, ContextType, Partial<SubscriptionQueueStatusChangedArgs>>;
 }>;
 
@@ -4280,14 +4460,18 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   Duration?: GraphQLScalarType;
   EndUser?: EndUserResolvers<ContextType>;
   EndUserUpsertPayload?: EndUserUpsertPayloadResolvers<ContextType>;
-  ImportRowError?: ImportRowErrorResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Lead?: LeadResolvers<ContextType>;
   LeadConnection?: LeadConnectionResolvers<ContextType>;
   LeadCreatePayload?: LeadCreatePayloadResolvers<ContextType>;
   LeadDeletePayload?: LeadDeletePayloadResolvers<ContextType>;
   LeadEdge?: LeadEdgeResolvers<ContextType>;
+  LeadImportCancelPayload?: LeadImportCancelPayloadResolvers<ContextType>;
+  LeadImportFields?: LeadImportFieldsResolvers<ContextType>;
   LeadImportJob?: LeadImportJobResolvers<ContextType>;
+  LeadImportRowError?: LeadImportRowErrorResolvers<ContextType>;
+  LeadImportRowErrorConnection?: LeadImportRowErrorConnectionResolvers<ContextType>;
+  LeadImportRowErrorEdge?: LeadImportRowErrorEdgeResolvers<ContextType>;
   LeadStats?: LeadStatsResolvers<ContextType>;
   LeadStatusCount?: LeadStatusCountResolvers<ContextType>;
   LeadStatusUpdatePayload?: LeadStatusUpdatePayloadResolvers<ContextType>;

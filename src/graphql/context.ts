@@ -11,6 +11,7 @@ import { getCampaigns } from '../domain/campaigns';
 import { asConnectionFailure } from '../domain/fanOut';
 import type { SwitchboardError } from '../errors';
 import type { IdempotencyRecords } from '../domain/idempotency';
+import type { LeadImportService } from '../imports/service';
 import type { Principal } from '../identity/principal';
 import type { LiveBus } from '../live/bus';
 import type { LiveEngine } from '../live/engine';
@@ -62,6 +63,8 @@ export interface GatewayContext {
    * (src/domain/idempotency.ts; the state store's, src/state/: SQLite embedded, Redis in a fleet).
    */
   idempotency: IdempotencyRecords;
+  /** CSV lead import jobs (issue 18, src/imports/): every call names the tenant. */
+  imports: LeadImportService;
   scope: RequestScope;
   loaders: Loaders;
   partialErrors: PartialError[];
@@ -122,6 +125,7 @@ export interface ContextOptions {
   limits: RequestLimits;
   publicBaseUrl: string;
   idempotency: IdempotencyRecords;
+  imports: LeadImportService;
   live?: LiveServices;
 }
 

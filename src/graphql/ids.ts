@@ -35,13 +35,6 @@ export function splitQueueNativeKey(key: string): { lang: string; queueNativeId:
   return i > 0 && i < key.length - 1 ? { lang: key.slice(0, i), queueNativeId: key.slice(i + 1) } : null;
 }
 
-/** A lead import job's native part holds its campaign too: the vendor reads a job within its campaign. */
-export const leadImportJobNativeKey = leadNativeKey;
-export function splitLeadImportJobNativeKey(key: string): { campaignNativeId: string; jobNativeId: string } | null {
-  const parts = splitLeadNativeKey(key);
-  return parts ? { campaignNativeId: parts.campaignNativeId, jobNativeId: parts.leadNativeId } : null;
-}
-
 /**
  * A dial attempt has no vendor id (the vendors answer a dial without one): its native part is the command
  * and the client's idempotency key, which name its idempotency record (src/domain/dialing.ts).

@@ -1,6 +1,7 @@
 /** The domain objects that schema types resolve from (codegen.yml `mappers`). */
 import type { AgentStatusChange } from '../domain/agents';
 import type { CommandUserError, DialAttempt } from '../domain/dialing';
+import type { LeadImportRecord } from '../imports/store';
 import type {
   Agent,
   AgentPresence,
@@ -20,7 +21,6 @@ import type {
   CustomerInteraction,
   EndUser,
   Lead,
-  LeadImportJob,
   PresenceCustomer,
   Queue,
   VendorAdapter,
@@ -46,7 +46,8 @@ export type QueueModel = Queue;
 export type EndUserModel = EndUser;
 export type AgentStatusChangeModel = AgentStatusChange;
 export type ForceLogoutModel = { connectionId: string; agentNativeIds: string[] | null; jobId: string | null; userErrors: CommandUserError[] };
-export type LeadImportJobModel = LeadImportJob;
+/** Our durable job (src/imports/store.ts), not a vendor's. */
+export type LeadImportJobModel = LeadImportRecord;
 export type BulkUserJobModel = BulkUserJob;
 export type CampaignActivityEventModel = CampaignActivityEvent;
 export type CampaignActivityPageModel = LazyPage<CampaignActivityEvent>;

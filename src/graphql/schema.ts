@@ -20,6 +20,7 @@ import { baseResolvers } from './resolvers/base';
 import { queueSettingsResolvers } from './resolvers/queueSettings';
 import { contactListResolvers } from './resolvers/contactLists';
 import { liveResolvers } from './resolvers/live';
+import { leadImportResolvers } from './resolvers/leadImports';
 
 /** schema/ sits at the repository root, two levels above both src/graphql and dist/src/graphql. */
 export const SCHEMA_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../schema' : '../../schema');
@@ -52,6 +53,7 @@ export function buildSchema(): GraphQLSchema {
       queueSettingsResolvers,
       contactListResolvers,
       liveResolvers,
+      leadImportResolvers,
     ] as never,
     inheritResolversFromInterfaces: true,
   });

@@ -26,6 +26,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config/schema';
 import type { IdempotencyRecords } from '../domain/idempotency';
+import type { LeadImportService } from '../imports/service';
 import { createContext, type GatewayContext, type LiveServices } from '../graphql/context';
 import { createFormatError } from '../graphql/errors';
 import { limitsRefusal, tokenLimitError } from '../graphql/plugins/queryLimits';
@@ -66,6 +67,7 @@ export interface LiveTransportOptions {
   server: Config['server'];
   introspection: boolean;
   idempotency: IdempotencyRecords;
+  imports: LeadImportService;
   bus: LiveBus;
   engine: LiveEngine;
   logger: Logger;
@@ -147,6 +149,7 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
       limits: server.uploads,
       publicBaseUrl: server.publicUrl ?? '',
       idempotency: opts.idempotency,
+      imports: opts.imports,
       live,
     });
 

@@ -15,6 +15,7 @@
  * Every route sits behind the one error boundary of src/http/router.ts.
  */
 import http from 'node:http';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema';
 import type { Tenant, VendorAdapter } from '../domain/types';
@@ -27,6 +28,7 @@ import { VENDORS } from '../vendors/registry';
 import { buildSchema } from '../graphql/schema';
 import type { LiveBus } from '../live/bus';
 import { LiveEngine } from '../live/engine';
+import { LeadImportService } from '../imports/service';
 import { startApollo } from './apollo';
 import { createAuthenticator } from './authenticate';
 import { createCorsPolicy } from './cors';
@@ -58,6 +60,8 @@ export interface Gateway {
   readonly tenants: ReadonlyMap<string, Tenant>;
   /** The freshness engine and the live bus (issue 17), for tests and the bench. */
   readonly live: { readonly engine: LiveEngine; readonly bus: LiveBus };
+  /** CSV lead imports (issue 18), for tests and the bench. */
+  readonly imports: LeadImportService;
   /**
    * Drains and stops: readiness turns 503 and new work is refused at once; requests in flight get
    * `server.shutdownGraceMs` to finish; then every socket is closed and the vendor pools with them.
@@ -70,6 +74,9 @@ function originsOf(config: Config['tenants'][number]['connections'][number]): st
   const urls = 'baseUrls' in config ? Object.values(config.baseUrls) : [config.baseUrl];
   return urls.map((u) => new URL(u).origin);
 }
+
+/** The largest file a lead import of any tenant may send: the HTTP layer must let it through to the import's own check. */
+const largestImport = (config: Config) => Math.max(config.imports.maxFileBytes, ...config.tenants.map((t) => t.imports.maxFileBytes ?? 0));
 
 function buildTenants(config: Config, pools: PoolRegistry, state: StateStore) {
   const tenants = new Map<string, Tenant>();
@@ -106,6 +113,16 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     logger,
   });
   for (const tenant of tenants.values()) tenant.live = engine.readsFor(tenant.id);
+  const imports = new LeadImportService({
+    store: state.leadImports,
+    dir: path.resolve(config.imports.dir ?? path.join(config.state.dataDir, 'imports')),
+    tenants,
+    bus: state.bus,
+    imports: config.imports,
+    tenantLimits: new Map(config.tenants.map((t) => [t.id, t.imports])),
+    requestTimeoutMs: serverConfig.requestTimeoutMs,
+    logger,
+  });
   const inFlight = new InFlight();
   let draining = false;
   const isDraining = () => draining;
@@ -118,6 +135,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     server: serverConfig,
     introspection: serverConfig.introspection,
     idempotency: state.idempotency,
+    imports,
     bus: state.bus,
     engine,
     logger,
@@ -132,8 +150,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
         })
       : []),
     live.route,
-    createGraphQLRoute({ path: GRAPHQL_PATH, apollo, auth, server: serverConfig, idempotency: state.idempotency, cors }),
-    createFilesRoute({ auth, timeoutMs: serverConfig.uploads.timeoutMs, cors }),
+    createGraphQLRoute({ path: GRAPHQL_PATH, apollo, auth, server: serverConfig, idempotency: state.idempotency, imports, maxImportBytes: largestImport(config), cors }),
+    createFilesRoute({ auth, timeoutMs: serverConfig.uploads.timeoutMs, cors, imports }),
     ...createHealthRoutes({ readiness: createReadiness(origins, state), isDraining }),
     ...VENDORS.flatMap((v) => v.httpRoutes?.({ config, tenants, state }) ?? []),
   ];
@@ -162,12 +180,16 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   server.on('upgrade', live.upgrade);
 
   const url = await listen(server, serverConfig.host, serverConfig.port);
+  // Unfinished imports of the previous run (or of a replica that stopped) resume once the gateway serves.
+  imports.startWorking();
 
   let closing: Promise<void> | null = null;
   const close = async () => {
     draining = true;
     // Subscriptions end at once (WebSocket 1001, streams ended): clients reconnect to another replica.
     await live.close();
+    // Import workers finish the step they are in (a batch's vendor call) and stop; the next process resumes from the saved cursor.
+    await imports.close(serverConfig.shutdownGraceMs);
     await engine.close();
     server.closeIdleConnections();
     const idle = await inFlight.idle(serverConfig.shutdownGraceMs);
@@ -185,6 +207,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     url,
     tenants,
     live: { engine, bus: state.bus },
+    imports,
     close: () => (closing ??= close()),
   };
 }

@@ -3,8 +3,9 @@
  * `Agent`, `Queue` and `Call` have the ids and fields a client cache already holds (issue 17).
  */
 import type { Agent, Call, Queue } from '../domain/types';
+import type { LeadImportRecord } from '../imports/store';
 
-export type LiveTopic = 'agentPresence' | 'queueStatus' | 'callEvents';
+export type LiveTopic = 'agentPresence' | 'queueStatus' | 'callEvents' | 'leadImport';
 
 /** An agent whose presence (status, or what its session says it is doing) changed. */
 export interface AgentPresenceEvent {
@@ -61,4 +62,12 @@ export interface CallLiveEvent {
   screenPop: ScreenPopContext | null;
 }
 
-export type LiveEvent = AgentPresenceEvent | QueueStatusEvent | CallLiveEvent;
+/** A lead import job after a step (issue 18): its counters and status as saved. */
+export interface LeadImportEvent {
+  topic: 'leadImport';
+  connectionId: string;
+  job: LeadImportRecord;
+  at: Date;
+}
+
+export type LiveEvent = AgentPresenceEvent | QueueStatusEvent | CallLiveEvent | LeadImportEvent;

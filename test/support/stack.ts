@@ -43,6 +43,8 @@ export interface StackOptions {
    * tests that count vendor requests see only their own (the live tests turn it on).
    */
   live?: ConfigInput['live'];
+  /** The `imports` block (CSV lead imports). Default the gateway's. */
+  imports?: ConfigInput['imports'];
 }
 
 export interface GqlResult {
@@ -58,6 +60,11 @@ export interface Stack {
   /** Every line the gateway logged, parsed. */
   logs: Array<Record<string, any>>;
   gql(query: string, opts?: { variables?: Record<string, unknown>; apiKey?: string | null; headers?: Record<string, string> }): Promise<GqlResult>;
+  /**
+   * Stops the gateway as SIGTERM does (graceful) and starts a new one with the same config and state directory, on
+   * a new port (`gateway` and `graphqlUrl` follow): a restart, with the simulators and their state untouched.
+   */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,21 +83,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     server: { host: '127.0.0.1', port: 0, ...(opts.server ?? {}) },
     state: opts.state ?? { dataDir },
     live: opts.live ?? { queryInterestMs: 0 },
+    ...(opts.imports ? { imports: opts.imports } : {}),
     tenants: [
       { id: 'tenant-a', apiKeys: [KEY_A], connections: (opts.patchConnections ?? ((c) => c))(connectionsFor(sims, opts.connection), sims), ...(opts.tenantAuth ? { auth: opts.tenantAuth } : {}) },
       ...(opts.moreTenants?.(sims) ?? []),
     ],
   });
-  const gateway = await startGateway(config, { logger: createLogger('info', sink) });
-  const graphqlUrl = `${gateway.url}/graphql`;
-  return {
+  const stack: Stack = {
     sims,
-    gateway,
-    graphqlUrl,
+    gateway: await startGateway(config, { logger: createLogger('info', sink) }),
+    graphqlUrl: '',
     logs,
     async gql(query, o = {}) {
       const apiKey = o.apiKey === undefined ? KEY_A : o.apiKey;
-      const res = await fetch(graphqlUrl, {
+      const res = await fetch(stack.graphqlUrl, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -104,12 +110,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       // Error bodies compare exactly without the per-request id; it must name this answer's x-request-id.
       return { status: res.status, headers: res.headers, body: withoutRequestIds((await res.json()) as GqlResult['body'], res.headers.get('x-request-id')) };
     },
+    async restart() {
+      await stack.gateway.close();
+      stack.gateway = await startGateway(config, { logger: createLogger('info', sink) });
+      stack.graphqlUrl = `${stack.gateway.url}/graphql`;
+    },
     async close() {
-      await gateway.close();
+      await stack.gateway.close();
       await sims.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  stack.graphqlUrl = `${stack.gateway.url}/graphql`;
+  return stack;
 }
 
 /** Requests a simulator logged, as `'METHOD /path'` strings, in order. */

@@ -9,10 +9,8 @@ import {
   decodeGlobalId,
   dialAttemptNativeKey,
   encodeGlobalId,
-  leadImportJobNativeKey,
   queueNativeKey,
   splitDialAttemptNativeKey,
-  splitLeadImportJobNativeKey,
   splitQueueNativeKey,
 } from '../../src/graphql/ids';
 import { PoolRegistry } from '../../src/upstream/transport';
@@ -31,11 +29,6 @@ describe('native keys of the node types with more than one part', () => {
 
   it.each(['callDial', '/key', 'callDial/'])('refuses a dial attempt key without both parts: %j', (key) => {
     expect(splitDialAttemptNativeKey(key)).toBeNull();
-  });
-
-  it("a lead import job holds its campaign (the vendor reads a job within it); the job id is after the last '/'", () => {
-    expect(splitLeadImportJobNativeKey(leadImportJobNativeKey('../../agents', '7'))).toEqual({ campaignNativeId: '../../agents', jobNativeId: '7' });
-    expect(splitLeadImportJobNativeKey('7')).toBeNull();
   });
 
   it('a queue holds its language', () => {

@@ -15,7 +15,8 @@ import { nodeKey, type GatewayContext } from '../context';
 import { decodeGlobalId, queueNativeKey, type NodeType } from '../ids';
 import { agentOfRecord } from './agents';
 
-const TOPIC_RESOURCES: Record<LiveTopic, LiveResource> = { agentPresence: 'agents', queueStatus: 'queues', callEvents: 'calls' };
+/** What each topic's subscribers keep polled (lead import progress is published by the import runner, not polled). */
+const TOPIC_RESOURCES: Record<LiveTopic, LiveResource | null> = { agentPresence: 'agents', queueStatus: 'queues', callEvents: 'calls', leadImport: null };
 
 /** `type:connection:native` keys of the global ids, each of which must be of `type`. */
 function idKeys(ids: readonly string[] | null | undefined, type: NodeType, field: string): Set<string> | null {
@@ -30,7 +31,7 @@ function idKeys(ids: readonly string[] | null | undefined, type: NodeType, field
 }
 
 /** The caller's tenant's events on `topic` that `accept` takes, as an async iterator with a bounded queue. */
-function listen<E extends LiveEvent>(ctx: GatewayContext, topic: LiveTopic, connectionIds: readonly string[] | null | undefined, accept: (e: E) => boolean): AsyncIterableIterator<E> {
+export function listen<E extends LiveEvent>(ctx: GatewayContext, topic: LiveTopic, connectionIds: readonly string[] | null | undefined, accept: (e: E) => boolean): AsyncIterableIterator<E> {
   const live = ctx.live;
   if (!live) throw new BadUserInputError('subscriptions are served over graphql-ws (WebSocket on /graphql) or graphql-sse (/graphql/stream)');
   const tenant = ctx.tenant;
@@ -58,7 +59,8 @@ function listen<E extends LiveEvent>(ctx: GatewayContext, topic: LiveTopic, conn
     pending.push(event as E);
   });
   // Polls the connections this subscription watches for as long as it runs (a topic's events from Ameyo's CRM URLs need none).
-  const releases = connections.map((cid) => live.engine.hold(tenant.id, cid, TOPIC_RESOURCES[topic]));
+  const resource = TOPIC_RESOURCES[topic];
+  const releases = resource ? connections.map((cid) => live.engine.hold(tenant.id, cid, resource)) : [];
   const finish = () => {
     if (done) return;
     done = true;

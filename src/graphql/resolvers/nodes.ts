@@ -5,13 +5,14 @@ import { getEndUser } from '../../domain/contacts';
 import { getDialAttempt, type DialAttempt } from '../../domain/dialing';
 import { getQueue } from '../../domain/queues';
 import { getQueueSettingsVersion } from '../../domain/queueSettings';
-import type { Agent, BulkUserJob, Call, Campaign, Chat, ContactUploadTask, EndUser, Lead, LeadImportJob, Queue, QueueSettingsVersion } from '../../domain/types';
-import { getBulkUserJob, getLeadImportJob, hasContactUploads } from '../../domain/uploads';
+import type { Agent, BulkUserJob, Call, Campaign, Chat, ContactUploadTask, EndUser, Lead, Queue, QueueSettingsVersion } from '../../domain/types';
+import type { LeadImportRecord } from '../../imports/store';
+import { getBulkUserJob, hasContactUploads } from '../../domain/uploads';
 import { NotFoundError } from '../../errors';
 import { nodeKey, type GatewayContext } from '../context';
-import { decodeGlobalId, splitDialAttemptNativeKey, splitLeadImportJobNativeKey, splitLeadNativeKey, splitQueueNativeKey, splitUploadTaskNativeKey, type NodeType } from '../ids';
+import { decodeGlobalId, splitDialAttemptNativeKey, splitLeadNativeKey, splitQueueNativeKey, splitUploadTaskNativeKey, type NodeType } from '../ids';
 
-type NodeModel = Agent | Call | Chat | Campaign | Lead | Queue | ContactUploadTask | DialAttempt | EndUser | BulkUserJob | LeadImportJob | QueueSettingsVersion;
+type NodeModel = Agent | Call | Chat | Campaign | Lead | Queue | ContactUploadTask | DialAttempt | EndUser | BulkUserJob | LeadImportRecord | QueueSettingsVersion;
 
 /** Which schema type a model returned by `loadNode` is, for `Node.__resolveType`. */
 const nodeTypes = new WeakMap<object, NodeType>();
@@ -54,8 +55,9 @@ async function load(type: NodeType, connectionId: string, nativeId: string, ctx:
     case 'BulkUserJob':
       return getBulkUserJob(ctx.tenant, connectionId, nativeId, ctx.scope);
     case 'LeadImportJob': {
-      const parts = splitLeadImportJobNativeKey(nativeId);
-      return parts ? getLeadImportJob(ctx.tenant, connectionId, parts.campaignNativeId, parts.jobNativeId, ctx.scope) : null;
+      // Our job, not the vendor's: its id names the connection it imports into, and the tenant's store holds it.
+      const job = await ctx.imports.get(ctx.tenant, nativeId);
+      return job?.connectionId === connectionId ? job : null;
     }
     case 'Chat':
       return getChat(ctx.tenant, connectionId, nativeId, ctx.scope);

@@ -1,12 +1,10 @@
-/** Bulk work from uploaded files: lead imports and bulk user management. */
+/** Bulk user management from uploaded files (CSV lead imports are leadImports.ts). */
 import { GraphQLUpload } from 'graphql-upload-minimal';
-import type { BulkUserJob, LeadImportJob } from '../../domain/types';
-import { bulkUsersAt, leadImportsAt } from '../../domain/uploads';
-import { BadUserInputError } from '../../errors';
+import type { BulkUserJob } from '../../domain/types';
+import { bulkUsersAt } from '../../domain/uploads';
 import type { Resolvers } from '../../generated/graphql';
 import { openUpload, parseJsonArrayFile, readUpload } from '../../uploads';
-import { nodeKey } from '../context';
-import { encodeGlobalId, leadImportJobNativeKey } from '../ids';
+import { encodeGlobalId } from '../ids';
 import { inputNodeId, nodeRef, withUserErrors } from '../mutations';
 import { loadNode } from './nodes';
 
@@ -14,19 +12,8 @@ export const uploadResolvers: Resolvers = {
   Upload: GraphQLUpload,
 
   Query: {
-    leadImportJob: (_root, { id }, ctx) => loadNode<LeadImportJob>(id, ctx, 'LeadImportJob'),
     bulkUserTemplate: (_root, { connectionId }, ctx) => bulkUsersAt(ctx.tenant, connectionId).template(ctx.scope),
     bulkUserJob: (_root, { id }, ctx) => loadNode<BulkUserJob>(id, ctx, 'BulkUserJob'),
-  },
-
-  LeadImportJob: {
-    id: (j) => encodeGlobalId('LeadImportJob', j.connectionId, leadImportJobNativeKey(j.campaignNativeId, j.nativeId)),
-    campaign: async (j, _a, ctx) => {
-      const c = await ctx.loaders.campaign.load(nodeKey(j.connectionId, j.campaignNativeId));
-      if (!c) throw new BadUserInputError(`campaign ${j.campaignNativeId} was not found`);
-      return c;
-    },
-    raw: (j) => j.raw ?? {},
   },
 
   BulkUserJob: {
@@ -36,21 +23,6 @@ export const uploadResolvers: Resolvers = {
   },
 
   Mutation: {
-    leadsImport: async (_root, { input }, ctx) => {
-      const campaign = nodeRef(ctx, input.campaignId, 'Campaign');
-      const imports = leadImportsAt(ctx.tenant, campaign.connectionId);
-      return withUserErrors<{ job: LeadImportJob | null }>(
-        { job: null },
-        async () => {
-          const importLeads = imports.importer();
-          const file = await readUpload(input.file, ctx.limits.maxJsonFileBytes, 'file');
-          parseJsonArrayFile(file, 'file');
-          return { job: await importLeads(campaign.nativeId, file, ctx.scope) };
-        },
-        { field: ['input', 'file'] },
-      );
-    },
-
     bulkUsersUpload: async (_root, { input }, ctx) => {
       const admin = bulkUsersAt(ctx.tenant, input.connectionId);
       const job = input.jobId ? inputNodeId(input.jobId, 'BulkUserJob', input.connectionId, ['input', 'jobId']) : null;

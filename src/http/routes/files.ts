@@ -5,6 +5,7 @@
  *   GET /files/contact-upload-errors/{ContactUploadTask id}   the vendor's error CSV of an upload
  *   GET /files/recordings/{Call id}?format=wav|mp3            the call's voice log
  *   GET /files/queue-settings-versions/{QueueSettingsVersion id}   a queue settings version's file (JSON or ZIP)
+ *   GET /files/lead-import-errors/{LeadImportJob id}          a CSV lead import's failed rows, written by the gateway
  *
  * An ID from another tenant answers exactly like one that does not exist (404 NOT_FOUND).
  */
@@ -20,6 +21,7 @@ import { decodeGlobalId, splitUploadTaskNativeKey, type GlobalId, type NodeType 
 import { hasRole, type Role } from '../../identity/principal';
 import { AuthenticationFailure, type Authenticator } from '../authenticate';
 import type { CorsPolicy } from '../cors';
+import type { LeadImportService } from '../../imports/service';
 import { decodePathSegment } from '../requestTarget';
 import { sendGraphQLError, sendNotFound } from '../respond';
 import type { Route } from '../router';
@@ -51,13 +53,18 @@ function sendError(res: http.ServerResponse, err: SwitchboardError): void {
   sendGraphQLError(res, statusOf(err), err, headers);
 }
 
+/** What openers need besides the tenant. */
+interface FileDeps {
+  imports: LeadImportService;
+}
+
 interface FileKind {
   /** The global ID type a file URL of this kind names. */
   type: NodeType;
   /** Who may download it: the same role as the GraphQL field that leads here. */
   role: Role;
   /** Opens the file the ID names; null when the caller's tenant has no such file. */
-  open(tenant: Tenant, gid: GlobalId, query: URLSearchParams, scope: RequestScope): Promise<DownloadStream | null>;
+  open(tenant: Tenant, gid: GlobalId, query: URLSearchParams, scope: RequestScope, deps: FileDeps): Promise<DownloadStream | null>;
 }
 
 /** Every kind of file, by the URL segment after /files/ (kind -> global ID type -> opener). */
@@ -86,14 +93,23 @@ const FILE_KINDS: Readonly<Record<string, FileKind>> = {
     role: 'admin',
     open: (tenant, gid, _query, scope) => openQueueSettingsVersion(tenant, gid.connectionId, gid.nativeId, scope),
   },
+  // A CSV lead import's failed rows (schema/leadImports.graphql `errorFileUrl`): from the gateway's own store.
+  'lead-import-errors': {
+    type: 'LeadImportJob',
+    role: 'admin',
+    async open(tenant, gid, _query, _scope, { imports }) {
+      const job = await imports.get(tenant, gid.nativeId);
+      return job?.connectionId === gid.connectionId ? imports.errorFile(tenant, job.id) : null;
+    },
+  },
 };
 
 /** Finds what a file URL names in the caller's tenant, and opens it (src/domain/uploads.ts, recordings.ts, queueSettings.ts). */
-async function open(tenant: Tenant, kind: FileKind, id: string, query: URLSearchParams, deadlineAt: number, signal: AbortSignal): Promise<DownloadStream> {
+async function open(tenant: Tenant, kind: FileKind, id: string, query: URLSearchParams, deadlineAt: number, signal: AbortSignal, deps: FileDeps): Promise<DownloadStream> {
   const missing = () => new NotFoundError(`could not resolve to a node with id ${JSON.stringify(id)}`);
   const gid = decodeGlobalId(id);
   if (gid.type !== kind.type || !tenant.connections.has(gid.connectionId)) throw missing();
-  const file = await kind.open(tenant, gid, query, { deadlineAt, signal });
+  const file = await kind.open(tenant, gid, query, { deadlineAt, signal }, deps);
   if (!file) throw missing();
   return file;
 }
@@ -103,6 +119,7 @@ export interface FilesRouteOptions {
   /** Deadline of one download (config `server.uploads.timeoutMs`). */
   timeoutMs: number;
   cors: CorsPolicy;
+  imports: LeadImportService;
 }
 
 const FILE_PATH = /^\/files\/([a-z-]+)\/([^/]+)$/;
@@ -133,7 +150,7 @@ export function createFilesRoute(opts: FilesRouteOptions): Route {
         opts.cors.allowForTenant(req, res, tenant.id);
         // The same roles as the GraphQL fields that lead here (schema/recordings.graphql, uploads.graphql, queueSettings.graphql).
         if (!hasRole(principal, kind.role)) throw new ForbiddenError(`downloading ${m[1]} needs the ${kind.role.toUpperCase()} role`);
-        file = await open(tenant, kind, id, target.searchParams, Date.now() + opts.timeoutMs, abort.signal);
+        file = await open(tenant, kind, id, target.searchParams, Date.now() + opts.timeoutMs, abort.signal, { imports: opts.imports });
       } catch (err) {
         if (err instanceof AuthenticationFailure) return sendGraphQLError(res, err.status, err.error, { 'www-authenticate': err.wwwAuthenticate });
         if (!isSwitchboardError(err)) throw err;

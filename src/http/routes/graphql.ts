@@ -6,6 +6,7 @@ import type http from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Config } from '../../config/schema';
 import type { IdempotencyRecords } from '../../domain/idempotency';
+import type { LeadImportService } from '../../imports/service';
 import { runInTenantScope } from '../../graphql/apq';
 import { createContext, type GatewayContext } from '../../graphql/context';
 import { tokenLimitError } from '../../graphql/plugins/queryLimits';
@@ -25,6 +26,9 @@ export interface GraphQLRouteOptions {
   auth: Authenticator;
   server: Config['server'];
   idempotency: IdempotencyRecords;
+  imports: LeadImportService;
+  /** The largest lead import file any tenant may send (`imports.maxFileBytes` and the tenants' overrides). */
+  maxImportBytes: number;
   cors: CorsPolicy;
 }
 
@@ -50,21 +54,22 @@ async function readJsonOrText(req: http.IncomingMessage, server: Config['server'
   }
 }
 
-async function readMultipart(req: http.IncomingMessage, res: http.ServerResponse, server: Config['server']): Promise<BodyRead> {
+async function readMultipart(req: http.IncomingMessage, res: http.ServerResponse, server: Config['server'], maxImportBytes: number): Promise<BodyRead> {
   const { uploads } = server;
+  const maxFileBytes = Math.max(uploads.maxFileBytes, uploads.maxJsonFileBytes, maxImportBytes);
   if (!hasPreflightHeader(req)) {
     return refuse(400, 'multipart requests need an Apollo-Require-Preflight (or X-Apollo-Operation-Name) header');
   }
   // A declared size past every limit is refused before a byte is read or sent on.
   const declared = Number(req.headers['content-length']);
-  const most = uploads.maxFileBytes * uploads.maxFiles + server.maxBodyBytes;
+  const most = maxFileBytes * uploads.maxFiles + server.maxBodyBytes;
   if (Number.isFinite(declared) && declared > most) return refuse(413, `request body is larger than ${most} bytes`);
   // An upload may take its whole deadline, but not stall: the socket is cut after `idleTimeoutMs` without a byte.
   req.setTimeout(uploads.idleTimeoutMs, () => req.destroy(new BodyTimeoutError(uploads.idleTimeoutMs)));
   req.once('end', () => req.setTimeout(0));
   try {
     const body = await readMultipartOperations(req, res, {
-      maxFileBytes: Math.max(uploads.maxFileBytes, uploads.maxJsonFileBytes),
+      maxFileBytes,
       maxFiles: uploads.maxFiles,
       maxFieldBytes: server.maxBodyBytes,
     });
@@ -135,7 +140,7 @@ async function writeApolloResult(req: http.IncomingMessage, res: http.ServerResp
 }
 
 export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
-  const { apollo, auth, server, idempotency, cors } = opts;
+  const { apollo, auth, server, idempotency, imports, cors } = opts;
 
   const handle = async ({ req, res, target, log, requestId }: RouteRequest): Promise<void> => {
     // 1. Who: 401/403 before a byte of the body is read (the answer closes the connection).
@@ -148,7 +153,7 @@ export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
     const multipart = req.method === 'POST' && isMultipart(req);
     let body: unknown;
     if (req.method === 'POST') {
-      const read = multipart ? await readMultipart(req, res, server) : await readJsonOrText(req, server);
+      const read = multipart ? await readMultipart(req, res, server, opts.maxImportBytes) : await readJsonOrText(req, server);
       if ('refused' in read) return sendGraphQLError(res, read.refused.status, read.refused);
       body = read.body;
     }
@@ -177,6 +182,7 @@ export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
             // built from the Host header, which the client chooses (issue 11, item 8).
             publicBaseUrl: server.publicUrl ?? '',
             idempotency,
+            imports,
           }),
       }),
     );
