@@ -61,6 +61,8 @@ describe("an Ameyo connection's campaigns", () => {
     const config = load({});
     expect(config.campaigns).toEqual([]);
     expect(capabilitiesOf(adapter(config))).not.toContain('CAMPAIGN_CATALOG');
+    // Lead imports go to a configured campaign: none without one.
+    expect(capabilitiesOf(adapter(config))).not.toContain('LEAD_IMPORT');
   });
 
   it('make the catalog, asking the vendor nothing; a YAML number id is the same id as text', async () => {
@@ -71,7 +73,7 @@ describe("an Ameyo connection's campaigns", () => {
       ],
     });
     const catalog = adapter(config).campaigns!;
-    expect(capabilitiesOf(adapter(config))).toEqual(['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CAMPAIGN_CATALOG', 'CONTACT_UPLOAD']);
+    expect(capabilitiesOf(adapter(config))).toEqual(['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CAMPAIGN_CATALOG', 'CONTACT_UPLOAD', 'LEAD_IMPORT']);
     const scope = { signal: new AbortController().signal, deadline: Date.now() + 1_000 } as never;
     expect(await catalog.listCampaigns(scope)).toEqual([
       {
