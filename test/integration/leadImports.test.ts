@@ -330,6 +330,20 @@ describe('Ameyo: one native contact upload per batch', () => {
       uncertain: [],
     });
     expect(lines(sims.ameyo.requests)).toEqual([`GET ${uploadPath}/${task.taskId}/error-file 200`]);
+
+    // An error line whose row number is none we sent: some row failed, which is unknown, so the unlisted rows are uncertain.
+    task.badRows.push({ row: 7, values: ['', '', '', '', ''], reason: 'Duplicate' });
+    const unknown = `Ameyo's error file for upload task ${task.taskId} lists 1 row(s) without a row number we sent`;
+    expect(await importer.outcome(target.target, sub.vendorRef!, [3, 4, 6, 9], scope())).toEqual({
+      failed: [
+        { rowNumber: 4, reason: 'Invalid phone1' },
+        { rowNumber: 9, reason: 'Invalid phone1' },
+      ],
+      uncertain: [
+        { rowNumber: 3, reason: unknown },
+        { rowNumber: 6, reason: unknown },
+      ],
+    });
   });
 
   it('fails every row of an upload Ameyo refuses, rethrows a 429 as notSent, and reports a task whose error file is gone as uncertain', async () => {
