@@ -22,11 +22,9 @@ function leadInput(lead: ImportLead): LeadInput | string {
   const phone = lead.phones[0];
   if (!phone) return 'the row has no phone number (the add-lead body requires `number`)';
   const input: LeadInput = { phoneNumber: phone };
-  if (lead.name) {
-    const [first, ...rest] = lead.name.trim().split(/\s+/);
-    input.firstName = first ?? null;
-    if (rest.length) input.lastName = rest.join(' ');
-  }
+  const [first, ...rest] = (lead.name ?? '').split(/\s+/).filter(Boolean);
+  if (first) input.firstName = first;
+  if (rest.length) input.lastName = rest.join(' ');
   for (const [field, value] of Object.entries(lead.custom)) {
     if (field in INT_FIELDS) {
       if (!/^-?\d{1,15}$/.test(value.trim())) return `${field} must be an integer, got '${value}'`;
