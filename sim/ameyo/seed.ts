@@ -186,6 +186,11 @@ export interface AmeyoUploadTask {
   header: string[];
   /** Data rows (blank lines are not rows). */
   rowCount: number;
+  /**
+   * Each data row's `phone1` value as sent (trimmed), in row order, bad rows included: what a test reads to prove every
+   * row arrived exactly once, at any file size (`fileBytes` keeps only small files).
+   */
+  phones: string[];
   badRows: Array<{ row: number; values: string[]; reason: string }>;
   createdAtMs: number;
 }
@@ -268,8 +273,17 @@ const CAMPAIGNS: ReadonlyArray<Omit<AmeyoCampaign, 'queueIds' | 'leadListIds'> &
   { campaignId: 437, campaignName: 'monika_webchat', campaignType: 'Interactive Chat', channelType: 'CHAT', queues: ['webchat_sales', 'webchat_support'], lists: ['web_leads', 'chat_followups'] },
 ];
 
-/** The seeded campaigns, whatever the seed: what a connection to the simulator names in its config (Ameyo lists none). */
-export const AMEYO_SEEDED_CAMPAIGNS: ReadonlyArray<Pick<AmeyoCampaign, 'campaignId' | 'campaignName'>> = CAMPAIGNS;
+/** The first lead list id (the doc's example path: process 13 / lead 17); the lists are numbered on in campaign order. */
+const FIRST_LEAD_LIST_ID = 17;
+
+/**
+ * The seeded campaigns with their lead list ids, whatever the seed: what a connection to the simulator names in its
+ * config (Ameyo lists neither).
+ */
+export const AMEYO_SEEDED_CAMPAIGNS: ReadonlyArray<Pick<AmeyoCampaign, 'campaignId' | 'campaignName' | 'leadListIds'>> = (() => {
+  let leadId = FIRST_LEAD_LIST_ID;
+  return CAMPAIGNS.map((c) => ({ campaignId: c.campaignId, campaignName: c.campaignName, leadListIds: c.lists.map(() => leadId++) }));
+})();
 
 const DISPOSITIONS = ['Sale', 'Callback', 'Not Interested', 'No Answer', 'Busy', 'Wrong Number', 'Resolved', 'Promise To Pay'] as const;
 
@@ -334,7 +348,7 @@ export function seedAmeyoState(opts: AmeyoSeedOptions): AmeyoState {
   const queues: AmeyoQueue[] = [];
   const leadLists: AmeyoLeadList[] = [];
   let queueId = 51;
-  let leadId = 17;
+  let leadId = FIRST_LEAD_LIST_ID;
   for (const c of CAMPAIGNS) {
     const campaign: AmeyoCampaign = {
       campaignId: c.campaignId,

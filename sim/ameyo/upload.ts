@@ -182,6 +182,7 @@ function uploadRoute(rt: AmeyoRuntime): SimRoute {
           fileBytes: file.data.length <= KEEP_BYTES_MAX ? Buffer.from(file.data) : null,
           header,
           rowCount: rows.length,
+          phones: rows.map((values) => (values[column.phone1!] ?? '').trim()),
           badRows,
           createdAtMs: rt.wallNow(),
         });

@@ -71,7 +71,7 @@ export { CALLS_400, END_USER_400, MISSING_PARAMETER, USERS_400 } from './errors'
 export { CALL_TYPE_ALIASES, CALLS_OUR_400, END_USER_DUPLICATE_INTERVAL_MS } from './calls';
 export { CHATS_400, CHAT_MESSAGE_TYPES } from './chats';
 export { FORCE_LOGOUT_JOB_THRESHOLD } from './agent-status';
-export { CONTACTS_400 } from './campaigns';
+export { CONTACTS_400, IMPORT_FILE_MAX_BYTES, IMPORT_FILE_TOO_LARGE } from './campaigns';
 export { QUEUES_400 } from './queues';
 export { MISC_400, SMS_CHAT_TYPES } from './misc';
 export { BULK_400, BULK_MAX_CHAT_LIMIT, BULK_ROLES } from './bulk-users';

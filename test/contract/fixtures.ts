@@ -13,6 +13,11 @@ export interface VendorFixtures {
   recordings?: { withRecording: string; withoutRecording: string };
   /** DIALER: an agent who can dial, in a campaign. */
   dialer?: { userId: string; campaignId: string; phone: string };
+  /**
+   * LEAD_IMPORT: a campaign that takes imports with the connection's configured defaults (options all null), and
+   * every phone number the vendor has received in imported leads so far, in the order received (bad rows included).
+   */
+  leadImport?: { campaignNativeId: string; receivedPhones(): string[] };
 }
 
 const FIXTURES: Record<string, (sims: Simulators) => VendorFixtures> = {
@@ -36,7 +41,23 @@ const FIXTURES: Record<string, (sims: Simulators) => VendorFixtures> = {
         withoutRecording: state.calls.find((c) => !c.hasRecording)!.crtObjectId,
       },
       dialer: { userId: ready.userId, campaignId: String(ready.campaignId), phone: '+14155550111' },
+      // The connection names this campaign's lead list and the uploading user in its config (src/vendors/ameyo/index.ts).
+      leadImport: { campaignNativeId: String(state.campaigns[0]!.campaignId), receivedPhones: () => state.uploadTasks.flatMap((t) => t.phones) },
     };
+  },
+  'apps-api': (sims) => {
+    const state = sims.appsApi.state;
+    return {
+      leadImport: {
+        campaignNativeId: String(state.campaigns[3]!.id),
+        receivedPhones: () => state.contactImportJobs.flatMap((j) => j.rows.map((r) => String((r as { phone_number?: unknown }).phone_number ?? ''))),
+      },
+    };
+  },
+  'campaign-api': (sims) => {
+    const state = sims.campaignApi.state;
+    // The simulator keeps every lead it was given, seeded ones first; no seeded number is one the contract sends.
+    return { leadImport: { campaignNativeId: state.campaigns[0]!.id, receivedPhones: () => state.leads.map((l) => l.number) } };
   },
 };
 

@@ -8,6 +8,7 @@ import { defineCampaignCatalogContract, defineLeadStatusContract, defineLeadStor
 import { defineContactListsContract } from './contactLists';
 import { defineCrmDataContract, defineDncContract, defineEndUsersContract, defineSmsContract } from './contacts';
 import { defineDialerContract } from './dialing';
+import { defineLeadImportContract } from './leadImports';
 import { definePresenceTablesContract } from './presence';
 import { defineQueueStatusContract } from './queues';
 import { defineQueueSettingsContract } from './queueSettings';
@@ -41,4 +42,5 @@ export const CONTRACTS: Record<Capability, ContractDefiner & { rules: ReadonlyAr
   CHAT_CONTROL: defineChatControlContract,
   QUEUE_SETTINGS: defineQueueSettingsContract,
   CONTACT_LISTS: defineContactListsContract,
+  LEAD_IMPORT: defineLeadImportContract,
 };

@@ -181,7 +181,7 @@ describe('agents across three vendors', () => {
           {
             id: 'ameyo-a',
             vendor: 'AMEYO',
-            capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CAMPAIGN_CATALOG', 'CONTACT_UPLOAD', 'DIALER', 'RECORDINGS'],
+            capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CAMPAIGN_CATALOG', 'CONTACT_UPLOAD', 'DIALER', 'RECORDINGS', 'LEAD_IMPORT'],
             status: 'UP',
             lastErrorCode: null,
           },
@@ -207,6 +207,7 @@ describe('agents across three vendors', () => {
               'CHAT_CONTROL',
               'QUEUE_SETTINGS',
               'CONTACT_LISTS',
+              'LEAD_IMPORT',
             ],
             status: 'UP',
             lastErrorCode: null,
@@ -214,7 +215,7 @@ describe('agents across three vendors', () => {
           {
             id: 'dialer-a',
             vendor: 'CAMPAIGN_API',
-            capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'QUEUE_STATUS', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'LEAD_STATUS', 'CAMPAIGN_ACTIVITY', 'CALL_DISPOSITION'],
+            capabilities: ['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'QUEUE_STATUS', 'CAMPAIGN_CATALOG', 'LEAD_STORE', 'LEAD_STATUS', 'CAMPAIGN_ACTIVITY', 'CALL_DISPOSITION', 'LEAD_IMPORT'],
             status: 'UP',
             lastErrorCode: null,
           },

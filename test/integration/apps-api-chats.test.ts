@@ -161,7 +161,7 @@ describe('chats and chat', () => {
   it('shows CHAT_LOG and CHAT_CONTROL in connections { capabilities } for the Apps API connection only', async () => {
     const res = await gql(`{ connections { id capabilities } }`);
     const caps = Object.fromEntries(payload(res, 'connections').map((c: { id: string; capabilities: string[] }) => [c.id, c.capabilities]));
-    expect(caps['apps-a'].slice(-4)).toEqual(['CHAT_LOG', 'CHAT_CONTROL', 'QUEUE_SETTINGS', 'CONTACT_LISTS']);
+    expect(caps['apps-a'].slice(-5)).toEqual(['CHAT_LOG', 'CHAT_CONTROL', 'QUEUE_SETTINGS', 'CONTACT_LISTS', 'LEAD_IMPORT']);
     expect(caps['ameyo-a']).not.toContain('CHAT_LOG');
     expect(caps['dialer-a']).not.toContain('CHAT_CONTROL');
   });

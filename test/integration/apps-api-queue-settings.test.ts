@@ -74,11 +74,11 @@ const expectedVersion = (id: number) => {
 };
 
 describe('capabilities', () => {
-  it('lists QUEUE_SETTINGS and CONTACT_LISTS last for the Apps API connection, and on no other', async () => {
+  it('lists QUEUE_SETTINGS and CONTACT_LISTS last but LEAD_IMPORT (issue 18) for the Apps API connection, and on no other', async () => {
     const res = await stack.gql(`{ connections { id capabilities } }`);
     expect(res.body.errors).toBeUndefined();
     const rows = res.body.data!['connections'] as Array<{ id: string; capabilities: string[] }>;
-    expect(rows.find((c) => c.id === 'apps-a')!.capabilities.slice(-2)).toEqual(['QUEUE_SETTINGS', 'CONTACT_LISTS']);
+    expect(rows.find((c) => c.id === 'apps-a')!.capabilities.slice(-3)).toEqual(['QUEUE_SETTINGS', 'CONTACT_LISTS', 'LEAD_IMPORT']);
     for (const c of rows.filter((r) => r.id !== 'apps-a')) expect(c.capabilities).not.toEqual(expect.arrayContaining(['QUEUE_SETTINGS']));
   });
 

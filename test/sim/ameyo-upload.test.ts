@@ -44,6 +44,9 @@ const CSV =
   'Diya Mehta,4155550126,diya@example.com,"a,b",extra\r\n' +
   '\r\n';
 
+/** The `mobile` (phone1) column of CSV's six data rows, trimmed. */
+const CSV_PHONES = ['+91 98765-43210', '12345', '+14155550123', '+14155550124', '4155550125', '4155550126'];
+
 const EXPECTED_ERROR_CSV =
   'row_number,customer_name,mobile,email_address,notes,error_reason\r\n' +
   '2,Rohan Iyer,12345,rohan@example.com,short phone,Invalid phone1\r\n' +
@@ -131,6 +134,8 @@ describe('POST /v1/cc-list/:ccId/process-list/:processId/leads/:leadId/contact-u
       rowCount: 6,
     });
     expect(Buffer.compare(task.fileBytes!, sent)).toBe(0);
+    // phone1 of every data row, bad rows included, in row order (issue 18: what proves each row arrived once).
+    expect(task.phones).toEqual(CSV_PHONES);
     expect(task.badRows).toEqual([
       { row: 2, values: ['Rohan Iyer', '12345', 'rohan@example.com', 'short phone'], reason: 'Invalid phone1' },
       { row: 3, values: ['Meera Nair', '+14155550123', 'not-an-email', ''], reason: 'Invalid email' },
@@ -151,6 +156,8 @@ describe('POST /v1/cc-list/:ccId/process-list/:processId/leads/:leadId/contact-u
     expect(task.fileBytes).toBeNull();
     expect(task.sha256).toBe(createHash('sha256').update(big).digest('hex'));
     expect(task).toMatchObject({ fileName: 'big.csv', contentType: 'application/octet-stream', rowCount: Math.ceil((1024 * 1024) / line.length) + 10, badRows: [] });
+    // The rows' phone numbers are kept at any size (issue 18).
+    expect(task.phones).toEqual(Array(task.rowCount).fill('+14155550100'));
   });
 
   it('reads LF-only files, unmapped email, and phone1 with + / spaces / dashes', async () => {

@@ -1,6 +1,6 @@
 /** Apps API simulator: campaigns, campaign contacts (add, update, delete, import jobs) and the company DNC list. */
 import { SEED_EPOCH_MS } from '../../sim/common/seed';
-import { startAppsApiSim, type AppsApiSim, type Campaign, type CampaignContact } from '../../sim/apps-api';
+import { IMPORT_FILE_MAX_BYTES, IMPORT_FILE_TOO_LARGE, startAppsApiSim, type AppsApiSim, type Campaign, type CampaignContact } from '../../sim/apps-api';
 import { MISSING, NOT_FOUND, appsApiClient, iso } from '../support/appsApiSim';
 
 const NOW = SEED_EPOCH_MS + 60 * 60_000;
@@ -235,6 +235,19 @@ describe('contact import jobs', () => {
       expect(await send('POST', path, undefined, { body: upload(bad) })).toMatchObject({ status: 400, body: { message: 'file must be a JSON array of contacts' } });
     }
     expect(await send('POST', '/apps/api/v1/outbound_dialer/campaigns/1/contacts/import', undefined, { body: upload([]) })).toMatchObject({ status: 404, body: NOT_FOUND });
+  });
+
+  it('refuses an import file over 1 MiB with 413 and the message, before reading a row; one of exactly 1 MiB is taken (our assumed limit)', async () => {
+    const c = campaign(3);
+    const path = `/apps/api/v1/outbound_dialer/campaigns/${c.id}/contacts/import`;
+    const jobsBefore = sim.state.contactImportJobs.length;
+    // A JSON array padded with spaces to the exact size: valid JSON either way, so only the size decides.
+    const sized = (bytes: number) => '[' + ' '.repeat(bytes - 2) + ']';
+    expect(await send('POST', path, undefined, { body: upload(sized(IMPORT_FILE_MAX_BYTES + 1)) })).toMatchObject({ status: 413, body: { message: IMPORT_FILE_TOO_LARGE } });
+    expect(IMPORT_FILE_TOO_LARGE).toBe('file is too large (the limit is 1048576 bytes)');
+    expect(sim.state.contactImportJobs.length).toBe(jobsBefore);
+    expect(await send('POST', path, undefined, { body: upload(sized(IMPORT_FILE_MAX_BYTES)) })).toMatchObject({ status: 202 });
+    expect(sim.state.contactImportJobs.length).toBe(jobsBefore + 1);
   });
 });
 

@@ -54,6 +54,8 @@ describe("an Ameyo connection's campaigns", () => {
     const config = load({});
     expect(config.campaigns).toEqual([]);
     expect(capabilitiesOf(adapter(config))).not.toContain('CAMPAIGN_CATALOG');
+    // Lead imports go to a configured campaign: none without one.
+    expect(capabilitiesOf(adapter(config))).not.toContain('LEAD_IMPORT');
   });
 
   it('make the catalog, asking the vendor nothing; a YAML number id is the same id as text', async () => {
@@ -64,7 +66,7 @@ describe("an Ameyo connection's campaigns", () => {
       ],
     });
     const catalog = adapter(config).campaigns!;
-    expect(capabilitiesOf(adapter(config))).toEqual(['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CAMPAIGN_CATALOG', 'CONTACT_UPLOAD']);
+    expect(capabilitiesOf(adapter(config))).toEqual(['AGENT_DIRECTORY', 'AGENT_PRESENCE', 'PRESENCE_TABLES', 'CAMPAIGN_CATALOG', 'CONTACT_UPLOAD', 'LEAD_IMPORT']);
     const scope = { signal: new AbortController().signal, deadline: Date.now() + 1_000 } as never;
     expect(await catalog.listCampaigns(scope)).toEqual([
       {
@@ -103,6 +105,11 @@ describe("an Ameyo connection's campaigns", () => {
       'config is invalid:\n  tenants[0].connections[0].campaigns: expected each campaign id once',
     ],
     ['an id with a space', [{ id: '3 89', name: 'a' }], 'config is invalid:\n  tenants[0].connections[0].campaigns[0].id: expected an Ameyo campaign id without spaces'],
+    [
+      'a lead list id with a space (issue 18)',
+      [{ id: '389', name: 'a', leadListId: '1 7' }],
+      'config is invalid:\n  tenants[0].connections[0].campaigns[0].leadListId: expected an Ameyo lead list id without spaces',
+    ],
   ])('refuse %s with the exact message', (_what, campaigns, message) => {
     let caught: unknown;
     try {
@@ -112,5 +119,12 @@ describe("an Ameyo connection's campaigns", () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     expect((caught as ConfigError).message).toBe(message);
+  });
+
+  it('take a lead list per campaign (a YAML number too) and the import user for CSV lead imports (issue 18)', () => {
+    const config = load({ campaigns: [{ id: 389, name: 'a', leadListId: 17 }], contactUploadUserId: ' supervisor1 ' });
+    expect(config.campaigns).toEqual([{ id: '389', name: 'a', leadListId: '17' }]);
+    expect(config.contactUploadUserId).toBe('supervisor1');
+    expect(() => load({ contactUploadUserId: ' ' })).toThrow('config is invalid:\n  tenants[0].connections[0].contactUploadUserId: must not be empty');
   });
 });

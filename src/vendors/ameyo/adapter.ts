@@ -1,6 +1,6 @@
 /**
  * Ameyo adapter: presence, monitoring tables, the configured campaigns, contact uploads, dialing and
- * disposition, voice logs, one module each under ./capabilities/, composed here on one upstream whose auth
+ * disposition, voice logs, CSV lead imports, one module each under ./capabilities/, composed here on one upstream whose auth
  * picks each API family's own.
  */
 import type { VendorAdapter } from '../../domain/types';
@@ -14,6 +14,7 @@ import { createCampaignCatalog } from './capabilities/campaigns';
 import { createContactUploader } from './capabilities/contactUploads';
 import type { AmeyoContext } from './capabilities/context';
 import { createDialer } from './capabilities/dialer';
+import { createLeadImporter } from './capabilities/leadImports';
 import { createPresenceTables } from './capabilities/presence';
 import { createRecordingSource } from './capabilities/recordings';
 import { AmeyoClient } from './client';
@@ -70,8 +71,8 @@ export function createAmeyoAdapter(tenantId: string, pools: PoolRegistry, config
   const sessionsOf = createSessionReader(ctx);
 
   // The members' order is the order `Query.connections` lists the capabilities in (src/domain/capabilities.ts).
-  // The catalog needs configured campaigns; dialing web-access credentials or the app-server token,
-  // recordings web access (the auth above).
+  // The catalog and lead imports need configured campaigns; dialing web-access credentials or the app-server
+  // token, recordings web access (the auth above).
   return {
     vendor: 'ameyo',
     connectionId: config.id,
@@ -82,5 +83,6 @@ export function createAmeyoAdapter(tenantId: string, pools: PoolRegistry, config
     contactUploads: createContactUploader(ctx),
     ...(config.webAccess || config.appServerToken ? { dialer: createDialer(ctx, sessionsOf) } : {}),
     ...(config.webAccess ? { recordings: createRecordingSource(ctx) } : {}),
+    ...(config.campaigns.length > 0 ? { leadImports: createLeadImporter(ctx) } : {}),
   };
 }

@@ -180,6 +180,11 @@ export const ameyoConnection = vendorConnection('ameyo', {
         .object({
           id: z.union([z.string().regex(/^\S+$/, 'expected an Ameyo campaign id without spaces'), z.number().int().nonnegative().transform(String)]),
           name: z.string().min(1),
+          /**
+           * The lead list (`leadId` of the contact-upload path) CSV lead imports into this campaign go to, when the
+           * import names none (`options.leadListNativeId`). Default none: each import must name one.
+           */
+          leadListId: z.union([z.string().regex(/^\S+$/, 'expected an Ameyo lead list id without spaces'), z.number().int().nonnegative().transform(String)]).optional(),
         })
         .strict(),
     )
@@ -190,6 +195,11 @@ export const ameyoConnection = vendorConnection('ameyo', {
    * used for CORS validation"). Default: the origin of `baseUrls.cms`, the host the document's example names.
    */
   uploadOrigin: url.optional(),
+  /**
+   * The Ameyo user CSV lead imports upload as (the upload's `user_id`: "the supervisor or user who is initiating the
+   * upload task", ameyo-contact-upload.txt), when the import names none (`options.vendorUserId`). Default none.
+   */
+  contactUploadUserId: z.string().trim().min(1, 'must not be empty').optional(),
   /** Ameyo customer fields a contact upload may map CSV columns to. Default: the contact-upload doc's list. */
   contactFields: z.array(z.string().min(1)).min(1).default(['name', 'phone1', 'phone2', 'phone3', 'phone4', 'phone5', 'email', 'twitter', 'facebook', 'timezone']),
   /** This connection's own method or path for some of the vendor's routes (README "Vendor routes"). Default none. */

@@ -28,8 +28,10 @@ export const ameyoModule = defineVendor({
       credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
       webAccess: { hashKey: AMEYO_SIM_DEFAULTS.hashKey, requestingHost: AMEYO_SIM_DEFAULTS.requestingHost },
       appServerToken: AMEYO_SIM_DEFAULTS.appServerToken,
-      // The simulator's seeded campaigns, as an operator would name them (Ameyo lists none).
-      campaigns: AMEYO_SEEDED_CAMPAIGNS.map((c) => ({ id: String(c.campaignId), name: c.campaignName })),
+      // The simulator's seeded campaigns, as an operator would name them (Ameyo lists none), each with its first seeded
+      // lead list for CSV lead imports, which upload as the API user (demo mode and the test stack alike).
+      campaigns: AMEYO_SEEDED_CAMPAIGNS.map((c) => ({ id: String(c.campaignId), name: c.campaignName, leadListId: String(c.leadListIds[0]) })),
+      contactUploadUserId: AMEYO_SIM_DEFAULTS.username,
     }),
     demoAgent: (sim) => ({ nativeId: sim.state.sessions[0]!.userId }),
     // Demo mode: the gateway is the CRM of the simulated Ameyo (README "Ameyo CRM integration").

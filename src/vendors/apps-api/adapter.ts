@@ -14,6 +14,7 @@ import { createCampaignCatalog, createLeadStore } from './capabilities/campaigns
 import { createCrmDataSink, createDncList, createEndUserDirectory, createSmsSender } from './capabilities/contacts';
 import type { AppsApiContext } from './capabilities/context';
 import { createContactListAdmin } from './capabilities/contactLists';
+import { createLeadImporter } from './capabilities/leadImports';
 import { createQueueSettingsAdmin } from './capabilities/queueSettings';
 import { createQueueStatus } from './capabilities/queues';
 import { AppsApiClient } from './client';
@@ -51,5 +52,6 @@ export function createAppsApiAdapter(tenantId: string, pools: PoolRegistry, conf
     chatControl: createChatControl(ctx),
     queueSettings: createQueueSettingsAdmin(ctx),
     contactLists: createContactListAdmin(ctx),
+    leadImports: createLeadImporter(ctx),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Campaign-API adapter: agents, queues, campaigns, leads, activity and the voicemail disposition, one
+ * Campaign-API adapter: agents, queues, campaigns, leads, activity, the voicemail disposition and CSV lead imports, one
  * module each under ./capabilities/, composed here on one upstream (login or API key auth).
  */
 import type { RequestScope, VendorAdapter } from '../../domain/types';
@@ -11,6 +11,7 @@ import { createCallDisposer, createActivitySource } from './capabilities/activit
 import { agentsOfQueues, createAgentDirectory, createQueueStatus } from './capabilities/agents';
 import { createCampaignCatalog, createLeadStatusSetter, createLeadStore, toCampaign } from './capabilities/campaigns';
 import type { CampaignApiContext } from './capabilities/context';
+import { createLeadImporter } from './capabilities/leadImports';
 import { CampaignApiClient } from './client';
 import type { CampaignApiConnectionConfig } from './config';
 import { campaignApiError } from './errors';
@@ -57,5 +58,6 @@ export function createCampaignApiAdapter(tenantId: string, pools: PoolRegistry, 
     leadStatus: createLeadStatusSetter(ctx),
     activity: createActivitySource(ctx),
     dispositions: createCallDisposer(ctx),
+    leadImports: createLeadImporter(ctx),
   };
 }

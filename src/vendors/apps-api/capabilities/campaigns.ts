@@ -1,13 +1,14 @@
 /**
- * Apps API campaigns and their contacts: the campaign catalog and the lead store, with file imports.
+ * Apps API campaigns and their contacts: the campaign catalog and the lead store (its JSON-file import is in ./leadImports.ts).
  * apps-api.txt "Campaign Endpoints", notes/vendors-real-world.md §1 "Campaign contacts".
  */
-import type { CampaignCatalog, LeadImportJob, LeadImportJobStatus, LeadStore, RequestScope } from '../../../domain/types';
+import type { CampaignCatalog, LeadStore, RequestScope } from '../../../domain/types';
 import { pickByNativeId } from '../../../domain/lookup';
 import { APPS_API_CONTACT_STATUSES, toCampaign, toLead } from '../campaigns';
 import { APPS_API_MAX_PER } from '../client';
-import { wireCampaignList, wireContact, wireContactImportJob, wireContactList, wireImportStarted, wireMessage } from '../types';
-import { idNumber, jsonFilePart, orNull, type AppsApiContext } from './context';
+import { wireCampaignList, wireContact, wireContactList, wireMessage } from '../types';
+import { idNumber, orNull, type AppsApiContext } from './context';
+import { createJsonFileImports } from './leadImports';
 
 export function createCampaignCatalog({ client, cid }: AppsApiContext): CampaignCatalog {
   const listCampaigns = async (scope: RequestScope) => (await client.all('listCampaigns', wireCampaignList, scope)).map((w) => toCampaign(cid, w));
@@ -17,8 +18,6 @@ export function createCampaignCatalog({ client, cid }: AppsApiContext): Campaign
     getCampaigns: async (nativeIds, scope) => pickByNativeId(await listCampaigns(scope), nativeIds),
   };
 }
-
-const IMPORT_STATUS: Readonly<Record<string, LeadImportJobStatus>> = { created: 'PENDING', in_progress: 'RUNNING', finished: 'FINISHED', failed: 'FAILED' };
 
 /** The contact fields a lead body carries (notes/vendors-real-world.md §1 "Campaign contacts: add one"), from the domain's names. */
 function contactBody(input: { name?: string | null; email?: string | null; phoneNumber?: string | null; outboundNumber?: string | null; externalId?: string | null }) {
@@ -76,49 +75,6 @@ export function createLeadStore(ctx: AppsApiContext): LeadStore {
     async deleteLead(campaignNativeId, leadNativeId, scope) {
       await client.write('deleteCampaignContact', wireMessage, scope, { contact_id: idNumber(leadNativeId) }, { params: { campaignId: campaignNativeId } });
     },
-    ...createLeadImports(ctx),
-  };
-}
-
-/** Contact imports from a JSON file, and their jobs (notes/vendors-real-world.md §1 "Campaign contacts: bulk import"). */
-function createLeadImports({ client, cid }: AppsApiContext): Pick<LeadStore, 'importLeads' | 'getImportJob'> {
-  return {
-    async importLeads(campaignNativeId, file, scope) {
-      const { contentType, body } = jsonFilePart(file);
-      const started = await client.json('importCampaignContacts', wireImportStarted, scope, {
-        params: { campaignId: campaignNativeId },
-        headers: { 'content-type': contentType },
-        body,
-      });
-      const rawStatus = started.status ?? 'created';
-      return {
-        connectionId: cid,
-        campaignNativeId,
-        nativeId: String(started.id),
-        status: IMPORT_STATUS[rawStatus] ?? 'UNKNOWN',
-        rawStatus,
-        totalRows: null,
-        importedRows: null,
-        failedRows: null,
-        errors: [],
-        raw: started,
-      } satisfies LeadImportJob;
-    },
-    async getImportJob(campaignNativeId, jobNativeId, scope) {
-      const w = await orNull(client.json('getContactImportJob', wireContactImportJob, scope, { params: { campaignId: campaignNativeId, jobId: jobNativeId } }));
-      if (!w) return null;
-      return {
-        connectionId: cid,
-        campaignNativeId,
-        nativeId: String(w.id),
-        status: IMPORT_STATUS[w.status] ?? 'UNKNOWN',
-        rawStatus: w.status,
-        totalRows: w.total_rows ?? null,
-        importedRows: w.imported_rows ?? null,
-        failedRows: w.failed_rows ?? null,
-        errors: (w.errors ?? []).map((e) => ({ row: e.row ?? null, column: e.column ?? null, message: e.message })),
-        raw: w,
-      };
-    },
+    ...createJsonFileImports(ctx),
   };
 }
