@@ -43,8 +43,7 @@ const NOT_SENT_RETRY_MS = 1_000;
 /** Rows failed before sending that one read collects at most, so a file of bad rows is settled in bounded steps. */
 const MAX_FAILED_PER_READ = 1_000;
 
-const UNCERTAIN_AFTER_RESTART =
-  'the gateway stopped while this row was being sent, before the vendor answered: it may have been imported, and it was not sent again';
+const UNCERTAIN_AFTER_RESTART = 'the gateway stopped while this row was being sent, before the vendor answered: it may have been imported, and it was not sent again';
 
 export interface RunnerOptions {
   store: LeadImportStore;
@@ -239,17 +238,20 @@ class JobWorker {
 
   private keepLease(): void {
     const { leaseMs } = this.runner.opts;
-    this.renewTimer = setInterval(() => {
-      this.store.lease(this.tenantId, this.id, this.runner.owner, leaseMs).then(
-        (held) => {
-          if (!held) {
-            this.log.warn('lead import: the job lease was taken over; stopping here');
-            this.abort();
-          }
-        },
-        (err: unknown) => this.log.warn({ err }, 'lead import: renewing the job lease failed; trying again'),
-      );
-    }, Math.floor(leaseMs / 3));
+    this.renewTimer = setInterval(
+      () => {
+        this.store.lease(this.tenantId, this.id, this.runner.owner, leaseMs).then(
+          (held) => {
+            if (!held) {
+              this.log.warn('lead import: the job lease was taken over; stopping here');
+              this.abort();
+            }
+          },
+          (err: unknown) => this.log.warn({ err }, 'lead import: renewing the job lease failed; trying again'),
+        );
+      },
+      Math.floor(leaseMs / 3),
+    );
     this.renewTimer.unref();
   }
 
@@ -384,7 +386,12 @@ class JobWorker {
   private async settle(job: LeadImportRecord, outcome: ImportBatchOutcome, batch: Batch): Promise<boolean> {
     const inflight = job.inflight!;
     const sent = new Set(inflight.rowNumbers);
-    const rowError = (v: ImportRowVerdict, kind: ImportRowError['outcome']): ImportRowError => ({ rowNumber: v.rowNumber, outcome: kind, reason: v.reason, values: batch.values.get(v.rowNumber) ?? [] });
+    const rowError = (v: ImportRowVerdict, kind: ImportRowError['outcome']): ImportRowError => ({
+      rowNumber: v.rowNumber,
+      outcome: kind,
+      reason: v.reason,
+      values: batch.values.get(v.rowNumber) ?? [],
+    });
     // Only rows of this batch count, each once (a vendor report naming others is not believed).
     const failed = dedupe(outcome.failed.filter((v) => sent.has(v.rowNumber)));
     const failedRows = new Set(failed.map((v) => v.rowNumber));

@@ -139,8 +139,10 @@ export class LeadImportService {
 
   /**
    * Creates a job: a user error (`problems`, field paths within the input) for what the caller can fix, with the
-   * upload drained and nothing stored; BAD_USER_INPUT thrown for a file that cannot be taken (size, encoding,
-   * header: `storeCsvFile`'s refusals).
+   * upload drained and nothing kept; BAD_USER_INPUT thrown for a file that cannot be taken (size, encoding, header:
+   * `storeCsvFile`'s refusals). In this order, so a file refused is refused before any vendor call: the mapping against
+   * the vendor's fields, the tenant's active jobs, the file (stored as it arrives), its header against the mapping,
+   * and last the importer's target (which may read the campaign from the vendor).
    */
   async create(tenant: Tenant, req: ImportRequest, scope: RequestScope): Promise<{ job: LeadImportRecord } | { problems: InputProblem[] }> {
     const refuse = (problems: InputProblem[]) => {
@@ -152,21 +154,28 @@ export class LeadImportService {
     const limits = this.limitsOf(tenant.id);
     const active = await this.opts.store.activeCount(tenant.id);
     if (active >= limits.maxActiveJobs) {
-      return refuse([{ field: [], message: `this tenant has ${active} lead imports queued or running, the most it may: wait for one to end, or cancel one` }]);
+      const jobs = `${active} lead import${active === 1 ? '' : 's'}`;
+      return refuse([{ field: [], message: `this tenant has ${jobs} queued or running, the most it may: wait for one to end, or cancel one` }]);
     }
-    const importer = capabilityAt(tenant, req.connectionId, 'LEAD_IMPORT').member;
-    const target = await importer.target(req.campaignNativeId, req.options, scope);
-    if ('problems' in target) return refuse(target.problems);
-
     const id = randomUUID();
     const file = path.join(tenant.id, `${id}.csv`);
     const full = path.join(this.opts.dir, file);
-    const stored = await storeCsvFile(req.file, full, limits);
+    const stored = await storeCsvFile(req.file, full, { maxBytes: limits.maxFileBytes, maxRows: limits.maxRows });
     const header = stored.header.map((h: string) => h.trim());
     const missing = mappedColumns(req.mapping).filter((c) => !header.includes(c.column.trim()));
     if (missing.length) {
       await unlink(full).catch(() => undefined);
       return { problems: missing.map(({ column, field }) => ({ field, message: `column '${column}' is not in the file's header (it has ${quoted(header)})` })) };
+    }
+    // Only a file that can be imported gets as far as the vendor (an importer may read the campaign to check it).
+    const importer = capabilityAt(tenant, req.connectionId, 'LEAD_IMPORT').member;
+    const target = await importer.target(req.campaignNativeId, req.options, scope).catch(async (err: unknown) => {
+      await unlink(full).catch(() => undefined);
+      throw err;
+    });
+    if ('problems' in target) {
+      await unlink(full).catch(() => undefined);
+      return { problems: target.problems };
     }
     const col = (name: string | null | undefined) => (name == null ? null : header.indexOf(name.trim()));
     const columns: ImportColumns = {
@@ -258,7 +267,7 @@ export class LeadImportService {
     const store = this.opts.store;
     async function* lines(): AsyncGenerator<string> {
       yield csvLine([...job!.header, 'import_row', 'import_error']);
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page = await store.errors(tenant.id, id, after, ERROR_FILE_PAGE, 'FAILED');
         for (const e of page) {
           const values = job!.header.map((_h, i) => e.values[i] ?? '');

@@ -1,5 +1,6 @@
 /** CSV lead imports (issue 18): the mutation, the job, its row errors, cancel and the progress subscription (src/imports/). */
 import { memberFor } from '../../domain/capabilities';
+import type { InputProblem } from '../../domain/types';
 import { checkFirst } from '../../domain/paging';
 import { BadUserInputError, ForbiddenError } from '../../errors';
 import type { Resolvers } from '../../generated/graphql';
@@ -59,7 +60,9 @@ export const leadImportResolvers: Resolvers = {
         leadListNativeId: input.options?.leadListNativeId ?? null,
         vendorUserId: input.options?.vendorUserId ?? null,
       };
-      return withUserErrors<{ job: LeadImportRecord | null }>(
+      // The domain's problems come back as user errors at their fields; a file it refuses (BAD_USER_INPUT) at input.file.
+      let problems: readonly InputProblem[] = [];
+      const out = await withUserErrors<{ job: LeadImportRecord | null }>(
         { job: null },
         async () => {
           const upload = await openUpload(input.file, 'file');
@@ -73,11 +76,15 @@ export const leadImportResolvers: Resolvers = {
               upload.stream.resume(); // a refusal before the file was read (UNSUPPORTED_BY_VENDOR) still drains it
               throw err;
             });
-          if ('problems' in created) return { job: null, userErrors: inputErrors(created.problems) };
+          if ('problems' in created) {
+            problems = created.problems;
+            return { job: null };
+          }
           return { job: created.job };
         },
         { field: ['input', 'file'] },
       );
+      return problems.length ? { job: null, userErrors: inputErrors(problems) } : out;
     },
 
     leadImportCancel: async (_root, { input }, ctx) => {
