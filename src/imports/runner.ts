@@ -277,7 +277,7 @@ class JobWorker {
 
   private async work(): Promise<void> {
     this.keepLease();
-    let job = await this.store.get(this.tenantId, this.id);
+    const job = await this.store.get(this.tenantId, this.id);
     if (!job || (job.status !== 'QUEUED' && job.status !== 'RUNNING')) return;
     const tenant = this.runner.opts.tenants.get(this.tenantId);
     const importer = tenant ? memberAt(tenant, job.connectionId, 'LEAD_IMPORT') : null;
