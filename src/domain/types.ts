@@ -486,25 +486,11 @@ export interface KeyedPage<T> {
   total: () => Promise<number | null>;
 }
 
-export type LeadImportJobStatus = 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'UNKNOWN';
-
+/** A problem a vendor reports with a row of an uploaded file (bulk users). */
 export interface ImportRowError {
   row: number | null;
   column: string | null;
   message: string;
-}
-
-export interface LeadImportJob {
-  connectionId: string;
-  campaignNativeId: string;
-  nativeId: string;
-  status: LeadImportJobStatus;
-  rawStatus: string;
-  totalRows: number | null;
-  importedRows: number | null;
-  failedRows: number | null;
-  errors: ImportRowError[];
-  raw: unknown;
 }
 
 /** A file received from a client: `filename` is for messages only, never a path. */
@@ -522,9 +508,6 @@ export interface LeadStore {
   createLead(campaignNativeId: string, input: LeadInput, scope: RequestScope): Promise<Lead>;
   updateLead(campaignNativeId: string, leadNativeId: string, input: LeadInput, scope: RequestScope): Promise<Lead>;
   deleteLead(campaignNativeId: string, leadNativeId: string, scope: RequestScope): Promise<void>;
-  /** Starts a bulk import of a JSON array of leads. */
-  importLeads?(campaignNativeId: string, file: UploadedFile, scope: RequestScope): Promise<LeadImportJob>;
-  getImportJob?(campaignNativeId: string, jobNativeId: string, scope: RequestScope): Promise<LeadImportJob | null>;
 }
 
 /** Sets a lead's status, where the vendor allows it. */

@@ -1,25 +1,13 @@
 /**
  * The upload service: contact files (CSV) streamed to the vendor after their header is checked against
- * the mapping, with the vendor's error report; lead imports; and bulk user management from files.
+ * the mapping, with the vendor's error report; and bulk user management from files (CSV lead imports are src/imports/).
  */
 import type { Readable } from 'node:stream';
 import { peekCsvHeader } from '../csv';
 import { BadUserInputError } from '../errors';
 import { limitBytes } from '../upstream/multipart';
 import { capabilityAt, memberAt } from './fanOut';
-import type {
-  BulkUserAdmin,
-  BulkUserJob,
-  ContactUploadErrorRow,
-  ContactUploadRequest,
-  ContactUploadTask,
-  DownloadStream,
-  InputProblem,
-  LeadImportJob,
-  RequestScope,
-  Tenant,
-  UploadedFile,
-} from './types';
+import type { BulkUserAdmin, BulkUserJob, ContactUploadErrorRow, ContactUploadRequest, ContactUploadTask, DownloadStream, InputProblem, RequestScope, Tenant } from './types';
 
 export interface ContactUploadInput extends Omit<ContactUploadRequest, 'content' | 'filename'> {
   /** The CSV as the client sends it; read once. */
@@ -89,24 +77,6 @@ export async function contactUploadErrorRows(tenant: Tenant, task: ContactUpload
 export async function openContactUploadErrors(tenant: Tenant, task: ContactUploadTask, scope: RequestScope): Promise<DownloadStream | null> {
   const uploader = memberAt(tenant, task.connectionId, 'CONTACT_UPLOAD');
   return uploader ? uploader.openErrorFile(task, scope) : null;
-}
-
-/** Lead imports of one connection's campaigns (UNSUPPORTED_BY_VENDOR without LEAD_STORE; BAD_USER_INPUT where its store has no imports). */
-export function leadImportsAt(tenant: Tenant, connectionId: string) {
-  const store = capabilityAt(tenant, connectionId, 'LEAD_STORE').member;
-  return {
-    /** The import, or BAD_USER_INPUT where the store has none; check it before reading the file. */
-    importer(): (campaignNativeId: string, file: UploadedFile, scope: RequestScope) => Promise<LeadImportJob> {
-      if (!store.importLeads) throw new BadUserInputError(`connection '${connectionId}' cannot import leads from a file`);
-      return (campaignNativeId, file, scope) => store.importLeads!(campaignNativeId, file, scope);
-    },
-  };
-}
-
-/** One lead import job; null when the connection has no lead store, its store no import jobs, or no such job. */
-export async function getLeadImportJob(tenant: Tenant, connectionId: string, campaignNativeId: string, jobNativeId: string, scope: RequestScope): Promise<LeadImportJob | null> {
-  const store = memberAt(tenant, connectionId, 'LEAD_STORE');
-  return store?.getImportJob ? store.getImportJob(campaignNativeId, jobNativeId, scope) : null;
 }
 
 /** Bulk user management of one connection (UNSUPPORTED_BY_VENDOR without BULK_USERS). */

@@ -30,6 +30,8 @@ let stack: Stack;
 const tokens: Record<'agent' | 'supervisor' | 'admin', string> = { agent: '', supervisor: '', admin: '' };
 /** DialAttempt ids of a dial for the agent's own vendor agent and for another's (made as the API key). */
 const attempts: Record<'agent as self' | 'agent on another', string> = { 'agent as self': '', 'agent on another': '' };
+/** The lead import job `beforeAll` starts, for the rows that read one. */
+let importJobId = '';
 
 beforeAll(async () => {
   idp = await startIdentityProvider({ audience: AUDIENCE });
@@ -59,6 +61,7 @@ beforeAll(async () => {
   for (const row of ['Mutation.leadsImport', 'Mutation.bulkUsersUpload'] as const) {
     const res = await send(row, 'API key', OPS[row]('API key'));
     expect(res.body.errors).toBeUndefined();
+    if (row === 'Mutation.leadsImport') importJobId = res.body.data!['leadsImport'].job.id;
   }
   // A dial attempt of the agent's own and one of another agent's, for the rows that read one back.
   for (const who of ['agent as self', 'agent on another'] as const) {
@@ -108,6 +111,7 @@ const EXPECTED = {
   'Mutation.leadStatusUpdate': [F, F, A, A, A],
   'Mutation.leadDelete': [F, F, A, A, A],
   'Mutation.leadsImport': [F, F, F, A, A],
+  'Mutation.leadImportCancel': [F, F, F, A, A],
   'Mutation.contactsUpload': [F, F, F, A, A],
   'Mutation.bulkUsersUpload': [F, F, F, A, A],
   'Mutation.bulkUsersProceed': [F, F, F, A, A],
@@ -175,6 +179,7 @@ const RULES: Partial<Record<Row, string>> = {
   'Mutation.leadStatusUpdate': 'needs the SUPERVISOR role',
   'Mutation.leadDelete': 'needs the SUPERVISOR role',
   'Mutation.leadsImport': 'needs the ADMIN role',
+  'Mutation.leadImportCancel': 'needs the ADMIN role',
   'Mutation.contactsUpload': 'needs the ADMIN role',
   'Mutation.bulkUsersUpload': 'needs the ADMIN role',
   'Mutation.bulkUsersProceed': 'needs the ADMIN role',
@@ -227,6 +232,11 @@ const RULES: Partial<Record<Row, string>> = {
  * Rows whose refusal comes after one vendor read: whose call it is is only known once the call is read, so
  * the read is sent and nothing else (src/graphql/authorization.ts, `ownCall`). Every other refusal sends nothing.
  */
+/**
+ * Rows the gateway answers from its own state (the lead import jobs of issue 18): allowed means answered without an
+ * error; no vendor request is part of the answer (a job sends its rows later, in the background).
+ */
+const GATEWAY_ROWS: ReadonlySet<Row> = new Set<Row>(['Mutation.leadsImport', 'Mutation.leadImportCancel', 'Query.leadImportJob']);
 const REFUSED_AFTER_READ: ReadonlySet<Row> = new Set<Row>(['Query.call', 'Query.node (a Call)', 'Mutation.callEndUserUpdate', 'Mutation.callCustomerFlagsUpdate', 'Mutation.callCustomDataSend']);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -422,17 +432,14 @@ const OPS: Record<Row, (who: Caller) => Op> = {
       leadId: encodeGlobalId('Lead', 'dialer-a', leadNativeKey(lead.campaign_id, lead.id)),
     });
   },
+  // Into an Ameyo campaign (named in config: nothing is read to check it) with a row without a phone: the job fails
+  // the row and finishes without a vendor call, so the other rows' request logs stay their own.
   'Mutation.leadsImport': () =>
     input(
       'LeadsImportInput',
-      'leadsImport(input) { job { nativeId } userErrors { field message code } }',
-      { campaignId: encodeGlobalId('Campaign', 'apps-a', String(sims().appsApi.state.campaigns[1]!.id)), file: null },
-      {
-        path: 'variables.input.file',
-        name: 'leads.json',
-        type: 'application/json',
-        content: JSON.stringify([{ name: 'Ada Lovelace', phone_number: phone(), external_unique_id: `matrix-${next()}` }]),
-      },
+      'leadsImport(input) { job { id } userErrors { field message code } }',
+      { campaignId: campaignGid('ameyo-a', sims().ameyo.state.leadLists[0]!.campaignId), mapping: { name: 'name', phones: ['phone'] }, file: null },
+      { path: 'variables.input.file', name: 'leads.csv', type: 'text/csv', content: `name,phone\r\nMatrix ${next()},\r\n` },
     ),
   'Mutation.contactsUpload': () => {
     const list = sims().ameyo.state.leadLists[0]!;
@@ -479,14 +486,9 @@ const OPS: Record<Row, (who: Caller) => Op> = {
   }),
   'Query.chatInteractions': () => ({ decl: '', selection: 'chatInteractions(connectionId: "ameyo-a", first: 2) { totalCount }', variables: {} }),
   'Query.customerInteractions': () => ({ decl: '', selection: 'customerInteractions(connectionId: "ameyo-a", first: 2) { totalCount }', variables: {} }),
-  'Query.leadImportJob': () => {
-    const job = sims().appsApi.state.contactImportJobs[0]!;
-    return {
-      decl: '$j: ID!',
-      selection: 'leadImportJob(id: $j) { status }',
-      variables: { j: encodeGlobalId('LeadImportJob', 'apps-a', leadNativeKey(String(job.campaign_id), String(job.id))) },
-    };
-  },
+  // The job beforeAll started has ended (its one row had no phone): the cancel is a user error, not a refusal.
+  'Mutation.leadImportCancel': () => input('LeadImportCancelInput', 'leadImportCancel(input) { job { id } userErrors { field message code } }', { jobId: importJobId }),
+  'Query.leadImportJob': () => ({ decl: '$j: ID!', selection: 'leadImportJob(id: $j) { status }', variables: { j: importJobId } }),
   'Query.bulkUserTemplate': () => ({ decl: '', selection: 'bulkUserTemplate(connectionId: "apps-a")', variables: {} }),
   'Query.bulkUserJob': () => ({ decl: '$j: ID!', selection: 'bulkUserJob(id: $j) { status }', variables: { j: bulkJobId() } }),
   'Mutation.chatCreate': () =>
@@ -655,8 +657,13 @@ describe.each(ROWS)('%s', (row) => {
       const codes = (res.body.errors ?? []).map((e) => e.extensions?.['code']);
       expect(codes).not.toContain('FORBIDDEN');
       expect(res.body.data).toMatchObject(SIBLING[kind].data);
-      // Not refused, and it reached the vendor (whatever the vendor then said).
-      expect(sentLines().length).toBeGreaterThan(0);
+      if (GATEWAY_ROWS.has(row)) {
+        expect(res.body.errors).toBeUndefined();
+        expect(res.body.data![field]).not.toBeNull();
+      } else {
+        // Not refused, and it reached the vendor (whatever the vendor then said).
+        expect(sentLines().length).toBeGreaterThan(0);
+      }
     }
   });
 });
@@ -800,8 +807,9 @@ describe('downloads', () => {
     recordings: [F, A, A, A],
     'contact-upload-errors': [F, F, A, A],
     'queue-settings-versions': [F, F, A, A],
+    'lead-import-errors': [F, F, A, A],
   } as const satisfies Record<string, readonly [Cell, Cell, Cell, Cell]>;
-  const ROLE = { recordings: 'SUPERVISOR', 'contact-upload-errors': 'ADMIN', 'queue-settings-versions': 'ADMIN' } as const;
+  const ROLE = { recordings: 'SUPERVISOR', 'contact-upload-errors': 'ADMIN', 'queue-settings-versions': 'ADMIN', 'lead-import-errors': 'ADMIN' } as const;
   const WHO: readonly DownloadCaller[] = ['agent', 'supervisor', 'admin', 'API key'];
   let uploadTaskId = '';
 
@@ -817,6 +825,7 @@ describe('downloads', () => {
     'contact-upload-errors': () => `/files/contact-upload-errors/${encodeURIComponent(uploadTaskId)}`,
     'queue-settings-versions': () =>
       `/files/queue-settings-versions/${encodeURIComponent(encodeGlobalId('QueueSettingsVersion', 'apps-a', String(sims().appsApi.state.queueSettingsVersions[0]!.id)))}`,
+    'lead-import-errors': () => `/files/lead-import-errors/${encodeURIComponent(importJobId)}`,
   };
   const urlOf = (kind: keyof typeof DOWNLOADS) => URLS[kind]();
   const download = (kind: keyof typeof DOWNLOADS, who: DownloadCaller) =>
@@ -832,7 +841,8 @@ describe('downloads', () => {
       } else {
         expect(res.status).toBe(200);
         await res.arrayBuffer();
-        expect(sentLines().length).toBeGreaterThan(0);
+        // The gateway writes a lead import's error file from its own store; the others stream from the vendor.
+        if (kind !== 'lead-import-errors') expect(sentLines().length).toBeGreaterThan(0);
       }
     });
   });
@@ -871,8 +881,7 @@ describe('regressions', () => {
 
   // Issue 15 made jobs nodes: `node(id)` answers any type, so a job's own rule (ADMIN) holds there too.
   it.each(['agent', 'supervisor'] as const)('a %s cannot read a bulk user job or a lead import job through node(id) or nodes(ids)', async (role) => {
-    const job = sims().appsApi.state.contactImportJobs[0]!;
-    const importJob = encodeGlobalId('LeadImportJob', 'apps-a', leadNativeKey(String(job.campaign_id), String(job.id)));
+    const importJob = importJobId;
     const one = await stack.gql(`query($id: ID!) { node(id: $id) { id ... on BulkUserJob { status } } }`, { apiKey: tokens[role], variables: { id: bulkJobId() } });
     expect(one.body).toEqual({
       data: { node: null },

@@ -165,18 +165,6 @@ export const wireQueueOperationStatus = z.looseObject({
   overcapacity: z.boolean().nullish(),
 });
 
-/** Contact import job (our simulator's shape; notes §1 [T] only say the import "returns a job id"). */
-export const wireImportStarted = z.looseObject({ id, status: maybeString });
-export const wireContactImportJob = z.looseObject({
-  id,
-  campaign_id: id.nullish(),
-  status: z.string(),
-  total_rows: maybeNumber,
-  imported_rows: maybeNumber,
-  failed_rows: maybeNumber,
-  errors: z.array(z.looseObject({ row: maybeNumber, column: maybeString, message: z.string() })).nullish(),
-});
-
 const wireBulkError = z.looseObject({ row: maybeNumber, column: maybeString, message: z.string(), error_type: maybeString });
 /** notes §1 "Bulk users: job status". */
 export const wireBulkUserJob = z.looseObject({

@@ -8,7 +8,6 @@ import { APPS_API_CONTACT_STATUSES, toCampaign, toLead } from '../campaigns';
 import { APPS_API_MAX_PER } from '../client';
 import { wireCampaignList, wireContact, wireContactList, wireMessage } from '../types';
 import { idNumber, orNull, type AppsApiContext } from './context';
-import { createJsonFileImports } from './leadImports';
 
 export function createCampaignCatalog({ client, cid }: AppsApiContext): CampaignCatalog {
   const listCampaigns = async (scope: RequestScope) => (await client.all('listCampaigns', wireCampaignList, scope)).map((w) => toCampaign(cid, w));
@@ -75,6 +74,5 @@ export function createLeadStore(ctx: AppsApiContext): LeadStore {
     async deleteLead(campaignNativeId, leadNativeId, scope) {
       await client.write('deleteCampaignContact', wireMessage, scope, { contact_id: idNumber(leadNativeId) }, { params: { campaignId: campaignNativeId } });
     },
-    ...createJsonFileImports(ctx),
   };
 }

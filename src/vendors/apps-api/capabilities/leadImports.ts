@@ -3,16 +3,16 @@
  * apps-api.txt "Campaign Endpoints": a multipart `file`, `multi_contacts.json`):
  *   POST /outbound_dialer/campaigns/{id}/contacts/import   multipart `file`: a JSON array of contacts -> a job id
  *   GET  /outbound_dialer/campaigns/{id}/contacts/jobs/{job_id}
- * Two users of that path: the CSV lead import (LEAD_IMPORT, issue 18), which converts each batch of CSV rows to
- * the JSON file as it streams, one vendor job per batch; and the lead store's older JSON-file import.
+ * The CSV lead import (LEAD_IMPORT, issue 18) converts each batch of CSV rows to the JSON file as it streams, one
+ * vendor job per batch.
  */
-import type { ImportBatchOutcome, ImportRow, ImportRowVerdict, LeadImporter, LeadImportJob, LeadImportJobStatus, LeadStore, RequestScope } from '../../../domain/types';
+import type { ImportBatchOutcome, ImportRow, ImportRowVerdict, LeadImporter } from '../../../domain/types';
 import { UpstreamError } from '../../../errors';
 import { multipartStream } from '../../../upstream/multipart';
 import { allFailed, bulkScope, everyRow, isVendorRefusal } from '../../leadImports';
 import { expectJson } from '../../wire';
-import { wireCampaign, wireContactImportJob, wireImportStarted } from '../types';
-import { jsonFilePart, orNull, type AppsApiContext } from './context';
+import { wireCampaign } from '../types';
+import { orNull, type AppsApiContext } from './context';
 
 /**
  * The largest import file we send: 1 MiB. Neither apps-api.txt nor the notes give a limit for the import file;
@@ -162,51 +162,6 @@ export function createLeadImporter({ client, cid }: AppsApiContext): LeadImporte
       // The vendor no longer knows the job it gave us: what became of its rows cannot be learnt.
       if (!res) return { failed: [], uncertain: everyRow(rowNumbers, `the Apps API no longer knows import job ${vendorRef}`) };
       return jobOutcome(vendorRef, expectJson(res, { ...facts, route: 'getContactImportJob', upstreamStatus: res.status }), rowNumbers);
-    },
-  };
-}
-
-const IMPORT_STATUS: Readonly<Record<string, LeadImportJobStatus>> = { created: 'PENDING', in_progress: 'RUNNING', finished: 'FINISHED', failed: 'FAILED' };
-
-/** The lead store's JSON-file import (`leadsImport` before issue 18): the client's file sent as it is, and its job. */
-export function createJsonFileImports({ client, cid }: AppsApiContext): Pick<LeadStore, 'importLeads' | 'getImportJob'> {
-  return {
-    async importLeads(campaignNativeId, file, scope: RequestScope) {
-      const { contentType, body } = jsonFilePart(file);
-      const started = await client.json('importCampaignContacts', wireImportStarted, scope, {
-        params: { campaignId: campaignNativeId },
-        headers: { 'content-type': contentType },
-        body,
-      });
-      const rawStatus = started.status ?? 'created';
-      return {
-        connectionId: cid,
-        campaignNativeId,
-        nativeId: String(started.id),
-        status: IMPORT_STATUS[rawStatus] ?? 'UNKNOWN',
-        rawStatus,
-        totalRows: null,
-        importedRows: null,
-        failedRows: null,
-        errors: [],
-        raw: started,
-      } satisfies LeadImportJob;
-    },
-    async getImportJob(campaignNativeId, jobNativeId, scope) {
-      const w = await orNull(client.json('getContactImportJob', wireContactImportJob, scope, { params: { campaignId: campaignNativeId, jobId: jobNativeId } }));
-      if (!w) return null;
-      return {
-        connectionId: cid,
-        campaignNativeId,
-        nativeId: String(w.id),
-        status: IMPORT_STATUS[w.status] ?? 'UNKNOWN',
-        rawStatus: w.status,
-        totalRows: w.total_rows ?? null,
-        importedRows: w.imported_rows ?? null,
-        failedRows: w.failed_rows ?? null,
-        errors: (w.errors ?? []).map((e) => ({ row: e.row ?? null, column: e.column ?? null, message: e.message })),
-        raw: w,
-      };
     },
   };
 }
