@@ -94,14 +94,14 @@ export const DEFAULT_LIMITS = { maxDepth: 10, maxAliases: 10, maxDirectives: 50,
 
 /** Limits on CSV lead imports (issue 18), per tenant: `imports` for all, `tenants[].imports` to override. */
 const importLimitsShape = {
-  /** Largest CSV file one import takes. Default 256 MiB. */
+  /** Largest CSV file one import takes. Default `server.uploads.maxFileBytes` (256 MiB): the other streamed CSV's limit. */
   maxFileBytes: z.number().int().positive().max(68_719_476_736),
   /** Most data rows in one file. Default 1,000,000. */
   maxRows: z.number().int().positive().max(100_000_000),
   /** Most jobs a tenant may have queued or running at once; one more is refused until one ends. Default 4. */
   maxActiveJobs: z.number().int().positive().max(1_000),
 };
-export const DEFAULT_IMPORT_LIMITS = { maxFileBytes: 268_435_456, maxRows: 1_000_000, maxActiveJobs: 4 } as const;
+export const DEFAULT_IMPORT_LIMITS = { maxRows: 1_000_000, maxActiveJobs: 4 } as const;
 
 /** Idempotency records (src/domain/idempotency.ts): kept per tenant, never evicted before their retention ends. */
 const idempotencyShape = {
@@ -299,7 +299,7 @@ const imports = z
      * a job over reads the file from it.
      */
     dir: z.string().min(1, 'must not be empty').optional(),
-    maxFileBytes: importLimitsShape.maxFileBytes.default(DEFAULT_IMPORTS.maxFileBytes),
+    maxFileBytes: importLimitsShape.maxFileBytes.optional(),
     maxRows: importLimitsShape.maxRows.default(DEFAULT_IMPORTS.maxRows),
     maxActiveJobs: importLimitsShape.maxActiveJobs.default(DEFAULT_IMPORTS.maxActiveJobs),
     /** A job's lease: the process working on it renews it at a third of this; another takes the job over this long after it stops. Default 15 s. */

@@ -75,8 +75,10 @@ function originsOf(config: Config['tenants'][number]['connections'][number]): st
   return urls.map((u) => new URL(u).origin);
 }
 
+/** A lead import's file limit: `imports.maxFileBytes`, or the other streamed CSV's (`server.uploads.maxFileBytes`). */
+const importBytes = (config: Config) => config.imports.maxFileBytes ?? config.server.uploads.maxFileBytes;
 /** The largest file a lead import of any tenant may send: the HTTP layer must let it through to the import's own check. */
-const largestImport = (config: Config) => Math.max(config.imports.maxFileBytes, ...config.tenants.map((t) => t.imports.maxFileBytes ?? 0));
+const largestImport = (config: Config) => Math.max(importBytes(config), ...config.tenants.map((t) => t.imports.maxFileBytes ?? 0));
 
 function buildTenants(config: Config, pools: PoolRegistry, state: StateStore) {
   const tenants = new Map<string, Tenant>();
@@ -118,7 +120,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     dir: path.resolve(config.imports.dir ?? path.join(config.state.dataDir, 'imports')),
     tenants,
     bus: state.bus,
-    imports: config.imports,
+    imports: { ...config.imports, maxFileBytes: importBytes(config) },
     tenantLimits: new Map(config.tenants.map((t) => [t.id, t.imports])),
     requestTimeoutMs: serverConfig.requestTimeoutMs,
     logger,

@@ -39,7 +39,11 @@ export interface ImportRequest {
   options: LeadImportOptions;
 }
 
-export type ImportLimits = Pick<Config['imports'], 'maxFileBytes' | 'maxRows' | 'maxActiveJobs'>;
+export interface ImportLimits {
+  maxFileBytes: number;
+  maxRows: number;
+  maxActiveJobs: number;
+}
 
 export interface LeadImportServiceOptions {
   store: LeadImportStore;
@@ -47,7 +51,8 @@ export interface LeadImportServiceOptions {
   dir: string;
   tenants: ReadonlyMap<string, Tenant>;
   bus: LiveBus;
-  imports: Config['imports'];
+  /** `imports`, its file limit resolved. */
+  imports: Config['imports'] & { maxFileBytes: number };
   /** Each tenant's overrides of the import limits (`tenants[].imports`). */
   tenantLimits: ReadonlyMap<string, Partial<ImportLimits>>;
   requestTimeoutMs: number;

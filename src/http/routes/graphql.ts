@@ -57,12 +57,14 @@ async function readJsonOrText(req: http.IncomingMessage, server: Config['server'
 async function readMultipart(req: http.IncomingMessage, res: http.ServerResponse, server: Config['server'], maxImportBytes: number): Promise<BodyRead> {
   const { uploads } = server;
   const maxFileBytes = Math.max(uploads.maxFileBytes, uploads.maxJsonFileBytes, maxImportBytes);
+  // The declared size is checked against the streamed files' limits (a JSON file is read whole, under its own).
+  const maxStreamedBytes = Math.max(uploads.maxFileBytes, maxImportBytes);
   if (!hasPreflightHeader(req)) {
     return refuse(400, 'multipart requests need an Apollo-Require-Preflight (or X-Apollo-Operation-Name) header');
   }
   // A declared size past every limit is refused before a byte is read or sent on.
   const declared = Number(req.headers['content-length']);
-  const most = maxFileBytes * uploads.maxFiles + server.maxBodyBytes;
+  const most = maxStreamedBytes * uploads.maxFiles + server.maxBodyBytes;
   if (Number.isFinite(declared) && declared > most) return refuse(413, `request body is larger than ${most} bytes`);
   // An upload may take its whole deadline, but not stall: the socket is cut after `idleTimeoutMs` without a byte.
   req.setTimeout(uploads.idleTimeoutMs, () => req.destroy(new BodyTimeoutError(uploads.idleTimeoutMs)));
