@@ -5,14 +5,7 @@
 import { validateConfig } from '../../src/config/load';
 import { capabilitiesOf } from '../../src/domain/capabilities';
 import { ConfigError } from '../../src/errors';
-import {
-  decodeGlobalId,
-  dialAttemptNativeKey,
-  encodeGlobalId,
-  queueNativeKey,
-  splitDialAttemptNativeKey,
-  splitQueueNativeKey,
-} from '../../src/graphql/ids';
+import { decodeGlobalId, dialAttemptNativeKey, encodeGlobalId, queueNativeKey, splitDialAttemptNativeKey, splitQueueNativeKey } from '../../src/graphql/ids';
 import { PoolRegistry } from '../../src/upstream/transport';
 import { createAmeyoAdapter } from '../../src/vendors/ameyo/adapter';
 import type { AmeyoConnectionConfig } from '../../src/vendors/ameyo/config';
