@@ -32,6 +32,7 @@
  *
  * Output: the report on stdout, the JSON in bench/results/dashboards.json (DASH_JSON to change it), and
  * bench/RESULTS.md's dashboards section rewritten from it (bench/dashboardsResults.ts; DASH_NO_RESULTS_MD=1 skips).
+ * DASH_LOG_LEVEL sets the gateways' logging.level (default: the config default, info).
  * DASH_PARTS=suite,agents,uncached,dashboards runs some parts only (for profiling; nothing is written then).
  * DASH_CPU_PROF=DIR runs the load gateways with --cpu-prof into DIR (the profile in bench/RESULTS.md came from there,
  * summarised by bench/profileTop.ts).
@@ -226,7 +227,8 @@ async function startGateway(sims: Sims, name: string, patch: Record<string, unkn
     ...base,
     server: { ...base.server, port: 0, ide: false, shutdownGraceMs: 1_000, subscriptions: { maxConnectionsPerTenant: 5_000, maxSubscriptionsPerTenant: 5_000 } },
     state: { dataDir: path.join(dir, 'data') },
-    // logging: the default (info, one line per request), as the gateway ships; the lines go to a pipe this process drains.
+    // Logging at the default (info: one line per request), as the gateway ships, unless DASH_LOG_LEVEL says; the lines go to a pipe this process drains.
+    ...(process.env['DASH_LOG_LEVEL'] ? { logging: { level: process.env['DASH_LOG_LEVEL'] } } : {}),
     ...patch,
     tenants: base.tenants.map((t) => ({ ...t, connections: t.connections.map((c) => ({ ...c, ...connectionPatch })) })),
   };
