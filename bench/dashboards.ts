@@ -42,7 +42,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createClient, type Client } from 'graphql-ws';
 import { Agent, request } from 'undici';
@@ -380,6 +380,24 @@ async function runSubscription(sims: Sims, n: number) {
   }
 }
 
+/** TcpExtListenOverflows from /proc/net/netstat: connections the kernel dropped because an accept queue was full (the whole machine); NaN where unreadable. */
+function listenOverflows(): number {
+  try {
+    const lines = fs.readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const header = lines.find((l) => l.startsWith('TcpExt:') && l.includes('ListenOverflows'))!.split(' ');
+    const values = lines.filter((l) => l.startsWith('TcpExt:'))[1]!.split(' ');
+    return Number(values[header.indexOf('ListenOverflows')]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Heap used, heap total, external and array buffers (bytes) from the gateway's /metrics. */
+async function memoryOf(gw: Gateway): Promise<Record<string, number>> {
+  const names = ['nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes', 'process_resident_memory_bytes'];
+  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await metricSum(gw, `switchboard_${n}`)] as const)));
+}
+
 function countBy(xs: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const x of xs) out[x] = (out[x] ?? 0) + 1;
@@ -587,6 +605,9 @@ async function partDashboards(sims: Sims) {
   };
   try {
     await sims.clear();
+    const overflows0 = listenOverflows();
+    const clientLoop = monitorEventLoopDelay({ resolution: 10 });
+    clientLoop.enable();
     const cpu0 = cpuMs(pid);
     const sampler = rssSampler(pid);
     const start = wallMs() + 50;
@@ -616,6 +637,17 @@ async function partDashboards(sims: Sims) {
     const lat = sorted(polls.map((p) => p.latencyMs));
     const ages = sorted(ok.map((p) => p.ageMs).filter(Number.isFinite));
     const expected = polls.length + skipped;
+    // p99 by the second the poll was sent in: where the slow answers are (the cold start, or all along).
+    const p99BySecond = Array.from({ length: Math.ceil(DASH_SECONDS) }, (_, sec) =>
+      percentile(sorted(polls.filter((p) => p.sentAtMs >= start + sec * 1000 && p.sentAtMs < start + (sec + 1) * 1000).map((p) => p.latencyMs)), 99),
+    );
+    // What the RSS holds, from the gateway's own /metrics (prom-client's default process metrics).
+    // The event-loop figures first: prom-client resets its histogram at each scrape, so this one covers the whole run.
+    const gatewayLoopMaxMs = 1000 * (await metricSum(gw, 'switchboard_nodejs_eventloop_lag_max_seconds'));
+    const gatewayLoopP99Ms = 1000 * (await metricSum(gw, 'switchboard_nodejs_eventloop_lag_p99_seconds'));
+    const memory = await memoryOf(gw);
+    const overflows = listenOverflows() - overflows0;
+    clientLoop.disable();
     const figures = {
       dashboards: DASHBOARDS,
       seconds: DASH_SECONDS,
@@ -627,7 +659,9 @@ async function partDashboards(sims: Sims) {
       latencyP50Ms: percentile(lat, 50),
       latencyP99Ms: percentile(lat, 99),
       latencyMaxMs: lat.length ? lat[lat.length - 1]! : Number.NaN,
-      firstSecondP99Ms: percentile(sorted(polls.filter((p) => p.sentAtMs < start + 1000).map((p) => p.latencyMs)), 99),
+      firstSecondP99Ms: p99BySecond[0] ?? Number.NaN,
+      afterFirst5sP99Ms: percentile(sorted(polls.filter((p) => p.sentAtMs >= start + 5000).map((p) => p.latencyMs)), 99),
+      latencyP99BySecondMs: p99BySecond,
       dataAgeP50Ms: percentile(ages, 50),
       dataAgeP99Ms: percentile(ages, 99),
       dataAgeMaxMs: ages.length ? ages[ages.length - 1]! : Number.NaN,
@@ -639,12 +673,24 @@ async function partDashboards(sims: Sims) {
       gatewayCpuMsPerS: cpu / windowS,
       gatewayRssPeakBytes: rss.peak,
       gatewayRssAfterBytes: rss.last,
+      gatewayMemoryAfter: memory,
+      listenOverflowsMachineWide: overflows,
+      gatewayEventLoopDelayMaxMs: gatewayLoopMaxMs,
+      gatewayEventLoopDelayP99Ms: gatewayLoopP99Ms,
+      clientEventLoopDelayMaxMs: clientLoop.max / 1e6,
+      clientEventLoopDelayP99Ms: clientLoop.percentile(99) / 1e6,
     };
     log(
       `  polls ${expected}: answered ${ok.length} (${fmt(100 * figures.answeredShare, 2)}%), skipped while the last was unanswered ${skipped}, errors ${JSON.stringify(figures.errors)}\n` +
         `  latency from the first second: p50 ${fmt(figures.latencyP50Ms, 2)} ms, p99 ${fmt(figures.latencyP99Ms, 2)} ms, max ${fmt(figures.latencyMaxMs, 0)} ms (first second alone: p99 ${fmt(figures.firstSecondP99Ms, 1)} ms)\n` +
         `  data age: p50 ${fmt(figures.dataAgeP50Ms, 0)} ms, p99 ${fmt(figures.dataAgeP99Ms, 0)} ms, max ${fmt(figures.dataAgeMaxMs, 0)} ms\n` +
         `  vendor: ${vendor.length} requests = ${fmt(figures.vendorRequestsPerS, 3)}/s, smallest gap ${fmt(figures.vendorSmallestGapMs, 0)} ms ${JSON.stringify(figures.vendorByPath)}\n` +
+        `  p99 by second sent: ${p99BySecond.map((v) => fmt(v, 0)).join(' ')} ms; from the 6th second on: p99 ${fmt(figures.afterFirst5sP99Ms, 1)} ms\n` +
+        `  event-loop delay: gateway p99 ${fmt(gatewayLoopP99Ms, 0)} ms, max ${fmt(gatewayLoopMaxMs, 0)} ms (over the run); this process (the ${DASHBOARDS} clients) p99 ${fmt(clientLoop.percentile(99) / 1e6, 0)} ms, max ${fmt(clientLoop.max / 1e6, 0)} ms\n` +
+        `  accept queue overflows during the run (TcpExtListenOverflows, the whole machine): ${overflows}\n` +
+        `  gateway memory after the run: ${Object.entries(memory)
+          .map(([k, v]) => `${k} ${mb(v)}`)
+          .join(', ')}\n` +
         `  gateway: CPU ${fmt(figures.gatewayCpuMsPerQuery, 3)} ms/query (${fmt(figures.gatewayCpuMsPerS / 10, 1)}% of a core), RSS peak ${mb(rss.peak)}, after the run ${mb(rss.last)}`,
     );
     return figures;
