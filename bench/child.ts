@@ -45,9 +45,13 @@ export async function stopChildProcess(child: ChildProcess | null, graceMs = 5_0
  */
 export async function forkReady<T>(script: string, args: string[], execArgv: string[], name: string, stopping: () => boolean): Promise<{ child: ChildProcess; ready: T }> {
   const child = fork(script, args, { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  // Keep the pipes drained (the gateway logs JSON lines); show anything above info, and every stderr line.
+  // Keep the pipes drained (the gateway logs JSON lines); show anything above info, and every stderr line. A chunk
+  // may end inside a line (the gateway writes its log asynchronously, several lines at a time): keep the rest.
+  let partial = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-    for (const line of s.split('\n')) if (line.trim() && !/"level":(10|20|30)\b/.test(line)) process.stderr.write(`[${name}] ${line}\n`);
+    const lines = (partial + s).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.trim() && !/"level":(10|20|30)\b/.test(line)) process.stderr.write(`[${name}] ${line}\n`);
   });
   child.stderr!.setEncoding('utf8').on('data', (s: string) => process.stderr.write(s.replace(/^(?=.)/gm, `[${name}] `)));
   const ready = await new Promise<T>((resolve, reject) => {

@@ -50,6 +50,8 @@ import WebSocket from 'ws';
 import { APPS_API_SIM_DEFAULTS } from '../sim/apps-api';
 import { forkReady, runBench, stopChildProcess } from './child';
 import type { LiveSimChange } from './liveSims';
+import { stampOf } from './presenceStamp';
+import { cpuMs, rssBytes, rssSampler } from './proc';
 import { percentile } from './stats';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -107,8 +109,6 @@ const API_KEY = 'bench-live-key-0000000000000001';
 const CONNECTION = 'apps';
 const PRESENCE = `subscription { agentPresenceChanged(filter: { connectionIds: ["${CONNECTION}"] }) { agent { id status rawStatus statusChangedAt } at } }`;
 const POLL = `query ($s: String) { agents(first: 5, filter: { connectionIds: ["${CONNECTION}"], search: $s }) { edges { node { nativeId status rawStatus statusChangedAt raw } } } }`;
-const CLK_TCK = 100; // /proc/<pid>/stat utime and stime are in clock ticks; 100 per second on Linux x86_64
-const PAGE_BYTES = 4096;
 
 const wallMs = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -222,36 +222,6 @@ async function stopGateway(gw: Gateway): Promise<void> {
   gw.stopping = true;
   await stopChildProcess(gw.child);
   fs.rmSync(gw.dir, { recursive: true, force: true });
-}
-
-/** utime + stime of `pid`, ms. */
-function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the command name may hold spaces
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-/** Resident set of `pid`, bytes. */
-function rssBytes(pid: number): number {
-  return Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_BYTES;
-}
-
-/** Samples a process's RSS every second until stopped; the peak and the last. */
-function rssSampler(pid: number) {
-  let peak = rssBytes(pid);
-  let last = peak;
-  const timer = setInterval(() => {
-    last = rssBytes(pid);
-    peak = Math.max(peak, last);
-  }, 1_000);
-  return {
-    stop() {
-      clearInterval(timer);
-      last = rssBytes(pid);
-      peak = Math.max(peak, last);
-      return { peak, last };
-    },
-  };
 }
 
 /** The sum of every sample of `name` in the gateway's /metrics (0 when it has none), of those whose labels contain `labelMatch` if given. */
@@ -566,8 +536,7 @@ async function poll(url: string, dispatcher: Agent, search: string): Promise<Pol
       errors?: Array<{ extensions?: { code?: string } }>;
     };
     const node = body.data?.agents?.edges?.[0]?.node;
-    const stamp = /^t(\d+)$/.exec(node?.raw?.location ?? '')?.[1];
-    const ageMs = stamp ? receivedAtMs - Number(stamp) : Number.NaN;
+    const ageMs = receivedAtMs - stampOf(node?.raw?.location);
     const shows = node?.statusChangedAt ? Date.parse(node.statusChangedAt) : Number.NaN;
     let outcome = 'ok';
     if (body.errors?.length) outcome = body.errors.map((e) => e.extensions?.code ?? 'UNKNOWN').join('+');

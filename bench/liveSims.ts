@@ -10,7 +10,7 @@
  *   custom status (`Break`, `Lunch`, `Meeting` in turn), with `status_updated_at` set to the change time (ms
  *   precision). The gateway shows it as the agent's `statusChangedAt`, so a client tells from any answer or event
  *   which change it shows. Each change is logged with its wall time.
- * - A stamp: every `STAMP_EVERY_MS` that agent's `location` becomes `t<wall ms>`. `location` is not one of the
+ * - A stamp (bench/presenceStamp.ts): every `STAMP_EVERY_MS` that agent's `location` becomes `t<wall ms>`. `location` is not one of the
  *   fields the freshness engine compares (it is only in `Agent.raw`), so the stamp publishes no event, but every
  *   answer carries when the vendor produced the list it came from (to within the interval): the data age.
  *
@@ -28,8 +28,8 @@
 import { performance } from 'node:perf_hooks';
 import { startAppsApiSim, USER_STATUSES } from '../sim/apps-api';
 import { exitWithParent, runChild } from './child';
+import { stampLocation } from './presenceStamp';
 
-const STAMP_EVERY_MS = 20;
 const CUSTOM = ['Break', 'Lunch', 'Meeting'] as const;
 
 const wallMs = () => performance.timeOrigin + performance.now();
@@ -49,11 +49,7 @@ async function main(): Promise<void> {
   if (!agent) throw new Error('the seeded Apps API state has no Available agent');
   const statusId = (name: string) => USER_STATUSES.find((s) => s.name === name)!.id;
 
-  const stamp = () => {
-    agent.location = `t${Math.round(wallMs())}`;
-  };
-  stamp();
-  const stamper = setInterval(stamp, STAMP_EVERY_MS);
+  const stopStamping = stampLocation(agent);
 
   let changes: LiveSimChange[] = [];
   let timer: NodeJS.Timeout | null = null;
@@ -78,7 +74,7 @@ async function main(): Promise<void> {
   exitWithParent({
     close: async () => {
       stop();
-      clearInterval(stamper);
+      stopStamping();
       await sim.close();
     },
   });

@@ -3,20 +3,23 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 export interface ClosedLoopOptions {
-  /** The endpoint (`http://127.0.0.1:port/graphql`). */
+  /** The endpoint (`http://127.0.0.1:port/graphql`), its query string included. */
   url: URL;
+  /** Default POST. */
+  method?: 'GET' | 'POST';
   requests: number;
   concurrency: number;
   headers: Record<string, string>;
-  /** The POST body. */
+  /** The POST body (ignored for a GET). */
   body: string;
   /** Throws when an answer is not what the benchmark expects (default: not 200). */
   check?: (status: number, body: string) => void;
 }
 
-/** `requests` POSTs, `concurrency` at a time; requests/s and each request's latency (ms, ascending). */
+/** `requests` requests (POST unless told), `concurrency` at a time; requests/s and each request's latency (ms, ascending). */
 export async function closedLoop(opts: ClosedLoopOptions): Promise<{ rps: number; latencies: number[] }> {
-  const { url, requests, concurrency, headers, body } = opts;
+  const { url, requests, concurrency, headers, body, method = 'POST' } = opts;
+  const path = url.pathname + url.search;
   const check =
     opts.check ??
     ((status: number) => {
@@ -28,7 +31,7 @@ export async function closedLoop(opts: ClosedLoopOptions): Promise<{ rps: number
   const one = () =>
     new Promise<void>((resolve, reject) => {
       const t0 = performance.now();
-      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers }, (res) => {
+      const req = http.request({ host: url.hostname, port: url.port, path, method, agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -42,7 +45,7 @@ export async function closedLoop(opts: ClosedLoopOptions): Promise<{ rps: number
         });
       });
       req.on('error', reject);
-      req.end(body);
+      req.end(method === 'GET' ? undefined : body);
     });
   const start = performance.now();
   try {

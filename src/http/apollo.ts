@@ -4,6 +4,7 @@
  * plugins, in their order.
  */
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -64,6 +65,10 @@ export async function startApollo(config: Config, logger: Logger, apq: KeyValueC
       createRequestLogPlugin(),
       createTracingPlugin(),
       createGraphQLAnswerPlugin({ getCacheMaxAgeSeconds: config.server.getCacheMaxAgeSeconds }),
+      // Apollo adds its cache-control plugin unless told not to. Nothing here sets cache hints or reads the policy
+      // (createGraphQLAnswerPlugin writes Cache-Control itself), and its per-field hook wraps every resolver:
+      // 3-5% of the gateway's CPU on the agents query (bench/dashboards profile, bench/RESULTS.md).
+      ApolloServerPluginCacheControlDisabled(),
     ],
     logger: {
       debug: (m) => logger.debug(m),
