@@ -2,7 +2,7 @@
  * What every vendor's LEAD_IMPORT module (src/vendors/<key>/capabilities/leadImports.ts) shares: reading a vendor's
  * refusal, and the scope a batch is sent under. Not public API; no vendor knowledge here.
  */
-import type { ImportBatchOutcome, ImportRowVerdict, RequestScope } from '../domain/types';
+import type { ImportBatchOutcome, ImportRow, ImportRowVerdict, RequestScope } from '../domain/types';
 import { isSwitchboardError } from '../errors';
 
 /**
@@ -24,3 +24,17 @@ export const allFailed = (rowNumbers: readonly number[], reason: string): Import
 
 /** Import traffic waits behind every interactive request of the connection (DESIGN.md "Upstream rules"), whatever the caller set. */
 export const bulkScope = (scope: RequestScope): RequestScope => ({ ...scope, background: true });
+
+/**
+ * A batch the vendor refused as a whole (a file, upload or lead it did not take: `isVendorRefusal`) as its rows
+ * failed with the vendor's message; anything else is rethrown for the import service to judge (`LeadImporter`).
+ */
+export function refusedBatch(err: unknown, rows: readonly ImportRow[]): { outcome: ImportBatchOutcome } {
+  if (!isVendorRefusal(err)) throw err;
+  return {
+    outcome: allFailed(
+      rows.map((r) => r.rowNumber),
+      err.message,
+    ),
+  };
+}

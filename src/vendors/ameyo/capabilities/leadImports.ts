@@ -9,7 +9,7 @@
 import { csvField } from '../../../csv';
 import type { ImportRow, ImportRowVerdict, LeadImporter } from '../../../domain/types';
 import { isSwitchboardError } from '../../../errors';
-import { allFailed, bulkScope, everyRow, isVendorRefusal } from '../../leadImports';
+import { bulkScope, everyRow, refusedBatch } from '../../leadImports';
 import { createContactUploader } from './contactUploads';
 import type { AmeyoContext } from './context';
 
@@ -106,14 +106,7 @@ export function createLeadImporter(ctx: AmeyoContext): LeadImporter {
         return { vendorRef: uploaded.taskId };
       } catch (err) {
         // Ameyo answered and refused the upload (400 bad part, 403, 404 lead list): none of its rows was taken.
-        if (isVendorRefusal(err))
-          return {
-            outcome: allFailed(
-              rows.map((r) => r.rowNumber),
-              err.message,
-            ),
-          };
-        throw err;
+        return refusedBatch(err, rows);
       }
     },
     async outcome(target, vendorRef, rowNumbers, scope) {

@@ -9,7 +9,7 @@
 import type { ImportBatchOutcome, ImportRow, ImportRowVerdict, LeadImporter } from '../../../domain/types';
 import { UpstreamError } from '../../../errors';
 import { multipartStream } from '../../../upstream/multipart';
-import { allFailed, bulkScope, everyRow, isVendorRefusal } from '../../leadImports';
+import { allFailed, bulkScope, everyRow, refusedBatch } from '../../leadImports';
 import { expectJson } from '../../wire';
 import { wireCampaign } from '../types';
 import { orNull, type AppsApiContext } from './context';
@@ -137,14 +137,7 @@ export function createLeadImporter({ client, cid }: AppsApiContext): LeadImporte
         });
       } catch (err) {
         // A refusal (400 bad file, 404 campaign, 413 too large): no contact of the file was imported.
-        if (isVendorRefusal(err))
-          return {
-            outcome: allFailed(
-              rows.map((r) => r.rowNumber),
-              err.message,
-            ),
-          };
-        throw err;
+        return refusedBatch(err, rows);
       }
       const jobId = startedJobId(expectJson(res, { ...facts, route: 'importCampaignContacts', upstreamStatus: res.status }));
       if (jobId === null) {

@@ -4,7 +4,7 @@
  * rate limit paces the rows, and interactive requests go ahead of them.
  */
 import type { ImportLead, ImportRow, LeadImporter, LeadInput } from '../../../domain/types';
-import { allFailed, bulkScope, isVendorRefusal } from '../../leadImports';
+import { allFailed, bulkScope, refusedBatch } from '../../leadImports';
 import { createLeadStore } from './campaigns';
 import type { CampaignApiContext } from './context';
 
@@ -60,8 +60,7 @@ export function createLeadImporter(ctx: CampaignApiContext): LeadImporter {
       } catch (err) {
         // The vendor answered and refused (400 "The information sent is invalid."): the row failed. `notSent`
         // errors and everything else (5xx, timeouts, an unreadable 2xx) go up: sent again, or marked uncertain.
-        if (isVendorRefusal(err)) return { outcome: allFailed([row.rowNumber], err.message) };
-        throw err;
+        return refusedBatch(err, rows);
       }
     },
     async outcome() {
