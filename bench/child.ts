@@ -73,6 +73,21 @@ export async function forkReady<T>(script: string, args: string[], execArgv: str
   return { child, ready };
 }
 
+/** Parent side: sends `msg` to a forked child and resolves with its first answer of type `answer` (10 s at most). */
+export function askChild<T>(child: ChildProcess, msg: object, answer: string, name: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not answer ${JSON.stringify(msg).slice(0, 80)} within 10 s`)), 10_000);
+    const on = (m: { type?: string }) => {
+      if (m?.type !== answer) return;
+      clearTimeout(timer);
+      child.off('message', on);
+      resolve(m as T);
+    };
+    child.on('message', on);
+    child.send(msg);
+  });
+}
+
 /**
  * Runs a benchmark's `main` as the process: a watchdog ends the run (and SIGKILLs `children`) after
  * `watchdogS` (BENCH_TIMEOUT_S), SIGINT/SIGTERM do the same at once, a failure prints its stack and sets exit

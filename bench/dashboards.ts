@@ -48,7 +48,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { Agent, request } from 'undici';
 import WebSocket from 'ws';
 import { DEMO_API_KEY } from '../src/demo';
-import { forkReady, runBench, stopChildProcess } from './child';
+import { askChild, forkReady, runBench, stopChildProcess } from './child';
 import type { DashboardSimRequest, DashboardSimsReady } from './dashboardSims';
 import { writeDashboardsResults } from './dashboardsResults';
 import { closedLoop } from './load';
@@ -193,17 +193,7 @@ class Sims {
   }
 
   private ask<T>(msg: object, answer: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the simulators did not answer ${JSON.stringify(msg).slice(0, 80)} within 10 s`)), 10_000);
-      const on = (m: { type?: string }) => {
-        if (m?.type !== answer) return;
-        clearTimeout(timer);
-        this.child.off('message', on);
-        resolve(m as T);
-      };
-      this.child.on('message', on);
-      this.child.send(msg);
-    });
+    return askChild<T>(this.child, msg, answer, 'the simulators');
   }
 
   clear = () => this.ask({ type: 'clear' }, 'cleared');

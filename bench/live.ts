@@ -48,7 +48,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { Agent, request } from 'undici';
 import WebSocket from 'ws';
 import { APPS_API_SIM_DEFAULTS } from '../sim/apps-api';
-import { forkReady, runBench, stopChildProcess } from './child';
+import { askChild, forkReady, runBench, stopChildProcess } from './child';
 import type { LiveSimChange } from './liveSims';
 import { stampOf } from './presenceStamp';
 import { cpuMs, rssBytes, rssSampler } from './proc';
@@ -151,19 +151,8 @@ class Sims {
     return new Sims(child, ready);
   }
 
-  /** Sends `msg` and resolves with the first answer of type `answer`. */
   private ask<T>(msg: object, answer: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the simulator did not answer ${JSON.stringify(msg)} within 10 s`)), 10_000);
-      const on = (m: { type?: string }) => {
-        if (m?.type !== answer) return;
-        clearTimeout(timer);
-        this.child.off('message', on);
-        resolve(m as T);
-      };
-      this.child.on('message', on);
-      this.child.send(msg);
-    });
+    return askChild<T>(this.child, msg, answer, 'the simulator');
   }
 
   clear = () => this.ask({ type: 'clear' }, 'cleared');
