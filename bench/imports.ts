@@ -283,6 +283,9 @@ interface RestartRun {
   restartS: number;
   batches: number;
   vendorRequests: number;
+  /** From the simulator's log over the run: the smallest gap between two requests, and its 429s (its own 1 request/s limit, where on). */
+  smallestGapMs: number;
+  status429: number;
   requestsByRoute: Record<string, number>;
   requestsPerBatch: number;
   rowsPerBatch: number;
@@ -313,6 +316,7 @@ async function restartRun(stack: DemoStack, run: VendorRun, rows: number, from: 
   const receivedBefore = leadImportsReceived(stack.sims, run.sim).length;
   const batchesBefore = batchesIn(stack, run);
   const t0 = performance.now();
+  const fromMs = Date.now();
   let job: Job;
   let restartAtSettled: number;
   let restartS: number;
@@ -342,10 +346,11 @@ async function restartRun(stack: DemoStack, run: VendorRun, rows: number, from: 
   for (let k = csv.from; k < csv.from + csv.rows; k++) if (!distinct.has(phoneOf(k))) missing++;
   const requestsByRoute: Record<string, number> = {};
   for (const r of sim.requests) {
-    const key = r.route ?? `${r.method} ${r.path}`;
+    const key = `${r.route ?? `${r.method} ${r.path}`}${r.status >= 300 ? ` -> ${r.status}` : ''}`;
     requestsByRoute[key] = (requestsByRoute[key] ?? 0) + 1;
   }
   const vendorRequests = sim.requests.length;
+  const gaps = vendorWindow(sim.requests, fromMs, Date.now() + 1);
   const batches = batchesIn(stack, run) - batchesBefore;
   const requestsPerBatch = vendorRequests / batches;
   const rowsPerBatch = rows / batches;
@@ -369,6 +374,8 @@ async function restartRun(stack: DemoStack, run: VendorRun, rows: number, from: 
     boundRowsPerS,
     shareOfBound: rowsPerS / boundRowsPerS,
     oneRequestBoundRowsPerS: rowsPerBatch * limiterRps,
+    smallestGapMs: gaps.smallestGapMs,
+    status429: gaps.status429,
     job,
     received: received.length,
     receivedDistinct: distinct.size,
@@ -383,13 +390,13 @@ async function restartRun(stack: DemoStack, run: VendorRun, rows: number, from: 
 
 function printRestartRuns(runs: RestartRun[]): void {
   log(
-    '| vendor | connection rate | rows | wall s | rows/s | restart at settled (took s) | batches | vendor requests per batch | bound rows/s (at that many requests per batch) | rows/s / bound | exactly once | uncertain | counters |',
+    '| vendor | connection rate | rows | wall s | rows/s | restart at settled (took s) | batches | vendor requests per batch | bound rows/s (at that many requests per batch) | rows/s / bound | smallest gap ms | 429s | exactly once | uncertain | counters |',
   );
-  log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |');
+  log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |');
   for (const r of runs) {
     log(
       `| ${r.vendor} | ${r.rate} | ${r.rows} | ${fmt(r.wallS)} | ${fmt(r.rowsPerS, 2)} | ${r.restartAtSettled} (${fmt(r.restartS, 2)}) | ${r.batches} | ${fmt(r.requestsPerBatch, 2)} | ` +
-        `${fmt(r.boundRowsPerS, 1)} | ${fmt(r.shareOfBound, 2)} | ${r.checks.exactlyOnce ? 'yes' : 'NO'} (${r.received} received, ${r.receivedDistinct} distinct, ${r.missing} missing) | ${r.job.uncertain} | ` +
+        `${fmt(r.boundRowsPerS, 1)} | ${fmt(r.shareOfBound, 2)} | ${fmt(r.smallestGapMs, 0)} | ${r.status429} | ${r.checks.exactlyOnce ? 'yes' : 'NO'} (${r.received} received, ${r.receivedDistinct} distinct, ${r.missing} missing) | ${r.job.uncertain} | ` +
         `${r.checks.counters ? 'yes' : 'NO'} (${r.job.status} sent ${r.job.sent} succeeded ${r.job.succeeded} failed ${r.job.failed}) |`,
     );
   }
