@@ -453,7 +453,12 @@ function dashboardFigures(queries: DashboardQuery[], from: number, to: number) {
     .sort((a, b) => a - b);
   const errors: Record<string, number> = {};
   for (const x of q) if (!x.ok) errors[x.error ?? '?'] = (errors[x.error ?? '?'] ?? 0) + 1;
-  return { queries: q.length, answered: lat.length, answeredShare: q.length ? lat.length / q.length : Number.NaN, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors };
+  // The three slowest, with when in the window they were sent: tells a cold first query from a slow steady state.
+  const slowest = [...q]
+    .sort((a, b) => b.latencyMs - a.latencyMs)
+    .slice(0, 3)
+    .map((x) => ({ atS: (x.startedAtMs - from) / 1000, ms: x.latencyMs }));
+  return { queries: q.length, answered: lat.length, answeredShare: q.length ? lat.length / q.length : Number.NaN, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), slowest, errors };
 }
 
 interface SimRequestLite {
@@ -558,6 +563,8 @@ function printWindows(w: Awaited<ReturnType<typeof campaignApiWindows>>): void {
   const withImport = w.windows.find((f) => f.name === 'import + dashboard')?.dashboard;
   const base = w.windows.find((f) => f.name.startsWith('dashboard alone'))?.dashboard;
   if (withImport && base) {
+    const slow = (d: typeof base) => d.slowest.map((x) => `${fmt(x.ms, 0)} ms at ${fmt(x.atS, 0)} s`).join(', ');
+    log(`  dashboard's slowest queries (sent at, from the window's start): with the import ${slow(withImport)}; without ${slow(base)}`);
     log(
       `  dashboard with the import / without (same run): p50 ${fmt(withImport.p50Ms / base.p50Ms, 2)}x, p99 ${fmt(withImport.p99Ms / base.p99Ms, 2)}x; errors ${JSON.stringify(withImport.errors)} / ${JSON.stringify(base.errors)}`,
     );
