@@ -26,7 +26,7 @@ import { memberAt } from '../domain/fanOut';
 import type { ImportBatchOutcome, ImportLead, ImportRow, ImportRowVerdict, LeadImporter, RequestScope, Tenant } from '../domain/types';
 import { isSwitchboardError } from '../errors';
 import type { LiveBus } from '../live/bus';
-import { readCsvRows } from './csvFile';
+import { readCsvRows, type CsvRow } from './csvFile';
 import type { ImportColumns, ImportCursor, ImportRowError, LeadImportRecord, LeadImportStore } from './store';
 
 /** How long a connection may keep refusing to take a batch (`notSent`: down, or its queue full) before the job fails. */
@@ -198,6 +198,8 @@ class JobWorker {
   private readonly aborter = new AbortController();
   private readonly log: Logger;
   private renewTimer: NodeJS.Timeout | null = null;
+  /** The job's file, read on from batch to batch (opened again only where the cursor jumps). */
+  private rows: RowReader | null = null;
 
   constructor(
     private readonly runner: ImportRunner,
@@ -223,6 +225,7 @@ class JobWorker {
       .catch((err: unknown) => this.log.error({ err }, 'lead import: the job stopped on an unexpected error; another attempt resumes it'))
       .finally(async () => {
         if (this.renewTimer) clearInterval(this.renewTimer);
+        await this.rows?.close();
         await this.runner.opts.store.release(this.tenantId, this.id, this.runner.owner).catch(() => undefined);
       });
     return this.done;
@@ -415,15 +418,25 @@ class JobWorker {
     let bytes = 0;
     const fail = (rowNumber: number, values: string[], reason: string) => batch.failed.push({ rowNumber, outcome: 'FAILED', reason, values });
     const inflight = until ? new Set(job.inflight?.rowNumbers ?? []) : null;
-    for await (const row of readCsvRows(path.join(this.runner.opts.dir, job.file), job.cursor, job.header.length)) {
+    this.rows ??= new RowReader(path.join(this.runner.opts.dir, job.file), job.header.length);
+    for (;;) {
+      const at = batch.next;
+      const row = await this.rows.read(at);
+      if (!row) break;
       if (until) {
-        if (row.rowNumber >= until.row) break;
+        if (row.rowNumber >= until.row) {
+          this.rows.unread(at, row);
+          break;
+        }
         batch.next = row.next;
         if (inflight!.has(row.rowNumber)) batch.values.set(row.rowNumber, row.values);
         else fail(row.rowNumber, row.values, row.problem ?? problemOf(rowOf(row.rowNumber, row.values, job, importer)));
         continue;
       }
-      if (batch.failed.length >= MAX_FAILED_PER_READ) break;
+      if (batch.failed.length >= MAX_FAILED_PER_READ) {
+        this.rows.unread(at, row);
+        break;
+      }
       if (row.problem) {
         fail(row.rowNumber, row.values, row.problem);
         batch.next = row.next;
@@ -438,7 +451,10 @@ class JobWorker {
       const importRow = mapped;
       const size = maxBytes && bytesOf ? bytesOf(importRow) : 0;
       // Full: this row starts the next batch (the cursor stays before it).
-      if (maxBytes && bytes + size > maxBytes) break;
+      if (maxBytes && bytes + size > maxBytes) {
+        this.rows.unread(at, row);
+        break;
+      }
       bytes += size;
       batch.rows.push(importRow);
       batch.values.set(row.rowNumber, row.values);
@@ -446,6 +462,56 @@ class JobWorker {
       if (batch.rows.length >= maxRows) break;
     }
     return batch;
+  }
+}
+
+const sameCursor = (a: ImportCursor, b: ImportCursor) => a.row === b.row && a.byte === b.byte;
+
+/**
+ * A job's rows from one open reader while batches follow each other: `read(at)` gives the row that starts at `at`,
+ * from the reader already open when it is there, from a reader opened at `at` otherwise (after a batch was taken
+ * back). Opening the file and parsing a chunk per batch cost ~10 ms a batch, which a one-row batch paid per row.
+ */
+class RowReader {
+  private iterator: AsyncGenerator<CsvRow> | null = null;
+  /** Where the iterator's next row starts. */
+  private position: ImportCursor | null = null;
+  /** A row read but not taken (it starts the next batch), and where it starts. */
+  private held: { at: ImportCursor; row: CsvRow } | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly columns: number,
+  ) {}
+
+  /** The row that starts at `at`; null at the end of the file. */
+  async read(at: ImportCursor): Promise<CsvRow | null> {
+    const held = this.held;
+    this.held = null;
+    if (held && sameCursor(held.at, at)) return held.row;
+    if (!this.iterator || !this.position || !sameCursor(this.position, at)) {
+      await this.close();
+      this.iterator = readCsvRows(this.file, at, this.columns);
+    }
+    const next = await this.iterator.next();
+    if (next.done) {
+      this.position = null;
+      return null;
+    }
+    this.position = next.value.next;
+    return next.value;
+  }
+
+  /** Keeps `row`, which starts at `at`, for the next `read(at)`. */
+  unread(at: ImportCursor, row: CsvRow): void {
+    this.held = { at, row };
+  }
+
+  async close(): Promise<void> {
+    const iterator = this.iterator;
+    this.iterator = null;
+    this.position = null;
+    await iterator?.return(undefined);
   }
 }
 

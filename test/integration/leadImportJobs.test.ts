@@ -114,6 +114,18 @@ describe('CSV lead imports into every vendor (issue 18)', () => {
     }, 90_000);
   });
 
+  it('settles a file of mostly bad rows in bounded steps: every bad row failed once, every good row sent once', async () => {
+    // 2,500 rows without a phone around 5 good ones: more bad rows than one read collects (1,000).
+    const good = rows(5, 70_000);
+    const lines = [good[0]!, ...Array.from({ length: 1_200 }, (_, i) => `Bad ${i},,`), good[1]!, good[2]!, ...Array.from({ length: 1_300 }, (_, i) => `Worse ${i},,`), good[3]!, good[4]!];
+    const before = leadImportsReceived(stack.sims, 'appsApi').length;
+    const res = await upload(stack, { campaignId: campaigns['apps-a'], mapping: MAPPING }, csvOf(lines));
+    const done = await until(res.body.data.leadsImport.job.id, 'FINISHED');
+    expect(done).toMatchObject({ total: 2_505, sent: 5, succeeded: 5, failed: 2_500, uncertain: 0 });
+    expect(done.errors.edges[0].node).toEqual({ rowNumber: 2, outcome: 'FAILED', reason: "no phone number in 'phone'", values: ['Bad 0', '', ''] });
+    expect(leadImportsReceived(stack.sims, 'appsApi').slice(before)).toEqual(good.map((l) => l.split(',')[1]));
+  });
+
   it('reports progress to a graphql-ws subscriber from QUEUED to FINISHED, each step newer than the last', async () => {
     const res = await upload(stack, { campaignId: campaigns['apps-a'], mapping: MAPPING }, csvOf(rows(2_500, 50_000)));
     const id = res.body.data.leadsImport.job.id;
