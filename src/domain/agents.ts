@@ -59,7 +59,7 @@ export async function listAgents(tenant: Tenant, q: AgentQuery, scope: RequestSc
         return directory.vendorFilter.filterAgents(own[1], criteria, scope);
       }
       // The freshness engine's copy when it is fresh (issue 17): no vendor request, no wait; `matches` filters it below.
-      const live = tenant.live?.agents(adapter.connectionId);
+      const live = await tenant.live?.agents(adapter.connectionId, scope.deadlineAt);
       if (live) return live;
       if (hasCriteria(criteria) && directory.filterAgents) return directory.filterAgents(criteria, scope);
       return directory.listAgents(scope);

@@ -4,7 +4,7 @@ import type { Queue, QueueChannel, RequestScope, Tenant } from './types';
 
 export async function listQueues(tenant: Tenant, connectionIds: readonly string[] | null | undefined, lang: string, scope: RequestScope): Promise<PartialResult<Queue[]>> {
   // The freshness engine's copy when it is fresh (issue 17): no vendor request, no wait.
-  const answered = await fanOut(tenant, 'QUEUE_STATUS', async (source, adapter) => tenant.live?.queues(adapter.connectionId, lang) ?? source.listQueues(lang, scope), {
+  const answered = await fanOut(tenant, 'QUEUE_STATUS', async (source, adapter) => (await tenant.live?.queues(adapter.connectionId, lang, scope.deadlineAt)) ?? source.listQueues(lang, scope), {
     connectionIds,
   });
   return { value: answered.value.flat(), failures: answered.failures };

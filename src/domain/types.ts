@@ -1059,6 +1059,7 @@ export interface Tenant {
  * that is fresh, or null. Asking registers the query's interest, so the poller runs for a while after.
  */
 export interface LiveReads {
-  agents(connectionId: string): Agent[] | null;
-  queues(connectionId: string, lang: string): Queue[] | null;
+  /** The fresh copy, or null; on a cold start it waits (at most until `deadlineAt`) for the poller's first read. */
+  agents(connectionId: string, deadlineAt: number): Promise<Agent[] | null>;
+  queues(connectionId: string, lang: string, deadlineAt: number): Promise<Queue[] | null>;
 }

@@ -66,6 +66,11 @@ class Poller {
   timer: NodeJS.Timeout | null = null;
   stopped = false;
   readonly abort = new AbortController();
+  /** Queries waiting for the first read (a cold start): that read is then theirs, sent at their priority. */
+  waiting = 0;
+  /** Settles when the first read has ended, however it ended (or the poller stopped first). */
+  readonly firstRead: Promise<void>;
+  settleFirstRead: () => void = () => undefined;
 
   constructor(
     readonly tenantId: string,
@@ -74,6 +79,7 @@ class Poller {
     initialIntervalMs: number,
   ) {
     this.intervalMs = initialIntervalMs;
+    this.firstRead = new Promise<void>((resolve) => (this.settleFirstRead = resolve));
   }
 
   get label(): string {
@@ -167,19 +173,33 @@ export class LiveEngine {
     return this.pollers.get(keyOf(tenantId, connectionId, resource))?.intervalMs ?? null;
   }
 
-  /** The reads queries use for one tenant: each registers interest, and answers the fresh copy or null. */
+  /**
+   * The reads queries use for one tenant: each registers interest, and answers the fresh copy, or null (the caller
+   * reads the vendor itself). A poller that has not read yet (a cold start) is waited for, up to `deadlineAt`: its first
+   * read, sent at the query's priority, answers every query that came meanwhile with one vendor request, where each
+   * query's own read would have been a second request a rate-limit interval later.
+   */
   readsFor(tenantId: string): LiveReads {
     return {
-      agents: (connectionId) => {
-        this.touch(tenantId, connectionId, 'agents');
-        return this.latest<Agent>(tenantId, connectionId, 'agents');
-      },
-      queues: (connectionId, lang) => {
-        if (lang !== LIVE_QUEUE_LANG) return null;
-        this.touch(tenantId, connectionId, 'queues');
-        return this.latest<Queue>(tenantId, connectionId, 'queues');
-      },
+      agents: (connectionId, deadlineAt) => this.fresh<Agent>(tenantId, connectionId, 'agents', deadlineAt),
+      queues: (connectionId, lang, deadlineAt) => (lang === LIVE_QUEUE_LANG ? this.fresh<Queue>(tenantId, connectionId, 'queues', deadlineAt) : Promise.resolve(null)),
     };
+  }
+
+  private async fresh<T>(tenantId: string, connectionId: string, resource: LiveResource, deadlineAt: number): Promise<T[] | null> {
+    this.touch(tenantId, connectionId, resource);
+    const now = this.latest<T>(tenantId, connectionId, resource);
+    const poller = this.pollers.get(keyOf(tenantId, connectionId, resource));
+    if (now || !poller || poller.list || poller.stopped) return now;
+    poller.waiting++;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([poller.firstRead, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadlineAt - Date.now()))))]);
+    } finally {
+      clearTimeout(timer);
+      poller.waiting--;
+    }
+    return this.latest<T>(tenantId, connectionId, resource);
   }
 
   async close(): Promise<void> {
@@ -214,6 +234,7 @@ export class LiveEngine {
   private stop(p: Poller): void {
     if (p.stopped) return;
     p.stopped = true;
+    p.settleFirstRead();
     if (p.timer) clearTimeout(p.timer);
     p.abort.abort();
     this.pollers.delete(keyOf(p.tenantId, p.connectionId, p.resource));
@@ -241,6 +262,7 @@ export class LiveEngine {
         p.leader = false;
         p.list = null;
         p.copy = null;
+        p.settleFirstRead(); // the queries waiting read for themselves (the leader's answers reach them through the shared cache)
         return this.schedule(p, Math.ceil(leaseMs / 3));
       }
     }
@@ -249,7 +271,8 @@ export class LiveEngine {
     const scope: RequestScope = {
       deadlineAt: Date.now() + this.opts.requestTimeoutMs,
       signal: p.abort.signal,
-      background: true,
+      // A first read that queries wait for is theirs: it goes at their priority, not behind them.
+      background: !(p.list === null && p.waiting > 0),
       fresh: true,
       onUpstreamCall: () => {
         requests++;
@@ -264,6 +287,8 @@ export class LiveEngine {
       if (p.stopped) return;
       liveRefreshes.inc({ connection: p.label, resource: p.resource, outcome: 'error' });
       this.opts.logger.debug({ err, tenant: p.tenantId, connection: p.connectionId, resource: p.resource }, 'live poller read failed');
+    } finally {
+      p.settleFirstRead();
     }
     p.intervalMs = this.baseIntervalMs(p.tenantId, p.connectionId, requests);
     this.schedule(p, p.intervalMs);
