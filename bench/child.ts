@@ -73,10 +73,13 @@ export async function forkReady<T>(script: string, args: string[], execArgv: str
   return { child, ready };
 }
 
-/** Parent side: sends `msg` to a forked child and resolves with its first answer of type `answer` (10 s at most). */
-export function askChild<T>(child: ChildProcess, msg: object, answer: string, name: string): Promise<T> {
+/** Parent side: sends `msg` to a forked child and resolves with its first answer of type `answer` (within `timeoutMs`, default 10 s). */
+export function askChild<T>(child: ChildProcess, msg: object, answer: string, name: string, timeoutMs = 10_000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not answer ${JSON.stringify(msg).slice(0, 80)} within 10 s`)), 10_000);
+    const timer = setTimeout(() => {
+      child.off('message', on);
+      reject(new Error(`${name} did not answer ${JSON.stringify(msg).slice(0, 80)} within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
     const on = (m: { type?: string }) => {
       if (m?.type !== answer) return;
       clearTimeout(timer);

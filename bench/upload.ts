@@ -32,7 +32,7 @@ import { request } from 'undici';
 import { encodeGlobalId } from '../src/graphql/ids';
 import { multipartStream } from '../src/upstream/multipart';
 import { AMEYO_SIM_DEFAULTS } from '../sim/ameyo';
-import { forkReady, stopChildProcess } from './child';
+import { askChild, forkReady, stopChildProcess } from './child';
 import { metric } from './stats';
 
 const MB = 1024 * 1024;
@@ -109,20 +109,7 @@ const children: Children = { sim: null, gateway: null };
 function askSim<T>(msg: { type: string }, replyType: string): Promise<T> {
   const sim = children.sim;
   if (!sim?.connected) return Promise.reject(new Error('the simulator process is gone'));
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sim.off('message', onMessage);
-      reject(new Error(`the simulator did not answer '${msg.type}' within 60 s`));
-    }, 60_000);
-    const onMessage = (m: { type?: string }) => {
-      if (m?.type !== replyType) return;
-      clearTimeout(timer);
-      sim.off('message', onMessage);
-      resolve(m as T);
-    };
-    sim.on('message', onMessage);
-    sim.send(msg);
-  });
+  return askChild<T>(sim, msg, replyType, 'the simulator', 60_000);
 }
 
 let shuttingDown = false;
