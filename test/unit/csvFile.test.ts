@@ -372,13 +372,15 @@ describe('csvLine', () => {
 describe('a large file', () => {
   // In a process of its own: a jest worker's RSS holds what other test files left behind, and csv-parse runs
   // about five times slower inside jest's module sandbox than in node (measured: 3 MB/s against 15).
-  it('of 50 MiB is stored and read back row by row, with the peak RSS less than 100 MiB above the start', async () => {
+  // The bound is a constraint, not a reading: the child's V8 heap is capped at 40 MiB, so a reader that held the file
+  // (or its rows) would die of it. RSS beside other test files' CPU load moved by tens of MB with GC timing (CI saw
+  // 100.3 MiB once), so it is reported by the child but not asserted here; bench:imports measures it alone.
+  it('of 50 MiB is stored and read back row by row within a 40 MiB V8 heap', async () => {
     const bundle = path.join(dir, 'csvLargeFile.cjs');
     await build({ entryPoints: [path.join(__dirname, '../support/csvLargeFile.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
-    const { stdout } = await promisify(execFile)(process.execPath, [bundle, dir, '50'], { maxBuffer: 1024 * 1024 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--max-old-space-size=40', bundle, dir, '50'], { maxBuffer: 1024 * 1024 });
     const run = JSON.parse(stdout) as Record<string, number | null | { row: number; byte: number }>;
     expect(run).toMatchObject({ stored: run['generated'], read: run['generated'], bad: null, lastNext: { row: (run['generated'] as number) + 1, byte: run['bytes'] } });
     expect(run['bytes']).toBeGreaterThanOrEqual(50 * 1024 * 1024);
-    expect((run['peakRss'] as number) - (run['startRss'] as number)).toBeLessThan(100 * 1024 * 1024);
   }, 60_000);
 });
