@@ -27,6 +27,37 @@ interface Sink {
   dispose(): void;
 }
 
+/** A screen-pop call event on `ameyo-a` as Ameyo's CRM URLs publish it; `phone: null` leaves out the page's parameters. */
+function screenPopEvent(callNativeId: string, opts: { agentNativeId?: string | null; phone?: string | null } = {}): CallLiveEvent {
+  const { agentNativeId = null, phone = null } = opts;
+  return {
+    topic: 'callEvents',
+    connectionId: 'ameyo-a',
+    type: 'SCREEN_POP',
+    at: new Date(),
+    callNativeId,
+    agentNativeId,
+    call: null,
+    screenPop:
+      phone === null
+        ? null
+        : {
+            page: 'CUSTOMER',
+            sessionNativeId: null,
+            campaignNativeId: null,
+            crtObjectId: null,
+            userCrtObjectId: null,
+            userNativeId: null,
+            customerNativeId: null,
+            phone,
+            queueNativeId: null,
+            queueName: null,
+            disposition: null,
+            dispositionAttribute: null,
+          },
+  };
+}
+
 function subscribeWs(client: WsClient, query: string, variables: Record<string, unknown> = {}): Sink {
   const sink: Sink = { events: [], errors: [], completed: false, dispose: () => undefined };
   sink.dispose = client.subscribe(
@@ -329,29 +360,7 @@ describe('live subscriptions (graphql-ws, graphql-sse)', () => {
     void closed.then((c) => (done = c));
     const big = 'x'.repeat(16_384);
     for (let i = 0; i < 5_000 && done === null; i++) {
-      stack.gateway.live.bus.publish('tenant-a', {
-        topic: 'callEvents',
-        connectionId: 'ameyo-a',
-        type: 'SCREEN_POP',
-        at: new Date(),
-        callNativeId: `c${i}`,
-        agentNativeId: null,
-        call: null,
-        screenPop: {
-          page: 'CUSTOMER',
-          sessionNativeId: null,
-          campaignNativeId: null,
-          crtObjectId: null,
-          userCrtObjectId: null,
-          userNativeId: null,
-          customerNativeId: null,
-          phone: big,
-          queueNativeId: null,
-          queueName: null,
-          disposition: null,
-          dispositionAttribute: null,
-        },
-      });
+      stack.gateway.live.bus.publish('tenant-a', screenPopEvent(`c${i}`, { phone: big }));
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (i % 50 === 49) (raw as unknown as { _socket: { resume(): void; pause(): void } })._socket.pause();
     }
@@ -460,16 +469,7 @@ describe('live subscriptions with end-user tokens', () => {
     clients.push(c);
     return c;
   };
-  const screenPop = (agentNativeId: string, callNativeId: string): CallLiveEvent => ({
-    topic: 'callEvents',
-    connectionId: 'ameyo-a',
-    type: 'SCREEN_POP',
-    at: new Date(),
-    callNativeId,
-    agentNativeId,
-    call: null,
-    screenPop: null,
-  });
+  const screenPop = (agentNativeId: string, callNativeId: string) => screenPopEvent(callNativeId, { agentNativeId });
 
   it('refuses a token that is not accepted (4401) and one that grants no role (4403), with the HTTP messages', async () => {
     const closes: Array<[number, string]> = [];
@@ -533,29 +533,7 @@ describe('graphql-sse: keep-alive, the connection cap and slow consumers', () =>
     });
   }
 
-  const screenPop = (i: number, phone: string): CallLiveEvent => ({
-    topic: 'callEvents',
-    connectionId: 'ameyo-a',
-    type: 'SCREEN_POP',
-    at: new Date(),
-    callNativeId: `sse-${i}`,
-    agentNativeId: null,
-    call: null,
-    screenPop: {
-      page: 'CUSTOMER',
-      sessionNativeId: null,
-      campaignNativeId: null,
-      crtObjectId: null,
-      userCrtObjectId: null,
-      userNativeId: null,
-      customerNativeId: null,
-      phone,
-      queueNativeId: null,
-      queueName: null,
-      disposition: null,
-      dispositionAttribute: null,
-    },
-  });
+  const screenPop = (i: number, phone: string) => screenPopEvent(`sse-${i}`, { phone });
 
   it('sends a keep-alive comment every keepAliveMs while nothing happens', async () => {
     const sent = Date.now();
