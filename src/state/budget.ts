@@ -27,24 +27,44 @@ export interface SlotBudget {
   estimateWaitMs(now?: number): number;
 }
 
+export interface LocalSlotsOptions {
+  /** Where the budget starts: the earliest time the first request may leave (a restarted process's memory). Default 0. */
+  nextAt?: number;
+  /** Told each new `nextAt` (the embedded store keeps it across restarts: src/state/budgetMarks.ts). */
+  onChange?: (nextAt: number) => void;
+}
+
 export class LocalSlots implements SlotBudget {
   /** Earliest time the next request may leave, ms since the epoch. */
-  private nextAt = 0;
+  private nextAt: number;
+  private readonly onChange: ((nextAt: number) => void) | undefined;
 
-  constructor(private readonly intervalMs: number) {}
+  constructor(
+    private readonly intervalMs: number,
+    opts: LocalSlotsOptions = {},
+  ) {
+    this.nextAt = opts.nextAt ?? 0;
+    this.onChange = opts.onChange;
+  }
+
+  private set(nextAt: number): void {
+    if (nextAt === this.nextAt) return;
+    this.nextAt = nextAt;
+    this.onChange?.(nextAt);
+  }
 
   take(now = Date.now()): number {
     if (now < this.nextAt) return this.nextAt - now;
-    this.nextAt = now + this.intervalMs;
+    this.set(now + this.intervalMs);
     return 0;
   }
 
   sent(now = Date.now()): void {
-    this.nextAt = Math.max(this.nextAt, now + this.intervalMs);
+    this.set(Math.max(this.nextAt, now + this.intervalMs));
   }
 
   pause(ms: number, now = Date.now()): void {
-    this.nextAt = Math.max(this.nextAt, now + ms);
+    this.set(Math.max(this.nextAt, now + ms));
   }
 
   estimateWaitMs(now = Date.now()): number {

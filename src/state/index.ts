@@ -3,7 +3,8 @@
  * `openStateStore` reads `state` from the config and gives the gateway:
  *
  *                       embedded (default)                      redis (`state.redis`)
- *   vendor budget       in memory, per process (LocalSlots)      one GCRA key per connection (RedisSlots)
+ *   vendor budget       per process (LocalSlots), its next slot  one GCRA key per connection (RedisSlots)
+ *                       kept in SQLite across restarts
  *   response cache      the process's cache and coalescing        + shared answers and single-flight
  *   idempotency         SQLite file in `state.dataDir`           one key per record, Lua-atomic
  *   persisted queries   in memory, per tenant                    + shared, per tenant
@@ -24,7 +25,8 @@ import { createIdempotencyPolicies, type IdempotencyRecords } from '../domain/id
 import { ConfigError } from '../errors';
 import { TenantApqCache } from '../graphql/apq';
 import { stateStoreUp } from '../metrics';
-import type { SlotBudget } from './budget';
+import { LocalSlots, type SlotBudget } from './budget';
+import { BudgetMarks } from './budgetMarks';
 import { RedisApqCache } from './redis/apq';
 import { RedisSlots } from './redis/budget';
 import { RedisConnection } from './redis/connection';
@@ -79,13 +81,16 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
     }
     let records: SqliteIdempotencyRecords | undefined;
     let crmSessions: SqliteCrmSessions | undefined;
-    let leadImports: SqliteLeadImports;
+    let leadImports: SqliteLeadImports | undefined;
+    let marks: BudgetMarks;
     try {
       records = new SqliteIdempotencyRecords({ file: path.join(dir, STATE_FILE), policyFor: policies.policyFor });
       crmSessions = new SqliteCrmSessions({ file: path.join(dir, STATE_FILE) });
       leadImports = new SqliteLeadImports({ file: path.join(dir, STATE_FILE) });
+      marks = new BudgetMarks(path.join(dir, STATE_FILE));
     } catch (err) {
       // The handles already open, when a later table could not open.
+      await leadImports?.close();
       crmSessions?.close();
       records?.close();
       throw new ConfigError(`config is invalid:\n  state.dataDir: cannot open ${path.join(dir, STATE_FILE)} (${(err as Error).message})`);
@@ -95,7 +100,9 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
       kind: 'embedded',
       idempotency: records,
       apq: new TenantApqCache(),
-      budgetFor: () => undefined,
+      // In memory, starting where the last process left the connection's budget (a restart never sends early).
+      budgetFor: (tenantId, connectionId) => (intervalMs) =>
+        new LocalSlots(intervalMs, { nextAt: marks.nextAt(tenantId, connectionId), onChange: (nextAt) => marks.mark(tenantId, connectionId, nextAt) }),
       responsesFor: () => null,
       crmSessions,
       leadImports,
@@ -103,6 +110,7 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
       leases: null,
       reachable: () => true,
       close: async () => {
+        marks.close();
         await leadImports.close();
         crmSessions.close();
         records.close();
