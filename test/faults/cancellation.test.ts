@@ -60,11 +60,17 @@ describe('a client that leaves', () => {
 
   it('cancels the upstream request it was waiting on; the gateway keeps serving', async () => {
     ameyo().setFaults({ latencyMs: LATENCY_MS });
+    const statusOf = async () => (await stack.gql(`{ connections { id status } }`)).body.data!['connections'].find((c: { id: string }) => c.id === 'ameyo-a').status;
+    const before = await statusOf();
+    const done = linesOf(stack, OPERATION_DONE);
     const read = abandonableRead(stack, 'ameyo-a');
     await waitUntil('the vendor has the request', () => ameyo().requests.length === 1, 2_000);
     const seenAt = Date.now();
     read.leave();
     await expect(read.response).rejects.toThrow(/abort/i);
+    // A client leaving says nothing of the vendor: the connection keeps the status its last answer gave.
+    await waitUntil("the abandoned operation's resolvers are done", () => linesOf(stack, OPERATION_DONE) === done + 1, 2_000);
+    expect(await statusOf()).toBe(before);
 
     // Past the latency: the simulator never answered, because the gateway closed the socket.
     await untilLatencyHasPassed(seenAt, LATENCY_MS); // timed on purpose: "no answer" shows only once the answer was due
