@@ -47,6 +47,7 @@ import { stringify as toYaml } from 'yaml';
 import { APPS_API_SIM_DEFAULTS } from '../sim/apps-api';
 import { runBench, stopChildProcess } from './child';
 import { percentile } from './stats';
+import { cpuMs } from './proc';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings
@@ -92,7 +93,6 @@ const MAIN = path.resolve(__dirname, '../src/main.js');
 const SIMS = path.resolve(__dirname, 'fleetSims.js');
 const API_KEY = 'bench-fleet-key-000000000001';
 const QUERY = '{ agents(first: 5) { totalCount edges { node { id name status } } } }';
-const CLK_TCK = 100; // /proc/<pid>/stat utime and stime are in clock ticks; 100 per second on Linux x86_64
 
 const wallMs = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -188,11 +188,6 @@ async function startReplica(name: string, configFile: string, cwd: string): Prom
 }
 
 /** utime + stime of `pid`, seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the command name may hold spaces
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 
 async function simJson(url: string, method: 'GET' | 'DELETE'): Promise<unknown> {
   const res = await request(url, { method });
@@ -339,10 +334,10 @@ async function runConfiguration(conf: Configuration, sims: SimsReady): Promise<F
     await sleep(WARMUP_S * 1000);
     await simJson(`${sims.appsApi.url}/__sim/requests`, 'DELETE');
     const from = wallMs();
-    const cpu0 = replicas.map((r) => cpuSeconds(r.child.pid!));
+    const cpu0 = replicas.map((r) => cpuMs(r.child.pid!));
     await sleep(SECONDS * 1000);
     const to = wallMs();
-    const cpu = replicas.reduce((sum, r, i) => sum + cpuSeconds(r.child.pid!) - cpu0[i]!, 0);
+    const cpu = replicas.reduce((sum, r, i) => sum + cpuMs(r.child.pid!) - cpu0[i]!, 0);
     await clients.stop();
     const vendor = ((await simJson(`${sims.appsApi.url}/__sim/requests`, 'GET')) as Array<{ receivedAtMs: number; status: number }>).filter((r) => r.receivedAtMs >= from && r.receivedAtMs < to);
     for (const r of replicas) if (r.child.exitCode !== null || r.child.signalCode !== null) throw new Error(`replica ${r.name} exited during the run: ${r.stderr.join('\n')}`);
@@ -376,7 +371,7 @@ async function runConfiguration(conf: Configuration, sims: SimsReady): Promise<F
       dataAgeP50Ms: percentile(ages, 50),
       dataAgeP99Ms: percentile(ages, 99),
       dataAgeMaxMs: ages.length ? ages[ages.length - 1]! : Number.NaN,
-      gatewayCpuMsPerRequest: (cpu * 1000) / Math.max(1, measured.length),
+      gatewayCpuMsPerRequest: cpu / Math.max(1, measured.length),
     };
   } finally {
     for (const r of replicas) {

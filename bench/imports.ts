@@ -47,7 +47,8 @@ import type { VendorKey } from '../src/vendors/registry';
 import { leadImportsReceived, type ImportingSimulator } from '../test/support/leadImports';
 import { waitUntil } from '../test/support/wait';
 import { forkReady, runBench } from './child';
-import { percentile, vmRssBytes } from './stats';
+import { rssBytes } from './proc';
+import { percentile } from './stats';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings
@@ -613,7 +614,7 @@ async function partVendors(dir: string) {
 
 function rssSampler(pid: number) {
   const samples: Array<{ atMs: number; rss: number }> = [];
-  const take = () => samples.push({ atMs: Date.now(), rss: vmRssBytes(pid) });
+  const take = () => samples.push({ atMs: Date.now(), rss: rssBytes(pid) });
   take();
   const timer = setInterval(take, RSS_SAMPLE_MS);
   return {

@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { stopChildProcess } from './child';
 import { percentile } from './stats';
+import { cpuMs, rssBytes } from './proc';
 
 const SECONDS = Number(process.env['FLAGS_SECONDS'] ?? 15);
 const CLIENTS = Number(process.env['FLAGS_CLIENTS'] ?? 20);
@@ -33,21 +34,10 @@ if (!(SECONDS > 0) || !Number.isInteger(CLIENTS) || CLIENTS < 1) throw new Error
 
 const MAIN = path.resolve(__dirname, '../src/main.js');
 const QUERIES = ['{ connections { id status } }', '{ agents(first: 50) { totalCount edges { node { id name status vendor } } } }'];
-const CLK_TCK = 100; // /proc/<pid>/stat utime and stime are in clock ticks; 100 per second on Linux x86_64
 
 let current: ChildProcess | null = null;
 
 /** utime + stime of `pid`, seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the command name may hold spaces
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-function rssMb(pid: number): number {
-  const m = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
 
 /** Starts demo mode with `flags`; resolves with its GraphQL URL and key once it prints them. */
 async function startDemo(flags: string[]): Promise<{ child: ChildProcess; url: string; key: string }> {
@@ -88,7 +78,7 @@ async function measure(flags: string[]): Promise<string> {
       if (res.statusCode !== 200 || text.includes('"errors"')) throw new Error(`${query} answered ${res.statusCode}: ${text.slice(0, 300)}`);
     };
     for (const q of QUERIES) await post(q); // the first agents query reads the vendors and fills the cache
-    const cpu0 = cpuSeconds(child.pid!);
+    const cpu0 = cpuMs(child.pid!);
     const latencies: number[] = [];
     const endAt = performance.now() + SECONDS * 1000;
     let n = 0;
@@ -101,9 +91,9 @@ async function measure(flags: string[]): Promise<string> {
         }
       }),
     );
-    const cpu = cpuSeconds(child.pid!) - cpu0;
+    const cpu = cpuMs(child.pid!) - cpu0;
     latencies.sort((a, b) => a - b);
-    return `| ${flags.join(' ') || '(defaults)'} | ${(latencies.length / SECONDS).toFixed(0)} | ${percentile(latencies, 50).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} | ${((cpu * 1000) / latencies.length).toFixed(2)} | ${rssMb(child.pid!).toFixed(0)} |`;
+    return `| ${flags.join(' ') || '(defaults)'} | ${(latencies.length / SECONDS).toFixed(0)} | ${percentile(latencies, 50).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} | ${(cpu / latencies.length).toFixed(2)} | ${(rssBytes(child.pid!) / 1024 / 1024).toFixed(0)} |`;
   } finally {
     await dispatcher.close();
     await stopChildProcess(child);

@@ -33,6 +33,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { runBench, stopChildProcess } from './child';
 import { percentile } from './stats';
+import { cpuMs } from './proc';
 
 const SECONDS = Number(process.env['TRACING_SECONDS'] ?? 30);
 const SLICE_MS = Number(process.env['TRACING_SLICE_MS'] ?? 1000);
@@ -52,7 +53,6 @@ if (!(SECONDS > 0) || !(SLICE_MS >= 100) || !(WARMUP_S >= 0) || !Number.isIntege
 
 const MAIN = path.resolve(__dirname, '../src/main.js');
 const QUERIES = ['{ connections { id status } }', '{ agents(first: 50) { totalCount edges { node { id name status vendor } } } }'];
-const CLK_TCK = 100; // /proc/<pid>/stat utime and stime are in clock ticks; 100 per second on Linux x86_64
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 
 type Mode = 'off' | 'on';
@@ -76,11 +76,6 @@ interface Side {
 const children: ChildProcess[] = [];
 
 /** utime + stime of `pid`, seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the command name may hold spaces
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 
 /** The OTLP/HTTP receiver: POST /v1/traces with a JSON ExportTraceServiceRequest; counts spans and requests. */
 async function startReceiver(): Promise<{ url: string; counts: { spans: number; requests: number; bytes: number }; close(): Promise<void> }> {
@@ -205,7 +200,7 @@ async function main(): Promise<void> {
       await slice(off, SLICE_MS, false);
       await slice(on, SLICE_MS, false);
     }
-    const cpu0 = { off: cpuSeconds(off.child.pid!), on: cpuSeconds(on.child.pid!) };
+    const cpu0 = { off: cpuMs(off.child.pid!), on: cpuMs(on.child.pid!) };
     const pairRatios: number[] = [];
     for (let p = 0; p < pairs; p++) {
       const order = p % 2 === 0 ? [off, on] : [on, off];
@@ -213,7 +208,7 @@ async function main(): Promise<void> {
       for (const side of order) counts.set(side.mode, await slice(side, SLICE_MS, true));
       pairRatios.push(counts.get('on')! / counts.get('off')!);
     }
-    const cpu = { off: cpuSeconds(off.child.pid!) - cpu0.off, on: cpuSeconds(on.child.pid!) - cpu0.on };
+    const cpu = { off: cpuMs(off.child.pid!) - cpu0.off, on: cpuMs(on.child.pid!) - cpu0.on };
     const spansBeforeStop = receiver.counts.spans;
     // SIGTERM: the traced child drains, then exports the spans it still buffers (src/main.ts).
     for (const side of sides) {
@@ -228,7 +223,7 @@ async function main(): Promise<void> {
       side.latencies.sort((a, b) => a - b);
       const requests = side.latencies.length;
       const rps = requests / (side.measuredMs / 1000);
-      const cpuMsPerRequest = (cpu[side.mode] * 1000) / requests;
+      const cpuMsPerRequest = cpu[side.mode] / requests;
       figures.set(side.mode, { rps, cpuMsPerRequest });
       const spans = side.mode === 'on' ? receiver.counts.spans : 0;
       process.stdout.write(
