@@ -12,8 +12,9 @@
  *   lease expired and was taken over therefore writes nothing: the job's state is the new owner's alone.
  * - `save` never writes `cancel_requested`, so a cancel asked for between a worker's read and its save stays.
  * - An error row's key is (tenant, job, row): a row saved twice keeps its first record (INSERT OR IGNORE).
- * - Jobs and their errors stay until deleted (there is no delete yet): on disk, unlike Redis's memory, a finished
- *   job's rows cost little.
+ * - A finished job (FINISHED, CANCELLED, FAILED) and its error rows go `FINISHED_IMPORT_TTL_MS` after it finished, as
+ *   in Redis: `finished_at` is a column, and a sweep at open and every hour deletes expired jobs a bounded batch of
+ *   error rows per transaction, so a job with millions of rows never holds the event loop.
  * - One process per file, as for the other tables: a fleet uses Redis.
  */
 import type Database from 'better-sqlite3';
@@ -22,6 +23,18 @@ import { openStateDatabase } from './sqlite';
 
 /** The statuses of work still to do (`unfinished`, `activeCount`). */
 export const ACTIVE_IMPORT_STATUSES: readonly LeadImportStatus[] = ['QUEUED', 'RUNNING'];
+
+/**
+ * How long a finished (FINISHED, CANCELLED, FAILED) job and its error rows are kept, ms: 30 days, in both stores. A job
+ * can hold as many error rows as its file has rows, so finished jobs cannot stay for ever (Redis keeps them in memory,
+ * SQLite on a disk that fills too); a month leaves a client far more time than it needs to read the outcome and
+ * download the error rows, and the two stores answer the same `leadImportJob` for the same age.
+ */
+export const FINISHED_IMPORT_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** How often the SQLite store looks for expired jobs, ms, and how many error rows it deletes per transaction. */
+const SWEEP_EVERY_MS = 3_600_000;
+const SWEEP_BATCH_ROWS = 10_000;
 
 type StoredFields = Omit<LeadImportRecord, 'tenantId' | 'id' | 'status' | 'cancelRequested' | 'createdAt' | 'startedAt' | 'finishedAt'>;
 
@@ -110,6 +123,10 @@ export class SqliteLeadImports implements LeadImportStore {
     errorsOf: Database.Statement;
   };
 
+  private readonly sweepTimer: NodeJS.Timeout;
+  private sweeping: Promise<number> | null = null;
+  private closed = false;
+
   constructor(opts: SqliteLeadImportsOptions) {
     this.now = opts.now ?? Date.now;
     this.db = openStateDatabase(opts.file);
@@ -122,6 +139,7 @@ export class SqliteLeadImports implements LeadImportStore {
         lease_expires_at INTEGER,
         cancel_requested INTEGER NOT NULL DEFAULT 0,
         record TEXT NOT NULL,
+        finished_at INTEGER,
         PRIMARY KEY (tenant, id)
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS lead_imports_status ON lead_imports (status, tenant);
@@ -136,6 +154,13 @@ export class SqliteLeadImports implements LeadImportStore {
       ) WITHOUT ROWID;
     `);
     const active = ACTIVE_IMPORT_STATUSES.map((s) => `'${s}'`).join(', ');
+    // A file from before retention has no `finished_at`: its finished jobs count as finished now, so they go one
+    // retention period after the upgrade rather than at once.
+    if (!(this.db.prepare('PRAGMA table_info(lead_imports)').all() as Array<{ name: string }>).some((c) => c.name === 'finished_at')) {
+      this.db.exec('ALTER TABLE lead_imports ADD COLUMN finished_at INTEGER');
+      this.db.prepare(`UPDATE lead_imports SET finished_at = ? WHERE status NOT IN (${active})`).run(this.now());
+    }
+    this.db.exec('CREATE INDEX IF NOT EXISTS lead_imports_finished ON lead_imports (finished_at) WHERE finished_at IS NOT NULL');
     this.statements = {
       insert: this.db.prepare('INSERT INTO lead_imports (tenant, id, status, cancel_requested, record) VALUES (?, ?, ?, ?, ?)'),
       get: this.db.prepare('SELECT status, cancel_requested, record FROM lead_imports WHERE tenant = ? AND id = ?'),
@@ -147,13 +172,56 @@ export class SqliteLeadImports implements LeadImportStore {
       errors: this.db.prepare('SELECT row_number, outcome, reason, vals FROM lead_import_errors WHERE tenant = ? AND job = ? AND row_number > ? ORDER BY row_number LIMIT ?'),
       errorsOf: this.db.prepare('SELECT row_number, outcome, reason, vals FROM lead_import_errors WHERE tenant = ? AND job = ? AND row_number > ? AND outcome = ? ORDER BY row_number LIMIT ?'),
     };
-    const write = this.db.prepare('UPDATE lead_imports SET status = ?, record = ? WHERE tenant = ? AND id = ? AND lease_owner = ? AND lease_expires_at > ?');
+    const write = this.db.prepare('UPDATE lead_imports SET status = ?, record = ?, finished_at = ? WHERE tenant = ? AND id = ? AND lease_owner = ? AND lease_expires_at > ?');
     const addError = this.db.prepare('INSERT OR IGNORE INTO lead_import_errors (tenant, job, row_number, outcome, reason, vals) VALUES (?, ?, ?, ?, ?, ?)');
     this.saveTx = this.db.transaction((job: LeadImportRecord, errors: readonly ImportRowError[], owner: string): boolean => {
-      if (write.run(job.status, encodeLeadImport(job), job.tenantId, job.id, owner, this.now()).changes === 0) return false;
+      const finishedAt = ACTIVE_IMPORT_STATUSES.includes(job.status) ? null : (job.finishedAt?.getTime() ?? this.now());
+      if (write.run(job.status, encodeLeadImport(job), finishedAt, job.tenantId, job.id, owner, this.now()).changes === 0) return false;
       for (const e of errors) addError.run(job.tenantId, job.id, e.rowNumber, e.outcome, e.reason, JSON.stringify(e.values));
       return true;
     });
+    const expired = this.db.prepare('SELECT tenant, id FROM lead_imports WHERE finished_at <= ? LIMIT 1');
+    const dropErrors = this.db.prepare(
+      'DELETE FROM lead_import_errors WHERE tenant = ? AND job = ? AND row_number IN (SELECT row_number FROM lead_import_errors WHERE tenant = ? AND job = ? ORDER BY row_number LIMIT ?)',
+    );
+    const dropJob = this.db.prepare('DELETE FROM lead_imports WHERE tenant = ? AND id = ?');
+    /** One step of the sweep: a batch of an expired job's error rows, and the job once they are gone. */
+    this.sweepStep = this.db.transaction((): 'none' | 'rows' | 'job' => {
+      const job = expired.get(this.now() - FINISHED_IMPORT_TTL_MS) as { tenant: string; id: string } | undefined;
+      if (!job) return 'none';
+      if (dropErrors.run(job.tenant, job.id, job.tenant, job.id, SWEEP_BATCH_ROWS).changes === SWEEP_BATCH_ROWS) return 'rows';
+      dropJob.run(job.tenant, job.id);
+      return 'job';
+    });
+    // A sweep that fails (a locked or full disk) deletes nothing and is tried again an hour later: what it would
+    // have deleted stays readable, so nothing is lost by dropping its error here.
+    const sweepQuietly = () => void this.sweep().catch(() => {});
+    sweepQuietly();
+    this.sweepTimer = setInterval(sweepQuietly, SWEEP_EVERY_MS);
+    this.sweepTimer.unref();
+  }
+
+  private readonly sweepStep: () => 'none' | 'rows' | 'job';
+
+  /**
+   * Deletes the jobs that finished more than `FINISHED_IMPORT_TTL_MS` ago with their error rows, a batch per
+   * transaction with the event loop free between batches; resolves with how many jobs it deleted. Runs at open and
+   * every hour; a call while one runs joins it.
+   */
+  sweep(): Promise<number> {
+    this.sweeping ??= this.sweepExpired().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  private async sweepExpired(): Promise<number> {
+    let jobs = 0;
+    for (let step = this.sweepStep(); step !== 'none' && !this.closed; step = this.sweepStep()) {
+      if (step === 'job') jobs++;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return jobs;
   }
 
   async create(job: LeadImportRecord): Promise<void> {
@@ -204,6 +272,9 @@ export class SqliteLeadImports implements LeadImportStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweepTimer);
+    await this.sweeping;
     this.db.close();
   }
 }

@@ -10,7 +10,8 @@ import { validateConfig } from '../../src/config/load';
 import { createLogger } from '../../src/logger';
 import { openStateStore } from '../../src/state';
 import { RedisConnection } from '../../src/state/redis/connection';
-import { FINISHED_IMPORT_TTL_MS, RedisLeadImports } from '../../src/state/redis/leadImports';
+import { FINISHED_IMPORT_TTL_MS } from '../../src/state/leadImports';
+import { RedisLeadImports } from '../../src/state/redis/leadImports';
 import { JOB_A, JOB_B, leadImportJob, leadImportStoreContract } from '../support/leadImportContract';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';

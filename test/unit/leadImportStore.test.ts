@@ -11,7 +11,8 @@ import { validateConfig } from '../../src/config/load';
 import { createLogger } from '../../src/logger';
 import { openStateStore } from '../../src/state';
 import { SqliteCrmSessions } from '../../src/state/crmSessions';
-import { SqliteLeadImports } from '../../src/state/leadImports';
+import Database from 'better-sqlite3';
+import { FINISHED_IMPORT_TTL_MS, SqliteLeadImports } from '../../src/state/leadImports';
 import { JOB_A, leadImportJob, leadImportStoreContract } from '../support/leadImportContract';
 
 leadImportStoreContract('SQLite', () => {
@@ -75,5 +76,66 @@ describe('SQLite lead import jobs across a restart', () => {
     const second = await openStateStore(config, logger);
     expect(await second.leadImports.unfinished()).toEqual([{ tenantId: 'acme', id: JOB_A }]);
     await second.close();
+  });
+});
+
+describe('SQLite lead import jobs expire FINISHED_IMPORT_TTL_MS after they finished, as in Redis', () => {
+  const DAY_MS = 24 * 3_600_000;
+  const FINISHED_AT = new Date('2026-12-06T07:00:00.000Z');
+  const JOB_B = '0b8a9c1e-2f3d-4e5f-8a7b-9c0d1e2f3a4b';
+  let clock: number;
+  let store: SqliteLeadImports;
+  beforeEach(() => {
+    clock = FINISHED_AT.getTime();
+    store = new SqliteLeadImports({ file: ':memory:', now: () => clock });
+  });
+  afterEach(() => store.close());
+
+  /** A job of `rows` error rows saved as FINISHED at FINISHED_AT. */
+  async function finishedJob(id: string, rows: number) {
+    await store.create(leadImportJob({ id }));
+    expect(await store.lease('t', id, 'w', 60_000)).toBe(true);
+    const errors = Array.from({ length: rows }, (_, i) => ({ rowNumber: i + 1, outcome: 'FAILED' as const, reason: 'no phone', values: [`row ${i + 1}`] }));
+    expect(await store.save(leadImportJob({ id, status: 'FINISHED', startedAt: FINISHED_AT, finishedAt: FINISHED_AT, failed: rows }), errors, 'w')).toBe(true);
+  }
+
+  it('deletes a finished job and all its error rows once the period has passed, and nothing before', async () => {
+    expect(FINISHED_IMPORT_TTL_MS).toBe(30 * DAY_MS);
+    await finishedJob(JOB_A, 25_001); // more error rows than one sweep transaction deletes
+    clock += FINISHED_IMPORT_TTL_MS - 1;
+    expect(await store.sweep()).toBe(0);
+    expect((await store.get('t', JOB_A))?.status).toBe('FINISHED');
+    clock += 1;
+    expect(await store.sweep()).toBe(1);
+    expect(await store.get('t', JOB_A)).toBeNull();
+    expect(await store.errors('t', JOB_A, 0, 10)).toEqual([]);
+  });
+
+  it('never deletes a job that is still to do, however old', async () => {
+    await store.create(leadImportJob({ id: JOB_B }));
+    clock += 365 * DAY_MS;
+    expect(await store.sweep()).toBe(0);
+    expect((await store.get('t', JOB_B))?.status).toBe('QUEUED');
+  });
+
+  it('counts the finished jobs of a file from before retention as finished when it is opened, not at once', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-imports-old-'));
+    try {
+      const file = path.join(dir, 'state.sqlite');
+      const old = new Database(file);
+      old.exec(`CREATE TABLE lead_imports (tenant TEXT NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, lease_owner TEXT, lease_expires_at INTEGER,
+        cancel_requested INTEGER NOT NULL DEFAULT 0, record TEXT NOT NULL, PRIMARY KEY (tenant, id)) WITHOUT ROWID`);
+      const record = (await import('../../src/state/leadImports')).encodeLeadImport(leadImportJob({ status: 'FINISHED', finishedAt: new Date('2025-01-01T00:00:00Z') }));
+      old.prepare(`INSERT INTO lead_imports (tenant, id, status, record) VALUES ('t', ?, 'FINISHED', ?)`).run(JOB_A, record);
+      old.close();
+      const opened = new SqliteLeadImports({ file, now: () => clock });
+      expect(await opened.sweep()).toBe(0);
+      expect((await opened.get('t', JOB_A))?.status).toBe('FINISHED');
+      clock += FINISHED_IMPORT_TTL_MS;
+      expect(await opened.sweep()).toBe(1);
+      await opened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

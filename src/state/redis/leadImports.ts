@@ -18,16 +18,18 @@
  * Redis is still in flight for whoever holds the lease next.
  */
 import type { ImportRowError, ImportRowOutcome, LeadImportRecord, LeadImportStatus, LeadImportStore } from '../../imports/store';
-import { ACTIVE_IMPORT_STATUSES, checkErrorsPage, checkLeaseMs, decodeLeadImport, decodeRowError, duplicateImportMessage, encodeLeadImport, encodeRowError } from '../leadImports';
+import {
+  ACTIVE_IMPORT_STATUSES,
+  FINISHED_IMPORT_TTL_MS,
+  checkErrorsPage,
+  checkLeaseMs,
+  decodeLeadImport,
+  decodeRowError,
+  duplicateImportMessage,
+  encodeLeadImport,
+  encodeRowError,
+} from '../leadImports';
 import type { RedisConnection } from './connection';
-
-/**
- * How long a finished (FINISHED, CANCELLED, FAILED) job's keys stay in Redis, ms: 30 days. Redis keeps everything
- * in memory and a job can hold as many error rows as its file has rows, so finished jobs cannot stay for ever; a
- * month leaves a client far more time than it needs to read the outcome and download the error rows. The SQLite
- * store, on disk, keeps them.
- */
-export const FINISHED_IMPORT_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Tracks whether the job is still to do: in both active sets (and without expiry), or out of them and expiring. */
 const TRACK = `
