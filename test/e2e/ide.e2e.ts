@@ -8,7 +8,7 @@
  */
 import { Writable } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
-import { startDemo, type Demo } from '../../src/demo';
+import { DEMO_API_KEY, startDemo, type Demo } from '../../src/demo';
 import { createLogger } from '../../src/logger';
 import { waitUntil } from '../support/wait';
 import { launchChromium } from './browser';
@@ -168,7 +168,11 @@ describe('GraphQL IDE in a browser', () => {
   it('runs the Presence subscription over graphql-ws: a presence change in the simulator appears in the response pane (issue 17)', async () => {
     const { page, offsite } = await openIde();
     const sockets: string[] = [];
-    page.on('websocket', (ws) => void sockets.push(ws.url()));
+    const sent: unknown[] = [];
+    page.on('websocket', (ws) => {
+      sockets.push(ws.url());
+      ws.on('framesent', (frame) => void sent.push(JSON.parse(String(frame.payload))));
+    });
     await page.getByRole('tab', { name: 'Presence' }).click();
     // As in the tab test below: the operation name is read from the editor once it holds the tab's text.
     await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: 'subscription Presence' }).waitFor();
@@ -184,6 +188,11 @@ describe('GraphQL IDE in a browser', () => {
     agent.status_updated_at = new Date().toISOString();
     await waitForAnswer(page, '"rawStatus": "Meeting"');
     expect(sockets).toEqual([`${demo.gateway.url.replace(/^http/, 'ws')}/graphql`]);
+    // GraphiQL's fetcher ran it on the graphql-ws client of the tab's headers: their key in connection_init.
+    expect(sent.slice(0, 2)).toEqual([
+      { type: 'connection_init', payload: { authorization: `Bearer ${DEMO_API_KEY}` } },
+      { type: 'subscribe', id: expect.any(String), payload: expect.objectContaining({ operationName: 'Presence', query: expect.stringContaining('subscription Presence') }) },
+    ]);
     expect(offsite).toEqual([]);
   }, 40_000);
 });
