@@ -9,6 +9,9 @@
  * Issue 15's must-show is here too: an unmodified Apollo Client takes campaigns' ids from `campaigns`, passes
  * them to `leadCreate`, `contactsUpload` (a CSV through the upload link) and `callDial`, and reads the dialled
  * call (its DialAttempt) back from its normalized cache without a request.
+ *
+ * Issue 17's must-show: Apollo Client 4 with GraphQLWsLink (split link, unmodified) receives a presence change
+ * from the simulator, and the SCREEN_POP of a call connect the Ameyo simulator plays against demo mode's CRM URLs.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -20,8 +23,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_API_KEY, startDemo, type Demo } from '../../src/demo';
+import { DEMO_API_KEY, DEMO_TENANT_ID, startDemo, type Demo } from '../../src/demo';
 import { encodeGlobalId } from '../../src/graphql/ids';
+import { LocalBus } from '../../src/live/bus';
 import { createLogger } from '../../src/logger';
 import { launchChromium, recordRequests, settled, type Seen } from './browser';
 
@@ -99,6 +103,9 @@ interface PageGlobals {
     /** Apollo Client 4 only (issue 17): an agent read over HTTP, then presence over GraphQLWsLink. */
     presenceStart(opts: ScenarioOpts, agentId: string): Promise<{ before?: any; error?: any }>;
     presenceResult(): { events: any[]; errors: unknown[]; cached: any };
+    /** Apollo Client 4 only (issue 17): `callEvents(filter)` over GraphQLWsLink. */
+    callEventsStart(opts: ScenarioOpts, filter: Record<string, unknown>): { error?: any };
+    callEventsResult(): { events: any[]; errors: unknown[] };
   };
 }
 
@@ -279,6 +286,77 @@ describe('browser apps calling the gateway from another origin (issue 12)', () =
       expect(result.errors).toEqual([]);
       expect(result.events.map((e) => e.agentPresenceChanged.agent.id)).toContain(id);
       expect(result.cached).toEqual({ __typename: 'Agent', id, status: 'AWAY', rawStatus: 'Lunch' });
+      expect(session.offsite()).toEqual([]);
+    } finally {
+      await session.context.close();
+    }
+  }, 60_000);
+
+  it("Apollo Client 4 with GraphQLWsLink gets the SCREEN_POP of a simulated Ameyo call connect, with the call's context and the Agent of `agents` (issue 17)", async () => {
+    const session = await openSession(browser, allowedPages.origin, 'apollo4');
+    try {
+      const ameyo = demo.sims.ameyo;
+      const agentSession = ameyo.state.sessions[0]!;
+      const userId = agentSession.userId;
+      const bus = demo.gateway.live.bus;
+      if (!(bus instanceof LocalBus)) throw new Error('demo mode runs the embedded (local) live bus');
+      const listening = bus.listenerCount(DEMO_TENANT_ID, 'callEvents');
+      const start = await session.page.evaluate(([o, f]) => (globalThis as unknown as PageGlobals).scenarios.callEventsStart(o, f), [
+        opts(),
+        { connectionIds: ['ameyo-demo'], types: ['SCREEN_POP'] },
+      ] as const);
+      expect(start).toEqual({});
+      await waitUntil('the subscription is listening', () => bus.listenerCount(DEMO_TENANT_ID, 'callEvents') > listening);
+
+      // Ameyo's side (demo mode made the gateway its CRM): the agent's call connects, and Ameyo calls the customer URL.
+      const res = await fetch(`${ameyo.url}/__sim/ameyo/crm/call-connect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+      expect(res.status).toBe(200);
+      const connect = (await res.json()) as { crtObjectId: string; calls: Array<{ kind: string; status: number }> };
+      expect(connect.calls.map((x) => [x.kind, x.status])).toEqual([['customer', 200]]);
+      await session.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scenarios.callEventsResult().events.length > 0, undefined, { timeout: 15_000 });
+
+      // The call's context from the simulator's own records; the agent as `agents` lists it.
+      const interaction = ameyo.state.interactions.find((i) => i.crtObjectId === connect.crtObjectId)!;
+      const phone = ameyo.state.contacts.find((x) => x.customerId === interaction.customerId)?.phone1 ?? interaction.phone!;
+      const queue = ameyo.state.queues.find((q) => q.queueId === agentSession.queueId)!;
+      const listed = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${DEMO_API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ agents(first: 100, filter: { connectionIds: ["ameyo-demo"] }) { edges { node { id nativeId name } } } }' }),
+      });
+      const agents = ((await listed.json()) as { data: { agents: { edges: Array<{ node: { id: string; nativeId: string; name: string } }> } } }).data.agents.edges.map((e) => e.node);
+      const agent = agents.find((a) => a.nativeId === userId)!;
+      expect(agent.id).toBe(encodeGlobalId('Agent', 'ameyo-demo', userId));
+
+      const result = await session.page.evaluate(() => (globalThis as unknown as PageGlobals).scenarios.callEventsResult());
+      expect(result.errors).toEqual([]);
+      expect(result.events).toEqual([
+        {
+          callEvents: {
+            __typename: 'CallEvent',
+            type: 'SCREEN_POP',
+            connection: { __typename: 'Connection', id: 'ameyo-demo' },
+            callNativeId: connect.crtObjectId,
+            agent: { __typename: 'Agent', ...agent },
+            screenPop: {
+              __typename: 'ScreenPop',
+              page: 'CUSTOMER',
+              sessionId: agentSession.sessionId,
+              campaignId: String(agentSession.campaignId),
+              crtObjectId: connect.crtObjectId,
+              userCrtObjectId: `${agentSession.sessionId.slice(0, 8)}-ses-${userId}-1-uce-1`,
+              userId,
+              customerId: interaction.customerId === -1 ? null : String(interaction.customerId),
+              phone,
+              queueId: String(queue.queueId),
+              queueName: queue.queueName,
+              disposition: null,
+              dispositionAttribute: null,
+            },
+            at: expect.any(String),
+          },
+        },
+      ]);
       expect(session.offsite()).toEqual([]);
     } finally {
       await session.context.close();

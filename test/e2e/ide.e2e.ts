@@ -8,7 +8,7 @@
  */
 import { Writable } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
-import { startDemo, type Demo } from '../../src/demo';
+import { DEMO_API_KEY, startDemo, type Demo } from '../../src/demo';
 import { createLogger } from '../../src/logger';
 import { waitUntil } from '../support/wait';
 import { launchChromium } from './browser';
@@ -168,7 +168,11 @@ describe('GraphQL IDE in a browser', () => {
   it('runs the Presence subscription over graphql-ws: a presence change in the simulator appears in the response pane (issue 17)', async () => {
     const { page, offsite } = await openIde();
     const sockets: string[] = [];
-    page.on('websocket', (ws) => void sockets.push(ws.url()));
+    const sent: unknown[] = [];
+    page.on('websocket', (ws) => {
+      sockets.push(ws.url());
+      ws.on('framesent', (frame) => void sent.push(JSON.parse(String(frame.payload))));
+    });
     await page.getByRole('tab', { name: 'Presence' }).click();
     // As in the tab test below: the operation name is read from the editor once it holds the tab's text.
     await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: 'subscription Presence' }).waitFor();
@@ -184,6 +188,56 @@ describe('GraphQL IDE in a browser', () => {
     agent.status_updated_at = new Date().toISOString();
     await waitForAnswer(page, '"rawStatus": "Meeting"');
     expect(sockets).toEqual([`${demo.gateway.url.replace(/^http/, 'ws')}/graphql`]);
+    // GraphiQL's fetcher ran it on the graphql-ws client of the tab's headers: their key in connection_init.
+    expect(sent.slice(0, 2)).toEqual([
+      { type: 'connection_init', payload: { authorization: `Bearer ${DEMO_API_KEY}` } },
+      { type: 'subscribe', id: expect.any(String), payload: expect.objectContaining({ operationName: 'Presence', query: expect.stringContaining('subscription Presence') }) },
+    ]);
     expect(offsite).toEqual([]);
+  }, 40_000);
+
+  it("runs a subscription with each tab's own headers: the demo key's tab and the agent's tab each on a socket with its key or token in connection_init (issues 13 and 17)", async () => {
+    const { page, offsite } = await openIde();
+    /** The messages of each socket the page opened, in order, as [direction, message]. */
+    const sockets: Array<{ url: string; frames: Array<['sent' | 'received', { type: string; payload?: any }]> }> = [];
+    page.on('websocket', (ws) => {
+      const socket = { url: ws.url(), frames: [] as Array<['sent' | 'received', { type: string; payload?: any }]> };
+      sockets.push(socket);
+      ws.on('framesent', (f) => void socket.frames.push(['sent', JSON.parse(String(f.payload))]));
+      ws.on('framereceived', (f) => void socket.frames.push(['received', JSON.parse(String(f.payload))]));
+    });
+    const subscribed = (n: number) => sockets.length === n && sockets[n - 1]!.frames.some(([, m]) => m.type === 'subscribe');
+    const run = async (tab: string, text: string, operationName: string, replaceWith?: string) => {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: text }).waitFor();
+      // The tab's text replaced through CodeMirror, as typing would (GraphiQL re-reads the document on change).
+      if (replaceWith)
+        await page.locator('.graphiql-query-editor .CodeMirror').evaluate((el, v) => (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(v), replaceWith);
+      // GraphiQL sends the operation name and document it last read from the editor: wait until it has read this one.
+      await page.waitForFunction((name) => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+        return (doc.querySelector('.graphiql-query-editor .CodeMirror') as { CodeMirror?: { operationName?: string } } | null)?.CodeMirror?.operationName === name;
+      }, operationName);
+      await page.locator('.graphiql-query-editor .CodeMirror-code').click();
+      await page.locator('.graphiql-execute-button').click();
+    };
+    await run('Presence', 'subscription Presence', 'Presence');
+    await waitUntil('the Presence subscription', () => subscribed(1), 15_000);
+    await run('AsAgent', 'query AsAgent', 'Mine', 'subscription Mine {\n  agentPresenceChanged { agent { id status } }\n}');
+    await waitUntil("the agent tab's subscription", () => subscribed(2), 15_000);
+    const ws = `${demo.gateway.url.replace(/^http/, 'ws')}/graphql`;
+    expect(sockets.map((x) => x.url)).toEqual([ws, ws]);
+    for (const [socket, authorization, operationName] of [
+      [sockets[0]!, `Bearer ${DEMO_API_KEY}`, 'Presence'],
+      [sockets[1]!, `Bearer ${demo.tokens.agent}`, 'Mine'],
+    ] as const) {
+      expect(socket.frames.slice(0, 3)).toEqual([
+        ['sent', { type: 'connection_init', payload: { authorization } }],
+        ['received', { type: 'connection_ack' }],
+        ['sent', { type: 'subscribe', id: expect.any(String), payload: expect.objectContaining({ operationName }) }],
+      ]);
+    }
+    expect(offsite).toEqual([]);
+    await page.close();
   }, 40_000);
 });

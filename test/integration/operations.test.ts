@@ -43,8 +43,8 @@ describe('GraphQL IDE', () => {
     // The page's own script parses (its regular expressions are written inside a template literal).
     const script = /<script nonce="[^"]+">(.*?)<\/script>/s.exec(html)![1]!;
     expect(() => new Function(script)).not.toThrow();
-    expect(html).toContain("const text = params.query.replace(/#[^\\n\\r]*/g, ' ');");
-    expect(html).toContain('if (!params.operationName) return /^\\s*subscription\\b/.test(text);');
+    // GraphiQL's own fetcher (@graphiql/toolkit's createGraphiQLFetcher) runs them, with that client as its wsClient.
+    expect(html).toContain('fetcher = GraphiQL.createFetcher({ url, wsClient });');
   });
 
   it('pre-fills example operations', async () => {

@@ -24,7 +24,7 @@ const ASSETS = new Map<string, { pkg: string; file: string; type: string }>([
   ['react-dom.production.min.js', { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript; charset=utf-8' }],
   ['graphiql.min.js', { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript; charset=utf-8' }],
   ['graphiql.min.css', { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css; charset=utf-8' }],
-  // graphql-ws's browser build (global `graphqlWs`): the IDE runs subscriptions over the WebSocket on /graphql (issue 17).
+  // graphql-ws's browser build (global `graphqlWs`): the client GraphiQL's fetcher runs subscriptions on (issue 17).
   ['graphql-ws.min.js', { pkg: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: 'text/javascript; charset=utf-8' }],
 ]);
 
@@ -184,32 +184,24 @@ export async function serveIdePage(req: IncomingMessage, res: ServerResponse, op
 <script nonce="${nonce}">
   const settings = JSON.parse(document.getElementById('ide-settings').textContent);
   const url = new URL(settings.url, location.href).href;
-  const httpFetcher = GraphiQL.createFetcher({ url });
-  // Subscriptions go over graphql-ws, one client per Authorization value of the headers editor (sent in connection_init).
-  const wsClients = new Map();
-  const wsClientFor = (authorization) => {
-    let client = wsClients.get(authorization);
-    if (!client) {
-      client = graphqlWs.createClient({ url: url.replace(/^http/, 'ws'), connectionParams: { authorization }, lazy: true });
-      wsClients.set(authorization, client);
+  // GraphiQL's own fetcher (@graphiql/toolkit createGraphiQLFetcher, bundled as GraphiQL.createFetcher) with
+  // a graphql-ws client: it sends subscriptions over the WebSocket on /graphql and the rest over HTTP. A
+  // graphql-ws client sends its connection_init once, so there is one fetcher (and client) per Authorization
+  // value of the headers editor: each tab runs with its own key or token (docs/decisions.md, "GraphQL IDE").
+  const fetchers = new Map();
+  const fetcherFor = (authorization) => {
+    let fetcher = fetchers.get(authorization);
+    if (!fetcher) {
+      const wsClient = graphqlWs.createClient({ url: url.replace(/^http/, 'ws'), connectionParams: { authorization }, lazy: true });
+      fetcher = GraphiQL.createFetcher({ url, wsClient });
+      fetchers.set(authorization, fetcher);
     }
-    return client;
-  };
-  const isSubscription = (params, opts) => {
-    const doc = opts && opts.documentAST;
-    if (!doc) {
-      // Comments may come first (the example tabs start with one).
-      const text = params.query.replace(/#[^\\n\\r]*/g, ' ');
-      if (!params.operationName) return /^\\s*subscription\\b/.test(text);
-      return text.split(/\\bsubscription\\s+/).slice(1).some((rest) => rest.startsWith(params.operationName) && !/^\\w/.test(rest.slice(params.operationName.length)));
-    }
-    return doc.definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'subscription' && (!params.operationName || (d.name && d.name.value === params.operationName)));
+    return fetcher;
   };
   const fetcher = (params, opts) => {
-    if (!isSubscription(params, opts)) return httpFetcher(params, opts);
     const headers = (opts && opts.headers) || {};
-    const authorization = headers.Authorization || headers.authorization || '';
-    return wsClientFor(authorization).iterate({ query: params.query, variables: params.variables || {}, operationName: params.operationName || undefined });
+    const name = Object.keys(headers).find((h) => h.toLowerCase() === 'authorization');
+    return fetcherFor(name ? String(headers[name]) : '')(params, opts);
   };
   ReactDOM.createRoot(document.getElementById('ide')).render(
     React.createElement(GraphiQL, {

@@ -303,12 +303,46 @@ function presenceResult() {
   return { events: live.events, errors: live.errors, cached: cached?.agent ?? null };
 }
 
+const CALL_EVENTS = gql`
+  subscription ScreenPops($filter: CallEventFilter) {
+    callEvents(filter: $filter) {
+      type
+      connection { id }
+      callNativeId
+      agent { id nativeId name }
+      screenPop { page sessionId campaignId crtObjectId userCrtObjectId userId customerId phone queueId queueName disposition dispositionAttribute }
+      at
+    }
+  }
+`;
+
+/** What `callEventsStart` set up, read by `callEventsResult`. */
+const calls = { events: [], errors: [] };
+
+/** Subscribes to call events (an agent desktop waiting for its screen-pop) over the same split link; `{}` or `{ error }`. */
+function callEventsStart(opts, filter) {
+  try {
+    makeLiveClient(opts)
+      .subscribe({ query: CALL_EVENTS, variables: { filter } })
+      .subscribe({
+        next: (result) => calls.events.push(result.data),
+        error: (err) => calls.errors.push(describeError(err)),
+      });
+    return {};
+  } catch (err) {
+    return { error: describeError(err) };
+  }
+}
+
 const client = 'apollo4';
 
 window.scenarios = {
   client,
   presenceStart,
   presenceResult,
+  callEventsStart,
+  /** The call events so far, and the subscription's errors. */
+  callEventsResult: () => ({ events: calls.events, errors: calls.errors }),
   /** The agents query; `{ data }` or `{ error }`. */
   query: (opts) => settle(makeClient(opts).query({ query: AGENTS })),
   /** The same query with RetryLink's defaults instead of the documented setting. */
