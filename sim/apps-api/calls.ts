@@ -244,21 +244,23 @@ function createCall(env: AppsEnv, ctx: SimContext): SimReply {
 
 /**
  * Stamps `updated_at` as the vendor's database would on every write. The simulator's own endpoints set it; tests and
- * demos also edit `state.calls` directly (a call's status moving on), so before any call read, a record that changed
- * since the simulator last looked (or is new and has none) gets the current time, unless the writer set `updated_at`
- * itself. The first look (the seed, when the routes are made) is taken as it is.
+ * demos also edit `state.calls` directly (a call's status moving on, a call appearing), so before any call read, a
+ * record that is new or changed since the simulator last looked gets the current time, unless the writer changed
+ * `updated_at` itself. The first look (the first call read: the seed and whatever was added before it) is taken as it is.
  */
 export function createCallStamper(env: AppsEnv): () => void {
   const seen = new Map<number, { fingerprint: string; updatedAt: string }>();
+  let first = true;
   return () => {
     const nowIso = isoAt(env.now());
     for (const call of env.state.calls) {
       const { updated_at: updatedAt, ...rest } = call;
       const fingerprint = JSON.stringify(rest);
       const last = seen.get(call.id);
-      if (last ? last.fingerprint !== fingerprint && last.updatedAt === updatedAt : !updatedAt) call.updated_at = nowIso;
+      if (last ? last.fingerprint !== fingerprint && last.updatedAt === updatedAt : !first || !updatedAt) call.updated_at = nowIso;
       if (last?.fingerprint !== fingerprint || last.updatedAt !== call.updated_at) seen.set(call.id, { fingerprint, updatedAt: call.updated_at });
     }
+    first = false;
   };
 }
 
@@ -406,7 +408,6 @@ function postCustomData(env: AppsEnv, ctx: SimContext): SimReply {
 export const callRoutes: RouteModule = (env) => {
   const lastEndUserUpdate = new Map<number, number>();
   const stamp = createCallStamper(env);
-  stamp(); // the first look: the seed as it is
   return [
     { route: 'POST /apps/api/v1/calls', handler: (ctx) => createCall(env, ctx) },
     {

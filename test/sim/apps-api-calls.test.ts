@@ -207,12 +207,15 @@ describe('GET /manager/api/v1/calls', () => {
       edited.status = edited.status === 'connected' ? 'finished' : 'connected';
       explicit.status = explicit.status === 'connected' ? 'finished' : 'connected';
       explicit.updated_at = iso(saved + 5 * 60_000); // the writer's own stamp is kept
+      const added = { ...structuredClone(untouched), id: maxCallId() + 1 }; // a new record: a write now, whatever it carries
+      sim.state.calls.push(added);
       expect((await send('PATCH', `/apps/api/v1/calls/${flagged.id}/customer_flag`, { verified_customer: !flagged.verified })).status).toBe(200); // mirrored in the call's `verified`
       const res = await get(`/manager/api/v1/calls?updated_at[from]=${iso(saved + 5 * 60_000)}&sort_column=updated_at`);
       expect((res.body as Call[]).map((c) => [c.id, c.updated_at])).toEqual([
         [explicit.id, iso(saved + 5 * 60_000)],
         [edited.id, iso(clock.t)],
         [flagged.id, iso(clock.t)],
+        [added.id, iso(clock.t)],
       ]);
       clock.t += 60_000;
       const again = await get(`/manager/api/v1/calls/${untouched.id}`);
