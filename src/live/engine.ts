@@ -382,7 +382,9 @@ export class LiveEngine {
       this.opts.bus.publish(p.tenantId, event);
     }
     if (!p.tail) {
-      const markMs = newestMs ?? nowMs;
+      // Vendor time from here on. An empty window keeps the baseline's own start (about), not our clock: a vendor clock
+      // running behind ours by more than the overlap would otherwise hide the first calls that come.
+      const markMs = newestMs ?? nowMs - CALL_WINDOW_MS;
       p.tail = { markMs, baselineMs: markMs, offset: 0 };
     } else if (calls.length >= CALL_PAGE && (newestMs === null || newestMs <= p.tail.markMs)) {
       p.tail.offset += CALL_PAGE; // a full page of ties at the mark: the next read takes the next page of the same query
