@@ -203,6 +203,7 @@ function createCall(env: AppsEnv, ctx: SimContext): SimReply {
     connected_at: null,
     ends_at: null,
     scheduled_at: scheduledAt,
+    updated_at: now,
     wait_duration: 0,
     call_duration: 0,
     hold_duration: 0,
@@ -241,6 +242,31 @@ function createCall(env: AppsEnv, ctx: SimContext): SimReply {
 // GET /manager/api/v1/calls
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * Stamps `updated_at` as the vendor's database would on every write. The simulator's own endpoints set it; tests and
+ * demos also edit `state.calls` directly (a call's status moving on, a call appearing), so before any call read, a
+ * record that is new or changed since the simulator last looked gets the current time, unless the writer changed
+ * `updated_at` itself. The first look (the first call read: the seed and whatever was added before it) is taken as it is.
+ */
+export function createCallStamper(env: AppsEnv): () => void {
+  const seen = new Map<number, { fingerprint: string; updatedAt: string }>();
+  let first = true;
+  return () => {
+    const nowIso = isoAt(env.now());
+    for (const call of env.state.calls) {
+      const { updated_at: updatedAt, ...rest } = call;
+      const fingerprint = JSON.stringify(rest);
+      const last = seen.get(call.id);
+      if (last ? last.fingerprint !== fingerprint && last.updatedAt === updatedAt : !first || !updatedAt) call.updated_at = nowIso;
+      if (last?.fingerprint !== fingerprint || last.updatedAt !== call.updated_at) seen.set(call.id, { fingerprint, updatedAt: call.updated_at });
+    }
+    first = false;
+  };
+}
+
+/** The time range filters of the calls list: `created_at` (tap-ujet, notes §1 [T]) and `updated_at` (tailing, notes §1 [C]). */
+const CALL_TIME_FILTERS = ['created_at[from]', 'created_at[to]', 'updated_at[from]', 'updated_at[to]'] as const;
+
 function listCalls(env: AppsEnv, ctx: SimContext): SimReply {
   const q = ctx.query;
   const paging = readPage(q);
@@ -248,33 +274,32 @@ function listCalls(env: AppsEnv, ctx: SimContext): SimReply {
   const statuses = q.getAll('status[]').map((s) => s.trim());
   // Deprecated call_type names select their current type too (our assumption).
   const types = q.getAll('call_type[]').map((t) => CALL_TYPE_ALIASES[t.trim()] ?? t.trim());
-  const bounds: Array<[string, number | null]> = [];
-  for (const key of ['created_at[from]', 'created_at[to]']) {
+  const bounds: Partial<Record<(typeof CALL_TIME_FILTERS)[number], number | null>> = {};
+  for (const key of CALL_TIME_FILTERS) {
     const raw = q.get(key);
     const ms = raw === null ? null : parseUtcTime(raw);
     // Same wording as the agents list (our assumption).
     if (Number.isNaN(ms)) return badRequest(`Invalid time for ${key} - use ISO 8601 in UTC`);
-    bounds.push([key, ms]);
+    bounds[key] = ms;
   }
-  const fromMs = bounds[0]![1];
-  const toMs = bounds[1]![1];
-  // Our assumption: sort_column id|created_at (default id), sort_direction asc|desc case-insensitive (default asc);
-  // other values are a 400 in the vendor's shape.
+  // Our assumption: sort_column id|created_at|updated_at (default id; updated_at is the tailing sort, notes §1 [C]),
+  // sort_direction asc|desc case-insensitive (default asc); other values are a 400 in the vendor's shape.
   const column = (q.get('sort_column') ?? 'id').trim();
-  if (column !== 'id' && column !== 'created_at') return badRequest('Invalid sort_column - use id or created_at');
+  if (column !== 'id' && column !== 'created_at' && column !== 'updated_at') return badRequest('Invalid sort_column - use id, created_at or updated_at');
   const direction = (q.get('sort_direction') ?? 'asc').trim().toLowerCase();
   if (direction !== 'asc' && direction !== 'desc') return badRequest('Invalid sort_direction - use asc or desc');
 
-  const matches = env.state.calls.filter((c) => {
-    if (statuses.length > 0 && !statuses.includes(c.status)) return false;
-    if (types.length > 0 && !types.includes(c.call_type)) return false;
-    const t = Date.parse(c.created_at);
-    if (fromMs !== null && t < fromMs) return false;
-    if (toMs !== null && t > toMs) return false;
-    return true;
-  });
+  // Bounds are inclusive, like the other Manager API lists.
+  const within = (t: number, from: number | null | undefined, to: number | null | undefined) => (from == null || t >= from) && (to == null || t <= to);
+  const matches = env.state.calls.filter(
+    (c) =>
+      (statuses.length === 0 || statuses.includes(c.status)) &&
+      (types.length === 0 || types.includes(c.call_type)) &&
+      within(Date.parse(c.created_at), bounds['created_at[from]'], bounds['created_at[to]']) &&
+      within(Date.parse(c.updated_at), bounds['updated_at[from]'], bounds['updated_at[to]']),
+  );
   const sign = direction === 'asc' ? 1 : -1;
-  matches.sort((a, b) => sign * (column === 'created_at' ? Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id : a.id - b.id));
+  matches.sort((a, b) => sign * (column === 'id' ? a.id - b.id : Date.parse(a[column]) - Date.parse(b[column]) || a.id - b.id));
   return pageReply(ctx, env.origin(ctx), matches, paging);
 }
 
@@ -382,13 +407,21 @@ function postCustomData(env: AppsEnv, ctx: SimContext): SimReply {
 
 export const callRoutes: RouteModule = (env) => {
   const lastEndUserUpdate = new Map<number, number>();
+  const stamp = createCallStamper(env);
   return [
     { route: 'POST /apps/api/v1/calls', handler: (ctx) => createCall(env, ctx) },
-    { route: 'GET /manager/api/v1/calls', handler: (ctx) => listCalls(env, ctx) },
+    {
+      route: 'GET /manager/api/v1/calls',
+      handler: (ctx) => {
+        stamp();
+        return listCalls(env, ctx);
+      },
+    },
     {
       // Path: notes §1 "(and /calls/:id, [U])".
       route: 'GET /manager/api/v1/calls/:id',
       handler: (ctx) => {
+        stamp();
         const call = findCall(env, ctx.params.id);
         return call ? { status: 200, body: call } : notFoundRecord();
       },

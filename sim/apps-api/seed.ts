@@ -206,6 +206,11 @@ export interface Call {
   connected_at: string | null;
   ends_at: string | null;
   scheduled_at: string | null;
+  /**
+   * When the record last changed: not in the document's call object, but the Manager API's tailing filter and sort key
+   * (notes §1 "Pagination": `updated_at[from]`, `sort_column`). Seeded as the call's latest timestamp.
+   */
+  updated_at: string;
   wait_duration: number;
   call_duration: number;
   hold_duration: number;
@@ -789,6 +794,7 @@ function buildCalls(s: Seeder, agents: Agent[], menus: Menu[]): Call[] {
       connected_at: connectedMs === null ? null : iso(connectedMs),
       ends_at: endsMs === null ? null : iso(endsMs),
       scheduled_at: call_type === 'Voice Scheduled (API)' ? iso(status === 'scheduled' ? SEED_EPOCH_MS + s.int(1, 72) * HOUR : createdMs + s.int(1, 48) * HOUR) : null,
+      updated_at: iso(Math.max(createdMs, queuedMs ?? 0, assignedMs ?? 0, connectedMs ?? 0, endsMs ?? 0)),
       wait_duration: queuedMs === null ? 0 : Math.round(((assignedMs ?? endsMs ?? SEED_EPOCH_MS) - queuedMs) / 1000),
       call_duration: talkSec,
       hold_duration: holdSec,

@@ -223,14 +223,23 @@ export interface Call {
   failReason: string | null;
   failDetails: string | null;
   parentNativeId: string | null;
+  /** When the vendor last changed the record (the call log's tailing key); null when it does not say. */
+  updatedAt: Date | null;
   raw: unknown;
 }
+
+/** The order of a call log read: the vendor's own (null), or by when each call last changed. */
+export type CallOrder = 'UPDATED_ASC' | 'UPDATED_DESC';
 
 export interface CallQuery {
   statuses?: readonly CallStatus[] | null;
   types?: readonly CallType[] | null;
   createdAfter?: Date | null;
   createdBefore?: Date | null;
+  /** Only calls changed at or after this instant (tailing the log); all when null or absent. */
+  updatedAfter?: Date | null;
+  /** Default null: the vendor's default order. */
+  order?: CallOrder | null;
 }
 
 /** A slice of a vendor list: `items` from `offset`, and the vendor's total when it says. */

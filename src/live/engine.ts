@@ -10,6 +10,8 @@
  *   interactive request and mutation before them. They skip the response caches (`fresh`), and refresh them.
  * - Diffs: each refresh is compared with the last by native id; only what changed is published on the bus
  *   (agents: presence; queues: status; calls: RINGING, CONNECTED, ENDED). The first read is the baseline.
+ * - Calls are tailed, not re-read: the log can hold more calls than one page, so each refresh asks for the calls
+ *   changed since the last change it saw (`CallTail`), one page, and merges them into a bounded copy.
  * - Queries: `agents`/`queues` for a connection with a fresh copy (read within two refresh intervals) are
  *   answered from it, with no vendor request and no wait: their data age is bounded by the refresh interval.
  * - Fleet (`leases`): only the replica holding the Redis lease of a key polls and publishes; the others
@@ -17,7 +19,7 @@
  *   (shared response cache). Embedded: this process always polls.
  */
 import type { Logger } from 'pino';
-import type { Agent, Call, CallStatus, LiveReads, Queue, RequestScope, Tenant } from '../domain/types';
+import type { Agent, Call, CallQuery, CallStatus, LiveReads, Queue, RequestScope, Tenant } from '../domain/types';
 import { memberAt } from '../domain/fanOut';
 import { liveEventsPublished, livePollers, liveRefreshes } from '../metrics';
 import type { PollerLeases } from '../state/redis/leases';
@@ -29,9 +31,21 @@ export const LIVE_RESOURCES: readonly LiveResource[] = ['agents', 'queues', 'cal
 
 /** The language queues are polled in (the queries' default). */
 export const LIVE_QUEUE_LANG = 'en';
-/** How far back the call poller looks, and how many calls it reads per refresh. */
-const CALL_WINDOW_MS = 3_600_000;
+/** How far back the call poller's baseline looks, and how long it keeps a call it has not seen change since. */
+const CALL_WINDOW_MS = 3_600_000; // 1 h
+/** Calls per refresh: one page, the vendor's largest. A full page means the next refresh continues where it ended. */
 const CALL_PAGE = 100;
+/**
+ * Each tailing read starts this far before the newest change it saw: calls stamped in the same second (the vendor's
+ * examples carry whole seconds) or committed slightly out of order are read again, and the diff drops what is unchanged.
+ */
+const CALL_OVERLAP_MS = 1_000; // 1 s
+/**
+ * The most calls the poller remembers. It needs a call's last state to tell a new event from a repeat; a forgotten
+ * call that changes again still yields its event (only a change that keeps the event type could repeat one). Ten
+ * pages is far more than the overlap re-reads, and bounds the copy at about 1000 call records per connection.
+ */
+const CALL_COPY_MAX = 1_000;
 
 export interface LiveEngineOptions {
   tenants: ReadonlyMap<string, Tenant>;
@@ -53,14 +67,29 @@ interface Item {
   nativeId: string;
 }
 
+/** Where the call poller's next read starts (issue 17 calls tailing). */
+interface CallTail {
+  /** The newest `updatedAt` seen (ms); the next read asks from here minus `CALL_OVERLAP_MS`. */
+  markMs: number;
+  /** The baseline's newest change: an unknown call changed no later than this is history, not an event. */
+  baselineMs: number;
+  /** The page offset within the same `from`: past 0 only when a full page ended at the mark (ties past one page). */
+  offset: number;
+}
+
 /** One key's poller. */
 class Poller {
   holds = 0;
   queryUntil = 0;
-  /** The last read, by native id, and when it finished; null until the first read (or while not the leader). */
-  copy: Map<string, { item: Item; sig: string }> | null = null;
+  /**
+   * The last read, by native id, and when it finished; null until the first read (or while not the leader). Calls: every
+   * call read within the window (`seenAt`), not only the last read.
+   */
+  copy: Map<string, { item: Item; sig: string; seenAt?: number }> | null = null;
   list: Item[] | null = null;
   copyAt = 0;
+  /** Calls only: the tailing cursor; null until the baseline. */
+  tail: CallTail | null = null;
   intervalMs: number;
   leader = false;
   timer: NodeJS.Timeout | null = null;
@@ -262,6 +291,7 @@ export class LiveEngine {
         p.leader = false;
         p.list = null;
         p.copy = null;
+        p.tail = null;
         p.settleFirstRead(); // the queries waiting read for themselves (the leader's answers reach them through the shared cache)
         return this.schedule(p, Math.ceil(leaseMs / 3));
       }
@@ -298,12 +328,15 @@ export class LiveEngine {
     const tenant = this.opts.tenants.get(p.tenantId)!;
     if (p.resource === 'agents') return memberAt(tenant, p.connectionId, 'AGENT_DIRECTORY')!.listAgents(scope);
     if (p.resource === 'queues') return memberAt(tenant, p.connectionId, 'QUEUE_STATUS')!.listQueues(LIVE_QUEUE_LANG, scope);
-    const q = { statuses: null, types: null, createdAfter: new Date(Date.now() - CALL_WINDOW_MS), createdBefore: null };
-    return (await memberAt(tenant, p.connectionId, 'CALL_LOG')!.listCalls(q, 0, CALL_PAGE, scope)).items;
+    // The baseline: the latest changes of the window, newest first; then each refresh tails from the newest it saw.
+    const { tail } = p;
+    const q: CallQuery = tail ? { updatedAfter: new Date(tail.markMs - CALL_OVERLAP_MS), order: 'UPDATED_ASC' } : { updatedAfter: new Date(Date.now() - CALL_WINDOW_MS), order: 'UPDATED_DESC' };
+    return (await memberAt(tenant, p.connectionId, 'CALL_LOG')!.listCalls(q, tail?.offset ?? 0, CALL_PAGE, scope)).items;
   }
 
   /** Keeps the new read and publishes what changed since the last one (nothing on the first). */
   private absorb(p: Poller, items: Item[]): void {
+    if (p.resource === 'calls') return this.absorbCalls(p, items as Call[]);
     const next = new Map<string, { item: Item; sig: string }>();
     for (const item of items) next.set(item.nativeId, { item, sig: signature(p.resource, item) });
     const before = p.copy;
@@ -320,6 +353,52 @@ export class LiveEngine {
       liveEventsPublished.inc({ connection: p.label, resource: p.resource });
       this.opts.bus.publish(p.tenantId, event);
     }
+  }
+
+  /**
+   * Merges a tailing read into the copy and publishes each call whose event type changed; moves the cursor. The first
+   * read is the baseline. The copy keeps calls seen within `CALL_WINDOW_MS`, at most `CALL_COPY_MAX`, oldest seen dropped first.
+   */
+  private absorbCalls(p: Poller, calls: Call[]): void {
+    const nowMs = Date.now();
+    const seen = p.copy ?? new Map<string, { item: Item; sig: string; seenAt?: number }>();
+    const at = new Date(nowMs);
+    let newestMs: number | null = null;
+    for (const call of calls) {
+      const updatedMs = call.updatedAt?.getTime() ?? null;
+      if (updatedMs !== null && (newestMs === null || updatedMs > newestMs)) newestMs = updatedMs;
+      const sig = signature('calls', call);
+      const was = seen.get(call.nativeId);
+      const wasUpdatedMs = (was?.item as Call | undefined)?.updatedAt?.getTime() ?? null;
+      if (was && updatedMs !== null && wasUpdatedMs !== null && updatedMs < wasUpdatedMs) continue; // an older version than ours
+      seen.delete(call.nativeId); // re-inserted last: the map runs from the least recently seen
+      seen.set(call.nativeId, { item: call, sig, seenAt: nowMs });
+      if (!p.tail || was?.sig === sig) continue;
+      // A call the baseline's page did not hold, unchanged since before it: history, not news.
+      if (!was && updatedMs !== null && updatedMs <= p.tail.baselineMs) continue;
+      const event = this.eventOf(p, call, was?.item ?? null, at);
+      if (!event) continue;
+      liveEventsPublished.inc({ connection: p.label, resource: p.resource });
+      this.opts.bus.publish(p.tenantId, event);
+    }
+    if (!p.tail) {
+      // Vendor time from here on. An empty window keeps the baseline's own start (about), not our clock: a vendor clock
+      // running behind ours by more than the overlap would otherwise hide the first calls that come.
+      const markMs = newestMs ?? nowMs - CALL_WINDOW_MS;
+      p.tail = { markMs, baselineMs: markMs, offset: 0 };
+    } else if (calls.length >= CALL_PAGE && (newestMs === null || newestMs <= p.tail.markMs)) {
+      p.tail.offset += CALL_PAGE; // a full page of ties at the mark: the next read takes the next page of the same query
+    } else {
+      p.tail.markMs = Math.max(p.tail.markMs, newestMs ?? p.tail.markMs);
+      p.tail.offset = 0;
+    }
+    for (const [id, entry] of seen) {
+      if (seen.size <= CALL_COPY_MAX && (entry.seenAt ?? nowMs) >= nowMs - CALL_WINDOW_MS) break;
+      seen.delete(id);
+    }
+    p.copy = seen;
+    p.list = [...seen.values()].map((e) => e.item);
+    p.copyAt = nowMs;
   }
 
   private eventOf(p: Poller, item: Item, was: Item | null, at: Date): LiveEvent | null {

@@ -46,6 +46,22 @@ export const defineCallLogContract = defineContract('CALL_LOG', [
       for (const c of res.items) expect(c.status).toBe(call.status);
     },
   },
+  {
+    id: 'CL-4',
+    name: 'MUST tail the log: only calls changed at or after updatedAfter, each with its updatedAt, in the order asked for (the live call poller)',
+    async fn(s) {
+      const newest = (await log(s).listCalls({ order: 'UPDATED_DESC' }, 0, 10, s.scope())).items;
+      expect(newest.length).toBeGreaterThan(1);
+      const times = newest.map((c) => c.updatedAt!.getTime());
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+      const from = newest[newest.length - 1]!.updatedAt!;
+      const tail = (await log(s).listCalls({ updatedAfter: from, order: 'UPDATED_ASC' }, 0, 100, s.scope())).items;
+      const tailTimes = tail.map((c) => c.updatedAt!.getTime());
+      expect(tailTimes).toEqual([...tailTimes].sort((a, b) => a - b));
+      expect(Math.min(...tailTimes)).toBeGreaterThanOrEqual(from.getTime());
+      expect(ids(tail)).toEqual(expect.arrayContaining(ids(newest)));
+    },
+  },
 ]);
 
 export const defineCallCreateContract = defineContract('CALL_CREATE', [

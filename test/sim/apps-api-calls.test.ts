@@ -183,8 +183,53 @@ describe('GET /manager/api/v1/calls', () => {
     );
   });
 
+  it('tails by updated_at[from|to] (inclusive) sorted by updated_at, as the notes recommend (notes §1 "Pagination")', async () => {
+    const byUpdate = [...sim.state.calls].sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || a.id - b.id);
+    const pivot = byUpdate[byUpdate.length - 20]!.updated_at;
+    const asc = await get(`/manager/api/v1/calls?updated_at[from]=${pivot}&sort_column=updated_at&sort_direction=asc&per=5`);
+    expect(asc.status).toBe(200);
+    expect(asc.body).toEqual(byUpdate.filter((c) => Date.parse(c.updated_at) >= Date.parse(pivot)).slice(0, 5));
+    const desc = await get(`/manager/api/v1/calls?updated_at[to]=${pivot}&sort_column=updated_at&sort_direction=desc&per=3`);
+    expect(desc.body).toEqual(
+      byUpdate
+        .filter((c) => Date.parse(c.updated_at) <= Date.parse(pivot))
+        .reverse()
+        .slice(0, 3),
+    );
+  });
+
+  it('stamps updated_at when a call changes, through its endpoints or in state directly, and keeps it otherwise', async () => {
+    const saved = clock.t;
+    try {
+      clock.t = saved + 7 * 60_000;
+      const [edited, flagged, explicit, untouched] = [sim.state.calls[3]!, sim.state.calls[4]!, sim.state.calls[5]!, sim.state.calls[6]!];
+      const untouchedAt = untouched.updated_at;
+      edited.status = edited.status === 'connected' ? 'finished' : 'connected';
+      explicit.status = explicit.status === 'connected' ? 'finished' : 'connected';
+      explicit.updated_at = iso(saved + 5 * 60_000); // the writer's own stamp is kept
+      const added = { ...structuredClone(untouched), id: maxCallId() + 1 }; // a new record: a write now, whatever it carries
+      sim.state.calls.push(added);
+      expect((await send('PATCH', `/apps/api/v1/calls/${flagged.id}/customer_flag`, { verified_customer: !flagged.verified })).status).toBe(200); // mirrored in the call's `verified`
+      const res = await get(`/manager/api/v1/calls?updated_at[from]=${iso(saved + 5 * 60_000)}&sort_column=updated_at`);
+      expect((res.body as Call[]).map((c) => [c.id, c.updated_at])).toEqual([
+        [explicit.id, iso(saved + 5 * 60_000)],
+        [edited.id, iso(clock.t)],
+        [flagged.id, iso(clock.t)],
+        [added.id, iso(clock.t)],
+      ]);
+      clock.t += 60_000;
+      const again = await get(`/manager/api/v1/calls/${untouched.id}`);
+      expect((again.body as Call).updated_at).toBe(untouchedAt);
+      expect((await get(`/manager/api/v1/calls?updated_at[from]=${iso(clock.t)}`)).body).toEqual([]);
+    } finally {
+      clock.t = saved;
+    }
+  });
+
   it('refuses bad sort and time parameters, and an unknown call', async () => {
-    expect(await get('/manager/api/v1/calls?sort_column=status')).toMatchObject({ status: 400, body: { message: 'Invalid sort_column - use id or created_at' } });
+    expect(await get('/manager/api/v1/calls?sort_column=status')).toMatchObject({ status: 400, body: { message: 'Invalid sort_column - use id, created_at or updated_at' } });
+    expect(await get('/manager/api/v1/calls?updated_at[from]=yesterday')).toMatchObject({ status: 400, body: { message: 'Invalid time for updated_at[from] - use ISO 8601 in UTC' } });
+    expect(await get('/manager/api/v1/calls?updated_at[to]=2026-13-01T00:00:00Z')).toMatchObject({ status: 400, body: { message: 'Invalid time for updated_at[to] - use ISO 8601 in UTC' } });
     expect(await get('/manager/api/v1/calls?sort_direction=up')).toMatchObject({ status: 400, body: { message: 'Invalid sort_direction - use asc or desc' } });
     expect(await get('/manager/api/v1/calls?created_at[to]=soon')).toMatchObject({ status: 400, body: { message: 'Invalid time for created_at[to] - use ISO 8601 in UTC' } });
     expect(await get('/manager/api/v1/calls?per=1000')).toMatchObject({ status: 400 });

@@ -474,7 +474,7 @@ describe('seed', () => {
   const state = buildAppsApiState(APPS_API_SIM_DEFAULTS.seed);
 
   it('keeps the records seeded before the write endpoints byte-identical (new fields and records only appended)', () => {
-    // The state as it was before teams got ids, agents a last_login_ip, and the extra menus/collections were added.
+    // The state as it was before teams got ids, agents a last_login_ip, calls an updated_at, and the extra menus/collections were added.
     const original = {
       seed: state.seed,
       userStatuses: state.userStatuses,
@@ -482,7 +482,7 @@ describe('seed', () => {
       menus: state.menus.slice(0, 5),
       campaigns: state.campaigns,
       campaignContacts: state.campaignContacts,
-      calls: state.calls,
+      calls: state.calls.map(({ updated_at: _updatedAt, ...c }) => c),
     };
     const digest = crypto.createHash('sha256').update(JSON.stringify(original)).digest('hex');
     expect(digest).toBe('8fa801c3383efe883e64279fb924ddac867284c54622c30903d28da13d8095b5');

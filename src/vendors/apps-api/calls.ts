@@ -141,6 +141,7 @@ export function toCall(connectionId: string, w: WireCall): Call {
     failReason: w.fail_reason ?? null,
     failDetails: w.fail_details ?? null,
     parentNativeId: str(w.parent_id),
+    updatedAt: date(w.updated_at),
     raw: w,
   };
 }

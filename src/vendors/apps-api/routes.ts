@@ -18,6 +18,7 @@ export const appsApiRoutes = {
 
   // Calls: created through the Apps API, listed through the Manager API (notes §1 "Calls: list / get").
   createCall: { route: 'POST /calls', family: 'apps' },
+  /** Also tailed by the freshness engine: `updated_at[from]` with `sort_column=updated_at` (notes §1 "Pagination" [C]). */
   listCalls: { route: 'GET /calls', family: 'manager' },
   getCall: { route: 'GET /calls/{id}', family: 'manager' },
   getCustomerFlags: { route: 'GET /calls/{id}/customer_flag', family: 'apps' },

@@ -42,6 +42,8 @@ export const wireCall = z.looseObject({
   connected_at: maybeString,
   ends_at: maybeString,
   scheduled_at: maybeString,
+  /** Not in the document's call object; the Manager API's tailing filter and sort key (notes §1 "Pagination" [C]). */
+  updated_at: maybeString,
   wait_duration: maybeNumber,
   call_duration: maybeNumber,
   hold_duration: maybeNumber,

@@ -18,6 +18,9 @@ export function createCallLog({ client, cid }: AppsApiContext): CallLog {
         'call_type[]': q.types?.filter((t) => t !== 'UNKNOWN').map((t) => APPS_API_CALL_TYPE_VALUE[t]),
         'created_at[from]': q.createdAfter?.toISOString(),
         'created_at[to]': q.createdBefore?.toISOString(),
+        // Tailing the log (notes §1 "Pagination": "tail them: updated_at[from]=<ts>&sort_column=<field>&sort_direction=<asc|desc>" [C]).
+        'updated_at[from]': q.updatedAfter?.toISOString(),
+        ...(q.order ? { sort_column: 'updated_at', sort_direction: q.order === 'UPDATED_ASC' ? 'asc' : 'desc' } : {}),
       };
       const res = await client.slice('listCalls', wireCallList, scope, offset, limit, { query });
       return { items: res.items.map((w) => toCall(cid, w)), total: res.total };
