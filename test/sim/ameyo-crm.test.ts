@@ -318,6 +318,20 @@ describe("the dial and dispose commands play Ameyo's CRM events (issue 17, item 
     ]);
   });
 
+  it("loads the URLs one after another in event order: the next call's customer URL waits for the dispose URL's answer", async () => {
+    await configure({ disposeUrl: `${crmUrl}/slow` });
+    const s = sim.state.sessions.find((x) => voiceCall(x)?.customerStatus === 'connected')!;
+    const old = voiceCall(s)!;
+    const body = { campaignContextId: s.campaignId, userCRTObjectId: agentLegId(s), crtObjectId: old.crtObjectId, dispositionCode: 'sale', phone: '4655456789', customerId: '-1', requestId: 'r3' };
+    expect(await command('/ameyorestapi/voice/disposeAndManualDial', body, { sessionId: s.sessionId })).toEqual(SUCCESS);
+    await waitUntil('the CRM received the dispose URL', () => received.length >= 1, 5_000);
+    expect(received.map((r) => r.path)).toEqual(['/slow']);
+    held.splice(0).forEach((answer) => answer());
+    await sim.crmSettled();
+    expect(received.map((r) => r.path)).toEqual(['/slow', '/customer']);
+    expect(sim.crm.crmCalls.map((c) => c.kind)).toEqual(['dispose', 'customer']);
+  });
+
   it('does not hold up the command: the dial answers while the CRM has not, and a CRM that fails is an entry in crmCalls', async () => {
     await configure({ customerUrl: `${crmUrl}/slow` });
     const s = idleVoiceAgent();
