@@ -166,9 +166,9 @@ function callDisposed(rt: AmeyoRuntime, session: AmeyoSession, call: AmeyoIntera
  * when the agent's campaign has a customer URL, the dialled call connects (the customer answers at once) and the
  * customer URL is loaded. Returns the call, or null when nothing happened (no customer URL: the call, if any, stays
  * as the command left it). The dispose-and-dial command has already started its call (`started`); the click-to-dial
- * starts one here, only in the campaign of the agent's session (OUR MODEL: an agent dials in the campaign it is logged in to,
- * and a dial for an agent already on a call cannot connect; without a customer URL the async dial starts no call,
- * as before).
+ * starts one here, only in the campaign of the agent's session (OUR MODEL: an agent dials in the campaign it is
+ * logged in to, and a dial for an agent already on a call cannot connect; without a customer URL the async dial
+ * starts no call, as before).
  */
 export function onDialed(rt: AmeyoRuntime, session: AmeyoSession, dial: { phone: string; campaignId: number; started?: AmeyoInteraction }): AmeyoInteraction | null {
   if (!urlsFor(rt, session.campaignId).customerUrl) return null;
