@@ -8,6 +8,7 @@
  */
 import type { SimContext, SimReply, SimRoute } from '../common/server';
 import { currentCall, finishCall, sessionOf, startCall } from './calls';
+import { onDialed, onDisposed } from './crm';
 import type { AmeyoRuntime } from './runtime';
 import { agentLegId, type AmeyoSession } from './seed';
 import { isValidPhone } from './upload';
@@ -76,7 +77,8 @@ const planReason = (code: string) => `Disposition ${code} is not in the disposit
  *   code not in the session campaign's plan → 200 failed
  *   dispositionParams (optional): isSelfCallback "true"/"false"/boolean, callbackTime ISO 8601 or "", phone empty or
  *   valid → else 200 failed "Invalid dispositionParams.<key>" (our assumption)
- * Success: the call is finished (state.calls, state.dispositions) and the agent is Ready with no customer.
+ * Success: the call is finished (state.calls, state.dispositions) and the agent is Ready with no customer; the
+ * campaign's CRM dispose URL, when set, is then loaded (./crm.ts `onDisposed`) without holding up the answer.
  */
 function disposeCallForUser(rt: AmeyoRuntime): SimRoute {
   return {
@@ -128,6 +130,7 @@ function disposeCallForUser(rt: AmeyoRuntime): SimRoute {
         atMs: rt.wallNow(),
         simAtMs: rt.simNow(),
       });
+      onDisposed(rt, session, call, code, params);
       return success();
     },
   };
@@ -144,7 +147,9 @@ function disposeCallForUser(rt: AmeyoRuntime): SimRoute {
  *   dispositionCode missing or not in the plan → 200 failed "Disposition <code> is not in the disposition plan"
  *   phone missing or not 7–15 digits → 200 failed "Invalid phone number"
  * Success: the call is finished, a new call to
- * `phone` starts ringing (new crt id), recorded in state.dials and state.dispositions.
+ * `phone` starts ringing (new crt id), recorded in state.dials and state.dispositions. With CRM URLs set
+ * (./crm.ts), the dispose URL is loaded for the finished call, then the new call connects and the customer URL is
+ * loaded for it, without holding up the answer.
  */
 function disposeAndManualDial(rt: AmeyoRuntime): SimRoute {
   return {
@@ -179,6 +184,7 @@ function disposeAndManualDial(rt: AmeyoRuntime): SimRoute {
         atMs,
         simAtMs,
       });
+      onDisposed(rt, session, call, code, null);
       const next = startCall(rt, session, phone, body.customerId);
       rt.state.dials.push({
         command: 'disposeAndManualDial',
@@ -190,6 +196,7 @@ function disposeAndManualDial(rt: AmeyoRuntime): SimRoute {
         atMs,
         simAtMs,
       });
+      onDialed(rt, session, { phone, campaignId: session.campaignId, started: next });
       return success();
     },
   };

@@ -2,7 +2,15 @@
  * Ameyo's side of the URL-based CRM integration (ameyo-crm-url-integration.txt; casing per notes §3a): per
  * campaign, the knowledge-base, customer, preview and dispose URLs and the CRM's SSO endpoint, and the calls
  * Ameyo makes to them at agent login, call connect, preview, disposition and logout. Each call is a real HTTP
- * request (fetch, redirects not followed) recorded in `crmCalls`, the simulator's log of what it sent.
+ * request (fetch, redirects not followed) recorded in `crmCalls`, the simulator's log of what it sent. The requests
+ * go out one at a time in the order of the events (the embedded browser loads one page after another: our model),
+ * so `crmCalls` is in event order; `crmSettled` resolves once every request started so far is in it.
+ *
+ * Besides the triggers below, the dial and dispose commands play the same events (issue 17, item 5; the document:
+ * "url based screen-pop occurs for incoming, auto-dial, manual dial, preview, and callback scenarios", the customer
+ * URL "on call connect", the dispose URL at "disposition events"): a manual dial the simulator connects (`onDialed`)
+ * loads the customer URL, and a dispose it accepts (`onDisposed`) loads the dispose URL, with the parameters the
+ * triggers send. Those loads do not hold up the command's answer, and a failed one is only an entry in `crmCalls`.
  *
  * Control endpoints (sim/common/server.ts `control`), for tests and demo mode:
  *   GET  /__sim/ameyo/crm                  the URLs per campaign, the agents' crmSessionIds and `crmCalls`
@@ -20,7 +28,7 @@
 import type { SimReply } from '../common/server';
 import { currentCall, finishCall, sessionOf, startCall } from './calls';
 import type { AmeyoRuntime } from './runtime';
-import { agentLegId, type AmeyoSession } from './seed';
+import { agentLegId, type AmeyoInteraction, type AmeyoSession } from './seed';
 
 export interface AmeyoCrmUrls {
   knowledgeBaseUrl?: string;
@@ -66,11 +74,12 @@ const MAX_CALLS = 1_000;
 
 const urlsFor = (rt: AmeyoRuntime, campaignId: number): AmeyoCrmUrls => ({ ...rt.crm.urls['*'], ...rt.crm.urls[String(campaignId)] });
 
-async function send(rt: AmeyoRuntime, kind: AmeyoCrmCall['kind'], base: string, params: Record<string, string>, post?: { body: string; contentType: string }): Promise<AmeyoCrmCall> {
-  const url = new URL(base);
-  for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
-  const call: AmeyoCrmCall = { kind, method: post ? 'POST' : 'GET', url: url.toString(), params, body: post?.body ?? null, status: 0, location: null, responseBody: '', atMs: rt.wallNow() };
+async function request(rt: AmeyoRuntime, kind: AmeyoCrmCall['kind'], base: string, params: Record<string, string>, post?: { body: string; contentType: string }): Promise<AmeyoCrmCall> {
+  const call: AmeyoCrmCall = { kind, method: post ? 'POST' : 'GET', url: base, params, body: post?.body ?? null, status: 0, location: null, responseBody: '', atMs: rt.wallNow() };
   try {
+    const url = new URL(base);
+    for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
+    call.url = url.toString();
     const res = await fetch(url, { method: call.method, redirect: 'manual', ...(post ? { body: post.body, headers: { 'content-type': post.contentType } } : {}), signal: AbortSignal.timeout(10_000) });
     call.status = res.status;
     call.location = res.headers.get('location');
@@ -81,6 +90,21 @@ async function send(rt: AmeyoRuntime, kind: AmeyoCrmCall['kind'], base: string, 
   if (rt.crm.crmCalls.length >= MAX_CALLS) rt.crm.crmCalls.splice(0, 1);
   rt.crm.crmCalls.push(call);
   return call;
+}
+
+/** The last request queued per simulator: the next one starts once it has its answer. */
+const queues = new WeakMap<AmeyoCrmState, Promise<unknown>>();
+
+/** Sends one request to a CRM URL after every one queued before it. Never rejects: a failure is recorded with status 0. */
+function send(rt: AmeyoRuntime, kind: AmeyoCrmCall['kind'], base: string, params: Record<string, string>, post?: { body: string; contentType: string }): Promise<AmeyoCrmCall> {
+  const next = (queues.get(rt.crm) ?? Promise.resolve()).then(() => request(rt, kind, base, params, post));
+  queues.set(rt.crm, next);
+  return next;
+}
+
+/** Resolves once every CRM URL request queued so far has been answered (or failed) and is in `crmCalls`. */
+export async function crmSettled(crm: AmeyoCrmState): Promise<void> {
+  await queues.get(crm);
 }
 
 /** The agent's crmSessionId as a parameter, once SSO gave one. */
@@ -110,6 +134,64 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !=
 
 function phoneOf(rt: AmeyoRuntime, call: { customerId: number; phone?: string }): string {
   return rt.state.contacts.find((c) => c.customerId === call.customerId)?.phone1 ?? call.phone ?? '';
+}
+
+/**
+ * The agent's call connects: the customer URL with the call's parameters, when the campaign has one. Null when it
+ * has none (nothing is sent).
+ */
+function callConnected(rt: AmeyoRuntime, session: AmeyoSession, call: AmeyoInteraction): Promise<AmeyoCrmCall> | null {
+  call.customerStatus = 'connected';
+  call.customerStatusSinceMs = rt.simNow();
+  const { customerUrl } = urlsFor(rt, session.campaignId);
+  return customerUrl ? send(rt, 'customer', customerUrl, withSession(rt, session.userId, callParams(rt, session, { ...call, phone: phoneOf(rt, call) }))) : null;
+}
+
+/**
+ * The call was disposed: the dispose URL (when the campaign has one) with the call's parameters (no queue), the
+ * disposition and its attribute. Null when the campaign has no dispose URL.
+ */
+function callDisposed(rt: AmeyoRuntime, session: AmeyoSession, call: AmeyoInteraction, disposition: string, attribute: string | null): Promise<AmeyoCrmCall> | null {
+  const { disposeUrl } = urlsFor(rt, session.campaignId);
+  if (!disposeUrl) return null;
+  const params: Record<string, string> = { ...callParams(rt, session, { ...call, phone: phoneOf(rt, call) }), disposition };
+  delete params['queueId'];
+  delete params['queueName'];
+  if (attribute) params['dispositionAttribute'] = attribute;
+  return send(rt, 'dispose', disposeUrl, withSession(rt, session.userId, params));
+}
+
+/**
+ * A manual dial the simulator accepted (`clickToDialWithTokenAsync`, the dial half of `disposeAndManualDial`):
+ * when the agent's campaign has a customer URL, the dialled call connects (the customer answers at once) and the
+ * customer URL is loaded. Returns the call, or null when nothing happened (no customer URL: the call, if any, stays
+ * as the command left it). The dispose-and-dial command has already started its call (`started`); the click-to-dial
+ * starts one here, only in the campaign of the agent's session (OUR MODEL: an agent dials in the campaign it is
+ * logged in to, and a dial for an agent already on a call cannot connect; without a customer URL the async dial
+ * starts no call, as before).
+ */
+export function onDialed(rt: AmeyoRuntime, session: AmeyoSession, dial: { phone: string; campaignId: number; started?: AmeyoInteraction }): AmeyoInteraction | null {
+  if (!urlsFor(rt, session.campaignId).customerUrl) return null;
+  let call = dial.started;
+  if (!call) {
+    if (dial.campaignId !== session.campaignId || currentCall(rt, session)) return null;
+    call = startCall(rt, session, dial.phone, undefined);
+  }
+  void callConnected(rt, session, call);
+  return call;
+}
+
+/**
+ * A dispose the simulator accepted (`disposeCallForUser`, the dispose half of `disposeAndManualDial`): the dispose
+ * URL, as for a forced dispose from Ameyo with CRM notification. `callback` is disposeCallForUser's normalized
+ * dispositionParams: a callback time becomes `local <YYYY-MM-DD HH:MM:SS>` (in UTC: OUR ASSUMPTION, the document
+ * gives no zone) and a self callback `selfcallback`, the attribute forms the document lists.
+ */
+export function onDisposed(rt: AmeyoRuntime, session: AmeyoSession, call: AmeyoInteraction, disposition: string, callback: { isSelfCallback: boolean; callbackTime: string | null } | null): void {
+  const parts: string[] = [];
+  if (callback?.callbackTime) parts.push(`local ${new Date(callback.callbackTime).toISOString().slice(0, 19).replace('T', ' ')}`);
+  if (callback?.isSelfCallback) parts.push('selfcallback');
+  void callDisposed(rt, session, call, disposition, parts.length > 0 ? parts.join(' ') : null);
 }
 
 /** The control endpoints above; null for a path that is not one of them. */
@@ -185,9 +267,7 @@ export async function crmControl(rt: AmeyoRuntime, method: string, path: string,
         const contact = rt.state.contacts.find((c) => c.campaignId === session.campaignId);
         call = startCall(rt, session, str(body['phone']) ?? contact?.phone1 ?? '+14155550100', contact?.customerId);
       }
-      call.customerStatus = 'connected';
-      call.customerStatusSinceMs = rt.simNow();
-      const sent = await send(rt, 'customer', urls.customerUrl, withSession(rt, userId, callParams(rt, session, { ...call, phone: phoneOf(rt, call) })));
+      const sent = (await callConnected(rt, session, call))!;
       return reply(200, { crtObjectId: call.crtObjectId, calls: [sent] });
     }
     case '/__sim/ameyo/crm/preview': {
@@ -203,16 +283,11 @@ export async function crmControl(rt: AmeyoRuntime, method: string, path: string,
       if (!disposition) return reply(400, { error: 'expected disposition' });
       const call = currentCall(rt, session);
       if (!call) return reply(409, { error: `agent ${userId} has no call to dispose` });
-      const params: Record<string, string> = { ...callParams(rt, session, { ...call, phone: phoneOf(rt, call) }), disposition };
-      delete params['queueId'];
-      delete params['queueName'];
-      const attribute = str(body['dispositionAttribute']);
-      if (attribute) params['dispositionAttribute'] = attribute;
       if (body['disposeInAmeyo'] !== false) {
         // Forced dispose from Ameyo: the call is disposed here first, then the CRM is told.
         finishCall(rt, session, call, disposition);
       }
-      const sent = await send(rt, 'dispose', urls.disposeUrl, withSession(rt, userId, params));
+      const sent = (await callDisposed(rt, session, call, disposition, str(body['dispositionAttribute'])))!;
       return reply(200, { crtObjectId: call.crtObjectId, calls: [sent] });
     }
     default:

@@ -5,7 +5,7 @@
  */
 import { startSimServer, type SimServer } from '../common/server';
 import { createSeeder, SEED_EPOCH_MS } from '../common/seed';
-import { newCrmState, type AmeyoCrmState, type AmeyoCrmUrls } from './crm';
+import { crmSettled, newCrmState, type AmeyoCrmState, type AmeyoCrmUrls } from './crm';
 import { ameyoVendor } from './routes';
 import type { AmeyoRuntime } from './runtime';
 import { seedAmeyoState, type AmeyoState } from './seed';
@@ -66,6 +66,11 @@ export interface AmeyoSim extends SimServer {
   state: AmeyoState;
   /** The CRM integration: URLs, the agents' crmSessionIds, and `crmCalls`, every request sent to the CRM. */
   crm: AmeyoCrmState;
+  /**
+   * Resolves once every CRM URL request started so far (by a trigger, or by a dial or dispose command, which do not
+   * wait for theirs) has its answer recorded in `crm.crmCalls`.
+   */
+  crmSettled(): Promise<void>;
 }
 
 /** Starts the Ameyo simulator. Resolves once it is listening. */
@@ -96,5 +101,5 @@ export async function startAmeyoSim(opts: AmeyoSimOptions = {}): Promise<AmeyoSi
     port: opts.port,
     requestsPerSecond: opts.requestsPerSecond ?? 1,
   });
-  return Object.assign(server, { state, crm: rt.crm });
+  return Object.assign(server, { state, crm: rt.crm, crmSettled: () => crmSettled(rt.crm) });
 }

@@ -202,7 +202,10 @@ export interface AmeyoDial {
   campaignId: number;
   /** As sent. */
   phone: string;
-  /** The new call's crt id (disposeAndManualDial); null for the async click-to-dial, which starts no call here. */
+  /**
+   * The new call's crt id (disposeAndManualDial, and a click-to-dial the simulator connected for the CRM: crm.ts
+   * `onDialed`); null for an async click-to-dial that starts no call here.
+   */
   crtObjectId: string | null;
   /** The parsed request body. */
   body: unknown;

@@ -8,6 +8,7 @@
 import type { SimContext, SimReply, SimRoute } from '../common/server';
 import { voiceLogMp3, voiceLogWav } from './audio';
 import { sessionOf } from './calls';
+import { onDialed } from './crm';
 import type { AmeyoRuntime } from './runtime';
 import { isValidPhone } from './upload';
 
@@ -72,7 +73,9 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !
  * additionalParams?}` (camelCase per notes §3c). 200 `{result, reason}`, failures in this order (texts ours):
  * required fields, unknown user, user not logged in, unknown campaign, invalid phone. The dial is asynchronous:
  * it is recorded in state.dials and the agent's session is not changed (our assumption: the simulator does not
- * model the call's progress).
+ * model the call's progress), except with a CRM customer URL for the agent's campaign (./crm.ts `onDialed`): the
+ * call then starts and connects, its crt id is the dial's, and the customer URL is loaded without holding up the
+ * answer.
  */
 function clickToDial(rt: AmeyoRuntime, ctx: SimContext): SimReply {
   const data = commandData(ctx, true);
@@ -82,16 +85,18 @@ function clickToDial(rt: AmeyoRuntime, ctx: SimContext): SimReply {
   const phone = text(body.phone);
   if (!userId || !campaignId || !phone) return failed('userId, campaignId and phone are required');
   if (!rt.state.agents.some((a) => a.userId === userId)) return failed(`User ${userId} not found`);
-  if (!sessionOf(rt, userId)) return failed(`User ${userId} is not logged in`);
+  const session = sessionOf(rt, userId);
+  if (!session) return failed(`User ${userId} is not logged in`);
   const campaign = rt.state.campaigns.find((c) => String(c.campaignId) === campaignId);
   if (!campaign) return failed(`Campaign ${campaignId} not found`);
   if (!isValidPhone(phone)) return failed('Invalid phone number');
+  const call = onDialed(rt, session, { phone, campaignId: campaign.campaignId });
   rt.state.dials.push({
     command: 'clickToDialWithTokenAsync',
     userId,
     campaignId: campaign.campaignId,
     phone,
-    crtObjectId: null,
+    crtObjectId: call?.crtObjectId ?? null,
     body: data,
     atMs: rt.wallNow(),
     simAtMs: rt.simNow(),

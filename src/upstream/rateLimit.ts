@@ -35,6 +35,11 @@ export interface RateLimiterOptions {
  * client has tried to reconnect (src/state/redis/connection.ts backs off up to 2 s).
  */
 const BUDGET_DOWN_RETRY_AFTER_MS = 1_000;
+/**
+ * The longest delay `setTimeout` takes (2^31 - 1 ms, ~24.8 days); a longer one fires after 1 ms. A deadline further
+ * away is no deadline (a subscription's events are resolved with `Number.MAX_SAFE_INTEGER`): no expiry timer.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Waiter {
   deadlineAt: number;
@@ -44,7 +49,8 @@ interface Waiter {
   /** Called with the time waited, ms. */
   resolve: (waitedMs: number) => void;
   reject: (err: Error) => void;
-  timer: NodeJS.Timeout;
+  /** Expires the waiter at its deadline; undefined when the deadline is beyond the timer range. */
+  timer: NodeJS.Timeout | undefined;
   /** Stops watching the caller's signal (which takes this waiter out of the queue when it aborts). */
   unwatch?: () => void;
 }
@@ -125,7 +131,7 @@ export class RateLimiter {
         resolve,
         reject,
         // The estimate can grow after enqueueing (a vendor 429 pause): give up at the deadline.
-        timer: setTimeout(() => this.expire(waiter), Math.max(0, deadlineAt - now)),
+        timer: deadlineAt - now > MAX_TIMER_MS ? undefined : setTimeout(() => this.expire(waiter), Math.max(0, deadlineAt - now)),
       };
       if (signal) {
         // Issue 11, item 6: a waiter that stayed after its client left held its place and later spent a

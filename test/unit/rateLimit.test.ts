@@ -57,6 +57,14 @@ describe('RateLimiter pacing', () => {
     expect(l.depth).toBe(0);
   });
 
+  it('a waiter with no deadline (a subscription event: Number.MAX_SAFE_INTEGER) waits for its slot; past the timer range no expiry timer fires at once', async () => {
+    const l = limiter();
+    await l.acquire(Date.now() + 10_000);
+    const waited = await l.acquire(Number.MAX_SAFE_INTEGER);
+    expect(waited).toBeGreaterThanOrEqual(50 - SLACK_MS);
+    expect(l.depth).toBe(0);
+  });
+
   it('the margin is added to every gap', async () => {
     const l = limiter({ requestsPerSecond: 20, spacingMarginMs: 30 });
     const deadlineAt = Date.now() + 10_000;

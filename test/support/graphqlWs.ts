@@ -1,0 +1,30 @@
+/** Not public API: a graphql-ws client on a test gateway, and a subscription's events collected for assertions. */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+/** A graphql-ws client for `gatewayUrl` (http://host:port) authenticated with `apiKey`; it never retries. Dispose it when done. */
+export function wsClientFor(gatewayUrl: string, apiKey: string): Client {
+  return createClient({ url: `${gatewayUrl.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${apiKey}` } });
+}
+
+/** What a subscription delivered, in order. */
+export interface WsSink {
+  events: Array<{ data?: Record<string, any> | null; errors?: unknown }>;
+  errors: unknown[];
+  completed: boolean;
+  /** Ends the subscription. */
+  dispose(): void;
+}
+
+export function subscribeWs(client: Client, query: string, variables: Record<string, unknown> = {}): WsSink {
+  const sink: WsSink = { events: [], errors: [], completed: false, dispose: () => undefined };
+  sink.dispose = client.subscribe(
+    { query, variables },
+    {
+      next: (v) => void sink.events.push(v as WsSink['events'][number]),
+      error: (e) => void sink.errors.push(e),
+      complete: () => void (sink.completed = true),
+    },
+  );
+  return sink;
+}
