@@ -74,6 +74,8 @@ const planReason = (code: string) => `Disposition ${code} is not in the disposit
  *   body not a JSON object, or no userId / dispositionCodeName → 200 failed (our assumption)
  *   unknown user → 512 user.not.found
  *   no session, or the session has no voice call (on call / wrap-up) → 200 failed "No call to dispose for user <id>"
+ *   crtObjectId (optional; the CRM document's prose lists it, its sample leaves it out) not the current call → 200 failed
+ *   "Invalid crtObjectId" (disposeAndManualDial's wording)
  *   code not in the session campaign's plan → 200 failed
  *   dispositionParams (optional): isSelfCallback "true"/"false"/boolean, callbackTime ISO 8601 or "", phone empty or
  *   valid → else 200 failed "Invalid dispositionParams.<key>" (our assumption)
@@ -92,6 +94,7 @@ function disposeCallForUser(rt: AmeyoRuntime): SimRoute {
       const session = sessionOf(rt, userId);
       const call = session && currentCall(rt, session);
       if (!session || !call) return failed(`No call to dispose for user ${userId}`);
+      if (body.crtObjectId !== undefined && text(body.crtObjectId) !== call.crtObjectId) return failed('Invalid crtObjectId');
       if (!(rt.state.dispositionPlans[session.campaignId] ?? []).includes(code)) return failed(planReason(code));
 
       const p = body.dispositionParams;

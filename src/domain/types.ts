@@ -756,7 +756,17 @@ export interface DialResult {
 export interface Dialer {
   dial(req: { userId: string; campaignId: string; phone: string; customerRecord?: unknown; extraParams?: unknown; shouldAddCustomer?: boolean | null }, scope: RequestScope): Promise<DialResult>;
   dispose(
-    req: { userId: string; dispositionCode: string; callbackTime?: Date | null; selfCallback?: boolean | null; phone?: string | null; notes?: string | null; requestId: string },
+    req: {
+      userId: string;
+      dispositionCode: string;
+      callbackTime?: Date | null;
+      selfCallback?: boolean | null;
+      phone?: string | null;
+      notes?: string | null;
+      requestId: string;
+      /** The call meant, when the caller knows it (Ameyo's CRM dispose URL names it): the vendor refuses to dispose any other. */
+      crtObjectId?: string | null;
+    },
     scope: RequestScope,
   ): Promise<DialResult>;
   disposeAndDial(

@@ -414,6 +414,7 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
     expect(request).toMatchObject({ method: 'POST', status: 200, headers: expect.objectContaining({ authorization: AMEYO_SIM_DEFAULTS.appServerToken }) });
     expect(JSON.parse(request!.body)).toEqual({
       userId: agent,
+      crtObjectId: crt,
       dispositionCodeName: 'sale',
       dispositionParams: { isSelfCallback: true, callbackTime: '', phone },
       requestId: `ameyo-crm:${crt}:sale`,

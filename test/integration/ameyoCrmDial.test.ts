@@ -6,6 +6,7 @@
  * Everything over real sockets: the simulator's log of what it received (`requests`) and sent (`crm.crmCalls`).
  */
 import type { AmeyoSession } from '../../sim/ameyo';
+import { encodeGlobalId } from '../../src/graphql/ids';
 import { LocalBus } from '../../src/live/bus';
 import { subscribeWs, wsClientFor } from '../support/graphqlWs';
 import { KEY_A, startStack, type Stack } from '../support/stack';
@@ -202,6 +203,37 @@ describe('Ameyo CRM URLs for the calls the gateway dials and disposes (issue 17,
     } finally {
       await close();
     }
+  });
+
+  it("crmFirst: a late notification about an earlier call does not dispose the agent's next one (the command names the call, Ameyo refuses another)", async () => {
+    await configureSim('ameyo-x', SECRET_X);
+    const session = idleVoiceAgent();
+    const agentId = await agentIdOf('ameyo-x', session.userId);
+    const campaignId = await campaignIdOf('ameyo-x', session.campaignId);
+    const dialled = await callDial({ agentId, campaignId, phoneNumber: '+14155550194', idempotencyKey: 'crm-dial-x-0002' });
+    expect(dialled.body.data!['callDial'].dialAttempt.accepted).toBe(true);
+    await ameyo().crmSettled();
+    const first = ameyo().state.dials.at(-1)!.crtObjectId!;
+
+    // Dispose the first call and dial the next in one command; Ameyo then notifies the dispose URL about the first.
+    const redial = await stack.gql(`mutation($input: CallDisposeAndDialInput!) { callDisposeAndDial(input: $input) { userErrors { message code } } }`, {
+      variables: { input: { agentId, campaignId, callId: encodeGlobalId('Call', 'ameyo-x', first), dispositionCode: 'sale', phoneNumber: '+14155550195', idempotencyKey: 'crm-redial-x-0001' } },
+    });
+    expect(redial.body.errors).toBeUndefined();
+    expect(redial.body.data!['callDisposeAndDial'].userErrors).toEqual([]);
+    await ameyo().crmSettled();
+    const next = ameyo().state.dials.at(-1)!.crtObjectId!;
+    expect(next).not.toBe(first);
+
+    // The gateway disposed "the agent's call" for the first call's notification, naming the first call: Ameyo refused.
+    const sent = ameyo().requests.filter((r) => r.path === DISPOSE_PATH);
+    expect(sent.map((r) => [JSON.parse(r.body) as { crtObjectId?: string }, r.status])).toEqual([[expect.objectContaining({ crtObjectId: first }), 200]]);
+    const notification = ameyo()
+      .crm.crmCalls.filter((c) => c.kind === 'dispose')
+      .at(-1)!;
+    expect([notification.status, JSON.parse(notification.responseBody)]).toEqual([409, { status: 'failed', message: 'Ameyo did not dispose the call: Invalid crtObjectId' }]);
+    // The next call is still the agent's, not disposed.
+    expect(ameyo().state.dispositions.filter((d) => d.crtObjectId === next)).toEqual([]);
   });
 
   it('a dial the simulator cannot connect (the agent is already on a call) pops nothing, and the dial still answers as before', async () => {

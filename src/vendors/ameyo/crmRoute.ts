@@ -128,6 +128,7 @@ export function createAmeyoCrmRoutes(deps: VendorRouteDeps): Route[] {
           phone: context.phone,
           notes: null,
           requestId: key,
+          crtObjectId: context.crtObjectId,
         },
         { deadlineAt: Date.now() + deps.config.server.requestTimeoutMs },
       );

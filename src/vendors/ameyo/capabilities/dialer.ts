@@ -20,8 +20,12 @@ export function createDialer({ client, cid }: AmeyoContext, sessionsOf: ReturnTy
     },
     async dispose(req, scope) {
       // Casing per notes §3b (unconfirmed): userId, dispositionCodeName, dispositionParams{isSelfCallback, callbackTime, phone}.
+      // crtObjectId only when the caller names the call: the CRM document's prose lists it in the dispose request data
+      // ("campaignid, sessionid, crtobjectid, usercrtobjectid, customerid, phone, userid plus disposition code"), its
+      // curl sample leaves it out. Sent, it stops a late notification about an earlier call disposing the agent's next one.
       const body = {
         userId: req.userId,
+        ...(req.crtObjectId ? { crtObjectId: req.crtObjectId } : {}),
         dispositionCodeName: req.dispositionCode,
         dispositionParams: { isSelfCallback: Boolean(req.selfCallback), callbackTime: req.callbackTime ? req.callbackTime.toISOString() : '', phone: req.phone ?? '' },
         requestId: req.requestId,
