@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createSseClient, NetworkError } from 'graphql-sse';
 import WebSocket from 'ws';
 import { encodeGlobalId } from '../../src/graphql/ids';
 import { LocalBus } from '../../src/live/bus';
@@ -13,6 +13,7 @@ import type { CallLiveEvent } from '../../src/live/events';
 import { liveConnectionsOpen, liveRefusals, liveSubscriptionsOpen } from '../../src/metrics';
 import { startIdentityProvider, type IdentityProvider } from '../../sim/idp';
 import { simulatorConnections } from '../../sim';
+import { limitRefusal } from '../support/queryLimits';
 import { KEY_A, KEY_B, startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 
@@ -58,10 +59,10 @@ function screenPopEvent(callNativeId: string, opts: { agentNativeId?: string | n
   };
 }
 
-function subscribeWs(client: WsClient, query: string, variables: Record<string, unknown> = {}): Sink {
+function subscribeWs(client: WsClient, query: string, variables: Record<string, unknown> = {}, operationName?: string): Sink {
   const sink: Sink = { events: [], errors: [], completed: false, dispose: () => undefined };
   sink.dispose = client.subscribe(
-    { query, variables },
+    { query, variables, ...(operationName ? { operationName } : {}) },
     {
       next: (v) => void sink.events.push(v as Sink['events'][number]),
       error: (e) => void sink.errors.push(e),
@@ -314,10 +315,10 @@ describe('live subscriptions (graphql-ws, graphql-sse)', () => {
   it('refuses a too-deep subscription document with the message HTTP gives', async () => {
     const deep = `subscription { callEvents { call { transfers { fromAgent { connection { id } } } } } }`;
     const http = await stack.gql(`{ calls(first: 1) { edges { node { transfers { fromAgent { id } } } } } }`);
-    expect(http.body.errors?.[0]?.message).toBe('query depth is 5, over the limit of 4');
+    expect(http.body.errors).toEqual([limitRefusal('depth', 4, 5)]);
     const sink = subscribeWs(wsClient(KEY_A), deep);
     await waitUntil('refused', () => sink.errors.length > 0, 5_000);
-    expect(sink.errors).toEqual([[{ message: 'query depth is 5, over the limit of 4', extensions: { code: 'BAD_USER_INPUT', limit: 'depth', max: 4, actual: 5 } }]]);
+    expect(sink.errors).toEqual([[limitRefusal('depth', 4, 5)]]);
   });
 
   it('keeps the connection alive with pings', async () => {
@@ -412,6 +413,63 @@ describe('live subscriptions: the per-tenant subscription cap', () => {
     } finally {
       for (const c of clients) await c.dispose();
       await stack.close();
+    }
+  });
+});
+
+/**
+ * The query limits of a subscription document, over both transports, against what `/graphql` answers for the same
+ * document. A subscription cannot run over HTTP, so each document holds two operations of equal measures, `S` (a
+ * subscription) and `Q` (a query), around one fragment: HTTP runs `Q`, the live transports `S`.
+ */
+describe('live subscriptions: the query limits, as HTTP gives them', () => {
+  let stack: Stack;
+  const clients: WsClient[] = [];
+  beforeAll(async () => {
+    stack = await startStack({
+      sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } },
+      server: { limits: { maxAliases: 2, maxCost: 2, maxFields: 6 } },
+    });
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.dispose();
+    await stack.close();
+  });
+
+  // callEvents/call 1 + agent 1 (+ connection 1), fields callEvents/call, agent and the fragment's.
+  const documentWith = (fragment: string) => `subscription S { callEvents { agent { ...A } } } query Q { call(id: "x") { agent { ...A } } } fragment A on Agent { ${fragment} }`;
+  it.each([
+    ['aliases', 'a0: id a1: id a2: id', limitRefusal('aliases', 2, 3)],
+    ['cost', 'connection { id }', limitRefusal('cost', 2, 3)],
+    ['fields', 'id nativeId name email extension', limitRefusal('fields', 6, 7)],
+  ])('refuses a subscription over the %s limit with the error /graphql gives, over graphql-ws and graphql-sse', async (_limit, fragment, refusal) => {
+    const document = documentWith(fragment);
+    const http = await stack.gql(document, { operationName: 'Q' });
+    expect(http.status).toBe(400);
+    expect(http.body).toEqual({ errors: [refusal] });
+
+    const ws = createWsClient({ url: stack.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${KEY_A}` } });
+    clients.push(ws);
+    const sink = subscribeWs(ws, document, {}, 'S');
+    await waitUntil('refused over graphql-ws', () => sink.errors.length > 0, 5_000);
+    expect(sink.errors).toEqual([[refusal]]);
+    expect(sink.events).toEqual([]);
+
+    // graphql-sse answers the refusal as HTTP does (400 and the errors), which its client surfaces as a NetworkError.
+    const sse = createSseClient({ url: `${stack.graphqlUrl}/stream`, headers: { authorization: `Bearer ${KEY_A}` }, retryAttempts: 0 });
+    const errors: unknown[] = [];
+    const events: unknown[] = [];
+    const dispose = sse.subscribe({ query: document, operationName: 'S' }, { next: (v) => void events.push(v), error: (e) => void errors.push(e), complete: () => undefined });
+    try {
+      await waitUntil('refused over graphql-sse', () => errors.length > 0, 5_000);
+      expect(errors).toEqual([expect.any(NetworkError)]);
+      const response = (errors[0] as NetworkError<Response>).response!;
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ errors: [refusal] });
+      expect(events).toEqual([]);
+    } finally {
+      dispose();
+      sse.dispose();
     }
   });
 });
