@@ -349,7 +349,7 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
     if (!res.headersSent || !res.writable) return void res.destroy();
     const errors = [new GraphQLError(message, { extensions: { code: SLOW_CONSUMER_CODE } })];
     res.end(printSseMessage<false, 'next'>({ event: 'next', data: { errors } }) + printSseMessage<false, 'complete'>({ event: 'complete', data: null }));
-    const flushDeadline = setTimeout(() => res.destroy(), SLOW_CONSUMER_FLUSH_MS);
+    const flushDeadline = setTimeout(() => res.destroy(), SLOW_CONSUMER_FLUSH_MS).unref();
     res.once('close', () => clearTimeout(flushDeadline));
   };
   type SseContext = GatewayContext & Record<PropertyKey, unknown>;
