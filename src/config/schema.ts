@@ -262,9 +262,9 @@ const subscriptions = z
     maxSubscriptionsPerTenant: z.number().int().positive().max(1_000_000).default(DEFAULT_SUBSCRIPTIONS.maxSubscriptionsPerTenant),
     /** WebSocket ping interval (graphql-ws keep-alive), and SSE comment interval. Default 12 s. */
     keepAliveMs: z.number().int().min(1_000).max(600_000).default(DEFAULT_SUBSCRIPTIONS.keepAliveMs),
-    /** A client that lets this many bytes pile up unsent is closed (WebSocket 4408 "slow consumer"). Default 1 MiB. */
+    /** A client that lets this many bytes pile up unsent is cut as a slow consumer (WebSocket 1013; SSE a last SLOW_CONSUMER error, then `complete`). Default 1 MiB. */
     maxBufferedBytes: z.number().int().min(1_024).default(DEFAULT_SUBSCRIPTIONS.maxBufferedBytes),
-    /** A subscription whose client lets this many events wait to be sent is closed (WebSocket 1013, SSE stream ended). Default 1000. */
+    /** A subscription whose client lets this many events wait to be sent is cut as a slow consumer (WebSocket 1013; SSE a last SLOW_CONSUMER error, then `complete`). Default 1000. */
     maxQueuedEvents: z.number().int().positive().max(1_000_000).default(DEFAULT_SUBSCRIPTIONS.maxQueuedEvents),
     /** A WebSocket that sends no `connection_init` this long after opening is closed (4408). Default 3 s. */
     connectionInitTimeoutMs: z.number().int().positive().max(60_000).default(DEFAULT_SUBSCRIPTIONS.connectionInitTimeoutMs),

@@ -13,15 +13,16 @@
  * Both apply the tenant's query limits (the same checks and messages as HTTP) and the caps of
  * `server.subscriptions`: connections per tenant (WebSocket close 4429, SSE 429), subscriptions per connection
  * and per tenant (the operation's error, code RATE_LIMITED), keep-alive (WebSocket pings, SSE comments), and a
- * slow consumer closed (WebSocket 1013, SSE stream ended) when `maxQueuedEvents` wait or `maxBufferedBytes`
- * are unsent. On gateway close every socket closes with 1001 and every stream ends.
+ * slow consumer cut when `maxQueuedEvents` wait or `maxBufferedBytes` are unsent: WebSocket close 1013 with the
+ * reason, SSE a last `next` event with that reason as its error (code SLOW_CONSUMER) and `complete`. On gateway
+ * close every socket closes with 1001 and every stream ends.
  */
 import type http from 'node:http';
-import { Readable, type Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { createHandler } from 'graphql-sse/lib/use/http';
+import { createHandler as createSseHandler, print as printSseMessage } from 'graphql-sse';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config/schema';
@@ -58,6 +59,14 @@ export const SSE_PATH_SUFFIX = '/stream';
 export const tooManyConnectionsMessage = (max: number) => `too many live connections for this tenant (max ${max})`;
 export const tooManySubscriptionsMessage = (scope: 'connection' | 'tenant', max: number) => `too many subscriptions on this ${scope} (max ${max})`;
 export const slowConsumerMessage = (queued: number) => `slow consumer: ${queued} events were waiting to be sent`;
+export const slowConsumerBytesMessage = (bytes: number) => `slow consumer: ${bytes} bytes were waiting to be sent`;
+/** `extensions.code` of the last event of a graphql-sse stream cut as a slow consumer (README, "Live data"). */
+export const SLOW_CONSUMER_CODE = 'SLOW_CONSUMER';
+/**
+ * How long a graphql-sse stream cut as a slow consumer may take to deliver its last events before its socket is
+ * destroyed: 30 s, as `ws` waits for the closing handshake of a WebSocket closed with 1013 (its `CLOSE_TIMEOUT`).
+ */
+export const SLOW_CONSUMER_FLUSH_MS = 30_000;
 
 export interface LiveTransportOptions {
   graphqlPath: string;
@@ -124,6 +133,11 @@ export interface LiveTransports {
   route: Route;
   /** Hands an `upgrade` of the HTTP server to graphql-ws, or refuses it. */
   upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  /**
+   * For tests: the bytes each open graphql-sse stream holds for its client, graphql-sse's unsent messages and the
+   * response's unflushed bytes.
+   */
+  sseBufferedBytes(): number[];
   /** Closes every socket (1001) and stream. */
   close(): Promise<void>;
 }
@@ -249,7 +263,7 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
         const state = stateOf(ctx.extra);
         if (state.socket.bufferedAmount > caps.maxBufferedBytes) {
           liveRefusals.inc({ reason: 'slow_consumer' });
-          state.socket.close(LIVE_CLOSE.slowConsumer, `slow consumer: ${state.socket.bufferedAmount} bytes were waiting to be sent`);
+          state.socket.close(LIVE_CLOSE.slowConsumer, slowConsumerBytesMessage(state.socket.bufferedAmount));
         }
         return formatResult(result);
       },
@@ -293,21 +307,59 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   // ---- graphql-sse (distinct connections mode) ----
-  const streams = new Set<http.ServerResponse>();
   /**
-   * Each stream's caller, and its backlog: graphql-sse pulls every event from the subscription at once into its own
-   * queue and writes one message at a time, so what waits for a slow client is `handed - written` bytes, seen
-   * neither by the subscription's queue nor by the socket's buffer.
+   * One stream: its caller, graphql-sse's stream of messages, and its backlog. graphql-sse pulls every event from the
+   * subscription at once into its own queue, and the loop in the route writes one message at a time (each after the
+   * last one's callback), so what waits for a slow client is `handed - written` bytes in graphql-sse's queue, seen
+   * neither by the subscription's queue nor by the socket's buffer (which holds the one message being written).
    */
-  const sseCallers = new WeakMap<http.IncomingMessage, { caller: Caller; requestId: string; res: http.ServerResponse; handed: number; written: number }>();
+  interface SseStream {
+    caller: Caller;
+    requestId: string;
+    res: http.ServerResponse;
+    /** graphql-sse's messages for the client; null before the handler answers, and once the stream is cut. */
+    body: AsyncGenerator<string, void, undefined> | null;
+    handed: number;
+    written: number;
+    cut: boolean;
+    /** Stops the write loop's wait for the message being written (the stream was cut). */
+    stopWaiting: () => void;
+  }
+  const streams = new Set<SseStream>();
+  /**
+   * Ends the stream of a client that does not read, with the reason a WebSocket gets in its 1013 close, as the
+   * protocol's own last two messages: `next` with `{ errors: [{ message, extensions: { code: SLOW_CONSUMER } }] }`,
+   * then `complete`, so graphql-sse's client hands the reason to the subscriber and does not reconnect (a stream
+   * that is only cut is a network error to it, retried five times by default).
+   *
+   * Memory stays bounded: graphql-sse's queue (the backlog) is dropped and the subscription ends at once
+   * (`body.return()`); the socket's buffer holds at most the one message being written, and this last write adds a
+   * fixed ~150 bytes once per stream, past which nothing more is written. A client that reads none of it within
+   * `SLOW_CONSUMER_FLUSH_MS` has its socket destroyed, so it cannot hold its connection slot either.
+   */
+  const cutSlowConsumer = (stream: SseStream, message: string) => {
+    if (stream.cut) return;
+    stream.cut = true;
+    liveRefusals.inc({ reason: 'slow_consumer' });
+    // graphql-sse's `return` ends the subscription; letting go of its queue (and the loop's wait) lets it be collected.
+    void stream.body?.return(undefined);
+    stream.body = null;
+    stream.stopWaiting();
+    const { res } = stream;
+    if (!res.headersSent || !res.writable) return void res.destroy();
+    const errors = [new GraphQLError(message, { extensions: { code: SLOW_CONSUMER_CODE } })];
+    res.end(printSseMessage<false, 'next'>({ event: 'next', data: { errors } }) + printSseMessage<false, 'complete'>({ event: 'complete', data: null }));
+    const flushDeadline = setTimeout(() => res.destroy(), SLOW_CONSUMER_FLUSH_MS).unref();
+    res.once('close', () => clearTimeout(flushDeadline));
+  };
   type SseContext = GatewayContext & Record<PropertyKey, unknown>;
-  const sse = createHandler<SseContext>({
+  const sse = createSseHandler<http.IncomingMessage, SseStream, SseContext>({
     schema,
     // No stream tokens: only the distinct connections mode is served.
     authenticate: () => null,
     onSubscribe: (req, params) => {
-      const entry = sseCallers.get(req.raw)!;
-      const admitted = admit(entry.caller, { query: params.query as string, operationName: params.operationName ?? null, variables: params.variables ?? null }, 0);
+      const stream = req.context;
+      const admitted = admit(stream.caller, { query: params.query as string, operationName: params.operationName ?? null, variables: params.variables ?? null }, 0);
       if ('errors' in admitted) {
         return [JSON.stringify({ errors: format(admitted.errors) }), { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json; charset=utf-8' } }];
       }
@@ -315,16 +367,13 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
         bus,
         engine,
         maxQueuedEvents: caps.maxQueuedEvents,
-        slowConsumer: () => {
-          liveRefusals.inc({ reason: 'slow_consumer' });
-          entry.res.destroy();
-        },
+        slowConsumer: (queued) => cutSlowConsumer(stream, slowConsumerMessage(queued)),
       };
       if (admitted.subscription) {
-        counts.addSubscription(entry.caller.tenant.id, 1);
+        counts.addSubscription(stream.caller.tenant.id, 1);
         liveSubscriptionsOpen.inc({ protocol: 'sse' });
-        entry.res.once('close', () => {
-          counts.addSubscription(entry.caller.tenant.id, -1);
+        stream.res.once('close', () => {
+          counts.addSubscription(stream.caller.tenant.id, -1);
           liveSubscriptionsOpen.dec({ protocol: 'sse' });
         });
       }
@@ -333,19 +382,32 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
         document: admitted.document,
         variableValues: params.variables ?? {},
         operationName: params.operationName ?? null,
-        contextValue: contextFor(entry.caller, entry.requestId, live) as SseContext,
+        contextValue: contextFor(stream.caller, stream.requestId, live) as SseContext,
       };
     },
     onNext: (_ctx, req, result) => {
-      const entry = sseCallers.get(req.raw);
-      if (entry) entry.handed += Buffer.byteLength(JSON.stringify(result));
-      if (entry && entry.handed - entry.written > caps.maxBufferedBytes) {
-        liveRefusals.inc({ reason: 'slow_consumer' });
-        entry.res.destroy();
-      }
+      const stream = req.context;
+      stream.handed += Buffer.byteLength(JSON.stringify(result));
+      if (stream.handed - stream.written > caps.maxBufferedBytes) cutSlowConsumer(stream, slowConsumerBytesMessage(stream.handed - stream.written));
       return 'errors' in result && result.errors ? formatResult(result as ExecutionResult) : undefined;
     },
   });
+
+  /** Writes graphql-sse's messages one at a time, each after the last one left (its callback), until the stream ends or is cut. */
+  const pipeSse = async (stream: SseStream, body: AsyncGenerator<string, void, undefined>) => {
+    const { res } = stream;
+    const stopped = new Promise<void>((resolve) => {
+      stream.stopWaiting = resolve;
+      res.once('close', () => resolve());
+    });
+    for await (const message of body) {
+      if (stream.cut || !res.writable) break;
+      stream.written += Buffer.byteLength(message);
+      const sent = new Promise<void>((resolve) => res.write(message, () => resolve()));
+      await Promise.race([sent, stopped]);
+    }
+    if (!stream.cut && res.writable) res.end();
+  };
 
   const route: Route = {
     name: 'graphql_stream',
@@ -364,7 +426,7 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
       }
 
       // graphql-sse's own body reader has no bound: the body is read here within `maxBodyBytes` and
-      // `bodyTimeoutMs`, as on /graphql, and handed over as a stream of that one buffer.
+      // `bodyTimeoutMs`, as on /graphql, and handed over as that one buffer.
       let raw: Buffer = Buffer.alloc(0);
       if (req.method === 'POST') {
         try {
@@ -375,38 +437,42 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
           throw err;
         }
       }
-      const request = Object.assign(Readable.from(raw.length ? [raw] : []), { method: req.method, url: req.url, headers: req.headers }) as unknown as http.IncomingMessage;
-      const entry = { caller, requestId, res, handed: 0, written: 0 };
-      sseCallers.set(request, entry);
-      // graphql-sse writes one message at a time (each after the last one's callback): what reached `write` has left.
-      const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-      res.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        entry.written += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-        return write(chunk, ...rest);
-      }) as typeof res.write;
+      const stream: SseStream = { caller, requestId, res, body: null, handed: 0, written: 0, cut: false, stopWaiting: () => undefined };
       counts.addConnection(tenantId, 1);
       liveConnectionsOpen.inc({ protocol: 'sse' });
-      streams.add(res);
-      // Keep-alive: a comment line every `keepAliveMs` (graphql-sse's own is every 12 s), so proxies keep the stream.
+      streams.add(stream);
+      // Keep-alive: a comment line every `keepAliveMs` (graphql-sse's own is every 12 s), so proxies keep the stream;
+      // none while bytes wait unsent (the stream is not idle then, and a stalled client would collect them).
       const ping = setInterval(() => {
-        if (res.headersSent && !res.writableEnded) res.write(':\n\n');
+        if (res.headersSent && res.writable && res.writableLength === 0) res.write(':\n\n');
       }, caps.keepAliveMs);
       res.once('close', () => {
         clearInterval(ping);
-        streams.delete(res);
+        void stream.body?.return(undefined);
+        streams.delete(stream);
         counts.addConnection(tenantId, -1);
         liveConnectionsOpen.dec({ protocol: 'sse' });
       });
-      await sse(request, res);
+      const get = (key: string) => {
+        const value = req.headers[key];
+        return Array.isArray(value) ? value.join('\n') : value;
+      };
+      const [body, init] = await sse({ method: req.method!, url: req.url!, headers: { get }, body: () => raw.toString('utf8'), raw: req, context: stream });
+      res.writeHead(init.status, init.statusText, init.headers);
+      if (body === null || typeof body === 'string') return void res.end(body ?? undefined);
+      if (stream.cut || res.destroyed) return void body.return(undefined);
+      stream.body = body;
+      await pipeSse(stream, body);
     },
   };
 
   return {
     route,
     upgrade,
+    sseBufferedBytes: () => [...streams].map((s) => (s.body ? s.handed - s.written : 0) + s.res.writableLength),
     async close() {
       closing = true;
-      for (const res of streams) res.end();
+      for (const { res } of streams) res.end();
       await wsServer.dispose();
     },
   };

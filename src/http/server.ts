@@ -58,8 +58,11 @@ export interface Gateway {
   /** `http://host:port` the gateway listens on. */
   readonly url: string;
   readonly tenants: ReadonlyMap<string, Tenant>;
-  /** The freshness engine and the live bus (issue 17), for tests and the bench. */
-  readonly live: { readonly engine: LiveEngine; readonly bus: LiveBus };
+  /**
+   * The freshness engine and the live bus (issue 17), and the bytes each open graphql-sse stream holds for its client
+   * (`LiveTransports.sseBufferedBytes`), for tests and the bench.
+   */
+  readonly live: { readonly engine: LiveEngine; readonly bus: LiveBus; sseBufferedBytes(): number[] };
   /** CSV lead imports (issue 18), for tests and the bench. */
   readonly imports: LeadImportService;
   /**
@@ -208,7 +211,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   return {
     url,
     tenants,
-    live: { engine, bus: state.bus },
+    live: { engine, bus: state.bus, sseBufferedBytes: () => live.sseBufferedBytes() },
     imports,
     close: () => (closing ??= close()),
   };

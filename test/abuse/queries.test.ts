@@ -4,13 +4,11 @@
  * HTTP 400, and reaches no simulator.
  */
 import { APPS_API_SIM_DEFAULTS } from '../../sim';
+import { limitRefusal } from '../support/queryLimits';
 import { KEY_A, KEY_B, startStack, type Stack } from '../support/stack';
 import { clearSimRequests, FAST_SIMS, healthy, simRequests } from './helpers';
 
-const limitError = (limit: string, max: number, actual: number) => ({
-  status: 400,
-  body: { errors: [{ message: `query ${limit} is ${actual}, over the limit of ${max}`, extensions: { code: 'BAD_USER_INPUT', limit, max, actual } }] },
-});
+const limitError = (limit: string, max: number, actual: number) => ({ status: 400, body: { errors: [limitRefusal(limit, max, actual)] } });
 
 /** `{ campaigns { edges { node { leads { edges { node { campaign { leads ... } } } } } } } }` with `hops` campaign->leads hops. */
 function campaignLeadsChain(hops: number): string {

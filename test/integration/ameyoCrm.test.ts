@@ -15,6 +15,7 @@ import { DEMO_TENANT_ID, startDemo, type Demo } from '../../src/demo';
 import type { CallLiveEvent, LiveEvent } from '../../src/live/events';
 import { createLogger } from '../../src/logger';
 import { createClient as createWsClient } from 'graphql-ws';
+import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
 import { encodeGlobalId } from '../../src/graphql/ids';
 import { LocalBus } from '../../src/live/bus';
@@ -32,6 +33,12 @@ const MISSING = { status: 'failed', message: 'this CRM URL needs the connection 
 const BAD_KEY = { status: 'failed', message: 'the key is not valid for this CRM URL' };
 const BAD_SESSION = { status: 'failed', message: 'the crmSessionId is not valid (unknown, ended or expired)' };
 const BAD_LOGIN = { status: 'failed', message: 'invalid userId or password' };
+
+/** Matches a DateTime (ISO 8601, UTC, as the schema serializes it) from `after` to `before` (epoch ms), both included. */
+const isoTimeBetween = (after: number, before: number) => ({
+  asymmetricMatch: (at: unknown) => typeof at === 'string' && !Number.isNaN(Date.parse(at)) && new Date(at).toISOString() === at && Date.parse(at) >= after && Date.parse(at) <= before,
+  toAsymmetricMatcher: () => `an ISO time from ${new Date(after).toISOString()} to ${new Date(before).toISOString()}`,
+});
 
 /** A tiny CRM SSO endpoint for tenant B's proxied verifier: `crm-pw` is every user's password. */
 async function startCrmSso(): Promise<{ url: string; bodies: unknown[]; close(): Promise<void> }> {
@@ -91,6 +98,59 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
   };
   const crtOfAgent = () => stack.sims.ameyo.state.interactions.find((i) => i.sessionId === stack.sims.ameyo.state.sessions[0]!.sessionId && i.channelType === 'VOICE')?.crtObjectId;
 
+  /** What the simulator (Ameyo) knows of the call `crtObjectId` of the seeded agent's session: the customer URL's parameters. */
+  const callContext = (crtObjectId: string) => {
+    const session = stack.sims.ameyo.state.sessions[0]!;
+    const queue = stack.sims.ameyo.state.queues.find((q) => q.queueId === session.queueId)!;
+    const interaction = stack.sims.ameyo.state.interactions.find((i) => i.crtObjectId === crtObjectId)!;
+    const phone = stack.sims.ameyo.state.contacts.find((c) => c.customerId === interaction.customerId)?.phone1 ?? interaction.phone!;
+    return {
+      session,
+      queue,
+      interaction,
+      phone,
+      customerId: interaction.customerId !== -1 ? String(interaction.customerId) : null,
+      userCrtObjectId: `${session.sessionId.slice(0, 8)}-ses-${agent}-1-uce-1`,
+    };
+  };
+  /** Every field of a SCREEN_POP call event a subscriber can select. */
+  const SCREEN_POPS = `subscription { callEvents(filter: { types: [SCREEN_POP] }) {
+    type connection { id } callNativeId agent { id }
+    screenPop { page sessionId campaignId crtObjectId userCrtObjectId userId customerId phone queueId queueName disposition dispositionAttribute }
+    at
+  } }`;
+  /** The event `SCREEN_POPS` delivers for the simulated call connect of `crtObjectId` (by the seeded agent), sent between `after` and `before`. */
+  const screenPopPayload = (crtObjectId: string, after: number, before: number) => {
+    const { session, queue, phone, customerId, userCrtObjectId } = callContext(crtObjectId);
+    return {
+      data: {
+        callEvents: {
+          type: 'SCREEN_POP',
+          connection: { id: 'ameyo-a' },
+          callNativeId: crtObjectId,
+          agent: { id: encodeGlobalId('Agent', 'ameyo-a', agent) },
+          screenPop: {
+            page: 'CUSTOMER',
+            sessionId: session.sessionId,
+            campaignId: String(session.campaignId),
+            crtObjectId,
+            userCrtObjectId,
+            userId: agent,
+            customerId,
+            phone,
+            queueId: String(queue.queueId),
+            queueName: queue.queueName,
+            disposition: null,
+            dispositionAttribute: null,
+          },
+          at: isoTimeBetween(after, before),
+        },
+      },
+    };
+  };
+  /** Listeners of tenant A's call events on the gateway's bus: this file's own, and one per running subscription. */
+  const callListeners = () => (stack.gateway.live.bus instanceof LocalBus ? stack.gateway.live.bus.listenerCount('tenant-a', 'callEvents') : -1);
+
   beforeAll(async () => {
     crmSso = await startCrmSso();
     stack = await startStack({
@@ -137,9 +197,10 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
     stack.sims.ameyo.clearRequests();
   });
 
-  // Issue 17, must show: an unmodified graphql-ws client sees the screen-pop of a simulated Ameyo call connect.
+  // Issue 17, must show: an unmodified client of either protocol sees the screen-pop of a simulated Ameyo call connect.
   it('a subscriber (graphql-ws client) receives the SCREEN_POP of a simulated call connect, with the call context and the Agent of `agents`', async () => {
     await configureSim('tenant-a', 'ameyo-a', SECRET_A);
+    await waitUntil('no other subscription is listening', () => callListeners() === 1, 5_000);
     const client = createWsClient({
       url: `${stack.gateway.url.replace(/^http/, 'ws')}/graphql`,
       webSocketImpl: WebSocket,
@@ -147,40 +208,39 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
       connectionParams: { authorization: `Bearer ${KEY_A}` },
     });
     const got: Array<{ data?: any; errors?: unknown }> = [];
-    const dispose = client.subscribe(
-      {
-        query: `subscription { callEvents(filter: { types: [SCREEN_POP] }) { type connection { id } callNativeId agent { id } screenPop { page sessionId campaignId crtObjectId userCrtObjectId userId phone queueName } } }`,
-      },
-      { next: (v) => void got.push(v as { data?: any }), error: (e) => void got.push({ errors: e }), complete: () => undefined },
-    );
+    const dispose = client.subscribe({ query: SCREEN_POPS }, { next: (v) => void got.push(v as { data?: any }), error: (e) => void got.push({ errors: e }), complete: () => undefined });
     try {
       // The subscription is in place once the gateway's bus has a listener for it beside this file's own.
-      await waitUntil('the subscription is listening', () => stack.gateway.live.bus instanceof LocalBus && stack.gateway.live.bus.listenerCount('tenant-a', 'callEvents') >= 2, 5_000);
+      await waitUntil('the subscription is listening', () => callListeners() === 2, 5_000);
+      const sent = Date.now();
       const connect = await sim('/call-connect', { userId: agent });
       expect(connect.status).toBe(200);
       await waitUntil('the screen-pop reached the subscriber', () => got.length > 0, 5_000);
-      const session = stack.sims.ameyo.state.sessions[0]!;
-      expect(got[0]).toEqual({
-        data: {
-          callEvents: {
-            type: 'SCREEN_POP',
-            connection: { id: 'ameyo-a' },
-            callNativeId: connect.body.crtObjectId,
-            agent: { id: encodeGlobalId('Agent', 'ameyo-a', agent) },
-            screenPop: expect.objectContaining({
-              page: 'CUSTOMER',
-              sessionId: session.sessionId,
-              campaignId: String(session.campaignId),
-              crtObjectId: connect.body.crtObjectId,
-              userCrtObjectId: `${session.sessionId.slice(0, 8)}-ses-${agent}-1-uce-1`,
-              userId: agent,
-            }),
-          },
-        },
-      });
+      expect(got).toEqual([screenPopPayload(connect.body.crtObjectId!, sent, Date.now())]);
     } finally {
       dispose();
       await client.dispose();
+    }
+  });
+
+  it('the same over graphql-sse: its own client receives the SCREEN_POP of a simulated call connect, with the call context', async () => {
+    await configureSim('tenant-a', 'ameyo-a', SECRET_A);
+    await waitUntil('no other subscription is listening', () => callListeners() === 1, 5_000);
+    const client = createSseClient({ url: `${stack.gateway.url}/graphql/stream`, headers: { authorization: `Bearer ${KEY_A}` }, retryAttempts: 0 });
+    const got: unknown[] = [];
+    const errors: unknown[] = [];
+    const dispose = client.subscribe({ query: SCREEN_POPS }, { next: (v) => void got.push(v), error: (e) => void errors.push(e), complete: () => undefined });
+    try {
+      await waitUntil('the subscription is listening', () => callListeners() === 2, 5_000);
+      const sent = Date.now();
+      const connect = await sim('/call-connect', { userId: agent });
+      expect(connect.status).toBe(200);
+      await waitUntil('the screen-pop reached the subscriber', () => got.length > 0, 5_000);
+      expect(got).toEqual([screenPopPayload(connect.body.crtObjectId!, sent, Date.now())]);
+      expect(errors).toEqual([]);
+    } finally {
+      dispose();
+      client.dispose();
     }
   });
 
@@ -189,17 +249,14 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
     const connect = await sim('/call-connect', { userId: agent });
     expect(connect.status).toBe(200);
     const [call] = connect.body.calls;
-    const session = stack.sims.ameyo.state.sessions[0]!;
-    const queue = stack.sims.ameyo.state.queues.find((q) => q.queueId === session.queueId)!;
-    const interaction = stack.sims.ameyo.state.interactions.find((i) => i.crtObjectId === connect.body.crtObjectId)!;
-    const phone = stack.sims.ameyo.state.contacts.find((c) => c.customerId === interaction.customerId)?.phone1 ?? interaction.phone!;
+    const { session, queue, interaction, phone, customerId, userCrtObjectId } = callContext(connect.body.crtObjectId!);
     const params = {
       sessionId: session.sessionId,
       campaignId: String(session.campaignId),
       crtObjectId: interaction.crtObjectId,
-      userCrtObjectId: `${session.sessionId.slice(0, 8)}-ses-${agent}-1-uce-1`,
+      userCrtObjectId,
       userId: agent,
-      ...(interaction.customerId !== -1 ? { customerId: String(interaction.customerId) } : {}),
+      ...(customerId !== null ? { customerId } : {}),
       phone,
       queueId: String(queue.queueId),
       queueName: queue.queueName,
@@ -224,7 +281,7 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
           crtObjectId: interaction.crtObjectId,
           userCrtObjectId: params.userCrtObjectId,
           userNativeId: agent,
-          customerNativeId: params.customerId ?? null,
+          customerNativeId: customerId,
           phone,
           queueNativeId: String(queue.queueId),
           queueName: queue.queueName,

@@ -5,14 +5,15 @@
  */
 import http from 'node:http';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createSseClient, NetworkError } from 'graphql-sse';
 import WebSocket from 'ws';
 import { encodeGlobalId } from '../../src/graphql/ids';
 import { LocalBus } from '../../src/live/bus';
 import type { CallLiveEvent } from '../../src/live/events';
-import { liveConnectionsOpen, liveSubscriptionsOpen } from '../../src/metrics';
+import { liveConnectionsOpen, liveRefusals, liveSubscriptionsOpen } from '../../src/metrics';
 import { startIdentityProvider, type IdentityProvider } from '../../sim/idp';
 import { simulatorConnections } from '../../sim';
+import { limitRefusal } from '../support/queryLimits';
 import { KEY_A, KEY_B, startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 
@@ -58,10 +59,10 @@ function screenPopEvent(callNativeId: string, opts: { agentNativeId?: string | n
   };
 }
 
-function subscribeWs(client: WsClient, query: string, variables: Record<string, unknown> = {}): Sink {
+function subscribeWs(client: WsClient, query: string, variables: Record<string, unknown> = {}, operationName?: string): Sink {
   const sink: Sink = { events: [], errors: [], completed: false, dispose: () => undefined };
   sink.dispose = client.subscribe(
-    { query, variables },
+    { query, variables, ...(operationName ? { operationName } : {}) },
     {
       next: (v) => void sink.events.push(v as Sink['events'][number]),
       error: (e) => void sink.errors.push(e),
@@ -314,10 +315,10 @@ describe('live subscriptions (graphql-ws, graphql-sse)', () => {
   it('refuses a too-deep subscription document with the message HTTP gives', async () => {
     const deep = `subscription { callEvents { call { transfers { fromAgent { connection { id } } } } } }`;
     const http = await stack.gql(`{ calls(first: 1) { edges { node { transfers { fromAgent { id } } } } } }`);
-    expect(http.body.errors?.[0]?.message).toBe('query depth is 5, over the limit of 4');
+    expect(http.body.errors).toEqual([limitRefusal('depth', 4, 5)]);
     const sink = subscribeWs(wsClient(KEY_A), deep);
     await waitUntil('refused', () => sink.errors.length > 0, 5_000);
-    expect(sink.errors).toEqual([[{ message: 'query depth is 5, over the limit of 4', extensions: { code: 'BAD_USER_INPUT', limit: 'depth', max: 4, actual: 5 } }]]);
+    expect(sink.errors).toEqual([[limitRefusal('depth', 4, 5)]]);
   });
 
   it('keeps the connection alive with pings', async () => {
@@ -416,6 +417,63 @@ describe('live subscriptions: the per-tenant subscription cap', () => {
   });
 });
 
+/**
+ * The query limits of a subscription document, over both transports, against what `/graphql` answers for the same
+ * document. A subscription cannot run over HTTP, so each document holds two operations of equal measures, `S` (a
+ * subscription) and `Q` (a query), around one fragment: HTTP runs `Q`, the live transports `S`.
+ */
+describe('live subscriptions: the query limits, as HTTP gives them', () => {
+  let stack: Stack;
+  const clients: WsClient[] = [];
+  beforeAll(async () => {
+    stack = await startStack({
+      sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } },
+      server: { limits: { maxAliases: 2, maxCost: 2, maxFields: 6 } },
+    });
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.dispose();
+    await stack.close();
+  });
+
+  // callEvents/call 1 + agent 1 (+ connection 1), fields callEvents/call, agent and the fragment's.
+  const documentWith = (fragment: string) => `subscription S { callEvents { agent { ...A } } } query Q { call(id: "x") { agent { ...A } } } fragment A on Agent { ${fragment} }`;
+  it.each([
+    ['aliases', 'a0: id a1: id a2: id', limitRefusal('aliases', 2, 3)],
+    ['cost', 'connection { id }', limitRefusal('cost', 2, 3)],
+    ['fields', 'id nativeId name email extension', limitRefusal('fields', 6, 7)],
+  ])('refuses a subscription over the %s limit with the error /graphql gives, over graphql-ws and graphql-sse', async (_limit, fragment, refusal) => {
+    const document = documentWith(fragment);
+    const http = await stack.gql(document, { operationName: 'Q' });
+    expect(http.status).toBe(400);
+    expect(http.body).toEqual({ errors: [refusal] });
+
+    const ws = createWsClient({ url: stack.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${KEY_A}` } });
+    clients.push(ws);
+    const sink = subscribeWs(ws, document, {}, 'S');
+    await waitUntil('refused over graphql-ws', () => sink.errors.length > 0, 5_000);
+    expect(sink.errors).toEqual([[refusal]]);
+    expect(sink.events).toEqual([]);
+
+    // graphql-sse answers the refusal as HTTP does (400 and the errors), which its client surfaces as a NetworkError.
+    const sse = createSseClient({ url: `${stack.graphqlUrl}/stream`, headers: { authorization: `Bearer ${KEY_A}` }, retryAttempts: 0 });
+    const errors: unknown[] = [];
+    const events: unknown[] = [];
+    const dispose = sse.subscribe({ query: document, operationName: 'S' }, { next: (v) => void events.push(v), error: (e) => void errors.push(e), complete: () => undefined });
+    try {
+      await waitUntil('refused over graphql-sse', () => errors.length > 0, 5_000);
+      expect(errors).toEqual([expect.any(NetworkError)]);
+      const response = (errors[0] as NetworkError<Response>).response!;
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ errors: [refusal] });
+      expect(events).toEqual([]);
+    } finally {
+      dispose();
+      sse.dispose();
+    }
+  });
+});
+
 describe('live subscriptions at shutdown', () => {
   it('closes every WebSocket with 1001 when the gateway closes', async () => {
     const stack = await startStack({ sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } }, server: { shutdownGraceMs: 0 } });
@@ -498,7 +556,7 @@ describe('live subscriptions with end-user tokens', () => {
   });
 });
 
-/** The graphql-sse side of the caps: keep-alive comments, the connection cap (429) and a slow consumer's stream ended. */
+/** The graphql-sse side of the caps: keep-alive comments, the connection cap (429) and a slow consumer's stream cut with its reason. */
 describe('graphql-sse: keep-alive, the connection cap and slow consumers', () => {
   let stack: Stack;
   const open: http.ClientRequest[] = [];
@@ -567,19 +625,71 @@ describe('graphql-sse: keep-alive, the connection cap and slow consumers', () =>
     );
   });
 
-  it('ends the stream of a consumer that stops reading instead of buffering without bound', async () => {
-    const s = await stream(CALLS);
-    expect(s.res.statusCode).toBe(200);
-    await waitUntil('subscribed', () => stack.gateway.live.bus instanceof LocalBus && stack.gateway.live.bus.listenerCount('tenant-a', 'callEvents') > 0, 5_000);
-    s.res.pause(); // the client stops reading: its TCP window fills, then the gateway's buffer
-    const big = 'x'.repeat(16_384);
-    for (let i = 0; i < 5_000 && !s.ended(); i++) {
-      stack.gateway.live.bus.publish('tenant-a', screenPop(i, big));
-      await new Promise<void>((resolve) => setImmediate(resolve));
+  it('cuts a graphql-sse consumer that stops reading with a last SLOW_CONSUMER error and complete, holding at most maxBufferedBytes and one event for it', async () => {
+    // graphql-sse's own client on a fetch whose body the test stops reading: undici then stops reading the socket.
+    let readAgain!: () => void;
+    const reading = new Promise<void>((resolve) => (readAgain = resolve));
+    const stalledFetch = async (input: string | URL | Request, init?: RequestInit) => {
+      const res = await fetch(input, init);
+      if (!res.body) return res;
+      const reader = res.body.getReader();
+      const body = new ReadableStream<Uint8Array>(
+        {
+          async pull(controller) {
+            await reading;
+            const chunk = await reader.read();
+            if (chunk.done) controller.close();
+            else controller.enqueue(chunk.value);
+          },
+          cancel: (reason) => reader.cancel(reason),
+        },
+        { highWaterMark: 0 },
+      );
+      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+    };
+    const listeners = () => (stack.gateway.live.bus instanceof LocalBus ? stack.gateway.live.bus.listenerCount('tenant-a', 'callEvents') : -1);
+    await waitUntil("the other tests' streams have stopped listening", () => listeners() === 0, 5_000);
+    const client = createSseClient({ url: `${stack.graphqlUrl}/stream`, headers: { authorization: `Bearer ${KEY_A}` }, retryAttempts: 0, fetchFn: stalledFetch });
+    const events: Array<{ data?: any; errors?: any }> = [];
+    const errors: unknown[] = [];
+    let completed = false;
+    const dispose = client.subscribe({ query: CALLS }, { next: (v) => void events.push(v), error: (e) => void errors.push(e), complete: () => void (completed = true) });
+    try {
+      await waitUntil('subscribed', () => listeners() === 1, 5_000);
+      const cuts = async () => (await liveRefusals.get()).values.find((v) => v.labels.reason === 'slow_consumer')?.value ?? 0;
+      const cutsBefore = await cuts();
+      const big = 'x'.repeat(16_384);
+      /** Far more than one event: the phone is 16 KiB, the rest of the event under 512 bytes. */
+      const eventBytes = 16_384 + 512;
+      let mostBuffered = 0;
+      const publish = async (i: number) => {
+        stack.gateway.live.bus.publish('tenant-a', screenPop(i, big));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        mostBuffered = Math.max(mostBuffered, ...stack.gateway.live.sseBufferedBytes());
+      };
+      let published = 0;
+      while (published < 5_000 && (await cuts()) === cutsBefore) await publish(published++);
+      expect(published).toBeLessThan(5_000);
+      // Once cut, nothing more is held for it.
+      for (let i = 0; i < 50; i++) await publish(published + i);
+      expect(mostBuffered).toBeGreaterThan(0);
+      expect(mostBuffered).toBeLessThanOrEqual(65_536 + eventBytes + 1_024);
+
+      readAgain();
+      await waitUntil('the stream completed', () => completed, 5_000);
+      expect(errors).toEqual([]);
+      const last = events[events.length - 1]!;
+      expect(last).toEqual({ errors: [{ message: expect.stringMatching(/^slow consumer: \d+ bytes were waiting to be sent$/), extensions: { code: 'SLOW_CONSUMER' } }] });
+      const backlog = Number(/(\d+) bytes/.exec(last.errors[0].message)![1]);
+      expect(backlog).toBeGreaterThan(65_536);
+      expect(backlog).toBeLessThanOrEqual(65_536 + eventBytes);
+      // Before it, in order, the events already in the sockets' buffers (loopback's take a few MB); none held back after the cut.
+      const delivered = events.slice(0, -1).map((e) => e.data?.callEvents.callNativeId);
+      expect(delivered.length).toBeLessThan(published);
+      expect(delivered).toEqual(Array.from({ length: delivered.length }, (_, i) => `sse-${i}`));
+    } finally {
+      dispose();
+      client.dispose();
     }
-    s.res.resume();
-    await waitUntil('the stream was ended', () => s.ended(), 5_000);
-    // Far fewer events reached the client than were published: the rest were never buffered for it.
-    expect(s.chunks.join('').split('event: next').length - 1).toBeLessThan(5_000);
   });
 });

@@ -59,7 +59,8 @@ export interface Stack {
   graphqlUrl: string;
   /** Every line the gateway logged, parsed. */
   logs: Array<Record<string, any>>;
-  gql(query: string, opts?: { variables?: Record<string, unknown>; apiKey?: string | null; headers?: Record<string, string> }): Promise<GqlResult>;
+  /** POSTs `query` to `/graphql` as tenant A (or `apiKey`; null: none), naming `operationName` when given. */
+  gql(query: string, opts?: { variables?: Record<string, unknown>; operationName?: string; apiKey?: string | null; headers?: Record<string, string> }): Promise<GqlResult>;
   /**
    * Stops the gateway as SIGTERM does (graceful) and starts a new one with the same config and state directory, on
    * a new port (`gateway` and `graphqlUrl` follow): a restart, with the simulators and their state untouched.
@@ -105,7 +106,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
           ...(o.headers ?? {}),
         },
-        body: JSON.stringify({ query, variables: o.variables ?? {} }),
+        body: JSON.stringify({ query, variables: o.variables ?? {}, ...(o.operationName ? { operationName: o.operationName } : {}) }),
       });
       // Error bodies compare exactly without the per-request id; it must name this answer's x-request-id.
       return { status: res.status, headers: res.headers, body: withoutRequestIds((await res.json()) as GqlResult['body'], res.headers.get('x-request-id')) };
