@@ -273,6 +273,19 @@ describe('POST /ameyorestapi/voice/disposeCallForUser', () => {
     expect(s.userStatus).toBe('Ready');
   });
 
+  it('with a crtObjectId (the CRM document lists it in the request data), disposes only that call: another, or an empty one, is 200 failed "Invalid crtObjectId"', async () => {
+    const s = sessionWith('On Call', 'VOICE');
+    const live = liveCall(s)!;
+    for (const crtObjectId of [`${live.crtObjectId}-not`, '', 42]) {
+      const r = await dispose({ ...docBody(s.userId), crtObjectId });
+      expect({ crtObjectId, status: r.status, body: r.body }).toEqual({ crtObjectId, status: 200, body: failed('Invalid crtObjectId') });
+    }
+    expect(liveCall(s)).toBe(live);
+    const r = await dispose({ ...docBody(s.userId), crtObjectId: live.crtObjectId });
+    expect({ status: r.status, body: r.body }).toEqual({ status: 200, body: SUCCESS });
+    expect(sim.state.dispositions).toEqual([expect.objectContaining({ command: 'disposeCallForUser', crtObjectId: live.crtObjectId })]);
+  });
+
   it('answers 401 RESTAPIErrorResponseEntity for a missing or wrong token', async () => {
     const s = sessionWith('On Call', 'VOICE');
     const variants: Array<Record<string, string>> = [{}, { authorization: 'wrong' }, { authorization: `Bearer ${AMEYO_SIM_DEFAULTS.appServerToken}` }, { sessionId: s.sessionId }];
