@@ -14,11 +14,10 @@ import { AMEYO_SIM_DEFAULTS, type AmeyoCrmCall } from '../../sim/ameyo';
 import { DEMO_TENANT_ID, startDemo, type Demo } from '../../src/demo';
 import type { CallLiveEvent, LiveEvent } from '../../src/live/events';
 import { createLogger } from '../../src/logger';
-import { createClient as createWsClient } from 'graphql-ws';
 import { createClient as createSseClient } from 'graphql-sse';
-import WebSocket from 'ws';
 import { encodeGlobalId } from '../../src/graphql/ids';
 import { LocalBus } from '../../src/live/bus';
+import { wsClientFor } from '../support/graphqlWs';
 import { KEY_A, startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 
@@ -201,12 +200,7 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
   it('a subscriber (graphql-ws client) receives the SCREEN_POP of a simulated call connect, with the call context and the Agent of `agents`', async () => {
     await configureSim('tenant-a', 'ameyo-a', SECRET_A);
     await waitUntil('no other subscription is listening', () => callListeners() === 1, 5_000);
-    const client = createWsClient({
-      url: `${stack.gateway.url.replace(/^http/, 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: { authorization: `Bearer ${KEY_A}` },
-    });
+    const client = wsClientFor(stack.gateway.url, KEY_A);
     const got: Array<{ data?: any; errors?: unknown }> = [];
     const dispose = client.subscribe({ query: SCREEN_POPS }, { next: (v) => void got.push(v as { data?: any }), error: (e) => void got.push({ errors: e }), complete: () => undefined });
     try {

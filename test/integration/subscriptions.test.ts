@@ -13,6 +13,7 @@ import type { CallLiveEvent } from '../../src/live/events';
 import { liveConnectionsOpen, liveRefusals, liveSubscriptionsOpen } from '../../src/metrics';
 import { startIdentityProvider, type IdentityProvider } from '../../sim/idp';
 import { simulatorConnections } from '../../sim';
+import { subscribeWs } from '../support/graphqlWs';
 import { limitRefusal } from '../support/queryLimits';
 import { KEY_A, KEY_B, startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
@@ -20,13 +21,6 @@ import { waitUntil } from '../support/wait';
 const PRESENCE = `subscription ($filter: AgentPresenceFilter) { agentPresenceChanged(filter: $filter) { agent { id nativeId status rawStatus } previousStatus at } }`;
 const QUEUES = `subscription { queueStatusChanged(filter: { connectionIds: ["dialer-a"] }) { queue { id nativeId name } at } }`;
 const CALLS = `subscription ($filter: CallEventFilter) { callEvents(filter: $filter) { type callNativeId connection { id } screenPop { page phone queueName } at } }`;
-
-interface Sink {
-  events: Array<{ data?: any; errors?: any }>;
-  errors: unknown[];
-  completed: boolean;
-  dispose(): void;
-}
 
 /** A screen-pop call event on `ameyo-a` as Ameyo's CRM URLs publish it; `phone: null` leaves out the page's parameters. */
 function screenPopEvent(callNativeId: string, opts: { agentNativeId?: string | null; phone?: string | null } = {}): CallLiveEvent {
@@ -57,19 +51,6 @@ function screenPopEvent(callNativeId: string, opts: { agentNativeId?: string | n
             dispositionAttribute: null,
           },
   };
-}
-
-function subscribeWs(client: WsClient, query: string, variables: Record<string, unknown> = {}, operationName?: string): Sink {
-  const sink: Sink = { events: [], errors: [], completed: false, dispose: () => undefined };
-  sink.dispose = client.subscribe(
-    { query, variables, ...(operationName ? { operationName } : {}) },
-    {
-      next: (v) => void sink.events.push(v as Sink['events'][number]),
-      error: (e) => void sink.errors.push(e),
-      complete: () => void (sink.completed = true),
-    },
-  );
-  return sink;
 }
 
 describe('live subscriptions (graphql-ws, graphql-sse)', () => {

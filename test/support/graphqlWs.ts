@@ -9,17 +9,17 @@ export function wsClientFor(gatewayUrl: string, apiKey: string): Client {
 
 /** What a subscription delivered, in order. */
 export interface WsSink {
-  events: Array<{ data?: Record<string, any> | null; errors?: unknown }>;
+  events: Array<{ data?: any; errors?: any }>;
   errors: unknown[];
   completed: boolean;
   /** Ends the subscription. */
   dispose(): void;
 }
 
-export function subscribeWs(client: Client, query: string, variables: Record<string, unknown> = {}): WsSink {
+export function subscribeWs(client: Client, query: string, variables: Record<string, unknown> = {}, operationName?: string): WsSink {
   const sink: WsSink = { events: [], errors: [], completed: false, dispose: () => undefined };
   sink.dispose = client.subscribe(
-    { query, variables },
+    { query, variables, ...(operationName ? { operationName } : {}) },
     {
       next: (v) => void sink.events.push(v as WsSink['events'][number]),
       error: (e) => void sink.errors.push(e),
