@@ -1,4 +1,5 @@
 /** Contact uploads: the CSV streamed to the vendor after its header is checked, and the error report (src/domain/uploads.ts). */
+import { filePath } from '../../fileLinks';
 import { contactUploadErrorRows, contactUploaderAt } from '../../domain/uploads';
 import type { ContactUploadTask } from '../../domain/types';
 import type { Resolvers } from '../../generated/graphql';
@@ -6,8 +7,6 @@ import { openUpload } from '../../uploads';
 import { nodeKey } from '../context';
 import { encodeGlobalId, uploadTaskNativeKey } from '../ids';
 import { inputErrors, nodeRef, withUserErrors } from '../mutations';
-
-export const contactUploadPath = (taskGlobalId: string) => `/files/contact-upload-errors/${encodeURIComponent(taskGlobalId)}`;
 
 const taskId = (t: ContactUploadTask) => encodeGlobalId('ContactUploadTask', t.connectionId, uploadTaskNativeKey(t.campaignNativeId, t.leadListNativeId, t.taskId));
 
@@ -56,6 +55,6 @@ export const contactUploadResolvers: Resolvers = {
 
   ContactUploadErrorReport: {
     rows: (t, _a, ctx) => contactUploadErrorRows(ctx.tenant, t, ctx.scope),
-    downloadUrl: (t, _a, ctx) => `${ctx.publicBaseUrl}${contactUploadPath(taskId(t))}`,
+    downloadUrl: (t, _a, ctx) => `${ctx.publicBaseUrl}${filePath('contact-upload-errors', taskId(t))}`,
   },
 };

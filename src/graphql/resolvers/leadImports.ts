@@ -1,4 +1,5 @@
 /** CSV lead imports (issue 18): the mutation, the job, its row errors, cancel and the progress subscription (src/imports/). */
+import { filePath } from '../../fileLinks';
 import { memberFor } from '../../domain/capabilities';
 import type { InputProblem } from '../../domain/types';
 import { checkFirst } from '../../domain/paging';
@@ -13,8 +14,6 @@ import { encodeGlobalId } from '../ids';
 import { inputErrors, nodeRef, withUserErrors } from '../mutations';
 import { listen } from './live';
 import { loadNode } from './nodes';
-
-export const leadImportErrorsPath = (jobGlobalId: string) => `/files/lead-import-errors/${encodeURIComponent(jobGlobalId)}`;
 
 const jobId = (j: LeadImportRecord) => encodeGlobalId('LeadImportJob', j.connectionId, j.id);
 const ended = (j: LeadImportRecord) => j.status !== 'QUEUED' && j.status !== 'RUNNING';
@@ -124,7 +123,7 @@ export const leadImportResolvers: Resolvers = {
         pageInfo: { hasNextPage: rows.length > limit, hasPreviousPage: after != null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
       };
     },
-    errorFileUrl: (j, _a, ctx) => `${ctx.publicBaseUrl}${leadImportErrorsPath(jobId(j))}`,
+    errorFileUrl: (j, _a, ctx) => `${ctx.publicBaseUrl}${filePath('lead-import-errors', jobId(j))}`,
   },
 
   Connection: {

@@ -1,4 +1,5 @@
 /** Queue settings export/import and version history (src/domain/queueSettings.ts); the files are served by src/http/routes/files.ts. */
+import { filePath } from '../../fileLinks';
 import { emailProblems, queueSettingsAt, revisionProblems } from '../../domain/queueSettings';
 import type { QueueSettingsVersion } from '../../domain/types';
 import type { Resolvers } from '../../generated/graphql';
@@ -6,8 +7,6 @@ import { openUpload, readUpload, sniffZipOrJsonObjectFile } from '../../uploads'
 import { encodeGlobalId } from '../ids';
 import { inputErrors, inputNodeId, withUserErrors, type UserError } from '../mutations';
 import { loadNode } from './nodes';
-
-export const queueSettingsVersionPath = (versionGlobalId: string) => `/files/queue-settings-versions/${encodeURIComponent(versionGlobalId)}`;
 
 const versionId = (v: QueueSettingsVersion) => encodeGlobalId('QueueSettingsVersion', v.connectionId, v.nativeId);
 
@@ -23,7 +22,7 @@ export const queueSettingsResolvers: Resolvers = {
   QueueSettingsVersion: {
     id: (v) => versionId(v),
     connection: (v, _a, ctx) => ctx.tenant.connections.get(v.connectionId)!,
-    downloadUrl: (v, _a, ctx) => `${ctx.publicBaseUrl}${queueSettingsVersionPath(versionId(v))}`,
+    downloadUrl: (v, _a, ctx) => `${ctx.publicBaseUrl}${filePath('queue-settings-versions', versionId(v))}`,
     raw: (v) => v.raw ?? {},
   },
 

@@ -1,10 +1,9 @@
 /** Recordings: a gateway URL that streams the vendor's recording under the caller's auth (src/domain/recordings.ts). */
+import { filePath } from '../../fileLinks';
 import { probeRecording } from '../../domain/recordings';
 import type { Resolvers } from '../../generated/graphql';
 import { nodeRef } from '../mutations';
 import { notFound } from './nodes';
-
-export const recordingPath = (callGlobalId: string, format: 'WAV' | 'MP3') => `/files/recordings/${encodeURIComponent(callGlobalId)}?format=${format.toLowerCase()}`;
 
 export const recordingResolvers: Resolvers = {
   Query: {
@@ -13,7 +12,7 @@ export const recordingResolvers: Resolvers = {
       const fmt = format ?? 'WAV';
       const found = await probeRecording(ctx.tenant, call.connectionId, call.nativeId, fmt, ctx.scope);
       if (!found) throw notFound(callId);
-      return { callId, format: fmt, url: `${ctx.publicBaseUrl}${recordingPath(callId, fmt)}`, contentType: found.contentType, byteLength: found.contentLength };
+      return { callId, format: fmt, url: `${ctx.publicBaseUrl}${filePath('recordings', callId, { format: fmt.toLowerCase() })}`, contentType: found.contentType, byteLength: found.contentLength };
     },
   },
 };

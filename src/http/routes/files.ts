@@ -9,6 +9,7 @@
  *
  * An ID from another tenant answers exactly like one that does not exist (404 NOT_FOUND).
  */
+import type { FileKindName } from '../../fileLinks';
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { memberAt } from '../../domain/fanOut';
@@ -68,7 +69,7 @@ interface FileKind {
 }
 
 /** Every kind of file, by the URL segment after /files/ (kind -> global ID type -> opener). */
-const FILE_KINDS: Readonly<Record<string, FileKind>> = {
+const FILE_KINDS: Readonly<Record<FileKindName, FileKind>> = {
   'contact-upload-errors': {
     type: 'ContactUploadTask',
     role: 'admin',
@@ -135,7 +136,7 @@ export function createFilesRoute(opts: FilesRouteOptions): Route {
     cors: true,
     async handle({ req, res, target, log }) {
       const m = FILE_PATH.exec(target.pathname);
-      const kind = m && Object.hasOwn(FILE_KINDS, m[1]!) ? FILE_KINDS[m[1]!]! : null;
+      const kind = m && Object.hasOwn(FILE_KINDS, m[1]!) ? FILE_KINDS[m[1] as FileKindName] : null;
       if (!m || !kind) return sendNotFound(res);
       const id = decodePathSegment(m[2]!);
       if (id === null) return sendGraphQLError(res, 400, { message: 'the file id in the path is not valid percent-encoding', code: 'BAD_REQUEST' });
