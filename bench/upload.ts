@@ -169,16 +169,14 @@ function directUpload(t: Target, csv: CsvFile): Promise<UploadResult> {
   const mapping = Object.fromEntries(AMEYO_FIELDS.map((f) => [f, MAPPING[f] ?? '']));
   const auth = `Basic ${Buffer.from(`${AMEYO_SIM_DEFAULTS.username}:${AMEYO_SIM_DEFAULTS.password}`).toString('base64')}`;
   return timedPost(url, (onDone) => {
-    const mp = multipartStream(
-      [
-        { name: 'user_id', value: 'bench' },
-        { name: 'update_duplicate', value: 'false' },
-        { name: 'churn_updated_records', value: 'false' },
-        { name: 'migrate', value: 'false' },
-        { name: 'header_mapping', value: JSON.stringify(mapping) },
-      ],
+    const mp = multipartStream([
+      { name: 'user_id', value: 'bench' },
+      { name: 'update_duplicate', value: 'false' },
+      { name: 'churn_updated_records', value: 'false' },
+      { name: 'migrate', value: 'false' },
+      { name: 'header_mapping', value: JSON.stringify(mapping) },
       { name: 'file', filename: 'contacts.csv', contentType: 'text/csv', content: fileChunks(csv.path, onDone) },
-    );
+    ]);
     return { headers: { authorization: auth, accept: '*/*', origin: new URL(t.simUrl).origin, 'content-type': mp.contentType }, body: mp.body };
   });
 }

@@ -116,6 +116,73 @@ export async function readUpload(upload: Promise<FileUpload> | FileUpload, maxBy
   return { filename: String(file.filename ?? ''), content: Buffer.concat(chunks) };
 }
 
+/** A file `openZipOrJsonObjectUpload` accepted: a ZIP that streams on, or a JSON object read and checked whole. */
+export type ZipOrJsonObjectFile =
+  | {
+      contentType: 'application/zip';
+      content: AsyncIterable<Buffer>;
+      /** The refusal to answer when the stream was cut at the ZIP limit while the vendor was receiving it, else null. */
+      refusal(): BadUserInputError | null;
+    }
+  | { contentType: 'application/json'; content: Buffer; refusal(): null };
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/**
+ * An uploaded file that must be a ZIP or a JSON object, told apart by its first bytes (never the client's MIME type).
+ * A ZIP, which can carry audio files, streams on to the vendor under `maxZipBytes` (the limit of the other streamed
+ * files, `server.uploads.maxFileBytes`); a JSON object is read whole under `maxJsonBytes` and parsed before the vendor
+ * sees a byte, as the other JSON files are. BAD_USER_INPUT naming `field` for anything else.
+ */
+export async function openZipOrJsonObjectUpload(upload: Promise<FileUpload> | FileUpload, limits: { maxZipBytes: number; maxJsonBytes: number }, field: string): Promise<ZipOrJsonObjectFile> {
+  const { file, stream } = await openUpload(upload, field);
+  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  const next = async (max: number): Promise<boolean> => {
+    let r: IteratorResult<Buffer>;
+    try {
+      r = await it.next();
+    } catch (err) {
+      throw unreadable(field, err);
+    }
+    if (r.done) return false;
+    size += r.value.length;
+    if (size > max) {
+      stream.destroy();
+      throw new BadUserInputError(`${field} is larger than ${max} bytes`);
+    }
+    head.push(r.value);
+    return true;
+  };
+  while (size < ZIP_MAGIC.length && !done) done = !(await next(limits.maxZipBytes));
+  if (Buffer.concat(head).subarray(0, ZIP_MAGIC.length).equals(ZIP_MAGIC)) {
+    let cut: BadUserInputError | null = null;
+    async function* zip(): AsyncGenerator<Buffer> {
+      yield* head;
+      for (let more = !done; more;) {
+        try {
+          more = await next(limits.maxZipBytes);
+        } catch (err) {
+          cut = err as BadUserInputError;
+          throw err;
+        }
+        if (more) yield head.pop()!;
+      }
+    }
+    return { contentType: 'application/zip', content: zip(), refusal: () => cut };
+  }
+  if (size > limits.maxJsonBytes) {
+    stream.destroy();
+    throw new BadUserInputError(`${field} is larger than ${limits.maxJsonBytes} bytes`);
+  }
+  while (!done) done = !(await next(limits.maxJsonBytes));
+  const content = Buffer.concat(head);
+  sniffZipOrJsonObjectFile({ filename: String(file.filename ?? ''), content }, field);
+  return { contentType: 'application/json', content, refusal: () => null };
+}
+
 /**
  * Parses a received file as a JSON array, sniffing its content rather than trusting the client's MIME
  * type. Throws BAD_USER_INPUT with `field` in the message when it is not one.

@@ -581,8 +581,8 @@ export interface QueueSettingsAdmin {
   openVersion(nativeId: string, scope: RequestScope): Promise<DownloadStream | null>;
   /** Exports the settings; answers the version the export saved. */
   exportSettings(opts: QueueSettingsFileOptions, scope: RequestScope): Promise<QueueSettingsVersion>;
-  /** Imports a settings file (JSON or ZIP) for the user `email`; answers the version it saved. */
-  importSettings(file: UploadedFile & { contentType: string }, email: string, scope: RequestScope): Promise<QueueSettingsVersion>;
+  /** Imports a settings file (a JSON object, or a ZIP that streams) for the user `email`; answers the version it saved. */
+  importSettings(file: { contentType: 'application/json' | 'application/zip'; content: Buffer | AsyncIterable<Buffer> }, email: string, scope: RequestScope): Promise<QueueSettingsVersion>;
   autoSave(opts: QueueSettingsFileOptions, scope: RequestScope): Promise<QueueSettingsVersion>;
   /** Restores a version (by id and/or revision; neither: the last saved one); answers the version restored. */
   restore(req: { versionNativeId: string | null; revision: string | null; email: string }, scope: RequestScope): Promise<QueueSettingsVersion>;

@@ -33,22 +33,27 @@ export async function* limitBytes(source: AsyncIterable<Buffer>, maxBytes: numbe
   }
 }
 
+/** A part of a streamed body: a text field, or a file whose content is a buffer or streams. */
+export type StreamedPart = { name: string; value: string } | { name: string; filename: string; contentType: string; content: Buffer | AsyncIterable<Buffer> };
+
 /**
- * A multipart/form-data body whose file part streams from `file.content` as the socket drains: text
- * fields first, then the file, then the closing boundary. Memory stays at one chunk, whatever the size.
+ * A multipart/form-data body written part by part, in the order given, as the socket drains: a file part streams
+ * from its `content`, so memory stays at one chunk whatever the size.
  */
-export function multipartStream(
-  fields: ReadonlyArray<{ name: string; value: string }>,
-  file: { name: string; filename: string; contentType: string; content: AsyncIterable<Buffer> },
-): { contentType: string; body: AsyncIterable<Buffer> } {
+export function multipartStream(parts: readonly StreamedPart[]): { contentType: string; body: AsyncIterable<Buffer> } {
   const boundary = `----switchboard${randomBytes(12).toString('hex')}`;
   async function* body(): AsyncGenerator<Buffer> {
-    for (const f of fields) {
-      yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${safe(f.name)}"\r\n\r\n${f.value}\r\n`, 'utf8');
+    for (const part of parts) {
+      if ('value' in part) {
+        yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${safe(part.name)}"\r\n\r\n${part.value}\r\n`, 'utf8');
+        continue;
+      }
+      yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${safe(part.name)}"; filename="${safe(part.filename)}"\r\nContent-Type: ${part.contentType}\r\n\r\n`, 'utf8');
+      if (Buffer.isBuffer(part.content)) yield part.content;
+      else yield* part.content;
+      yield Buffer.from('\r\n', 'utf8');
     }
-    yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${safe(file.name)}"; filename="${safe(file.filename)}"\r\nContent-Type: ${file.contentType}\r\n\r\n`, 'utf8');
-    yield* file.content;
-    yield Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+    yield Buffer.from(`--${boundary}--\r\n`, 'utf8');
   }
   return { contentType: `multipart/form-data; boundary=${boundary}`, body: body() };
 }

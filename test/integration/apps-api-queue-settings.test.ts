@@ -4,6 +4,7 @@
  * operation's wire is checked exactly (method, path, query, body); every documented validation is a user error with its
  * exact message, before anything is sent where the gateway can tell.
  */
+import { randomBytes } from 'node:crypto';
 import { startIdentityProvider, type IdentityProvider } from '../../sim/idp';
 import { QUEUE_SETTINGS_400, zipOne } from '../../sim/apps-api';
 import { encodeGlobalId } from '../../src/graphql/ids';
@@ -13,6 +14,8 @@ import { KEY_A, requestLines, startStack, type Stack } from '../support/stack';
 const FAST = { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } };
 const AUDIENCE = 'switchboard-queue-settings';
 const MAX_JSON = 4096;
+/** `server.uploads.maxFileBytes`: the streamed files' limit, which a ZIP import gets. */
+const MAX_FILE = 65_536;
 const EMAIL = 'admin@demo.example.com';
 const FIRST_REVISION = 'e8a11621-50a2-41b0-9152-0a15c3a8391a';
 
@@ -25,7 +28,7 @@ beforeAll(async () => {
   stack = await startStack({
     sims: FAST,
     connection: { rateLimit: { requestsPerSecond: 100 }, cacheTtlMs: 0 },
-    server: { uploads: { maxJsonFileBytes: MAX_JSON } },
+    server: { uploads: { maxJsonFileBytes: MAX_JSON, maxFileBytes: MAX_FILE } },
     tenantAuth: { jwt: { issuer: idp.issuer, audiences: [AUDIENCE], jwks: { url: idp.jwksUrl } } },
   });
   tokens.supervisor = await idp.sign({ sub: 'qs-supervisor', roles: ['supervisor'] });
@@ -222,6 +225,24 @@ describe('import', () => {
     expect(res.body.data.queueSettingsImport.userErrors).toEqual([]);
     expect(parts()).toContain('Content-Disposition: form-data; name="file"; filename="import.zip"\r\nContent-Type: application/zip\r\n\r\n');
     expect(sim().state.queueSettingsVersions.at(-1)!.content).toEqual(zip);
+  });
+
+  it('streams a ZIP past the JSON limit (it may carry audio files) under server.uploads.maxFileBytes, byte for byte', async () => {
+    const zip = zipOne('greeting.wav', randomBytes(MAX_JSON * 8));
+    expect(zip.length).toBeGreaterThan(MAX_JSON);
+    const res = await upload(IMPORT, { email: EMAIL }, { name: 'settings.zip', type: 'application/zip', content: zip });
+    expect(res.body.data.queueSettingsImport.userErrors).toEqual([]);
+    expect(sim().state.queueSettingsVersions.at(-1)!.content).toEqual(zip);
+  });
+
+  it('refuses a ZIP over server.uploads.maxFileBytes as a user error; the vendor keeps no version of the cut-off file', async () => {
+    const before = sim().state.queueSettingsVersions.length;
+    const zip = zipOne('greeting.wav', randomBytes(MAX_FILE * 2));
+    const res = await upload(IMPORT, { email: EMAIL }, { name: 'settings.zip', type: 'application/zip', content: zip });
+    expect(res.body).toEqual({
+      data: { queueSettingsImport: { version: null, userErrors: [{ field: ['input', 'file'], message: `file is larger than ${MAX_FILE} bytes`, code: 'BAD_USER_INPUT' }] } },
+    });
+    expect(sim().state.queueSettingsVersions).toHaveLength(before);
   });
 
   it.each([

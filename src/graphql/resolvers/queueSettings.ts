@@ -3,7 +3,7 @@ import { filePath } from '../../fileLinks';
 import { emailProblems, queueSettingsAt, revisionProblems } from '../../domain/queueSettings';
 import type { QueueSettingsVersion } from '../../domain/types';
 import type { Resolvers } from '../../generated/graphql';
-import { openUpload, readUpload, sniffZipOrJsonObjectFile } from '../../uploads';
+import { openUpload, openZipOrJsonObjectUpload } from '../../uploads';
 import { encodeGlobalId } from '../ids';
 import { inputErrors, inputNodeId, withUserErrors, type UserError } from '../mutations';
 import { loadNode } from './nodes';
@@ -53,9 +53,13 @@ export const queueSettingsResolvers: Resolvers = {
       return withUserErrors<{ version: QueueSettingsVersion | null }>(
         { version: null },
         async () => {
-          const file = await readUpload(input.file, ctx.limits.maxJsonFileBytes, 'file');
-          const contentType = sniffZipOrJsonObjectFile(file, 'file');
-          return { version: await admin.importSettings({ ...file, contentType }, input.email.trim(), ctx.scope) };
+          const file = await openZipOrJsonObjectUpload(input.file, { maxZipBytes: ctx.limits.maxFileBytes, maxJsonBytes: ctx.limits.maxJsonFileBytes }, 'file');
+          try {
+            return { version: await admin.importSettings(file, input.email.trim(), ctx.scope) };
+          } catch (err) {
+            // The vendor got a ZIP cut off at our limit, which it discards; the caller learns why.
+            throw file.refusal() ?? err;
+          }
         },
         { field: ['input', 'file'] },
       );

@@ -14,16 +14,14 @@ export function createContactUploader({ client, config, cid }: AmeyoContext): Co
     async upload(req, scope) {
       const mapping: Record<string, string> = Object.fromEntries(config.contactFields.map((f) => [f, '']));
       for (const m of req.headerMapping) mapping[m.field] = m.column;
-      const { contentType, body } = multipartStream(
-        [
-          { name: 'user_id', value: req.userId },
-          { name: 'update_duplicate', value: String(req.updateDuplicates) },
-          { name: 'churn_updated_records', value: String(req.churnUpdatedRecords) },
-          { name: 'migrate', value: String(req.migrate) },
-          { name: 'header_mapping', value: JSON.stringify(mapping) },
-        ],
+      const { contentType, body } = multipartStream([
+        { name: 'user_id', value: req.userId },
+        { name: 'update_duplicate', value: String(req.updateDuplicates) },
+        { name: 'churn_updated_records', value: String(req.churnUpdatedRecords) },
+        { name: 'migrate', value: String(req.migrate) },
+        { name: 'header_mapping', value: JSON.stringify(mapping) },
         { name: 'file', filename: req.filename, contentType: 'text/csv', content: req.content },
-      );
+      ]);
       const taskId = await client.uploadContacts(scope, req.campaignNativeId, req.leadListNativeId, contentType, body, UPLOAD_TIMEOUT_MS);
       return { connectionId: cid, campaignNativeId: req.campaignNativeId, leadListNativeId: req.leadListNativeId, taskId };
     },

@@ -127,7 +127,7 @@ export function createLeadImporter({ client, cid }: AppsApiContext): LeadImporte
         if (rows.length === 1) return { outcome: allFailed([rows[0]!.rowNumber], `the lead is ${size} bytes as JSON, over the import file limit of ${APPS_API_IMPORT_FILE_MAX_BYTES}`) };
         throw new TypeError(`expected a batch within batch.maxBytes (${APPS_API_IMPORT_FILE_MAX_BYTES - 1}), got ${size - 1} bytes in ${rows.length} rows`);
       }
-      const { contentType, body } = multipartStream([], { name: 'file', filename: 'contacts.json', contentType: 'application/json', content: jsonArray(rows) });
+      const { contentType, body } = multipartStream([{ name: 'file', filename: 'contacts.json', contentType: 'application/json', content: jsonArray(rows) }]);
       let res;
       try {
         res = await client.send('importCampaignContacts', bulkScope(scope), {

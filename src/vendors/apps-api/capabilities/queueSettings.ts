@@ -2,7 +2,7 @@
  * Apps API queue settings export/import and version history (apps-api.txt "Export - Import Queues Settings 7"; every
  * path [U], src/vendors/apps-api/routes.ts). Ids go out as the doc shows them: the restore body's `id` is an integer.
  */
-import { encodeMultipart } from '../../../upstream/multipart';
+import { multipartStream } from '../../../upstream/multipart';
 import type { DownloadStream, QueueSettingsAdmin, QueueSettingsVersion } from '../../../domain/types';
 import { wireQueueSettingsVersion, wireQueueSettingsVersionList, type WireQueueSettingsVersion } from '../types';
 import { idNumber, orNull, toDate, type AppsApiContext } from './context';
@@ -58,7 +58,8 @@ export function createQueueSettingsAdmin({ client, cid }: AppsApiContext): Queue
         }),
       ),
     async importSettings(file, email, scope) {
-      const { contentType, body } = encodeMultipart([
+      // Streamed: a ZIP of audio files may be as large as the other streamed uploads (POST is never resent, so a stream is safe).
+      const { contentType, body } = multipartStream([
         { name: 'file', filename: importFilename(file.contentType), contentType: file.contentType, content: file.content },
         { name: 'email', value: email },
       ]);
