@@ -197,46 +197,39 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
   });
 
   // Issue 17, must show: an unmodified client of either protocol sees the screen-pop of a simulated Ameyo call connect.
-  it('a subscriber (graphql-ws client) receives the SCREEN_POP of a simulated call connect, with the call context and the Agent of `agents`', async () => {
-    await configureSim('tenant-a', 'ameyo-a', SECRET_A);
-    await waitUntil('no other subscription is listening', () => callListeners() === 1, 5_000);
-    const client = wsClientFor(stack.gateway.url, KEY_A);
-    const got: Array<{ data?: any; errors?: unknown }> = [];
-    const dispose = client.subscribe({ query: SCREEN_POPS }, { next: (v) => void got.push(v as { data?: any }), error: (e) => void got.push({ errors: e }), complete: () => undefined });
-    try {
-      // The subscription is in place once the gateway's bus has a listener for it beside this file's own.
-      await waitUntil('the subscription is listening', () => callListeners() === 2, 5_000);
-      const sent = Date.now();
-      const connect = await sim('/call-connect', { userId: agent });
-      expect(connect.status).toBe(200);
-      await waitUntil('the screen-pop reached the subscriber', () => got.length > 0, 5_000);
-      expect(got).toEqual([screenPopPayload(connect.body.crtObjectId!, sent, Date.now())]);
-    } finally {
-      dispose();
-      await client.dispose();
-    }
-  });
-
-  it('the same over graphql-sse: its own client receives the SCREEN_POP of a simulated call connect, with the call context', async () => {
-    await configureSim('tenant-a', 'ameyo-a', SECRET_A);
-    await waitUntil('no other subscription is listening', () => callListeners() === 1, 5_000);
-    const client = createSseClient({ url: `${stack.gateway.url}/graphql/stream`, headers: { authorization: `Bearer ${KEY_A}` }, retryAttempts: 0 });
-    const got: unknown[] = [];
-    const errors: unknown[] = [];
-    const dispose = client.subscribe({ query: SCREEN_POPS }, { next: (v) => void got.push(v), error: (e) => void errors.push(e), complete: () => undefined });
-    try {
-      await waitUntil('the subscription is listening', () => callListeners() === 2, 5_000);
-      const sent = Date.now();
-      const connect = await sim('/call-connect', { userId: agent });
-      expect(connect.status).toBe(200);
-      await waitUntil('the screen-pop reached the subscriber', () => got.length > 0, 5_000);
-      expect(got).toEqual([screenPopPayload(connect.body.crtObjectId!, sent, Date.now())]);
-      expect(errors).toEqual([]);
-    } finally {
-      dispose();
-      client.dispose();
-    }
-  });
+  /** What both protocols' own clients offer; each test opens one. */
+  interface LiveClient {
+    subscribe(payload: { query: string }, sink: { next(value: unknown): void; error(error: unknown): void; complete(): void }): () => void;
+    dispose(): unknown;
+  }
+  const clientOf: Record<'graphql-ws' | 'graphql-sse', () => LiveClient> = {
+    'graphql-ws': () => wsClientFor(stack.gateway.url, KEY_A),
+    'graphql-sse': () => createSseClient({ url: `${stack.gateway.url}/graphql/stream`, headers: { authorization: `Bearer ${KEY_A}` }, retryAttempts: 0 }),
+  };
+  it.each(['graphql-ws', 'graphql-sse'] as const)(
+    "%s: the protocol's own client receives the SCREEN_POP of a simulated call connect, with the call context and the Agent of `agents`",
+    async (protocol) => {
+      await configureSim('tenant-a', 'ameyo-a', SECRET_A);
+      await waitUntil('no other subscription is listening', () => callListeners() === 1, 5_000);
+      const client = clientOf[protocol]();
+      const got: unknown[] = [];
+      const errors: unknown[] = [];
+      const dispose = client.subscribe({ query: SCREEN_POPS }, { next: (v) => void got.push(v), error: (e) => void errors.push(e), complete: () => undefined });
+      try {
+        // The subscription is in place once the gateway's bus has a listener for it beside this file's own.
+        await waitUntil('the subscription is listening', () => callListeners() === 2, 5_000);
+        const sent = Date.now();
+        const connect = await sim('/call-connect', { userId: agent });
+        expect(connect.status).toBe(200);
+        await waitUntil('the screen-pop reached the subscriber', () => got.length > 0, 5_000);
+        expect(got).toEqual([screenPopPayload(connect.body.crtObjectId!, sent, Date.now())]);
+        expect(errors).toEqual([]);
+      } finally {
+        dispose();
+        await client.dispose();
+      }
+    },
+  );
 
   it('a simulated call connect calls the customer URL with the documented parameters: one SCREEN_POP for that tenant, answered by the redirect', async () => {
     await configureSim('tenant-a', 'ameyo-a', SECRET_A);
