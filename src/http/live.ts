@@ -360,8 +360,16 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
     onSubscribe: (req, params) => {
       const stream = req.context;
       const admitted = admit(stream.caller, { query: params.query as string, operationName: params.operationName ?? null, variables: params.variables ?? null }, 0);
+      // graphql-sse's protocol: "Validation steps that run before execution of the GraphQL operation MUST report errors
+      // through an accepted SSE connection by emitting `next` events" (PROTOCOL.md, distinct connections mode). A
+      // stream of one result from onSubscribe is that: one `next` with the errors (formatted by onNext, as every result
+      // is), then `complete`; a result with no `data` entry, as GraphQL over HTTP has for a request error. A 400 would
+      // also make the library's client retry a document that can only be refused again.
       if ('errors' in admitted) {
-        return [JSON.stringify({ errors: format(admitted.errors) }), { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json; charset=utf-8' } }];
+        const refusal: ExecutionResult = { errors: admitted.errors };
+        return (async function* () {
+          yield refusal;
+        })();
       }
       const live: LiveServices = {
         bus,
