@@ -121,5 +121,13 @@ export function endParser(parser: NodeJS.ReadWriteStream): Promise<void> {
   });
 }
 
+/**
+ * A cell a spreadsheet will not run as a formula, for the CSV files the gateway writes for people to open: one that
+ * starts with `=`, `+`, `-`, `@`, a tab or a CR gets a leading `'` (OWASP, "CSV Injection"), unless it holds only a
+ * number or a phone number (`+14155550100`, `-3`, `+1 (415) 555-0100`), which no spreadsheet runs and which a
+ * re-import needs unchanged.
+ */
+export const spreadsheetSafe = (v: string): string => (/^[=+\-@\t\r]/.test(v) && !/^[+-]?[\d\s().-]+$/.test(v) ? `'${v}` : v);
+
 /** Quotes one CSV field when it needs it (RFC 4180: a quote, comma, CR or LF). */
 export const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);

@@ -14,7 +14,7 @@ import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { parse, type CsvError, type Info } from 'csv-parse';
-import { CSV_PARSE_OPTIONS, csvField, endParser, writeParser } from '../csv';
+import { CSV_PARSE_OPTIONS, csvField, endParser, spreadsheetSafe, writeParser } from '../csv';
 import { BadUserInputError } from '../errors';
 import type { ImportCursor } from './store';
 
@@ -336,5 +336,8 @@ export async function* readCsvRows(file: string, from: ImportCursor, columns: nu
   }
 }
 
-/** One CSV line for the files we write (error reports): RFC 4180 quoting where needed, CRLF at the end. */
-export const csvLine = (values: readonly string[]): string => `${values.map(csvField).join(',')}\r\n`;
+/**
+ * One CSV line for the files we write for people (error reports): every cell kept from running as a formula
+ * (`spreadsheetSafe`), RFC 4180 quoting where needed, CRLF at the end.
+ */
+export const csvLine = (values: readonly string[]): string => `${values.map((v) => csvField(spreadsheetSafe(v))).join(',')}\r\n`;

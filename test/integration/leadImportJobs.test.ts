@@ -72,19 +72,21 @@ describe('CSV lead imports into every vendor (issue 18)', () => {
   ] as const)('%s', (connectionId, sim, restartRows) => {
     it('imports every good row once, reports the bad ones with their values, and serves them as an error CSV', async () => {
       const good = rows(25, 1_000);
-      const lines = [...good.slice(0, 10), 'No Phone,,nophone@example.com', ...good.slice(10, 20), 'Short Row,+14155550999', ...good.slice(20)];
+      // The last bad row's name is a spreadsheet formula (a DDE command): the error CSV must not hand it to Excel as one.
+      const lines = [...good.slice(0, 10), 'No Phone,,nophone@example.com', ...good.slice(10, 20), 'Short Row,+14155550999', ...good.slice(20), "=cmd|' /C calc'!A0,,dde@example.com"];
       const before = leadImportsReceived(stack.sims, sim).length;
       const res = await upload(stack, { campaignId: campaigns[connectionId], mapping: MAPPING }, csvOf(lines), 'spring leads.csv');
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data.leadsImport.userErrors).toEqual([]);
       const created = res.body.data.leadsImport.job;
-      expect(created).toMatchObject({ status: 'QUEUED', fileName: 'spring leads.csv', columns: ['name', 'phone', 'email'], total: 27, sent: 0, failed: 0 });
+      expect(created).toMatchObject({ status: 'QUEUED', fileName: 'spring leads.csv', columns: ['name', 'phone', 'email'], total: 28, sent: 0, failed: 0 });
 
       const done = await until(created.id, 'FINISHED');
-      expect(done).toMatchObject({ total: 27, sent: 25, succeeded: 25, failed: 2, uncertain: 0, failure: null });
+      expect(done).toMatchObject({ total: 28, sent: 25, succeeded: 25, failed: 3, uncertain: 0, failure: null });
       expect(done.errors.edges.map((e: any) => e.node)).toEqual([
         { rowNumber: 11, outcome: 'FAILED', reason: "no phone number in 'phone'", values: ['No Phone', '', 'nophone@example.com'] },
         { rowNumber: 22, outcome: 'FAILED', reason: 'row has 2 fields; the header has 3', values: ['Short Row', '+14155550999'] },
+        { rowNumber: 28, outcome: 'FAILED', reason: "no phone number in 'phone'", values: ["=cmd|' /C calc'!A0", '', 'dde@example.com'] },
       ]);
       // Each good row reached the vendor exactly once.
       const received = leadImportsReceived(stack.sims, sim).slice(before);
@@ -95,7 +97,10 @@ describe('CSV lead imports into every vendor (issue 18)', () => {
       expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(file.headers.get('content-disposition')).toBe('attachment; filename="spring_leads-errors.csv"');
       expect(await file.text()).toBe(
-        'name,phone,email,import_row,import_error\r\n' + "No Phone,,nophone@example.com,11,no phone number in 'phone'\r\n" + 'Short Row,+14155550999,,22,row has 2 fields; the header has 3\r\n',
+        'name,phone,email,import_row,import_error\r\n' +
+          "No Phone,,nophone@example.com,11,no phone number in 'phone'\r\n" +
+          'Short Row,+14155550999,,22,row has 2 fields; the header has 3\r\n' +
+          "'=cmd|' /C calc'!A0,,dde@example.com,28,no phone number in 'phone'\r\n",
       );
     });
 

@@ -367,6 +367,23 @@ describe('csvLine', () => {
     expect(csvLine(values)).toBe('plain,"a,b","say ""hi""","two\nlines","cr\r",,Zoë €\r\n');
     expect(parseCsv(csvLine(values) + csvLine(['x']))).toEqual([values, ['x']]);
   });
+
+  // OWASP "CSV Injection": what a spreadsheet would run gets a leading ', numbers and phone numbers stay as they are.
+  it.each([
+    ['=1+2', "'=1+2"],
+    ["=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"],
+    ['@SUM(A1:A9)', "'@SUM(A1:A9)"],
+    ['+cmd|x', "'+cmd|x"],
+    ['-2+3+cmd|x', "'-2+3+cmd|x"],
+    ['\t=1', "'\t=1"],
+    ['+14155550100', '+14155550100'],
+    ['+1 (415) 555-0100', '+1 (415) 555-0100'],
+    ['-3', '-3'],
+    ['a=1', 'a=1'],
+    ['', ''],
+  ])('keeps %j from running as a formula: %j', (value, cell) => {
+    expect(parseCsv(csvLine([value]))).toEqual([[cell]]);
+  });
 });
 
 describe('a large file', () => {
