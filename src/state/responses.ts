@@ -26,4 +26,10 @@ export interface SharedResponses {
   resign(key: string): Promise<void>;
   /** Resolves when `key` is stored or its leader resigns, after `ms`, or when `signal` aborts. */
   settled(key: string, ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `listener` with the key of every answer another process stores for this connection, so a process cache can
+   * drop the copy it took earlier: a live poller's fresh read on one replica then reaches the queries of every other
+   * within the pub/sub latency, not when their own copy's TTL runs out.
+   */
+  onStoredElsewhere(listener: (key: string) => void): void;
 }

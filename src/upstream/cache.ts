@@ -6,17 +6,35 @@
  * a miss (`switchboard_upstream_cache_{hits,misses}_total`); other requests count as neither.
  */
 import { cacheHits, cacheMisses } from '../metrics';
+import { sharedKeyOf } from './sharedCache';
 import type { ConnectionIdentity, UpstreamInterceptor, UpstreamResponse } from './types';
 
 export interface CacheOptions {
   identity: ConnectionIdentity;
   /** Most URLs kept per connection; the oldest go first. Default 256. */
   maxEntries?: number;
+  /**
+   * In a fleet: the shared cache's news of answers other replicas stored, by `sharedKeyOf` the URL. The copy kept
+   * here is dropped, so the next read takes the newer one from the shared cache (src/upstream/sharedCache.ts).
+   */
+  storedElsewhere?: (listener: (sharedKey: string) => void) => void;
 }
 
 export function createCacheInterceptor(opts: CacheOptions): UpstreamInterceptor {
   const { identity, maxEntries = 256 } = opts;
-  const entries = new Map<string, { expiresAt: number; res: UpstreamResponse }>();
+  const entries = new Map<string, { expiresAt: number; res: UpstreamResponse; sharedKey: string | null }>();
+  /** sharedKeyOf(url) -> url, for the entries kept, when another replica's stores are watched. */
+  const bySharedKey = new Map<string, string>();
+  const drop = (url: string) => {
+    const entry = entries.get(url);
+    if (!entry) return;
+    entries.delete(url);
+    if (entry.sharedKey !== null) bySharedKey.delete(entry.sharedKey);
+  };
+  opts.storedElsewhere?.((sharedKey) => {
+    const url = bySharedKey.get(sharedKey);
+    if (url !== undefined) drop(url);
+  });
   const labels = { vendor: identity.vendor, connection: identity.label };
   return (next) => async (req) => {
     if (req.method !== 'GET' || !req.cacheTtlMs || req.cacheTtlMs <= 0 || req.responseType === 'stream') return next(req);
@@ -29,9 +47,11 @@ export function createCacheInterceptor(opts: CacheOptions): UpstreamInterceptor 
     cacheMisses.inc(labels);
     const res = await next(req);
     if (res.status >= 200 && res.status < 300) {
-      entries.delete(key);
-      entries.set(key, { expiresAt: res.freshUntil ?? Date.now() + req.cacheTtlMs, res });
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      drop(key);
+      const sharedKey = opts.storedElsewhere ? sharedKeyOf(req.url) : null;
+      entries.set(key, { expiresAt: res.freshUntil ?? Date.now() + req.cacheTtlMs, res, sharedKey });
+      if (sharedKey !== null) bySharedKey.set(sharedKey, key);
+      while (entries.size > maxEntries) drop(entries.keys().next().value!);
     }
     return res;
   };

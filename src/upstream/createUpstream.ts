@@ -78,7 +78,7 @@ export function createUpstream(tenantId: string, connection: ConnectionConfig, p
   const breaker = new CircuitBreaker({ identity, ...connection.circuitBreaker });
   const paced = compose(transport, [createRateLimitInterceptor(limiter), createMetricsInterceptor(identity)]);
   const send = compose(paced, [
-    createCacheInterceptor({ identity }),
+    createCacheInterceptor({ identity, ...(shared.responses ? { storedElsewhere: (listener: (key: string) => void) => shared.responses!.onStoredElsewhere(listener) } : {}) }),
     createDedupeInterceptor(identity),
     ...(shared.responses ? [createSharedCacheInterceptor(shared.responses)] : []),
     createHealthInterceptor(health),

@@ -19,6 +19,9 @@ import type { UpstreamInterceptor, UpstreamRequest, UpstreamResponse } from './t
 /** How long a replica may hold the claim to fetch a URL, ms: a vendor read inside the budget. */
 const LEAD_MS = 5_000;
 
+/** The shared cache's key of a request: a hash of its URL (a URL may hold a token: it never becomes a key). */
+export const sharedKeyOf = (url: URL): string => createHash('sha256').update(url.href).digest('base64url');
+
 export function createSharedCacheInterceptor(shared: SharedResponses): UpstreamInterceptor {
   const fromStore = (hit: { status: number; headers: Record<string, string>; body: Buffer; ttlMs: number }): UpstreamResponse => ({
     status: hit.status,
@@ -29,7 +32,7 @@ export function createSharedCacheInterceptor(shared: SharedResponses): UpstreamI
 
   return (next) => async (req: UpstreamRequest) => {
     if (req.method !== 'GET' || !req.cacheTtlMs || req.cacheTtlMs <= 0 || req.responseType === 'stream' || req.isAuthRequest) return next(req);
-    const key = createHash('sha256').update(req.url.href).digest('base64url');
+    const key = sharedKeyOf(req.url);
     // A poller's read (`fresh`) goes to the vendor and refreshes the shared copy for everyone else.
     for (let round = 0; !req.scope.fresh; round++) {
       const hit = await shared.get(key);

@@ -2,7 +2,8 @@
  * The shared response cache in Redis (src/state/responses.ts). Keys: `<prefix><tenant>:<connection>:resp:<hash>`
  * for the answer (expiring with the cache TTL) and `...:lead:<hash>` for the replica fetching it
  * (`SET NX PX`). A leader that stores or resigns publishes the key on `<prefix>settled`; each process has one
- * subscription and wakes its own waiters, so no replica polls.
+ * subscription and wakes its own waiters, so no replica polls. A store is also published on `<prefix>stored` with the
+ * storing process's id, so the other processes drop their own cached copy (`onStoredElsewhere`).
  */
 import { randomUUID } from 'node:crypto';
 import type { SharedResponses, StoredResponse } from '../responses';
@@ -24,17 +25,41 @@ interface Encoded {
 /** One subscription per process, shared by every connection's cache. */
 export class SettledChannel {
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly storedListeners = new Set<(answerKey: string) => void>();
   private subscribed: Promise<unknown> | null = null;
+  private storedSubscribed: Promise<unknown> | null = null;
   readonly name: string;
+  readonly storedName: string;
+  /** This gateway's state store, in `<prefix>stored` messages: its own stores are not news to it. */
+  private readonly storeId = randomUUID();
 
   constructor(private readonly conn: RedisConnection) {
     this.name = `${conn.keyPrefix}settled`;
+    this.storedName = `${conn.keyPrefix}stored`;
     conn.subscriber.on('message', (channel: string, key: string) => {
+      if (channel === this.storedName) {
+        const space = key.indexOf(' ');
+        if (space < 0 || key.slice(0, space) === this.storeId) return;
+        for (const listener of this.storedListeners) listener(key.slice(space + 1));
+        return;
+      }
       if (channel !== this.name) return;
       const set = this.waiters.get(key);
       if (!set) return;
       this.waiters.delete(key);
       for (const wake of set) wake();
+    });
+  }
+
+  /** The message `set` publishes on `storedName` for `answerKey`. */
+  storedMessage = (answerKey: string) => `${this.storeId} ${answerKey}`;
+
+  /** Calls `listener` with the answer key of every store another process makes (subscribing now, once per process). */
+  onStoredElsewhere(listener: (answerKey: string) => void): void {
+    this.storedListeners.add(listener);
+    this.storedSubscribed ??= this.conn.subscriber.subscribe(this.storedName).catch(() => {
+      // Without the subscription a process cache keeps its copies until their TTL, as before; the next listener retries.
+      this.storedSubscribed = null;
     });
   }
 
@@ -98,6 +123,7 @@ export class RedisResponses implements SharedResponses {
         .set(this.answerKey(key), JSON.stringify(encoded), 'PX', Math.max(1, Math.round(ttlMs)))
         .del(this.leadKey(key))
         .publish(this.channel.name, this.answerKey(key))
+        .publish(this.channel.storedName, this.channel.storedMessage(this.answerKey(key)))
         .exec();
     } catch {
       this.conn.failed('cache');
@@ -124,5 +150,12 @@ export class RedisResponses implements SharedResponses {
 
   settled(key: string, ms: number, signal?: AbortSignal): Promise<void> {
     return this.channel.wait(this.answerKey(key), ms, signal);
+  }
+
+  onStoredElsewhere(listener: (key: string) => void): void {
+    const prefix = this.answerKey('');
+    this.channel.onStoredElsewhere((answerKey) => {
+      if (answerKey.startsWith(prefix)) listener(answerKey.slice(prefix.length));
+    });
   }
 }
