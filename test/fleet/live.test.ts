@@ -15,14 +15,12 @@ import { deleteKeys, redisUrl, uniquePrefix, waitUntil } from './support';
 const KEY = 'fleet-live-key-tenant-a-0001';
 const PRESENCE = `subscription { agentPresenceChanged(filter: { connectionIds: ["apps-a"] }) { agent { id nativeId rawStatus } } }`;
 
-describe('live subscriptions across replicas (Redis)', () => {
-  let sims: Simulators;
-  const gateways: Gateway[] = [];
-  const clients: Client[] = [];
-  const prefix = uniquePrefix('live');
-
+/** Two gateways on one Redis and the same simulators; `cacheTtlMs` for every connection. Close it in afterAll. */
+function twoReplicas(label: string, cacheTtlMs: number) {
+  const fleet = { sims: null as unknown as Simulators, gateways: [] as Gateway[], clients: [] as Client[] };
+  const prefix = uniquePrefix(label);
   beforeAll(async () => {
-    sims = await startSimulators({ ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } });
+    fleet.sims = await startSimulators({ ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } });
     for (let i = 0; i < 2; i++) {
       const config = resolveConfig({
         server: { host: '127.0.0.1', port: 0 },
@@ -32,25 +30,34 @@ describe('live subscriptions across replicas (Redis)', () => {
           {
             id: 'tenant-a',
             apiKeys: [KEY],
-            connections: simulatorConnections(sims, '-a').map((c) => ({ ...c, rateLimit: { requestsPerSecond: 20 }, cacheTtlMs: 0 })) as never,
+            connections: simulatorConnections(fleet.sims, '-a').map((c) => ({ ...c, rateLimit: { requestsPerSecond: 20 }, cacheTtlMs })) as never,
           },
         ],
       });
-      gateways.push(await startGateway(config, { logger: createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() })) }));
+      fleet.gateways.push(await startGateway(config, { logger: createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() })) }));
     }
   });
   afterAll(async () => {
-    for (const c of clients) await c.dispose();
-    for (const g of gateways) await g.close();
-    await sims.close();
+    for (const c of fleet.clients) await c.dispose();
+    for (const g of fleet.gateways) await g.close();
+    await fleet.sims.close();
     await deleteKeys(redisUrl(), prefix);
   });
-
-  const subscribe = (gateway: Gateway, events: any[]) => {
+  /** A graphql-ws client on `gateway`, closed with the fleet. */
+  const clientOn = (gateway: Gateway): Client => {
     const client = createClient({ url: `${gateway.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${KEY}` } });
-    clients.push(client);
-    return client.subscribe({ query: PRESENCE }, { next: (v) => void events.push(v), error: (e) => void events.push({ error: e }), complete: () => undefined });
+    fleet.clients.push(client);
+    return client;
   };
+  return { fleet, clientOn };
+}
+
+describe('live subscriptions across replicas (Redis)', () => {
+  const { fleet, clientOn } = twoReplicas('live', 0);
+  const gateways = fleet.gateways;
+
+  const subscribe = (gateway: Gateway, events: any[]) =>
+    clientOn(gateway).subscribe({ query: PRESENCE }, { next: (v) => void events.push(v), error: (e) => void events.push({ error: e }), complete: () => undefined });
 
   it('one replica polls; the subscriber on the other receives the change', async () => {
     const onFirst: any[] = [];
@@ -64,7 +71,7 @@ describe('live subscriptions across replicas (Redis)', () => {
     const follower = gateways.find((g) => g !== leaders[0])!;
     const followerEvents = follower === gateways[0] ? onFirst : onSecond;
 
-    const agent = sims.appsApi.state.agents.find((a) => a.status_id === 1)!;
+    const agent = fleet.sims.appsApi.state.agents.find((a) => a.status_id === 1)!;
     agent.status_id = 5;
     agent.status = 'Break';
     agent.status_updated_at = new Date().toISOString();
@@ -83,36 +90,9 @@ describe('live subscriptions across replicas (Redis)', () => {
  * follower would answer the old status for 30 s).
  */
 describe('queries on the replica that does not poll (Redis)', () => {
-  let sims: Simulators;
-  const gateways: Gateway[] = [];
-  const clients: Client[] = [];
-  const prefix = uniquePrefix('live-follower');
+  const { fleet, clientOn } = twoReplicas('live-follower', 30_000);
+  const gateways = fleet.gateways;
   const AGENTS = `{ agents(first: 100, filter: { connectionIds: ["apps-a"] }) { edges { node { id rawStatus } } } }`;
-
-  beforeAll(async () => {
-    sims = await startSimulators({ ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } });
-    for (let i = 0; i < 2; i++) {
-      const config = resolveConfig({
-        server: { host: '127.0.0.1', port: 0 },
-        state: { redis: { url: redisUrl(), keyPrefix: prefix } },
-        live: { minIntervalMs: 50, queryInterestMs: 0, leaseMs: 3_000 },
-        tenants: [
-          {
-            id: 'tenant-a',
-            apiKeys: [KEY],
-            connections: simulatorConnections(sims, '-a').map((c) => ({ ...c, rateLimit: { requestsPerSecond: 20 }, cacheTtlMs: 30_000 })) as never,
-          },
-        ],
-      });
-      gateways.push(await startGateway(config, { logger: createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() })) }));
-    }
-  });
-  afterAll(async () => {
-    for (const c of clients) await c.dispose();
-    for (const g of gateways) await g.close();
-    await sims.close();
-    await deleteKeys(redisUrl(), prefix);
-  });
 
   const statusOn = async (gateway: Gateway, id: string): Promise<string | undefined> => {
     const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify({ query: AGENTS }) });
@@ -123,15 +103,13 @@ describe('queries on the replica that does not poll (Redis)', () => {
   it("answers what the polling replica last read, not its own earlier copy's status, well inside that copy's 30 s TTL", async () => {
     // A subscriber on each replica: both want the key, one wins its lease and polls.
     for (const gateway of gateways) {
-      const client = createClient({ url: `${gateway.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${KEY}` } });
-      clients.push(client);
-      client.subscribe({ query: PRESENCE }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+      clientOn(gateway).subscribe({ query: PRESENCE }, { next: () => undefined, error: () => undefined, complete: () => undefined });
     }
     await waitUntil('one replica holds a fresh copy', () => gateways.some((g) => g.live.engine.latest('tenant-a', 'apps-a', 'agents') !== null), 5_000);
     const leader = gateways.find((g) => g.live.engine.latest('tenant-a', 'apps-a', 'agents') !== null)!;
     const follower = gateways.find((g) => g !== leader)!;
 
-    const agent = sims.appsApi.state.agents.find((a) => a.status_id === 1)!;
+    const agent = fleet.sims.appsApi.state.agents.find((a) => a.status_id === 1)!;
     const id = encodeGlobalId('Agent', 'apps-a', String(agent.id));
     const before = agent.status;
     expect(await statusOn(follower, id)).toBe(before); // the follower now holds its own copy, for 30 s
