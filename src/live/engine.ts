@@ -197,6 +197,14 @@ export class LiveEngine {
     return this.pollers.size;
   }
 
+  /**
+   * Subscriptions holding a key's poller now (tests, the bench). A subscription holds it only once it listens on the
+   * bus, so a positive count means a change read from now on reaches it; a query's interest is not counted.
+   */
+  holders(tenantId: string, connectionId: string, resource: LiveResource): number {
+    return this.pollers.get(keyOf(tenantId, connectionId, resource))?.holds ?? 0;
+  }
+
   /** The refresh interval of a key's poller, or null when none runs. */
   intervalOf(tenantId: string, connectionId: string, resource: LiveResource): number | null {
     return this.pollers.get(keyOf(tenantId, connectionId, resource))?.intervalMs ?? null;

@@ -30,6 +30,24 @@ async function waitForAnswer(page: Page, marker: string, previous: string | null
   );
 }
 
+/**
+ * Opens a tab and runs its operation. GraphiQL sends the operation name and document it last read from the editor,
+ * which lags the tab switch: without waiting until it has read this tab's operation it sent the previous tab's
+ * ("Unknown operation named \"Agents\"", or a query where the tab holds a subscription). `replaceWith` replaces the
+ * tab's text through CodeMirror first, as typing would.
+ */
+async function runTab(page: Page, tab: string, text: string, operationName: string, replaceWith?: string): Promise<void> {
+  await page.getByRole('tab', { name: tab }).click();
+  await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: text }).waitFor();
+  if (replaceWith) await page.locator('.graphiql-query-editor .CodeMirror').evaluate((el, v) => (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(v), replaceWith);
+  await page.waitForFunction((name) => {
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+    return (doc.querySelector('.graphiql-query-editor .CodeMirror') as { CodeMirror?: { operationName?: string } } | null)?.CodeMirror?.operationName === name;
+  }, operationName);
+  await page.locator('.graphiql-query-editor .CodeMirror-code').click();
+  await page.locator('.graphiql-execute-button').click();
+}
+
 describe('GraphQL IDE in a browser', () => {
   let demo: Demo;
   let browser: Browser;
@@ -122,13 +140,8 @@ describe('GraphQL IDE in a browser', () => {
     const total = sims.ameyo.state.sessions.length + sims.appsApi.state.agents.length + new Set(sims.campaignApi.state.queues.flatMap((q) => q.agentIds)).size;
 
     // Switch to the agent: the tab's headers hold the agent's token, and running it refuses calls only.
-    await page.getByRole('tab', { name: 'AsAgent' }).click();
+    await runTab(page, 'AsAgent', 'query AsAgent', 'AsAgent');
     await expect(headers.innerText()).resolves.toContain(`Bearer ${demo.tokens.agent}`);
-    // GraphiQL takes the operation name from the editor once it has the tab's text: without this wait it
-    // sent the previous tab's name ("Unknown operation named \"Agents\"").
-    await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: 'query AsAgent' }).waitFor();
-    await page.locator('.graphiql-query-editor .CodeMirror-code').click();
-    await page.locator('.graphiql-execute-button').click();
     await waitForAnswer(page, '"FORBIDDEN"');
     const asAgent = await answer();
     expect(asAgent.errors).toEqual([
@@ -138,11 +151,8 @@ describe('GraphQL IDE in a browser', () => {
     expect(asAgent.data.agents.edges).toHaveLength(3);
 
     // Switch to the supervisor: the same query reads calls.
-    await page.getByRole('tab', { name: 'AsSupervisor' }).click();
+    await runTab(page, 'AsSupervisor', 'query AsSupervisor', 'AsSupervisor');
     await expect(headers.innerText()).resolves.toContain(`Bearer ${demo.tokens.supervisor}`);
-    await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: 'query AsSupervisor' }).waitFor();
-    await page.locator('.graphiql-query-editor .CodeMirror-code').click();
-    await page.locator('.graphiql-execute-button').click();
     await waitForAnswer(page, '"totalCount"', JSON.stringify(asAgent, null, 2));
     const asSupervisor = await answer();
     expect(asSupervisor.errors).toBeUndefined();
@@ -173,15 +183,16 @@ describe('GraphQL IDE in a browser', () => {
       sockets.push(ws.url());
       ws.on('framesent', (frame) => void sent.push(JSON.parse(String(frame.payload))));
     });
-    await page.getByRole('tab', { name: 'Presence' }).click();
-    // As in the tab test below: the operation name is read from the editor once it holds the tab's text.
-    await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: 'subscription Presence' }).waitFor();
-    await page.locator('.graphiql-query-editor .CodeMirror-code').click();
-    await page.locator('.graphiql-execute-button').click();
-    // The subscription is running once the engine has read the Apps API connection's agents.
+    await runTab(page, 'Presence', 'subscription Presence', 'Presence');
+    // The subscription is running once it holds the Apps API agents poller and that poller has read the agents. An
+    // earlier test's query may have started the poller already, so its baseline alone does not say the IDE subscribed.
     const [tenant] = [...demo.gateway.tenants.values()];
     const apps = [...tenant!.connections.values()].find((c) => c.vendor === 'apps-api')!.connectionId;
-    await waitUntil('the Apps API agents poller has its baseline', () => demo.gateway.live.engine.latest(tenant!.id, apps, 'agents') !== null, 15_000);
+    await waitUntil(
+      "the IDE's subscription holds the Apps API agents poller, which has its baseline",
+      () => demo.gateway.live.engine.holders(tenant!.id, apps, 'agents') > 0 && demo.gateway.live.engine.latest(tenant!.id, apps, 'agents') !== null,
+      15_000,
+    );
     const agent = demo.sims.appsApi.state.agents.find((a) => a.status_id === 1 || a.status_id === 2)!;
     agent.status_id = 7;
     agent.status = 'Meeting';
@@ -207,23 +218,9 @@ describe('GraphQL IDE in a browser', () => {
       ws.on('framereceived', (f) => void socket.frames.push(['received', JSON.parse(String(f.payload))]));
     });
     const subscribed = (n: number) => sockets.length === n && sockets[n - 1]!.frames.some(([, m]) => m.type === 'subscribe');
-    const run = async (tab: string, text: string, operationName: string, replaceWith?: string) => {
-      await page.getByRole('tab', { name: tab }).click();
-      await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: text }).waitFor();
-      // The tab's text replaced through CodeMirror, as typing would (GraphiQL re-reads the document on change).
-      if (replaceWith)
-        await page.locator('.graphiql-query-editor .CodeMirror').evaluate((el, v) => (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(v), replaceWith);
-      // GraphiQL sends the operation name and document it last read from the editor: wait until it has read this one.
-      await page.waitForFunction((name) => {
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
-        return (doc.querySelector('.graphiql-query-editor .CodeMirror') as { CodeMirror?: { operationName?: string } } | null)?.CodeMirror?.operationName === name;
-      }, operationName);
-      await page.locator('.graphiql-query-editor .CodeMirror-code').click();
-      await page.locator('.graphiql-execute-button').click();
-    };
-    await run('Presence', 'subscription Presence', 'Presence');
+    await runTab(page, 'Presence', 'subscription Presence', 'Presence');
     await waitUntil('the Presence subscription', () => subscribed(1), 15_000);
-    await run('AsAgent', 'query AsAgent', 'Mine', 'subscription Mine {\n  agentPresenceChanged { agent { id status } }\n}');
+    await runTab(page, 'AsAgent', 'query AsAgent', 'Mine', 'subscription Mine {\n  agentPresenceChanged { agent { id status } }\n}');
     await waitUntil("the agent tab's subscription", () => subscribed(2), 15_000);
     const ws = `${demo.gateway.url.replace(/^http/, 'ws')}/graphql`;
     expect(sockets.map((x) => x.url)).toEqual([ws, ws]);
