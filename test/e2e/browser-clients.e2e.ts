@@ -277,7 +277,12 @@ describe('browser apps calling the gateway from another origin (issue 12)', () =
       const id = encodeGlobalId('Agent', apps, String(agent.id));
       const start = await session.page.evaluate(([o, i]) => (globalThis as unknown as PageGlobals).scenarios.presenceStart(o, i), [opts(), id] as const);
       expect(start).toEqual({ before: { __typename: 'Agent', id, status: expect.any(String), rawStatus: agent.status } });
-      await waitUntil('the Apps API agents poller has its baseline', () => demo.gateway.live.engine.latest(tenant!.id, apps, 'agents') !== null, 15_000);
+      // The query before the subscription started the poller: its baseline alone does not say the subscription listens.
+      await waitUntil(
+        'the subscription holds the Apps API agents poller, which has its baseline',
+        () => demo.gateway.live.engine.holders(tenant!.id, apps, 'agents') > 0 && demo.gateway.live.engine.latest(tenant!.id, apps, 'agents') !== null,
+        15_000,
+      );
       agent.status_id = 6;
       agent.status = 'Lunch';
       agent.status_updated_at = new Date().toISOString();
