@@ -3,6 +3,7 @@
  * sent, and the reads the node loader and the file route use.
  */
 import { capabilityAt, memberAt } from './fanOut';
+import { checkFirst, decodeOffsetCursor, pageOfList, type Page } from './paging';
 import type { DownloadStream, InputProblem, QueueSettingsAdmin, QueueSettingsVersion, RequestScope, Tenant } from './types';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -11,6 +12,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Queue settings of one connection (UNSUPPORTED_BY_VENDOR without QUEUE_SETTINGS). */
 export function queueSettingsAt(tenant: Tenant, connectionId: string): QueueSettingsAdmin {
   return capabilityAt(tenant, connectionId, 'QUEUE_SETTINGS').member;
+}
+
+/**
+ * One Relay page of the connection's version history. The vendor documents no paging for "Retrieve version histories
+ * list" (apps-api.txt "Export - Import Queues Settings 7": headers only, no query) and answers the whole list, so each
+ * page is that one read, sliced here by offset as the merged catalogs are (`agents`, `campaigns`). `first` and `after`
+ * are checked before the vendor is asked.
+ */
+export async function queueSettingsVersionsOf(tenant: Tenant, connectionId: string, first: number, after: string | null | undefined, scope: RequestScope): Promise<Page<QueueSettingsVersion>> {
+  const admin = queueSettingsAt(tenant, connectionId);
+  checkFirst(first);
+  if (after) decodeOffsetCursor(after);
+  return pageOfList(await admin.listVersions(scope), first, after);
 }
 
 /** One version; null when the connection has no queue settings or no such version. */

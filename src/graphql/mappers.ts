@@ -81,6 +81,7 @@ export type ChatEndUserUpdateModel = ChatRefModel & { accepted: boolean };
 export type ChatCustomerFlagsUpdateModel = ChatRefModel & { flags: CustomerFlags | null };
 export type ChatCustomDataSendModel = ChatRefModel & { sent: boolean };
 export type QueueSettingsVersionModel = QueueSettingsVersion;
+export type QueueSettingsVersionPageModel = Page<QueueSettingsVersion>;
 export type ContactListModel = ContactList;
 export type ContactListEntryModel = ContactListEntry;
 

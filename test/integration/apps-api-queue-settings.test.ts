@@ -47,6 +47,9 @@ const wire = () => sim().requests.map((r) => ({ method: r.method, path: r.path, 
 
 const VERSION = 'id nativeId revision createdAt autoSaved email includesAudioFiles includesAttachedFiles downloadUrl connection { id }';
 const PAYLOAD = `version { ${VERSION} } userErrors { field message code }`;
+const PAGE_INFO = 'hasNextPage hasPreviousPage startCursor endCursor';
+/** The version history list as the simulator receives it: no query (apps-api.txt documents none for this operation). */
+const LIST_WIRE = { method: 'GET', path: '/apps/api/v1/queue_settings/version_histories', query: {}, body: '' };
 
 /** A GraphQL multipart request (operations, map, then the file), with the preflight header and a key. */
 async function upload(query: string, variables: Record<string, unknown>, file: { name: string; type: string; content: string | Buffer }) {
@@ -86,18 +89,76 @@ describe('capabilities', () => {
   });
 
   it('answers UNSUPPORTED_BY_VENDOR for a connection without QUEUE_SETTINGS, asking no vendor', async () => {
-    const res = await stack.gql(`{ queueSettingsVersions(connectionId: "ameyo-a") { id } }`);
+    const res = await stack.gql(`{ queueSettingsVersions(connectionId: "ameyo-a") { totalCount } }`);
     expect(res.body.errors).toMatchObject([{ message: "connection 'ameyo-a' (ameyo) cannot do QUEUE_SETTINGS", path: ['queueSettingsVersions'], extensions: { code: 'UNSUPPORTED_BY_VENDOR' } }]);
     expect(stack.sims.ameyo.requests.filter((r) => r.path.includes('queue_settings'))).toEqual([]);
   });
 });
 
 describe('version history', () => {
-  it('lists the versions: GET /queue_settings/version_histories', async () => {
-    const res = await stack.gql(`{ queueSettingsVersions(connectionId: "apps-a") { ${VERSION} } }`);
+  it('lists the versions as a connection, newest first as the vendor sends them: GET /queue_settings/version_histories', async () => {
+    const res = await stack.gql(`{ queueSettingsVersions(connectionId: "apps-a") { totalCount pageInfo { ${PAGE_INFO} } edges { cursor node { ${VERSION} } } } }`);
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data!['queueSettingsVersions'].slice(-3)).toEqual([expectedVersion(303), expectedVersion(302), expectedVersion(301)]);
-    expect(wire()).toEqual([{ method: 'GET', path: '/apps/api/v1/queue_settings/version_histories', query: {}, body: '' }]);
+    const page = res.body.data!['queueSettingsVersions'];
+    const cursors: string[] = page.edges.map((e: { cursor: string }) => e.cursor);
+    expect(page).toEqual({
+      totalCount: 3,
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: cursors[0], endCursor: cursors[2] },
+      edges: [303, 302, 301].map((id, i) => ({ cursor: cursors[i], node: expectedVersion(id) })),
+    });
+    expect(new Set(cursors).size).toBe(3);
+    expect(wire()).toEqual([LIST_WIRE]);
+  });
+
+  it('pages with first and after: each page is one vendor read of the whole list (the vendor documents no paging for it)', async () => {
+    const one = await stack.gql(`{ queueSettingsVersions(connectionId: "apps-a", first: 2) { totalCount pageInfo { ${PAGE_INFO} } edges { cursor node { nativeId } } } }`);
+    expect(one.body.errors).toBeUndefined();
+    const first = one.body.data!['queueSettingsVersions'];
+    expect(first).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true, hasPreviousPage: false }, edges: [{ node: { nativeId: '303' } }, { node: { nativeId: '302' } }] });
+    expect(first.pageInfo.startCursor).toBe(first.edges[0].cursor);
+    expect(first.pageInfo.endCursor).toBe(first.edges[1].cursor);
+
+    const two = await stack.gql(
+      `query($after: String) { queueSettingsVersions(connectionId: "apps-a", first: 2, after: $after) { totalCount pageInfo { ${PAGE_INFO} } edges { cursor node { nativeId } } } }`,
+      {
+        variables: { after: first.pageInfo.endCursor },
+      },
+    );
+    expect(two.body.errors).toBeUndefined();
+    const second = two.body.data!['queueSettingsVersions'];
+    const last: string = second.edges[0].cursor;
+    expect(second).toEqual({
+      totalCount: 3,
+      pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: last, endCursor: last },
+      edges: [{ cursor: last, node: { nativeId: '301' } }],
+    });
+    expect(first.edges.map((e: { cursor: string }) => e.cursor)).not.toContain(last);
+    expect(wire()).toEqual([LIST_WIRE, LIST_WIRE]);
+  });
+
+  it.each([0, 101])('refuses first: %i (1..100) with the exact message, asking no vendor', async (n) => {
+    const res = await stack.gql(`query($n: Int) { queueSettingsVersions(connectionId: "apps-a", first: $n) { totalCount } }`, { variables: { n } });
+    expect(res.body).toEqual({
+      data: { queueSettingsVersions: null },
+      errors: [{ message: `expected \`first\` between 1 and 100, got ${n}`, locations: [{ line: 1, column: 18 }], path: ['queueSettingsVersions'], extensions: { code: 'BAD_USER_INPUT' } }],
+    });
+    expect(wire()).toEqual([]);
+  });
+
+  it('refuses an after that is not one of its cursors with the exact message, asking no vendor', async () => {
+    const res = await stack.gql(`{ queueSettingsVersions(connectionId: "apps-a", after: "not-a-cursor") { totalCount } }`);
+    expect(res.body).toEqual({
+      data: { queueSettingsVersions: null },
+      errors: [
+        {
+          message: 'expected `after` to be a cursor from this connection, got "not-a-cursor"',
+          locations: [{ line: 1, column: 3 }],
+          path: ['queueSettingsVersions'],
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ],
+    });
+    expect(wire()).toEqual([]);
   });
 
   it('reads one by global ID (queueSettingsVersion and node): GET /queue_settings/version_histories/301', async () => {
@@ -318,7 +379,7 @@ describe('roles', () => {
       data: { node: null },
       errors: [{ message: 'Query.node: a QueueSettingsVersion needs the ADMIN role', locations: [{ line: 1, column: 19 }], path: ['node'], extensions: { code: 'FORBIDDEN' } }],
     });
-    const list = await stack.gql(`{ queueSettingsVersions(connectionId: "apps-a") { id } }`, { apiKey: tokens.supervisor });
+    const list = await stack.gql(`{ queueSettingsVersions(connectionId: "apps-a") { totalCount } }`, { apiKey: tokens.supervisor });
     expect(list.body.errors).toMatchObject([{ message: 'Query.queueSettingsVersions needs the ADMIN role', extensions: { code: 'FORBIDDEN' } }]);
     expect(wire()).toHaveLength(1);
   });

@@ -577,7 +577,7 @@ const OPS: Record<Row, (who: Caller) => Op> = {
       contactListNativeId: '2',
       entryNativeId: '998',
     }),
-  'Query.queueSettingsVersions': () => ({ decl: '', selection: 'queueSettingsVersions(connectionId: "apps-a") { nativeId }', variables: {} }),
+  'Query.queueSettingsVersions': () => ({ decl: '', selection: 'queueSettingsVersions(connectionId: "apps-a", first: 2) { totalCount }', variables: {} }),
   'Query.queueSettingsVersion': () => ({
     decl: '$v: ID!',
     selection: 'queueSettingsVersion(id: $v) { nativeId }',

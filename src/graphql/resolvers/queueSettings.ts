@@ -1,6 +1,6 @@
 /** Queue settings export/import and version history (src/domain/queueSettings.ts); the files are served by src/http/routes/files.ts. */
 import { filePath } from '../../fileLinks';
-import { emailProblems, queueSettingsAt, revisionProblems } from '../../domain/queueSettings';
+import { emailProblems, queueSettingsAt, queueSettingsVersionsOf, revisionProblems } from '../../domain/queueSettings';
 import type { QueueSettingsVersion } from '../../domain/types';
 import type { Resolvers } from '../../generated/graphql';
 import { openUpload, openZipOrJsonObjectUpload } from '../../uploads';
@@ -15,7 +15,7 @@ const refused = (userErrors: UserError[]): VersionPayload => ({ version: null, u
 
 export const queueSettingsResolvers: Resolvers = {
   Query: {
-    queueSettingsVersions: (_root, { connectionId }, ctx) => queueSettingsAt(ctx.tenant, connectionId).listVersions(ctx.scope),
+    queueSettingsVersions: (_root, { connectionId, first, after }, ctx) => queueSettingsVersionsOf(ctx.tenant, connectionId, first ?? 50, after, ctx.scope),
     queueSettingsVersion: (_root, { id }, ctx) => loadNode<QueueSettingsVersion>(id, ctx, 'QueueSettingsVersion'),
   },
 
