@@ -40,6 +40,13 @@ export interface AmeyoSimOptions {
   appServerToken?: string;
   /** The CRM URLs (every campaign) Ameyo calls at login, connect, preview and dispose (./crm.ts). Default none. */
   crmUrls?: AmeyoCrmUrls;
+  /**
+   * Voice sessions' monitoring rows name the agent's leg as `channel_details.addition_details.user_crt_object_id`
+   * (`agentLegId`). NOT DOCUMENTED: the presence document prints `addition_details: {}`, and Ameyo names the leg only in
+   * its CRM URLs (`userCrtObjectId`). Default false, as the document; for tests of a client that reads the row
+   * defensively.
+   */
+  agentLegInSessionRow?: boolean;
 }
 
 export const AMEYO_SIM_DEFAULTS: {
@@ -90,6 +97,7 @@ export async function startAmeyoSim(opts: AmeyoSimOptions = {}): Promise<AmeyoSi
     hashKey: opts.hashKey ?? AMEYO_SIM_DEFAULTS.hashKey,
     requestingHost: opts.requestingHost ?? AMEYO_SIM_DEFAULTS.requestingHost,
     appServerToken: opts.appServerToken ?? AMEYO_SIM_DEFAULTS.appServerToken,
+    agentLegInSessionRow: opts.agentLegInSessionRow ?? false,
     crm: newCrmState(opts.crmUrls),
     // A stream of its own (seed-derived), so run-time ids never shift the seeded values.
     random: createSeeder((seed ^ 0x5a17c0de) >>> 0),

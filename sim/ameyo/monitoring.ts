@@ -59,9 +59,13 @@ export interface UserSessionRow {
   call_id: string | null;
 }
 
-/** A voice session's row names the agent's own leg (see `agentLegId`: our assumption); other channels add nothing. */
-function channelDetails(channelType: AmeyoChannelType, s: AmeyoSession): UserSessionRow['channel_details'] {
-  return { channel_type: channelType, addition_details: channelType === 'VOICE' ? { user_crt_object_id: agentLegId(s) } : {} };
+/**
+ * `addition_details` is `{}`, as the document prints it. Only with the simulator's `agentLegInSessionRow` option does a
+ * voice session's row name the agent's own leg there (`user_crt_object_id`, see `agentLegId`: not documented), for
+ * tests of a gateway that reads it defensively.
+ */
+function channelDetails(view: View, channelType: AmeyoChannelType, s: AmeyoSession): UserSessionRow['channel_details'] {
+  return { channel_type: channelType, addition_details: view.agentLegInSessionRow && channelType === 'VOICE' ? { user_crt_object_id: agentLegId(s) } : {} };
 }
 
 /**
@@ -156,6 +160,7 @@ class View {
   constructor(
     readonly state: AmeyoState,
     readonly nowMs: number,
+    readonly agentLegInSessionRow: boolean,
   ) {
     this.campaigns = new Map(state.campaigns.map((c) => [c.campaignId, c]));
     this.queues = new Map(state.queues.map((q) => [q.queueId, q]));
@@ -219,7 +224,7 @@ function sessionRow(view: View, s: AmeyoSession): UserSessionRow {
     queue_id: s.queueId,
     queue_name: view.queueName(s.queueId),
     interaction_id: `${s.userId}_${s.campaignId}`,
-    channel_details: channelDetails(i?.channelType ?? campaign?.channelType ?? 'VOICE', s),
+    channel_details: channelDetails(view, i?.channelType ?? campaign?.channelType ?? 'VOICE', s),
     customer_status: i?.customerStatus ?? null,
     customer_status_duration: i ? view.seconds(i.customerStatusSinceMs) : null,
     customer_details: customerDetails(view, i),
@@ -558,7 +563,7 @@ export function monitoringRoutes(rt: AmeyoRuntime): SimRoute[] {
     const filters = parseFilters(table, ctx.query);
     if (isReply(filters)) return filters;
 
-    const rows = table.rows(new View(rt.state, rt.simNow())).filter((row) => filters.every((p) => p(row)));
+    const rows = table.rows(new View(rt.state, rt.simNow(), rt.agentLegInSessionRow)).filter((row) => filters.every((p) => p(row)));
     if (sort) rows.sort(sort); // Array.prototype.sort is stable: ties keep the state's order
     const page = rows.slice(offset, offset + limit);
     return envelope(

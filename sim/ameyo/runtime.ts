@@ -13,6 +13,8 @@ export interface AmeyoRuntime {
   requestingHost: string;
   /** App server `disposeCallForUser`: the `authorization` header value (CRM doc sample `authorization: 12345abc`). */
   appServerToken: string;
+  /** Session rows name the agent's leg in `channel_details.addition_details` (not documented; `AmeyoSimOptions`). */
+  agentLegInSessionRow: boolean;
   /** The CRM URLs Ameyo calls, the CRM sessions it holds, and the calls it made (./crm.ts). */
   crm: AmeyoCrmState;
   /**

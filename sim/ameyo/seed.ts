@@ -111,9 +111,9 @@ export interface AmeyoSession {
 
 /**
  * The agent's own voice leg in its session: the `userCRTObjectId` disposeAndManualDial requires. Shaped like the
- * document's sample (`d202-5b4d83c1-ses-agent-vmvuggpb-1-uce-5`); the monitoring table reports it in the session
- * row's `channel_details.addition_details.user_crt_object_id` (OUR ASSUMPTION: the presence document's example has
- * `addition_details: {}`, and the CRM URLs carry it as `userCrtObjectId`).
+ * document's sample (`d202-5b4d83c1-ses-agent-vmvuggpb-1-uce-5`). Ameyo names it to the CRM as `userCrtObjectId` on the
+ * customer, preview and dispose URLs (./crm.ts); the monitoring row's `addition_details` is `{}` as the presence
+ * document prints it, unless the simulator's `agentLegInSessionRow` option (not documented) puts it there.
  */
 export function agentLegId(session: Pick<AmeyoSession, 'sessionId' | 'userId'>): string {
   return `${session.sessionId.slice(0, 8)}-ses-${session.userId}-1-uce-1`;

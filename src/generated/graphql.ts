@@ -479,7 +479,8 @@ export type CallDisposeAndDialInput = {
   agentId: Scalars['ID']['input'];
   /**
    * The vendor's id of the agent's voice leg (Ameyo userCRTObjectId, which Ameyo requires). Default: the leg the
-   * agent's session reports (`Agent.presence.agentLegNativeId`); give it only when the session does not name one (the
+   * agent's session reports (`Agent.presence.agentLegNativeId`), else the one Ameyo's CRM URLs named for the agent's
+   * current session (`userCrtObjectId`, when the gateway serves them); give it only when neither names one (the
    * mutation's user error says so).
    */
   agentLegNativeId?: InputMaybe<Scalars['String']['input']>;

@@ -89,7 +89,7 @@ function buildTenants(config: Config, pools: PoolRegistry, state: StateStore) {
   for (const t of config.tenants) {
     const connections = new Map<string, VendorAdapter>();
     for (const c of t.connections) {
-      connections.set(c.id, createAdapter(t.id, c, pools, { budget: state.budgetFor(t.id, c.id), responses: state.responsesFor(t.id, c.id) }));
+      connections.set(c.id, createAdapter(t.id, c, pools, { budget: state.budgetFor(t.id, c.id), responses: state.responsesFor(t.id, c.id), agentLegs: state.agentLegs }));
       origins.set(`${t.id}/${c.id}`, originsOf(c));
     }
     tenants.set(t.id, { id: t.id, connections, limits: { ...config.server.limits, ...t.limits } });

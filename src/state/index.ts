@@ -9,6 +9,7 @@
  *   idempotency         SQLite file in `state.dataDir`           one key per record, Lua-atomic
  *   persisted queries   in memory, per tenant                    + shared, per tenant
  *   CRM SSO sessions    SQLite table beside the idempotency      one key per session, bounded per tenant
+ *   agents' voice legs  SQLite table in the same file            one key per agent, with PX
  *   lead import jobs    SQLite tables in the same file           a hash per job, a PX lease key, Lua-fenced saves
  *
  * Every key carries the tenant, and the connection where the thing is per connection. Redis being
@@ -37,6 +38,8 @@ import type { SharedResponses } from './responses';
 import { SqliteIdempotencyRecords } from './sqliteIdempotency';
 import { SqliteCrmSessions, type CrmSessionStore } from './crmSessions';
 import { RedisCrmSessions } from './redis/crmSessions';
+import { SqliteAgentLegs, type AgentLegStore } from './agentLegs';
+import { RedisAgentLegs } from './redis/agentLegs';
 import type { LeadImportStore } from '../imports/store';
 import { SqliteLeadImports } from './leadImports';
 import { RedisLeadImports } from './redis/leadImports';
@@ -58,6 +61,8 @@ export interface StateStore {
   responsesFor(tenantId: string, connectionId: string): SharedResponses | null;
   /** Ameyo's CRM single sign-on sessions (issue 17, item 4). */
   readonly crmSessions: CrmSessionStore;
+  /** Agents' voice legs as Ameyo's CRM URLs name them (issue 16, item 1). */
+  readonly agentLegs: AgentLegStore;
   /** CSV lead import jobs, their row errors and leases (issue 18). */
   readonly leadImports: LeadImportStore;
   /** Live events (issue 17): in this process, or across the fleet through Redis pub/sub. */
@@ -81,16 +86,19 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
     }
     let records: SqliteIdempotencyRecords | undefined;
     let crmSessions: SqliteCrmSessions | undefined;
+    let agentLegs: SqliteAgentLegs | undefined;
     let leadImports: SqliteLeadImports | undefined;
     let marks: BudgetMarks;
     try {
       records = new SqliteIdempotencyRecords({ file: path.join(dir, STATE_FILE), policyFor: policies.policyFor });
       crmSessions = new SqliteCrmSessions({ file: path.join(dir, STATE_FILE) });
+      agentLegs = new SqliteAgentLegs({ file: path.join(dir, STATE_FILE) });
       leadImports = new SqliteLeadImports({ file: path.join(dir, STATE_FILE) });
       marks = new BudgetMarks(path.join(dir, STATE_FILE));
     } catch (err) {
       // The handles already open, when a later table could not open.
       await leadImports?.close();
+      agentLegs?.close();
       crmSessions?.close();
       records?.close();
       throw new ConfigError(`config is invalid:\n  state.dataDir: cannot open ${path.join(dir, STATE_FILE)} (${(err as Error).message})`);
@@ -105,6 +113,7 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
         new LocalSlots(intervalMs, { nextAt: marks.nextAt(tenantId, connectionId), onChange: (nextAt) => marks.mark(tenantId, connectionId, nextAt) }),
       responsesFor: () => null,
       crmSessions,
+      agentLegs,
       leadImports,
       bus: new LocalBus(),
       leases: null,
@@ -112,6 +121,7 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
       close: async () => {
         marks.close();
         await leadImports.close();
+        agentLegs.close();
         crmSessions.close();
         records.close();
       },
@@ -131,6 +141,7 @@ export async function openStateStore(config: Pick<Config, 'state' | 'server' | '
     budgetFor: (tenantId, connectionId) => (intervalMs) => new RedisSlots(conn, `${base(tenantId, connectionId)}budget`, intervalMs),
     responsesFor: (tenantId, connectionId) => new RedisResponses(conn, channel, base(tenantId, connectionId)),
     crmSessions: new RedisCrmSessions(conn),
+    agentLegs: new RedisAgentLegs(conn),
     leadImports: new RedisLeadImports(conn),
     bus: new RedisBus(conn),
     leases: new RedisPollerLeases(conn),

@@ -15,6 +15,7 @@ import type { Tenant, VendorAdapter } from '../domain/types';
 import type { ErrorFacts, SwitchboardError } from '../errors';
 import type { Route } from '../http/router';
 import type { StateStore } from '../state';
+import type { AgentLegStore } from '../state/agentLegs';
 import type { SharedConnectionState } from '../upstream/createUpstream';
 import type { PoolRegistry } from '../upstream/transport';
 import type { UpstreamResponse } from '../upstream/types';
@@ -61,12 +62,18 @@ export interface VendorModule<K extends string = string, Schema extends z.ZodObj
   /** The connection's config schema: `vendorConnection(key, {...})` from src/config/connection.ts, in `./config.ts`. */
   readonly connection: Schema;
   /** Builds the adapter for one configured connection (`create<Vendor>Adapter` from `./adapter`). */
-  createAdapter(tenantId: string, pools: PoolRegistry, config: z.output<Schema>, shared?: SharedConnectionState): VendorAdapter;
+  createAdapter(tenantId: string, pools: PoolRegistry, config: z.output<Schema>, shared?: ConnectionState): VendorAdapter;
   /** Turns the vendor's error responses into our error classes (`./errors.ts`); the adapter hands it to its upstream. */
   toError(res: UpstreamResponse, facts: ErrorFacts): SwitchboardError;
   readonly simulator: VendorSimulator<Sim, SimOptions, Defaults, Omit<z.input<Schema>, 'id' | 'vendor'>>;
   /** HTTP routes the vendor calls on the gateway (Ameyo's CRM URLs), added to the gateway's routes table. Default none. */
   httpRoutes?(deps: VendorRouteDeps): Route[];
+}
+
+/** What a connection's adapter gets from the state store (src/state/): the upstream's budget and cache, and what the vendor's callbacks recorded. */
+export interface ConnectionState extends SharedConnectionState {
+  /** Agents' voice legs the vendor's CRM callbacks named (Ameyo's CRM URLs, issue 16 item 1). Default none: the adapter goes without. */
+  agentLegs?: AgentLegStore | undefined;
 }
 
 /** What a vendor's own HTTP routes get from the gateway at start. */

@@ -1,8 +1,11 @@
 /**
  * Ameyo's CRM SSO sessions in a fleet (issue 17, item 4): two gateways on one Redis (a key prefix of the test's
  * own). A session issued by one is accepted by the other, a logout on either ends it for both, and the screen-pop a
- * CRM URL call publishes on one replica reaches a subscriber of the other's live bus.
+ * CRM URL call publishes on one replica reaches a subscriber of the other's live bus. The agent's voice leg a CRM URL
+ * names on one replica is the one `callDisposeAndDial` sends through the other (issue 16, item 1).
  */
+import { agentLegId } from '../../sim/ameyo';
+import { encodeGlobalId } from '../../src/graphql/ids';
 import type { LiveEvent } from '../../src/live/events';
 import { startStack, type Stack } from '../support/stack';
 import { deleteKeys, redisUrl, uniquePrefix, waitUntil } from './support';
@@ -56,5 +59,39 @@ describe('CRM SSO sessions across replicas (Redis)', () => {
     expect(await sso(two, { command: 'logout', crmSessionId: login.body['crmSessionId'] })).toEqual({ status: 200, body: { status: 'success', message: 'logged out' } });
     const refused = await customer(one, login.body['crmSessionId']!);
     expect([refused.status, await refused.json()]).toEqual([403, { status: 'failed', message: 'the crmSessionId is not valid (unknown, ended or expired)' }]);
+  });
+
+  it("the agent's leg a customer URL names on one replica is the one callDisposeAndDial sends through the other", async () => {
+    const [one, two] = [await start(), await start()];
+    // Each stack has its own simulator, seeded alike: the same agent on the same call in both.
+    const { sessions, interactions } = two.sims.ameyo.state;
+    const session = sessions.find((s) => s.userStatus === 'On Call' && interactions.some((i) => i.sessionId === s.sessionId && i.channelType === 'VOICE'))!;
+    const call = interactions.find((i) => i.sessionId === session.sessionId && i.channelType === 'VOICE')!;
+    const url = new URL(`${one.gateway.url}/ameyo/tenant-a/ameyo-a/crm/customer?key=${SECRET}`);
+    for (const [k, v] of Object.entries({
+      sessionId: session.sessionId,
+      campaignId: String(session.campaignId),
+      crtObjectId: call.crtObjectId,
+      userCrtObjectId: agentLegId(session),
+      userId: session.userId,
+    })) {
+      url.searchParams.set(k, v);
+    }
+    expect((await fetch(url)).status).toBe(200);
+    const res = await two.gql(`mutation($input: CallDisposeAndDialInput!) { callDisposeAndDial(input: $input) { dialAttempt { accepted vendorReason } userErrors { field message code } } }`, {
+      variables: {
+        input: {
+          agentId: encodeGlobalId('Agent', 'ameyo-a', session.userId),
+          campaignId: encodeGlobalId('Campaign', 'ameyo-a', String(session.campaignId)),
+          callId: encodeGlobalId('Call', 'ameyo-a', call.crtObjectId),
+          dispositionCode: 'sale',
+          phoneNumber: '+14155550185',
+          idempotencyKey: 'fleet-leg-0001',
+        },
+      },
+    });
+    expect(res.body).toEqual({ data: { callDisposeAndDial: { dialAttempt: { accepted: true, vendorReason: 'success' }, userErrors: [] } } });
+    const sent = two.sims.ameyo.requests.filter((r) => r.path === '/ameyorestapi/voice/disposeAndManualDial');
+    expect(sent.map((r) => (JSON.parse(r.body) as { userCRTObjectId: string }).userCRTObjectId)).toEqual([agentLegId(session)]);
   });
 });

@@ -13,8 +13,9 @@ import { RedisConnection } from '../../src/state/redis/connection';
 import { RedisIdempotencyRecords, STORE_UNREACHABLE_MESSAGE } from '../../src/state/redis/idempotency';
 import { RedisResponses, SettledChannel } from '../../src/state/redis/responses';
 import { RedisCrmSessions } from '../../src/state/redis/crmSessions';
+import { RedisAgentLegs } from '../../src/state/redis/agentLegs';
 import { waitUntil } from '../support/wait';
-import { apqContract, crmSessionsContract, idempotencyRecordsContract, POLICY, slotBudgetContract } from '../support/stateContract';
+import { agentLegsContract, apqContract, crmSessionsContract, idempotencyRecordsContract, POLICY, slotBudgetContract } from '../support/stateContract';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const silent = createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
@@ -46,6 +47,21 @@ apqContract('Redis (RedisApqCache)', async () => new RedisApqCache(await connect
 crmSessionsContract('Redis', async () => {
   const clock = { now: Date.now() };
   return { sessions: new RedisCrmSessions(await connect(), { now: () => clock.now }), clock, close: () => undefined };
+});
+
+agentLegsContract('Redis', async () => {
+  const clock = { now: Date.now() };
+  return { legs: new RedisAgentLegs(await connect(), { now: () => clock.now }), clock, close: () => undefined };
+});
+
+describe('Redis agent legs, what a fleet adds', () => {
+  it('a leg one replica records, another reads (two connections, one prefix)', async () => {
+    const prefix = `sbtest:${randomUUID()}:`;
+    const one = new RedisAgentLegs(await connect(REDIS_URL, prefix));
+    const two = new RedisAgentLegs(await connect(REDIS_URL, prefix));
+    await one.record('t', 'c', 'agent1', { legId: 'leg-1', sessionId: 'sess-1' }, 60_000);
+    expect(await two.find('t', 'c', 'agent1')).toMatchObject({ legId: 'leg-1', sessionId: 'sess-1' });
+  });
 });
 
 describe('Redis idempotency records, what a fleet adds', () => {

@@ -326,7 +326,9 @@ describe('Ameyo presence and monitoring tables', () => {
 describe('Ameyo dialing and disposition', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ sims: FAST, connection: { rateLimit: { requestsPerSecond: 200 }, cacheTtlMs: 0 } });
+    // Voice session rows name the agent's leg (the simulator's undocumented `agentLegInSessionRow`): the gateway reads it
+    // there defensively. The documented source, the CRM URLs' userCrtObjectId, is test/integration/ameyoAgentLeg.test.ts.
+    stack = await startStack({ sims: { ...FAST, ameyo: { ...FAST.ameyo, agentLegInSessionRow: true } }, connection: { rateLimit: { requestsPerSecond: 200 }, cacheTtlMs: 0 } });
   });
   afterAll(() => stack.close());
   beforeEach(() => stack.sims.ameyo.clearRequests());
@@ -529,7 +531,7 @@ describe('Ameyo dialing and disposition', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.headers['sessionid']).toBe(session.sessionId);
     expect(sent[0]!.headers['authorization']).toBeUndefined();
-    // The document's required fields, the agent's leg read from its session row (issue 16, item 1).
+    // The document's required fields, the agent's leg read from its session row where one names it (issue 16, item 1).
     expect(JSON.parse(sent[0]!.body)).toEqual({
       campaignContextId: session.campaignId,
       userCRTObjectId: agentLegId(session),

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AMEYO_SIM_DEFAULTS, type AmeyoCrmCall } from '../../sim/ameyo';
-import { DEMO_TENANT_ID, startDemo, type Demo } from '../../src/demo';
+import { DEMO_API_KEY, DEMO_TENANT_ID, startDemo, type Demo } from '../../src/demo';
 import type { CallLiveEvent, LiveEvent } from '../../src/live/events';
 import { createLogger } from '../../src/logger';
 import { createClient as createSseClient } from 'graphql-sse';
@@ -540,5 +540,38 @@ describe('demo mode: the simulated Ameyo has the gateway as its CRM', () => {
       ['knowledge-base', 200],
       ['customer', 200],
     ]);
+  });
+
+  it("after an agent's call connected, callDisposeAndDial needs no agentLegNativeId: the customer URL named the leg (issue 16, item 1)", async () => {
+    const { sessions, interactions } = demo.sims.ameyo.state;
+    const session = sessions.find((s, i) => i > 0 && !interactions.some((x) => x.sessionId === s.sessionId))!;
+    const connect = await fetch(`${demo.sims.ameyo.url}/__sim/ameyo/crm/call-connect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: session.userId }),
+    });
+    const { crtObjectId, calls } = (await connect.json()) as { crtObjectId: string; calls: AmeyoCrmCall[] };
+    expect(calls.map((c) => [c.kind, c.status])).toEqual([['customer', 200]]);
+    demo.sims.ameyo.clearRequests();
+    const res = await fetch(`${demo.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO_API_KEY}` },
+      body: JSON.stringify({
+        query: `mutation($input: CallDisposeAndDialInput!) { callDisposeAndDial(input: $input) { dialAttempt { accepted vendorReason } userErrors { field message code } } }`,
+        variables: {
+          input: {
+            agentId: encodeGlobalId('Agent', 'ameyo-demo', session.userId),
+            campaignId: encodeGlobalId('Campaign', 'ameyo-demo', String(session.campaignId)),
+            callId: encodeGlobalId('Call', 'ameyo-demo', crtObjectId),
+            dispositionCode: 'sale',
+            phoneNumber: '+14155550181',
+            idempotencyKey: 'demo-leg-0001',
+          },
+        },
+      }),
+    });
+    expect(await res.json()).toEqual({ data: { callDisposeAndDial: { dialAttempt: { accepted: true, vendorReason: 'success' }, userErrors: [] } } });
+    const sent = demo.sims.ameyo.requests.filter((r) => r.path === '/ameyorestapi/voice/disposeAndManualDial');
+    expect(sent.map((r) => (JSON.parse(r.body) as { userCRTObjectId: string }).userCRTObjectId)).toEqual([calls[0]!.params['userCrtObjectId']]);
   });
 });

@@ -1,6 +1,6 @@
 /** The Ameyo simulator: basicauth, HTTP Basic, the data-engine monitoring API, errors, rate limit, log and seed. */
 import { SEED_EPOCH_MS } from '../../sim/common/seed';
-import { AMEYO_SIM_DEFAULTS, AMEYO_USER_STATUSES, MONITORING_TABLES, seedAmeyoState, startAmeyoSim, type AmeyoSim } from '../../sim/ameyo';
+import { AMEYO_SIM_DEFAULTS, AMEYO_USER_STATUSES, MONITORING_TABLES, agentLegId, seedAmeyoState, startAmeyoSim, type AmeyoSim } from '../../sim/ameyo';
 
 const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 const AUTH = basic(AMEYO_SIM_DEFAULTS.username, AMEYO_SIM_DEFAULTS.password);
@@ -440,6 +440,30 @@ describe('request log', () => {
       route: 'GET /v4/cc-list/:ccId/monitoring/user-session-information',
     });
     expect(entry.headers.authorization).toBe(AUTH);
+  });
+});
+
+describe("the agent's voice leg in session rows (issue 16, item 1)", () => {
+  it('is not there: channel_details.addition_details is {} as the presence document prints it', async () => {
+    const { rows: all } = await rows('table-name=user-session-information');
+    const voice = all.filter((r) => (r.channel_details as Row).channel_type === 'VOICE');
+    expect(voice.length).toBeGreaterThan(0);
+    for (const row of all) expect((row.channel_details as Row).addition_details).toEqual({});
+  });
+
+  it("only the undocumented agentLegInSessionRow option names it, as user_crt_object_id, in voice sessions' rows", async () => {
+    const other = await startAmeyoSim({ port: 0, requestsPerSecond: 0, agentLegInSessionRow: true });
+    try {
+      const res = await fetch(`${other.url}${MONITORING}?table-name=user-session-information`, { headers: { authorization: AUTH } });
+      const data = ((await res.json()) as Envelope).response.map((x) => x.data);
+      for (const row of data) {
+        const session = other.state.sessions.find((s) => s.sessionId === row.session_id)!;
+        const channel = row.channel_details as Row;
+        expect(channel.addition_details).toEqual(channel.channel_type === 'VOICE' ? { user_crt_object_id: agentLegId(session) } : {});
+      }
+    } finally {
+      await other.close();
+    }
   });
 });
 

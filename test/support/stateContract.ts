@@ -8,6 +8,7 @@ import { runIdempotent, type IdempotencyPolicy, type IdempotencyRecords } from '
 import { UpstreamTimeoutError } from '../../src/errors';
 import { runInTenantScope } from '../../src/graphql/apq';
 import type { SlotBudget } from '../../src/state/budget';
+import type { AgentLegStore } from '../../src/state/agentLegs';
 import type { CrmSessionStore } from '../../src/state/crmSessions';
 import { waitUntil } from './wait';
 
@@ -213,6 +214,53 @@ export function crmSessionsContract(name: string, make: () => MadeCrmSessions | 
       expect(await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'd' }, LIMITS)).toEqual({ kind: 'full' });
       s.clock.now += 60_000; // b and c (issued at +10 s) expire
       expect((await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'd' }, LIMITS)).kind).toBe('issued');
+    });
+  });
+}
+
+export interface MadeAgentLegs {
+  legs: AgentLegStore;
+  /** The store's clock (ms since the epoch); tests move it. */
+  clock: { now: number };
+  close(): void | Promise<void>;
+}
+
+/** The cases every store of agents' voice legs passes (src/state/agentLegs.ts). `make` gives a fresh, empty store. */
+export function agentLegsContract(name: string, make: () => MadeAgentLegs | Promise<MadeAgentLegs>): void {
+  describe(`agents' voice legs: ${name}`, () => {
+    let s: MadeAgentLegs;
+    beforeEach(async () => {
+      s = await make();
+    });
+    afterEach(() => s.close());
+
+    it('finds the leg recorded for the agent with its session, and the latest record wins', async () => {
+      expect(await s.legs.find('t', 'c', 'agent1')).toBeNull();
+      await s.legs.record('t', 'c', 'agent1', { legId: 'leg-1', sessionId: 'sess-1' }, 60_000);
+      expect(await s.legs.find('t', 'c', 'agent1')).toEqual({ legId: 'leg-1', sessionId: 'sess-1', expiresAtMs: s.clock.now + 60_000 });
+      s.clock.now += 1_000;
+      await s.legs.record('t', 'c', 'agent1', { legId: 'leg-2', sessionId: 'sess-2' }, 60_000);
+      expect(await s.legs.find('t', 'c', 'agent1')).toEqual({ legId: 'leg-2', sessionId: 'sess-2', expiresAtMs: s.clock.now + 60_000 });
+    });
+
+    it('never answers a leg for another tenant, connection or agent', async () => {
+      await s.legs.record('t', 'c', 'agent1', { legId: 'leg-1', sessionId: 'sess-1' }, 60_000);
+      expect(await s.legs.find('u', 'c', 'agent1')).toBeNull();
+      expect(await s.legs.find('t', 'd', 'agent1')).toBeNull();
+      expect(await s.legs.find('t', 'c', 'agent2')).toBeNull();
+      await s.legs.record('u', 'c', 'agent1', { legId: 'leg-u', sessionId: 'sess-u' }, 60_000);
+      expect(await s.legs.find('t', 'c', 'agent1')).toMatchObject({ legId: 'leg-1' });
+      expect(await s.legs.find('u', 'c', 'agent1')).toMatchObject({ legId: 'leg-u' });
+    });
+
+    it('forgets a leg after its ttl from the last record', async () => {
+      await s.legs.record('t', 'c', 'agent1', { legId: 'leg-1', sessionId: 'sess-1' }, 60_000);
+      s.clock.now += 30_000;
+      await s.legs.record('t', 'c', 'agent1', { legId: 'leg-1', sessionId: 'sess-1' }, 60_000);
+      s.clock.now += 59_999;
+      expect(await s.legs.find('t', 'c', 'agent1')).not.toBeNull();
+      s.clock.now += 1;
+      expect(await s.legs.find('t', 'c', 'agent1')).toBeNull();
     });
   });
 }

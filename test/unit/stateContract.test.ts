@@ -10,8 +10,9 @@ import { IdempotencyStore, runIdempotent } from '../../src/domain/idempotency';
 import { TenantApqCache } from '../../src/graphql/apq';
 import { LocalSlots } from '../../src/state/budget';
 import { SqliteIdempotencyRecords } from '../../src/state/sqliteIdempotency';
+import { SqliteAgentLegs } from '../../src/state/agentLegs';
 import { SqliteCrmSessions } from '../../src/state/crmSessions';
-import { apqContract, crmSessionsContract, idempotencyRecordsContract, POLICY, slotBudgetContract } from '../support/stateContract';
+import { agentLegsContract, apqContract, crmSessionsContract, idempotencyRecordsContract, POLICY, slotBudgetContract } from '../support/stateContract';
 
 idempotencyRecordsContract('in memory', () => {
   const clock = { now: 1_000_000 };
@@ -32,6 +33,30 @@ crmSessionsContract('SQLite', () => {
   const clock = { now: 1_000_000 };
   const store = new SqliteCrmSessions({ file: ':memory:', now: () => clock.now });
   return { sessions: store, clock, close: () => store.close() };
+});
+
+agentLegsContract('SQLite', () => {
+  const clock = { now: 1_000_000 };
+  const store = new SqliteAgentLegs({ file: ':memory:', now: () => clock.now });
+  return { legs: store, clock, close: () => store.close() };
+});
+
+describe('SQLite agent legs across a restart', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sb-legs-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds a leg recorded before the file was opened again', async () => {
+    const file = path.join(dir, 'state.sqlite');
+    const first = new SqliteAgentLegs({ file });
+    await first.record('t', 'c', 'agent1', { legId: 'leg-1', sessionId: 'sess-1' }, 60_000);
+    first.close();
+    const second = new SqliteAgentLegs({ file });
+    expect(await second.find('t', 'c', 'agent1')).toMatchObject({ legId: 'leg-1', sessionId: 'sess-1' });
+    second.close();
+  });
 });
 
 describe('SQLite CRM sessions across a restart', () => {

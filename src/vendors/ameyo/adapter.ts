@@ -6,7 +6,7 @@
 import type { VendorAdapter } from '../../domain/types';
 import { UnsupportedByVendorError } from '../../errors';
 import { basicAuthHeader, createTokenAuth } from '../../upstream/auth';
-import { createUpstream, type SharedConnectionState } from '../../upstream/createUpstream';
+import { createUpstream } from '../../upstream/createUpstream';
 import type { PoolRegistry } from '../../upstream/transport';
 import { compose, type UpstreamHandler, type UpstreamInterceptor, type UpstreamRequest } from '../../upstream/types';
 import { createAgentDirectory, createSessionReader } from './capabilities/agents';
@@ -14,12 +14,14 @@ import { createCampaignCatalog } from './capabilities/campaigns';
 import { createContactUploader } from './capabilities/contactUploads';
 import type { AmeyoContext } from './capabilities/context';
 import { createDialer } from './capabilities/dialer';
+import { recordedLegs } from './crm';
 import { createLeadImporter } from './capabilities/leadImports';
 import { createPresenceTables } from './capabilities/presence';
 import { createRecordingSource } from './capabilities/recordings';
 import { AmeyoClient } from './client';
 import { createAmeyoProvisioner } from './credentials';
 import type { AmeyoConnectionConfig } from './config';
+import type { ConnectionState } from '../module';
 import { ameyoError } from './errors';
 import { ameyoRoutes } from './routes';
 
@@ -65,9 +67,10 @@ function createAmeyoAuthInterceptor(config: AmeyoConnectionConfig, paced: Upstre
   return (next) => compose(next, [appServerAuth, basicAuth]);
 }
 
-export function createAmeyoAdapter(tenantId: string, pools: PoolRegistry, config: AmeyoConnectionConfig, shared: SharedConnectionState = {}): VendorAdapter {
+export function createAmeyoAdapter(tenantId: string, pools: PoolRegistry, config: AmeyoConnectionConfig, shared: ConnectionState = {}): VendorAdapter {
   const upstream = createUpstream(tenantId, config, pools, shared, { toError: ameyoError, createAuth: (paced) => createAmeyoAuthInterceptor(config, paced) });
   const ctx: AmeyoContext = { client: new AmeyoClient(upstream, config), config, cid: config.id };
+  const agentLegs = shared.agentLegs;
   const sessionsOf = createSessionReader(ctx);
 
   // The members' order is the order `Query.connections` lists the capabilities in (src/domain/capabilities.ts).
@@ -81,7 +84,7 @@ export function createAmeyoAdapter(tenantId: string, pools: PoolRegistry, config
     presence: createPresenceTables(ctx),
     ...(config.campaigns.length > 0 ? { campaigns: createCampaignCatalog(ctx) } : {}),
     contactUploads: createContactUploader(ctx),
-    ...(config.webAccess || config.appServerToken ? { dialer: createDialer(ctx, sessionsOf) } : {}),
+    ...(config.webAccess || config.appServerToken ? { dialer: createDialer(ctx, sessionsOf, agentLegs ? recordedLegs(agentLegs, tenantId, config.id) : null) } : {}),
     ...(config.webAccess ? { recordings: createRecordingSource(ctx) } : {}),
     ...(config.campaigns.length > 0 ? { leadImports: createLeadImporter(ctx) } : {}),
   };

@@ -5,6 +5,7 @@
  * (src/http/routes/ameyoCrm.ts) and the domain (src/domain/screenPops.ts) know none of these names.
  */
 import type { ScreenPopContext } from '../../live/events';
+import type { AgentLeg, AgentLegStore } from '../../state/agentLegs';
 
 /** The CRM URLs by the last path segment the gateway serves them under (README "Ameyo CRM integration"). */
 export const AMEYO_CRM_PAGES: ReadonlyMap<string, ScreenPopContext['page']> = new Map([
@@ -50,6 +51,31 @@ export function crmContextOf(page: ScreenPopContext['page'], q: URLSearchParams)
     dispositionAttribute: attribute,
   };
 }
+
+/**
+ * How long a leg named by a CRM URL is kept: an agent's shift (12 h). A leg belongs to one Ameyo session (the
+ * document's sample `d202-5b4d83c1-ses-agent-vmvuggpb-1-uce-5` names its session), and the dialer uses a record only
+ * while the agent's current session is the one it came with, so the time only bounds what the store holds: long enough
+ * that an agent logged in all shift, whose customer URL loaded once at its first call, still has it.
+ */
+export const AGENT_LEG_TTL_MS = 12 * 60 * 60 * 1000; // 12 h
+
+/**
+ * The agent's voice leg a CRM URL call names: `userCrtObjectId` with `userId` and `sessionId` (the document's customer,
+ * preview and dispose URL parameters); null when one of them is missing.
+ */
+export function agentLegOfCall(context: ScreenPopContext): { userId: string; leg: Omit<AgentLeg, 'expiresAtMs'> } | null {
+  if (!context.userNativeId || !context.userCrtObjectId || !context.sessionNativeId) return null;
+  return { userId: context.userNativeId, leg: { legId: context.userCrtObjectId, sessionId: context.sessionNativeId } };
+}
+
+/** The leg an agent's CRM URLs last named on one tenant's connection, with the Ameyo session it belongs to. */
+export type RecordedLegs = (userId: string) => Promise<Omit<AgentLeg, 'expiresAtMs'> | null>;
+
+export const recordedLegs =
+  (store: AgentLegStore, tenantId: string, connectionId: string): RecordedLegs =>
+  (userId) =>
+    store.find(tenantId, connectionId, userId);
 
 /** A callback the `dispositionAttribute` asks for. */
 export interface CallbackAttribute {

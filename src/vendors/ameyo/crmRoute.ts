@@ -14,6 +14,8 @@
  *
  * A page call becomes a `callEvents` event on the tenant's live bus (SCREEN_POP; DISPOSED for the dispose URL)
  * and is answered with a 302 to the connection's `crm.pageTemplate`, or a minimal page of the context.
+ * One that names `userId`, `userCrtObjectId` and `sessionId` also records the agent's voice leg in the state store
+ * (`agentLegs`, for `AGENT_LEG_TTL_MS`): `disposeAndManualDial` requires it and the session row names none.
  * Disposition: `crm.dispositionMode` `ameyo` takes the dispose URL as Ameyo's notification; `crmFirst` ("dispose
  * in CRM before Ameyo") disposes the call in Ameyo first through the dialing service (`disposeCallForUser`,
  * idempotency key from crtObjectId and disposition) and publishes DISPOSED only once Ameyo accepted it.
@@ -32,7 +34,7 @@ import type { Route, RouteRequest } from '../../http/router';
 import type { ScreenPopContext } from '../../live/events';
 import type { VendorRouteDeps } from '../module';
 import type { AmeyoConnectionConfig, AmeyoCrmConfig } from './config';
-import { AMEYO_CRM_PAGES, CRM_SESSION_PARAM, CRM_URL_SECRET_PARAM, crmContextOf, parseDispositionAttribute, parseSsoRequest, ssoAnswer } from './crm';
+import { AGENT_LEG_TTL_MS, AMEYO_CRM_PAGES, CRM_SESSION_PARAM, CRM_URL_SECRET_PARAM, agentLegOfCall, crmContextOf, parseDispositionAttribute, parseSsoRequest, ssoAnswer } from './crm';
 
 /** Where the routes live: `/ameyo/{tenant}/{connection}/crm/{page}` and `/ameyo/{tenant}/{connection}/sso`. */
 export const AMEYO_CRM_PREFIX = '/ameyo/';
@@ -157,6 +159,16 @@ export function createAmeyoCrmRoutes(deps: VendorRouteDeps): Route[] {
     }
     const crm = found!;
     const context = crmContextOf(page, target.searchParams);
+    // The agent's voice leg, for disposeAndManualDial (the session row names none): kept for every replica and restart.
+    // A store that cannot keep it costs the page nothing; the dialer then asks the caller.
+    const named = agentLegOfCall(context);
+    if (named) {
+      try {
+        await deps.state.agentLegs.record(crm.tenant.id, crm.connection.id, named.userId, named.leg, AGENT_LEG_TTL_MS);
+      } catch (err) {
+        log.warn({ err: (err as Error).message, route: 'ameyoCrm' }, 'agent leg store unavailable');
+      }
+    }
     if (page === 'DISPOSE' && crm.crm.dispositionMode === 'crmFirst') {
       const problem = await disposeInAmeyo(crm, context);
       if (problem) return failed(res, problem.status, problem.message);

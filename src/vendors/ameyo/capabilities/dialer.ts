@@ -4,12 +4,22 @@
  */
 import type { DialResult, Dialer } from '../../../domain/types';
 import { BadUserInputError } from '../../../errors';
+import type { RecordedLegs } from '../crm';
 import type { createSessionReader } from './agents';
 import type { AmeyoContext } from './context';
 
 const resultOf = (r: { result: string; reason: string | null }): DialResult => ({ success: r.result.toLowerCase() === 'success', reason: r.reason });
 
-export function createDialer({ client, cid }: AmeyoContext, sessionsOf: ReturnType<typeof createSessionReader>): Dialer {
+/**
+ * `recordedLegOf`: the legs Ameyo's CRM URLs named (./crm.ts, recorded by ../crmRoute.ts); null when the gateway keeps
+ * none (an adapter built without the state store).
+ */
+export function createDialer({ client, cid }: AmeyoContext, sessionsOf: ReturnType<typeof createSessionReader>, recordedLegOf: RecordedLegs | null): Dialer {
+  /** The leg the agent's CRM URLs named in this session; a leg of an earlier login is stale and never sent. */
+  const legFromCrm = async (userId: string, sessionId: string): Promise<string | null> => {
+    const recorded = recordedLegOf ? await recordedLegOf(userId) : null;
+    return recorded && recorded.sessionId === sessionId ? recorded.legId : null;
+  };
   return {
     async dial(req, scope) {
       const body: Record<string, unknown> = { userId: req.userId, campaignId: req.campaignId, phone: req.phone };
@@ -38,8 +48,10 @@ export function createDialer({ client, cid }: AmeyoContext, sessionsOf: ReturnTy
       const [session] = await sessionsOf(scope, { 'user-ids': [req.userId] });
       const sessionId = session?.presence?.sessionId;
       if (!sessionId) throw new BadUserInputError(`agent ${req.userId} has no Ameyo session (not logged in)`, { vendor: 'ameyo', connectionId: cid, notSent: true });
-      // The document requires the agent's leg (userCRTObjectId); the session row names it, or the caller must.
-      const leg = req.userCrtObjectId || session.presence?.agentLegNativeId;
+      // The document requires the agent's leg (userCRTObjectId). The caller's wins; else the session row's, read
+      // defensively (the presence document prints `addition_details: {}`); else the one the agent's CRM URLs named in
+      // this session (`userCrtObjectId`, ameyo-crm-url-integration.txt "customer url parameters"); else the caller must.
+      const leg = req.userCrtObjectId || session.presence?.agentLegNativeId || (await legFromCrm(req.userId, sessionId));
       if (!leg) {
         throw new BadUserInputError(
           `Ameyo's session of agent ${req.userId} does not name the agent's voice leg (userCRTObjectId), which Ameyo requires: give it`,
