@@ -189,12 +189,12 @@ describe("a chat's data", () => {
     const path = `${A}/${c.id}/customer_flag`;
     const before = { ...sim.state.chatCustomerFlags[String(c.id)]! };
     const refused = bad('found unpermitted parameter: repeat_customer - the request key is repeat_customers');
-    for (const [method, body] of [
+    for (const [method, sent] of [
       ['PATCH', { repeat_customer: !before.repeat_customer }],
       ['PUT', { repeat_customer: !before.repeat_customer }],
       ['PATCH', { bad_actor: !before.bad_actor, repeat_customer: true, repeat_customers: true }],
     ] as const) {
-      expect({ method, body, ...answer(await send(method, path, body)) }).toEqual({ method, body, ...refused });
+      expect({ method, sent, ...answer(await send(method, path, sent)) }).toEqual({ method, sent, ...refused });
     }
     expect((await get(path)).body).toEqual(before);
   });
