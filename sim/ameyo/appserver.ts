@@ -140,15 +140,26 @@ function disposeCallForUser(rt: AmeyoRuntime): SimRoute {
 }
 
 /**
+ * disposeAndManualDial's phone check (our assumption beyond "required"): digits with an optional leading `+`, spaces
+ * and dashes dropped, of any length. The document's own sample request dials "465456" (6 digits) and is answered
+ * success, so the 7–15 digits of uploads and click-to-dial (./upload.ts `isValidPhone`) would refuse the document.
+ */
+const isDialablePhone = (v: string) => /^\+?\d+$/.test(v.replace(/[\s-]/g, ''));
+
+/**
  * `disposeAndManualDial`: header `sessionId`, body `{campaignContextId, userCRTObjectId, crtObjectId, dispositionCode,
- * phone, customerId, requestId}` (notes §3b casing). Checks in order (the doc names "missing disposition assignment,
- * invalid crtobjectid, or invalid sessionid"):
+ * phone, customerId, requestId}` (notes §3b casing). The document requires "campaignId, userCRTObjectId, crtObjectId,
+ * customerId (for customer context), dispositionCode, and phone" (its sample spells the campaign `campaignContextId`
+ * and sends `"customerId": "-1"`, printed " 1" as the document prints every dash) and answers a failed command
+ * `{result: "failed", reason}`. Checks in order (the doc names "missing disposition assignment, invalid crtobjectid,
+ * or invalid sessionid"; a missing required key is answered like an invalid one, our wording):
  *   crtObjectId missing or not the session's current voice call → 200 failed "Invalid crtObjectId"
  *   userCRTObjectId missing or not the session's agent leg (`agentLegId`) → 200 failed "Invalid userCRTObjectId"
- *     (the document lists it as required: "campaignId, userCRTObjectId, crtObjectId, customerId, dispositionCode, phone")
- *   campaignContextId given and not the session's campaign → 200 failed "Invalid campaignContextId" (our assumption)
+ *   campaignContextId missing or not the session's campaign → 200 failed "Invalid campaignContextId"
+ *   customerId missing or empty → 200 failed "Invalid customerId" (any value is taken: "-1" is no customer, an id
+ *     that names no contact of the campaign is the dialed number's contact or none, ./calls.ts `startCall`)
  *   dispositionCode missing or not in the plan → 200 failed "Disposition <code> is not in the disposition plan"
- *   phone missing or not 7–15 digits → 200 failed "Invalid phone number"
+ *   phone missing or not digits (`isDialablePhone`) → 200 failed "Invalid phone number"
  * Success: the call is finished, a new call to
  * `phone` starts ringing (new crt id), recorded in state.dials and state.dispositions. With CRM URLs set
  * (./crm.ts), the dispose URL is loaded for the finished call, then the new call connects and the customer URL is
@@ -164,14 +175,12 @@ function disposeAndManualDial(rt: AmeyoRuntime): SimRoute {
       const crtObjectId = text(body.crtObjectId);
       if (!call || crtObjectId !== call.crtObjectId) return failed('Invalid crtObjectId');
       if (text(body.userCRTObjectId) !== agentLegId(session)) return failed('Invalid userCRTObjectId');
-      const context = body.campaignContextId;
-      if (context !== undefined && context !== null && String(context).trim() !== String(session.campaignId)) {
-        return failed('Invalid campaignContextId');
-      }
+      if (text(body.campaignContextId) !== String(session.campaignId)) return failed('Invalid campaignContextId');
+      if (text(body.customerId) === null) return failed('Invalid customerId');
       const code = text(body.dispositionCode) ?? '';
       if (!(rt.state.dispositionPlans[session.campaignId] ?? []).includes(code)) return failed(planReason(code));
       const phone = text(body.phone);
-      if (!phone || !isValidPhone(phone)) return failed('Invalid phone number');
+      if (!phone || !isDialablePhone(phone)) return failed('Invalid phone number');
 
       finishCall(rt, session, call, code);
       const atMs = rt.wallNow();

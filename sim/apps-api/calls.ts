@@ -31,6 +31,7 @@ export const CALLS_OUR_400 = {
   scheduledAtNotFuture: 'scheduled_at must be a future time',
   recordingPermissionInvalid: 'recording_permission is invalid',
   flagsNotBoolean: 'customer flags must be booleans',
+  flagsResponseKey: 'found unpermitted parameter: repeat_customer - the request key is repeat_customers',
   signedDataInvalid: 'signed_data is invalid',
   dataInvalid: 'data is invalid',
 } as const;
@@ -307,20 +308,29 @@ function listCalls(env: AppsEnv, ctx: SimContext): SimReply {
 // customer flags, end user, custom data
 // ---------------------------------------------------------------------------------------------------------------
 
-function updateFlags(env: AppsEnv, ctx: SimContext): SimReply {
-  const call = findCall(env, ctx.params.id);
-  if (!call) return notFoundRecord();
-  const b = bodyObject(ctx);
-  // Request keys per the docs: `repeat_customers` with a trailing s (notes §1). `repeat_customer` is accepted too
-  // (our assumption), the request key winning when both are sent.
+/**
+ * The flags a customer flags update sets (calls and chats): the document's body is `{verified_customer, bad_actor,
+ * repeat_customers}` (request key with a trailing s, unlike the response's `repeat_customer`; notes §1 [C]), each a
+ * boolean. The response's spelling sent as a request key is a 400 (our choice: the vendor may well ignore it, which
+ * would leave a client's bug unseen); other keys are ignored.
+ */
+export function flagUpdates(b: Record<string, unknown>): { updates: Array<[keyof CustomerFlags, boolean]> } | { reply: SimReply } {
+  if ('repeat_customer' in b) return { reply: badRequest(CALLS_OUR_400.flagsResponseKey) };
   const updates: Array<[keyof CustomerFlags, unknown]> = [];
   if ('verified_customer' in b) updates.push(['verified_customer', b.verified_customer]);
   if ('bad_actor' in b) updates.push(['bad_actor', b.bad_actor]);
-  if ('repeat_customer' in b) updates.push(['repeat_customer', b.repeat_customer]);
   if ('repeat_customers' in b) updates.push(['repeat_customer', b.repeat_customers]);
-  if (updates.some(([, v]) => typeof v !== 'boolean')) return badRequest(CALLS_OUR_400.flagsNotBoolean);
+  if (updates.some(([, v]) => typeof v !== 'boolean')) return { reply: badRequest(CALLS_OUR_400.flagsNotBoolean) };
+  return { updates: updates as Array<[keyof CustomerFlags, boolean]> };
+}
+
+function updateFlags(env: AppsEnv, ctx: SimContext): SimReply {
+  const call = findCall(env, ctx.params.id);
+  if (!call) return notFoundRecord();
+  const read = flagUpdates(bodyObject(ctx));
+  if ('reply' in read) return read.reply;
   const flags = flagsOf(env, call);
-  for (const [k, v] of updates) flags[k] = v as boolean;
+  for (const [k, v] of read.updates) flags[k] = v;
   call.verified = flags.verified_customer; // our assumption: the call object's `verified` mirrors the flag
   return { status: 200, body: { ...flags } };
 }

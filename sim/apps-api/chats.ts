@@ -11,7 +11,7 @@
  */
 import type { SimContext, SimReply } from '../common/server';
 import { parseUtcTime } from './agents';
-import { END_USER_DUPLICATE_INTERVAL_MS, receiveCustomData, upsertEndUser } from './calls';
+import { CALLS_OUR_400, END_USER_DUPLICATE_INTERVAL_MS, flagUpdates, receiveCustomData, upsertEndUser } from './calls';
 import { badRequest, END_USER_400, MISSING_PARAMETER, messageReply, notFoundRecord } from './errors';
 import { isoAt, nextId, type AppsEnv, type RouteModule } from './env';
 import { pageReply, readPage } from './paging';
@@ -36,7 +36,8 @@ export const CHATS_400 = {
   notBoolean: (key: string) => `${key} must be a boolean`,
   notObject: (key: string) => `${key} must be an object`,
   escalationNotFound: (id: number) => `escalation_id ${id} is not found`,
-  flagsNotBoolean: 'customer flags must be booleans',
+  flagsNotBoolean: CALLS_OUR_400.flagsNotBoolean,
+  flagsResponseKey: CALLS_OUR_400.flagsResponseKey,
   signedDataInvalid: 'signed_data is invalid',
   dataInvalid: 'data is invalid',
 } as const;
@@ -321,16 +322,12 @@ function uploadUrl(env: AppsEnv, chat: ChatSession, kind: 'photos' | 'videos'): 
 // customer flags, custom data, end user: as for calls (sim/apps-api/calls.ts)
 // ---------------------------------------------------------------------------------------------------------------
 
+/** The document's chat flags body is the calls' (`{verified_customer, bad_actor, repeat_customers}`): ./calls.ts `flagUpdates`. */
 function updateFlags(env: AppsEnv, ctx: SimContext, chat: ChatSession): SimReply {
-  const b = bodyObject(ctx);
-  const updates: Array<[keyof CustomerFlags, unknown]> = [];
-  if ('verified_customer' in b) updates.push(['verified_customer', b.verified_customer]);
-  if ('bad_actor' in b) updates.push(['bad_actor', b.bad_actor]);
-  if ('repeat_customer' in b) updates.push(['repeat_customer', b.repeat_customer]);
-  if ('repeat_customers' in b) updates.push(['repeat_customer', b.repeat_customers]);
-  if (updates.some(([, v]) => typeof v !== 'boolean')) return badRequest(CHATS_400.flagsNotBoolean);
+  const read = flagUpdates(bodyObject(ctx));
+  if ('reply' in read) return read.reply;
   const flags = flagsOf(env, chat);
-  for (const [k, v] of updates) flags[k] = v as boolean;
+  for (const [k, v] of read.updates) flags[k] = v;
   return { status: 200, body: { ...flags } };
 }
 

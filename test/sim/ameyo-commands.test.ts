@@ -412,9 +412,21 @@ describe('POST /ameyorestapi/voice/disposeAndManualDial', () => {
     expect({ status: expired.status, body: expired.body }).toEqual({ status: 401, body: INVALID_SESSION });
   });
 
-  it('answers 200 failed for a wrong crtObjectId, campaign, disposition or phone, and changes nothing', async () => {
+  it('accepts the document\'s sample request: a 6-digit phone, customerId "-1" (no customer), a numeric campaignContextId', async () => {
+    const s = sessionWith('On Call', 'VOICE');
+    // ameyo-crm-url-integration.txt "sample request and success response" (its ids replaced by this session's).
+    const sample = body(s, { campaignContextId: s.campaignId, dispositionCode: 'sale', phone: '465456', customerId: '-1', requestId: 'dcf7eec5-0c8f-86c1-8d2f-c9f31db9ae8c' });
+    const r = await send(sample, s.sessionId);
+    expect({ status: r.status, body: r.body }).toEqual({ status: 200, body: SUCCESS });
+    expect(liveCall(s)).toMatchObject({ phone: '465456', customerId: -1, customerStatus: 'ringing' });
+    expect(sim.state.dials).toEqual([expect.objectContaining({ command: 'disposeAndManualDial', phone: '465456', body: sample })]);
+  });
+
+  it('answers 200 failed for a missing or wrong crtObjectId, leg, campaign or customerId, disposition or phone, and changes nothing', async () => {
     const s = sessionWith('On Call', 'VOICE');
     const other = sim.state.calls[0]!.crtObjectId;
+    // Each key of the document's required list ("campaignId, userCRTObjectId, crtObjectId, customerId, dispositionCode,
+    // phone"), left out or wrong.
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ crtObjectId: other }, 'Invalid crtObjectId'],
       [{ crtObjectId: undefined }, 'Invalid crtObjectId'],
@@ -422,9 +434,16 @@ describe('POST /ameyorestapi/voice/disposeAndManualDial', () => {
       [{ userCRTObjectId: undefined }, 'Invalid userCRTObjectId'],
       [{ userCRTObjectId: 'd202-5b4d83c1-ses-agent-vmvuggpb-1-uce-5' }, 'Invalid userCRTObjectId'],
       [{ campaignContextId: 999 }, 'Invalid campaignContextId'],
+      [{ campaignContextId: undefined }, 'Invalid campaignContextId'],
+      [{ campaignContextId: null }, 'Invalid campaignContextId'],
+      [{ campaignContextId: '' }, 'Invalid campaignContextId'],
+      [{ customerId: undefined }, 'Invalid customerId'],
+      [{ customerId: null }, 'Invalid customerId'],
+      [{ customerId: '' }, 'Invalid customerId'],
       [{ dispositionCode: 'Sale' }, 'Disposition Sale is not in the disposition plan'],
       [{ dispositionCode: 'no_such_code' }, 'Disposition no_such_code is not in the disposition plan'],
-      [{ phone: '465456' }, 'Invalid phone number'],
+      [{ phone: 'call me' }, 'Invalid phone number'],
+      [{ phone: '' }, 'Invalid phone number'],
       [{ phone: undefined }, 'Invalid phone number'],
     ];
     const before = liveCall(s)!;

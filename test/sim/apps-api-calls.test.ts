@@ -263,6 +263,22 @@ describe('customer flags', () => {
     expect(await get('/apps/api/v1/calls/1/customer_flag')).toMatchObject({ status: 404, body: NOT_FOUND });
     expect(await send('PATCH', '/apps/api/v1/calls/1/customer_flag', { bad_actor: true })).toMatchObject({ status: 404, body: NOT_FOUND });
   });
+
+  it("refuses the response's spelling `repeat_customer` as a request key (the document's is `repeat_customers`), PATCH and PUT, and changes nothing", async () => {
+    const call = sim.state.calls[12]!;
+    const path = `/apps/api/v1/calls/${call.id}/customer_flag`;
+    const before = (await get(path)).body as Record<string, boolean>;
+    const refused = { status: 400, body: { message: 'found unpermitted parameter: repeat_customer - the request key is repeat_customers' } };
+    for (const [method, body] of [
+      ['PATCH', { repeat_customer: !before.repeat_customer }],
+      ['PUT', { repeat_customer: !before.repeat_customer }],
+      ['PATCH', { verified_customer: !before.verified_customer, repeat_customer: true, repeat_customers: true }],
+    ] as const) {
+      const r = await send(method, path, body);
+      expect({ method, body, status: r.status, answer: r.body }).toEqual({ method, body, status: refused.status, answer: refused.body });
+    }
+    expect((await get(path)).body).toEqual(before);
+  });
 });
 
 describe('POST /apps/api/v1/calls/:id/end_user', () => {

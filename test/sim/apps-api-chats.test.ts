@@ -184,6 +184,21 @@ describe("a chat's data", () => {
     expect(answer(await send('PATCH', `${A}/${c.id}/customer_flag`, { bad_actor: 'yes' }))).toEqual(bad(CHATS_400.flagsNotBoolean));
   });
 
+  it("refuses the response's spelling `repeat_customer` as a request key (the document's is `repeat_customers`), PATCH and PUT, and changes nothing", async () => {
+    const c = sim.state.chatSessions[3]!;
+    const path = `${A}/${c.id}/customer_flag`;
+    const before = { ...sim.state.chatCustomerFlags[String(c.id)]! };
+    const refused = bad('found unpermitted parameter: repeat_customer - the request key is repeat_customers');
+    for (const [method, sent] of [
+      ['PATCH', { repeat_customer: !before.repeat_customer }],
+      ['PUT', { repeat_customer: !before.repeat_customer }],
+      ['PATCH', { bad_actor: !before.bad_actor, repeat_customer: true, repeat_customers: true }],
+    ] as const) {
+      expect({ method, sent, ...answer(await send(method, path, sent)) }).toEqual({ method, sent, ...refused });
+    }
+    expect((await get(path)).body).toEqual(before);
+  });
+
   it('takes custom data, signed or not, and the reserved flags set the customer flags', async () => {
     const c = sim.state.chatSessions[2]!;
     expect(answer(await post(`${A}/${c.id}/custom_data`, { signed: false, data: { reserved_bad_actor: { label: 'L', value: true }, f1: { value: 'x' } } }))).toEqual({

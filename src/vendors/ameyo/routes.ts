@@ -1,7 +1,10 @@
 /**
  * Every Ameyo endpoint the gateway calls, by API family (notes/vendors-real-world.md §3): `cms` for
  * /configuration and /v1/cc-list, `dataEngine` for /v4 monitoring, `appServer` for /ameyorestapi and
- * /ameyowebaccess.
+ * /ameyowebaccess. Each row's source carries the tags of docs/vendor-coverage.md: [D] the vendor document we were
+ * given, [C] the vendor's own pages, [T] third-party code that calls the real API, [U] unconfirmed. The two
+ * contact-center documents are developer.exotel.com's pages (notes §3 [C]); the CRM document is docs.exotel.com's
+ * page, lowercased, so the casing of its paths and keys comes from client code [T] or is [U].
  */
 import type { RouteTable } from '../routes';
 
@@ -9,23 +12,36 @@ export type AmeyoFamily = 'cms' | 'dataEngine' | 'appServer';
 
 export const ameyoRoutes = {
   /**
-   * ameyo-contact-management-and-presence.txt "Generating a token for authentication": the CC admin's Bearer
-   * token provisions a Basic user (./credentials.ts). Sent below the auth interceptor, so it never gets Basic.
+   * [D] ameyo-contact-management-and-presence.txt "Generating a token for authentication"; [C] developer.exotel.com/api/
+   * contact-center (notes §3d). The CC admin's Bearer token provisions a Basic user (./credentials.ts). Sent below
+   * the auth interceptor, so it never gets Basic.
    */
   basicAuth: { route: 'POST /configuration/basicauth', family: 'cms' },
-  /** ameyo-contact-management-and-presence.txt "Agent Presence API's"; `table-name` picks the table. */
+  /** [D] ameyo-contact-management-and-presence.txt "Agent Presence API's"; [C] developer.exotel.com/api/agent-presence-apis (notes §3d). `table-name` picks the table. */
   monitoring: { route: 'GET /v4/cc-list/{ccId}/monitoring/user-session-information', family: 'dataEngine', cached: true },
-  /** ameyo-contact-upload.txt "Upload Contacts via CSV": multipart, Basic auth. */
+  /** [D] ameyo-contact-upload.txt "Upload Contacts via CSV": multipart, Basic auth; [C] developer.exotel.com/api/contact-center (notes §3d). */
   uploadContacts: { route: 'POST /v1/cc-list/{ccId}/process-list/{processId}/leads/{leadId}/contact-upload-tasks', family: 'cms' },
-  /** "Retrieve error CSV". The doc prints it without /v1; the upload has it (notes §3d: unconfirmed). */
+  /** [D] "Retrieve error CSV"; [C] the same page (notes §3d); [U] the /v1 prefix: both print the path without it, the upload has it. */
   contactUploadErrorFile: { route: 'GET /v1/cc-list/{ccId}/process-list/{processId}/leads/{leadId}/contact-upload-tasks/{taskId}/error-file', family: 'cms' },
-  /** ameyo-crm-url-integration.txt "Manual dial API": a web-access command (hash-key, policy-name, requesting-host). */
+  /**
+   * [D] ameyo-crm-url-integration.txt "Manual dial API": command `clickToDialWithTokenAsync` with the sample's JSON
+   * body; [T] the casing, and the web-access headers hash-key, policy-name, requesting-host (notes §3c).
+   */
   clickToDial: { route: 'POST /ameyowebaccess/command/', family: 'appServer' },
-  /** "Voice logs API": GET or POST with `data` JSON; wav by default, mp3 on request. */
+  /** [D] "Voice logs API": GET or POST with `data` JSON, wav by default, mp3 on request; [T] the casing `downloadVoiceLog`, `crtObjectId` (notes §3c). */
   downloadVoiceLog: { route: 'GET /ameyowebaccess/command', family: 'appServer', alternates: { method: ['POST'] } },
-  /** "Disposition url": `authorization` header token (the doc's sample). */
+  /**
+   * [D] "Disposition url", the document's curl sample (its prose prints the path without /voice/), with the sample's
+   * `authorization` header token; [U] the casing `disposeCallForUser` and the body's keys: the document is lowercased
+   * and no client code was found (notes §3b).
+   */
   disposeCallForUser: { route: 'POST /ameyorestapi/voice/disposeCallForUser', family: 'appServer' },
-  /** "Dispose and manual dial API": `sessionId` header of the agent's session. */
+  /**
+   * [D] "Dispose and manual dial API": `sessionId` header of the agent's session; [T] the casing and the body's keys
+   * (notes §3b, production code). The agent's leg (`userCRTObjectId`) comes from the session row [U: the presence
+   * document prints its `addition_details` empty, no key] or the agent's last CRM URL call [D: the CRM URLs'
+   * `usercrtobjectid`, cased `userCrtObjectId` T, notes §3a].
+   */
   disposeAndManualDial: { route: 'POST /ameyorestapi/voice/disposeAndManualDial', family: 'appServer' },
 } as const satisfies RouteTable<AmeyoFamily>;
 

@@ -1,9 +1,11 @@
 /**
  * Every Apps API / Manager API endpoint the gateway calls. Paths are relative to the family's base URL:
  * `apps` = https://{subdomain}.{domain}/apps/api/v1, `manager` = https://{subdomain}.{domain}/manager/api/v1.
- * Sources: vendor-docs/apps-api.txt and notes/vendors-real-world.md §1 (its endpoint map). Rows marked
- * [U] are paths the notes could not confirm; they follow the vendor doc's names and live only here, so a
- * wrong guess is a one-line fix.
+ * Sources: vendor-docs/apps-api.txt and notes/vendors-real-world.md §1 (its endpoint map). Each row's source
+ * carries the tags of docs/vendor-coverage.md: [C] the vendor's own pages (cloud.google.com/contact-center/
+ * ccai-platform/docs/<page>, named), [T] third-party code that calls the real API, [U] paths the notes could not
+ * confirm; those follow the vendor doc's names and live only here, so a wrong guess is a one-line fix (or a
+ * connection's `routes`).
  */
 import type { RouteTable } from '../routes';
 
@@ -11,50 +13,75 @@ export type AppsApiFamily = 'apps' | 'manager';
 
 export const appsApiRoutes = {
   // Agents and statuses (Manager API lists; notes §1 "Users list").
+  /** [C] manager-api-agent: the doc's "Users" filters are this list's (`/apps/api/v1/users` not found). */
   listAgents: { route: 'GET /agents', family: 'manager', cached: true },
+  /** [T] tap-ujet streams.py (notes §1 "Agent status: list statuses"). */
   listUserStatuses: { route: 'GET /user_statuses', family: 'manager', cached: true },
+  /** [C] apps-api-agent-status. */
   updateAgentStatuses: { route: 'POST /agent_statuses', family: 'apps' },
+  /** [C] the CCaaS release note "New force logout endpoint in the Apps API"; [T] (notes §1). */
   forceLogoutAgents: { route: 'POST /agent_statuses/force_logout', family: 'apps' },
 
   // Calls: created through the Apps API, listed through the Manager API (notes §1 "Calls: list / get").
+  /** [C] apps-api-call. */
   createCall: { route: 'POST /calls', family: 'apps' },
-  /** Also tailed by the freshness engine: `updated_at[from]` with `sort_column=updated_at` (notes §1 "Pagination" [C]). */
+  /**
+   * [C] manager-api-pagination-tailing prints it (notes §1 "Pagination"); [T] tap-ujet. Also tailed by the freshness
+   * engine: `updated_at[from]` with `sort_column=updated_at` [C].
+   */
   listCalls: { route: 'GET /calls', family: 'manager' },
+  /** [U] by analogy with the list (notes §1 "Calls: list / get"). */
   getCall: { route: 'GET /calls/{id}', family: 'manager' },
+  /** [C] apps-api-call. */
   getCustomerFlags: { route: 'GET /calls/{id}/customer_flag', family: 'apps' },
-  /** The doc's third customer_flag variant is probably PUT (notes §1 [U]). */
+  /** [C] apps-api-call: PATCH, request key `repeat_customers`; the doc's third customer_flag variant is probably PUT [U]. */
   updateCustomerFlags: { route: 'PATCH /calls/{id}/customer_flag', family: 'apps', alternates: { method: ['PUT'] } },
+  /** [C] mid-session-authentication-apps-api. */
   updateCallEndUser: { route: 'POST /calls/{id}/end_user', family: 'apps' },
   /** [U] path: the body is the vendor doc's "Send a custom data in a call". */
   sendCallCustomData: { route: 'POST /calls/{id}/custom_data', family: 'apps' },
 
-  // Campaigns (Manager API) and their contacts (Apps API; notes §1 [T] for list/update/delete paths).
+  // Campaigns (Manager API) and their contacts (Apps API). [T] rows: notes §1 "third-party sources" (a Node server
+  // that calls CCAI).
+  /** [T] (notes §1 "Campaigns: list"); the campaign object [C] manager-api-campaign. */
   listCampaigns: { route: 'GET /outbound_dialer/campaigns', family: 'manager', cached: true },
+  /** [U] by analogy with the list: no source prints a campaign read. */
   getCampaign: { route: 'GET /outbound_dialer/campaigns/{id}', family: 'manager' },
+  /** [T] a bare array of contacts. */
   listCampaignContacts: { route: 'GET /outbound_dialer/campaigns/{campaignId}/contacts', family: 'apps' },
+  /** [C] apps-api-campaign. */
   addCampaignContact: { route: 'POST /outbound_dialer/campaigns/{campaignId}/contacts', family: 'apps' },
+  /** [T] `/contact`, singular, body `{contact_id, ...}`. */
   updateCampaignContact: { route: 'PATCH /outbound_dialer/campaigns/{campaignId}/contact', family: 'apps' },
   deleteCampaignContact: { route: 'DELETE /outbound_dialer/campaigns/{campaignId}/contact', family: 'apps' },
+  /** [T] the JSON import (multipart `file`, a JSON array of contacts) and its job. */
   importCampaignContacts: { route: 'POST /outbound_dialer/campaigns/{campaignId}/contacts/import', family: 'apps' },
   getContactImportJob: { route: 'GET /outbound_dialer/campaigns/{campaignId}/contacts/jobs/{jobId}', family: 'apps' },
 
   // SMS, queues, CRM data.
+  /** [C] apps-api-sms. */
   sendSms: { route: 'POST /sms', family: 'apps' },
+  /** [C] apps-api-wait-time. */
   listWaitTimes: { route: 'GET /wait_times', family: 'apps', cached: true },
+  /** [C] apps-api-queue-endpoints. */
   listQueueStatus: { route: 'GET /queues/status', family: 'apps', cached: true },
+  /** [C] apps-api-queue-operation-statuses. */
   getQueueOperationStatus: { route: 'GET /queue_operation_statuses', family: 'apps', cached: true },
+  /** [C] apps-api-contact-data. */
   sendCrmContactData: { route: 'POST /crm/contact_data', family: 'apps' },
 
-  // End users.
+  // End users: [C] apps-api-end-user.
   upsertEndUser: { route: 'POST /end_users', family: 'apps' },
   findEndUser: { route: 'GET /end_users', family: 'apps' },
 
-  // Company DNC: add is confirmed; remove and check are [U] (notes §1).
+  // Company DNC (notes §1).
+  /** [C] apps-api-dnc. */
   addDnc: { route: 'POST /outbound_dialer/dnc', family: 'apps' },
+  /** [U] remove and check: probably the same path ("3 DNC endpoints"; the doc's check uses `?phone_number=`). */
   removeDnc: { route: 'DELETE /outbound_dialer/dnc', family: 'apps' },
   checkDnc: { route: 'GET /outbound_dialer/dnc', family: 'apps' },
 
-  // Bulk user management (notes §1, confirmed).
+  // Bulk user management: [C] bulk-user-management-api (notes §1).
   getBulkUserTemplate: { route: 'GET /bulk/users/template', family: 'apps' },
   uploadBulkUsers: { route: 'POST /bulk/users/upload', family: 'apps', alternates: { method: ['PUT'] } },
   proceedBulkUsers: { route: 'POST /bulk/users/proceed', family: 'apps' },
@@ -68,7 +95,7 @@ export const appsApiRoutes = {
   // (the operation names "Update a chat", "Send a message in a chat", "Escalate virtual agent chat", "Update escalation",
   // "Add uploaded photo to the chat", "Fetch all photos from the chat", "Get pre-signed photo upload URL", ... but not
   // their paths). [U] rows follow the document's names.
-  /** [T] tap-ujet streams.py; [C] pagination-tailing (notes §1 "Chats: list"). */
+  /** [T] tap-ujet streams.py (the path); [C] pagination-tailing (tailing chats by `updated_at`) (notes §1 "Chats: list"). */
   listChats: { route: 'GET /chats', family: 'manager' },
   /** [U] by analogy with `getCall` (notes §1 "Calls: list / get"). */
   getChat: { route: 'GET /chats/{id}', family: 'manager' },

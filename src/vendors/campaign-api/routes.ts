@@ -1,30 +1,30 @@
 /**
  * Every campaign-API (port 9443) endpoint the gateway calls; paths are relative to the connection's
- * `baseUrl` (https://{portalURL}:9443). campaign-api-9443.txt is the source; notes/vendors-real-world.md
- * §2 records where real deployments differ.
+ * `baseUrl` (https://{portalURL}:9443). campaign-api-9443.txt is the source ([D], the tags of docs/vendor-coverage.md);
+ * notes/vendors-real-world.md §2 records where real deployments differ ([T]: FonoUC publishes no pages, so no row is [C]).
  */
 import type { RouteTable } from '../routes';
 
 export type CampaignApiFamily = 'portal';
 
 export const campaignApiRoutes = {
-  /** "Get access token". Some deployments use /api/v2/config/login (notes §2). */
+  /** [D] "Get access token"; [T] clients log in here, some deployments at /api/v2/config/login (notes §2). */
   login: { route: 'POST /api/v2/login', family: 'portal' },
-  /** "Get Queues Status". */
+  /** [D] "Get Queues Status"; [T] the Frappe client (notes §2). */
   queuesStatus: { route: 'GET /callcenter/queues/status', family: 'portal', cached: true },
-  /** "Get Campaigns status and Leads by status": an object keyed by campaign id. */
+  /** [D] "Get Campaigns status and Leads by status": an object keyed by campaign id. */
   campaignsStatus: { route: 'GET /api/v2/reports/campaigns/leads/status', family: 'portal', cached: true },
-  /** "Get Leads status by Campaign": `page_size`, `next_start_key`. */
+  /** [D] "Get Leads status by Campaign": `page_size`, `next_start_key`. */
   listLeads: { route: 'GET /api/v2/config/campaigns/{campaignId}/leads', family: 'portal' },
-  /** "Get Campaigns activity": `startDate`, `endDate` (Unix seconds; the doc's `starDate` is a typo, notes §2), `pageSize`, `startKey`. */
+  /** [D] "Get Campaigns activity"; [T] report clients (notes §2): `startDate`, `endDate` (Unix seconds; the doc's `starDate` is a typo, notes §2), `pageSize`, `startKey`. */
   campaignActivity: { route: 'GET /api/v2/reports/campaigns/leads/history', family: 'portal' },
-  /** "Add Lead to campaign": the doc says PUT; clients are seen using POST (notes §2). `leadCreateMethod` picks. */
+  /** [D] "Add Lead to campaign": the doc says PUT; [T] clients are seen using POST (notes §2). `leadCreateMethod` picks. */
   addLead: { route: 'PUT /api/v2/config/campaigns/{campaignId}/lead', family: 'portal', alternates: { method: ['POST'] } },
-  /** "Set Lead status". */
+  /** [D] "Set Lead status". */
   setLeadStatus: { route: 'POST /api/v2/config/campaigns/leads/{leadId}/status/{status}', family: 'portal' },
-  /** "Delete Lead". */
+  /** [D] "Delete Lead". */
   deleteLead: { route: 'DELETE /api/v2/config/campaigns/leads/{leadId}', family: 'portal' },
-  /** "Set call disposition to Voicemail". */
+  /** [D] "Set call disposition to Voicemail". */
   setVoicemailDisposition: { route: 'PUT /api/v2/config/campaigns/call/{cdrId}/disposition/voicemail', family: 'portal' },
 } as const satisfies RouteTable<CampaignApiFamily>;
 
