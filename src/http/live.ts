@@ -7,7 +7,8 @@
  *   socket with 4401 (no or bad credentials) or 4403 (a token without a role, or an origin the tenant does not
  *   allow) and the HTTP message as the reason.
  * - graphql-sse in its distinct connections mode on `/graphql/stream` (one HTTP request, an event stream, per
- *   subscription; `Authorization` header as on `/graphql`, refusals as there). Single connection mode (stream
+ *   subscription; `Authorization` header as on `/graphql`, refusals as there, and Apollo's CSRF prevention as there:
+ *   src/http/csrf.ts). Single connection mode (stream
  *   reservations held in one replica's memory) is not served: a fleet needs no sticky sessions this way.
  *
  * Both apply the tenant's query limits (the same checks and messages as HTTP) and the caps of
@@ -37,6 +38,7 @@ import { liveConnectionsOpen, liveRefusals, liveSubscriptionsOpen } from '../met
 import { AuthenticationFailure, callerOrRefused, type Authenticator, type Caller } from './authenticate';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './body';
 import type { CorsPolicy } from './cors';
+import { csrfRefusal } from './csrf';
 import { sendGraphQLError } from './respond';
 import type { Route, RouteRequest } from './router';
 
@@ -426,6 +428,10 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
       const caller = await callerOrRefused(auth, req, res, log);
       if (!caller) return;
       cors.allowForTenant(req, res, caller.tenant.id);
+      // Apollo's CSRF prevention, as on /graphql: graphql-sse runs queries and mutations too, and its own
+      // content-type check is a substring match that a cross-site `text/plain; a=application/json` passes.
+      const csrf = csrfRefusal(req);
+      if (csrf) return sendGraphQLError(res, csrf.status, csrf);
       if (closing) return sendGraphQLError(res, 503, { message: 'the gateway is shutting down; send the request again', code: 'SHUTTING_DOWN' }, { 'retry-after': '1' });
       const tenantId = caller.tenant.id;
       if (counts.connectionsOf(tenantId) >= caps.maxConnectionsPerTenant) {
