@@ -16,7 +16,8 @@
  * and per tenant (the operation's error, code RATE_LIMITED), keep-alive (WebSocket pings, SSE comments), and a
  * slow consumer cut when `maxQueuedEvents` wait or `maxBufferedBytes` are unsent: WebSocket close 1013 with the
  * reason, SSE a last `next` event with that reason as its error (code SLOW_CONSUMER) and `complete`. On gateway
- * close every socket closes with 1001 and every stream ends.
+ * close every socket closes with 1001 and every stream ends. A query or mutation sent over either has the deadline
+ * it has on `/graphql` (`server.requestTimeoutMs`); only a subscription's events are resolved without one.
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -41,6 +42,7 @@ import type { CorsPolicy } from './cors';
 import { csrfRefusal } from './csrf';
 import { sendGraphQLError } from './respond';
 import type { Route, RouteRequest } from './router';
+import { requestDeadlineAt } from './routes/graphql';
 
 /** Close codes and reasons a client can get (README, "Live data"). */
 export const LIVE_CLOSE = {
@@ -158,8 +160,13 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
     });
   const formatResult = (result: ExecutionResult): ExecutionResult => (result.errors ? ({ ...result, errors: format(result.errors) } as unknown as ExecutionResult) : result);
 
-  const contextFor = (caller: Caller, requestId: string, live: LiveServices): GatewayContext =>
-    createContext(caller.tenant, { deadlineAt: Number.MAX_SAFE_INTEGER }, logger.child({ reqId: requestId }), {
+  /**
+   * A query or mutation has the deadline it has over HTTP, so a rate-limit wait past it fails fast (RATE_LIMITED)
+   * instead of holding the operation without bound. A subscription has none: its events are resolved for as long as
+   * it runs (src/upstream/rateLimit.ts: a deadline beyond the timer range is no deadline).
+   */
+  const contextFor = (caller: Caller, requestId: string, live: LiveServices, subscription: boolean): GatewayContext =>
+    createContext(caller.tenant, { deadlineAt: subscription ? Number.MAX_SAFE_INTEGER : requestDeadlineAt(server) }, logger.child({ reqId: requestId }), {
       requestId,
       principal: caller.principal,
       limits: server.uploads,
@@ -258,7 +265,7 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
           document: admitted.document,
           variableValues: payload.variables ?? {},
           operationName: payload.operationName ?? null,
-          contextValue: contextFor(caller, `ws-${++socketSeq}-${id}`, live),
+          contextValue: contextFor(caller, `ws-${++socketSeq}-${id}`, live, admitted.subscription),
         };
       },
       onNext: (ctx, _id, _payload, _args, result) => {
@@ -392,7 +399,7 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
         document: admitted.document,
         variableValues: params.variables ?? {},
         operationName: params.operationName ?? null,
-        contextValue: contextFor(stream.caller, stream.requestId, live) as SseContext,
+        contextValue: contextFor(stream.caller, stream.requestId, live, admitted.subscription) as SseContext,
       };
     },
     onNext: (_ctx, req, result) => {
