@@ -7,7 +7,8 @@
  *   socket with 4401 (no or bad credentials) or 4403 (a token without a role, or an origin the tenant does not
  *   allow) and the HTTP message as the reason.
  * - graphql-sse in its distinct connections mode on `/graphql/stream` (one HTTP request, an event stream, per
- *   subscription; `Authorization` header as on `/graphql`, refusals as there). Single connection mode (stream
+ *   subscription; `Authorization` header as on `/graphql`, refusals as there, and Apollo's CSRF prevention as there:
+ *   src/http/csrf.ts). Single connection mode (stream
  *   reservations held in one replica's memory) is not served: a fleet needs no sticky sessions this way.
  *
  * Both apply the tenant's query limits (the same checks and messages as HTTP) and the caps of
@@ -15,7 +16,8 @@
  * and per tenant (the operation's error, code RATE_LIMITED), keep-alive (WebSocket pings, SSE comments), and a
  * slow consumer cut when `maxQueuedEvents` wait or `maxBufferedBytes` are unsent: WebSocket close 1013 with the
  * reason, SSE a last `next` event with that reason as its error (code SLOW_CONSUMER) and `complete`. On gateway
- * close every socket closes with 1001 and every stream ends.
+ * close every socket closes with 1001 and every stream ends. A query or mutation sent over either has the deadline
+ * it has on `/graphql` (`server.requestTimeoutMs`); only a subscription's events are resolved without one.
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -37,8 +39,10 @@ import { liveConnectionsOpen, liveRefusals, liveSubscriptionsOpen } from '../met
 import { AuthenticationFailure, callerOrRefused, type Authenticator, type Caller } from './authenticate';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './body';
 import type { CorsPolicy } from './cors';
+import { csrfRefusal } from './csrf';
 import { sendGraphQLError } from './respond';
 import type { Route, RouteRequest } from './router';
+import { requestDeadlineAt } from './routes/graphql';
 
 /** Close codes and reasons a client can get (README, "Live data"). */
 export const LIVE_CLOSE = {
@@ -156,8 +160,13 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
     });
   const formatResult = (result: ExecutionResult): ExecutionResult => (result.errors ? ({ ...result, errors: format(result.errors) } as unknown as ExecutionResult) : result);
 
-  const contextFor = (caller: Caller, requestId: string, live: LiveServices): GatewayContext =>
-    createContext(caller.tenant, { deadlineAt: Number.MAX_SAFE_INTEGER }, logger.child({ reqId: requestId }), {
+  /**
+   * A query or mutation has the deadline it has over HTTP, so a rate-limit wait past it fails fast (RATE_LIMITED)
+   * instead of holding the operation without bound. A subscription has none: its events are resolved for as long as
+   * it runs (src/upstream/rateLimit.ts: a deadline beyond the timer range is no deadline).
+   */
+  const contextFor = (caller: Caller, requestId: string, live: LiveServices, subscription: boolean): GatewayContext =>
+    createContext(caller.tenant, { deadlineAt: subscription ? Number.MAX_SAFE_INTEGER : requestDeadlineAt(server) }, logger.child({ reqId: requestId }), {
       requestId,
       principal: caller.principal,
       limits: server.uploads,
@@ -256,7 +265,7 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
           document: admitted.document,
           variableValues: payload.variables ?? {},
           operationName: payload.operationName ?? null,
-          contextValue: contextFor(caller, `ws-${++socketSeq}-${id}`, live),
+          contextValue: contextFor(caller, `ws-${++socketSeq}-${id}`, live, admitted.subscription),
         };
       },
       onNext: (ctx, _id, _payload, _args, result) => {
@@ -390,7 +399,7 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
         document: admitted.document,
         variableValues: params.variables ?? {},
         operationName: params.operationName ?? null,
-        contextValue: contextFor(stream.caller, stream.requestId, live) as SseContext,
+        contextValue: contextFor(stream.caller, stream.requestId, live, admitted.subscription) as SseContext,
       };
     },
     onNext: (_ctx, req, result) => {
@@ -426,6 +435,10 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
       const caller = await callerOrRefused(auth, req, res, log);
       if (!caller) return;
       cors.allowForTenant(req, res, caller.tenant.id);
+      // Apollo's CSRF prevention, as on /graphql: graphql-sse runs queries and mutations too, and its own
+      // content-type check is a substring match that a cross-site `text/plain; a=application/json` passes.
+      const csrf = csrfRefusal(req);
+      if (csrf) return sendGraphQLError(res, csrf.status, csrf);
       if (closing) return sendGraphQLError(res, 503, { message: 'the gateway is shutting down; send the request again', code: 'SHUTTING_DOWN' }, { 'retry-after': '1' });
       const tenantId = caller.tenant.id;
       if (counts.connectionsOf(tenantId) >= caps.maxConnectionsPerTenant) {

@@ -3,10 +3,12 @@
  * the vendors' real limit (1 request/second) unless a test says otherwise.
  */
 import { Writable } from 'node:stream';
+import { createClient as createSseClient } from 'graphql-sse';
 import { DEMO_API_KEY, startDemo, type Demo } from '../../src/demo';
 import { createLogger } from '../../src/logger';
 import { encodeGlobalId } from '../../src/graphql/ids';
-import { KEY_B, requestLines, startStack, type Stack } from '../support/stack';
+import { wsClientFor } from '../support/graphqlWs';
+import { KEY_A, KEY_B, requestLines, startStack, type Stack } from '../support/stack';
 
 const AGENTS_QUERY = `{ agents(first: 100) { totalCount edges { node { id name vendor status rawStatus } } } }`;
 const STATUSES = ['AVAILABLE', 'ON_CALL', 'WRAP_UP', 'AWAY', 'OFFLINE', 'UNKNOWN'];
@@ -327,6 +329,56 @@ describe('rate limit: a wait past the deadline fails fast', () => {
     // Refused at once, not after waiting out the deadline.
     expect(Date.now() - started).toBeLessThan(2_500 + 500);
     expect(stack.sims.appsApi.requests.map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+});
+
+describe('rate limit: a query over graphql-ws or graphql-sse fails fast at its deadline too', () => {
+  /** What both protocols' own clients offer. */
+  interface LiveClient {
+    subscribe(payload: { query: string; variables: Record<string, unknown> }, sink: { next(value: unknown): void; error(error: unknown): void; complete(): void }): () => void;
+    dispose(): unknown;
+  }
+  const clientOf: Record<'graphql-ws' | 'graphql-sse', (stack: Stack) => LiveClient> = {
+    'graphql-ws': (stack) => wsClientFor(stack.gateway.url, KEY_A),
+    'graphql-sse': (stack) => createSseClient({ url: `${stack.graphqlUrl}/stream`, headers: { authorization: `Bearer ${KEY_A}` }, retryAttempts: 0 }),
+  };
+  /** The one result of a query run through the client, once it completes. */
+  const run = (client: LiveClient, query: string, variables: Record<string, unknown>) =>
+    new Promise<{ data?: any; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> }>((resolve, reject) => {
+      let result: unknown;
+      client.subscribe({ query, variables }, { next: (v) => void (result = v), error: reject, complete: () => resolve(result as never) });
+    });
+
+  // A stack each: the limiter's slots are the connection's, so a test after another would start behind its waits.
+  it.each(['graphql-ws', 'graphql-sse'] as const)('%s: answers RATE_LIMITED with retryAfterMs at once, as /graphql does (server.requestTimeoutMs)', async (protocol) => {
+    const stack = await startStack({ server: { requestTimeoutMs: 2_500 } });
+    const client = clientOf[protocol](stack);
+    try {
+      const agents = stack.sims.appsApi.state.agents.slice(0, 5);
+      const started = Date.now();
+      const results = await Promise.all(agents.map((a) => run(client, `query($id: ID!) { agent(id: $id) { nativeId } }`, { id: encodeGlobalId('Agent', 'apps-a', String(a.id)) })));
+      const ok = results.filter((r) => r.data?.['agent']);
+      const limited = results.filter((r) => r.errors);
+      // As over HTTP: slots at 0, ~1,050 and ~2,100 ms fit a 2,500 ms deadline; the 4th and 5th do not.
+      expect({ ok: ok.length, limited: limited.length }).toEqual({ ok: 3, limited: 2 });
+      for (const r of limited) {
+        expect(r.data).toEqual({ agent: null });
+        const [err] = r.errors!;
+        expect(err).toMatchObject({
+          message: "connection 'apps-a' is at its rate limit and the wait would pass the request's deadline; retry after retryAfterMs",
+          path: ['agent'],
+          extensions: { code: 'RATE_LIMITED', vendor: 'apps-api', connectionId: 'apps-a', retryable: true },
+        });
+        expect(err!.extensions!['retryAfterMs']).toBeGreaterThan(2_500);
+        expect(err!.extensions!['retryAfterMs']).toBeLessThanOrEqual(4_300);
+      }
+      // Refused at once, not after waiting for a slot (without a deadline the 5th waited ~4.2 s and ran).
+      expect(Date.now() - started).toBeLessThan(2_500 + 500);
+      expect(stack.sims.appsApi.requests.map((r) => r.status)).toEqual([200, 200, 200]);
+    } finally {
+      await client.dispose();
+      await stack.close();
+    }
   });
 });
 

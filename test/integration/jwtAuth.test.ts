@@ -9,18 +9,31 @@
  * Key rotation, the unknown-`kid` flood, a JWKS file and the config refusals are in jwtAuthKeys.test.ts.
  */
 import { createHash, createPublicKey } from 'node:crypto';
+import { createClient as createSseClient } from 'graphql-sse';
 import { generateKeyPair, SignJWT, type JWK } from 'jose';
 import { startIdentityProvider, type IdentityProvider } from '../../sim/idp';
 import { encodeGlobalId } from '../../src/graphql/ids';
-import { clearSimRequests, FAST_SIMS, rawRequest, simRequests } from '../abuse/helpers';
+import { LocalBus } from '../../src/live/bus';
+import { clearSimRequests, FAST_SIMS, rawRequest, simRequests, type RawResponse } from '../abuse/helpers';
 import { withoutRequestIds } from '../support/graphqlBody';
 import { connectionsFor, KEY_A, KEY_B, startStack, type Stack } from '../support/stack';
+import { waitUntil } from '../support/wait';
 
 const REALM = 'Bearer realm="switchboard"';
 const INVALID_TOKEN = 'Bearer realm="switchboard", error="invalid_token"';
 const INSUFFICIENT_SCOPE = 'Bearer realm="switchboard", error="insufficient_scope"';
 const NOT_ACCEPTED = { errors: [{ message: 'the token was not accepted: sign in again', extensions: { code: 'UNAUTHENTICATED' } }] };
 const MISSING = { errors: [{ message: 'missing credentials: send `Authorization: Bearer <API key or token>`', extensions: { code: 'UNAUTHENTICATED' } }] };
+/** Apollo Server's CSRF refusal (its `preventCsrf`), word for word. */
+const CSRF = {
+  errors: [
+    {
+      message:
+        "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). Please either specify a 'content-type' header (with a type that is not one of application/x-www-form-urlencoded, multipart/form-data, text/plain) or provide a non-empty value for one of the following headers: x-apollo-operation-name, apollo-require-preflight\n",
+      extensions: { code: 'BAD_REQUEST' },
+    },
+  ],
+};
 const CONNECTIONS_A = { data: { connections: [{ id: 'ameyo-a' }, { id: 'apps-a' }, { id: 'dialer-a' }] } };
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -316,15 +329,6 @@ describe("issue 13: end-user JWTs from the tenant's identity provider", () => {
     it('blocks a request a page on another site could send with the cookie (CSRF prevention), sending nothing', async () => {
       const cookie = `sb_token=${await userA('admin')}`;
       const query = encodeURIComponent('{ connections { id } }');
-      const csrf = {
-        errors: [
-          {
-            message:
-              "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). Please either specify a 'content-type' header (with a type that is not one of application/x-www-form-urlencoded, multipart/form-data, text/plain) or provide a non-empty value for one of the following headers: x-apollo-operation-name, apollo-require-preflight\n",
-            extensions: { code: 'BAD_REQUEST' },
-          },
-        ],
-      };
       const answers = [
         await call(`${stack.graphqlUrl}?query=${query}`, { cookie }, { method: 'GET' }),
         await rawRequest(stack.graphqlUrl, { headers: { cookie, 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ connections { id } }' }) }).then((r) => ({
@@ -334,10 +338,63 @@ describe("issue 13: end-user JWTs from the tenant's identity provider", () => {
         })),
       ];
       expect(answers.map((r) => ({ status: r.status, wwwAuthenticate: r.wwwAuthenticate, body: r.body }))).toEqual([
-        { status: 400, wwwAuthenticate: undefined, body: csrf },
-        { status: 400, wwwAuthenticate: undefined, body: csrf },
+        { status: 400, wwwAuthenticate: undefined, body: CSRF },
+        { status: 400, wwwAuthenticate: undefined, body: CSRF },
       ]);
       expect(simRequests(stack)).toEqual([]);
+    });
+
+    it('blocks the same requests on /graphql/stream (graphql-sse) with the same 400 answer, running nothing', async () => {
+      const cookie = `sb_token=${await userA('admin')}`;
+      const agent = stack.sims.ameyo.state.agents[0]!;
+      const operation = { query: 'query($id: ID!) { agent(id: $id) { nativeId } }', variables: { id: encodeGlobalId('Agent', 'ameyo-a', agent.userId) } };
+      const search = `?query=${encodeURIComponent(operation.query)}&variables=${encodeURIComponent(JSON.stringify(operation.variables))}`;
+      const answer = (r: RawResponse) => ({
+        status: r.status,
+        contentType: r.headers['content-type'],
+        body: /json/.test(String(r.headers['content-type'])) ? withoutRequestIds(JSON.parse(r.text), String(r.headers['x-request-id'])) : r.text,
+      });
+      const streamUrl = `${stack.graphqlUrl}/stream`;
+      const answers = [
+        // A form or fetch() on another site: a simple request (no preflight) that graphql-sse read as JSON.
+        await rawRequest(streamUrl, { headers: { cookie, 'content-type': 'text/plain; a=application/json', accept: 'text/event-stream' }, body: JSON.stringify(operation) }),
+        await rawRequest(streamUrl, { headers: { cookie, 'content-type': 'text/plain', accept: 'text/event-stream' }, body: JSON.stringify(operation) }),
+        // An EventSource (or <img>) on another site: a GET with no content type and no header of its choosing.
+        await rawRequest(`${streamUrl}${search}`, { method: 'GET', headers: { cookie, accept: 'text/event-stream' } }),
+      ].map(answer);
+      const refused = { status: 400, contentType: 'application/json; charset=utf-8', body: CSRF };
+      expect(answers).toEqual([refused, refused, refused]);
+      expect(simRequests(stack)).toEqual([]);
+    });
+
+    it("graphql-sse's own client still subscribes on /graphql/stream with the token cookie (a JSON POST)", async () => {
+      const client = createSseClient({ url: `${stack.graphqlUrl}/stream`, headers: { cookie: `sb_token=${await userA('supervisor')}` }, retryAttempts: 0 });
+      const events: unknown[] = [];
+      const errors: unknown[] = [];
+      const dispose = client.subscribe(
+        { query: 'subscription { callEvents(filter: { connectionIds: ["ameyo-a"] }) { type callNativeId } }' },
+        { next: (v) => void events.push(v), error: (e) => void errors.push(e), complete: () => undefined },
+      );
+      const { bus, engine } = stack.gateway.live;
+      try {
+        await waitUntil('the stream listens', () => bus instanceof LocalBus && bus.listenerCount('tenant-a', 'callEvents') === 1, 5_000);
+        bus.publish('tenant-a', { topic: 'callEvents', connectionId: 'ameyo-a', type: 'SCREEN_POP', at: new Date(), callNativeId: 'crt-csrf', agentNativeId: null, call: null, screenPop: null });
+        await waitUntil('the event arrived', () => events.length === 1, 5_000);
+        expect({ events, errors }).toEqual({ events: [{ data: { callEvents: { type: 'SCREEN_POP', callNativeId: 'crt-csrf' } } }], errors: [] });
+      } finally {
+        dispose();
+        client.dispose();
+        await waitUntil('the calls poller stopped', () => engine.size === 0, 5_000);
+      }
+    });
+
+    it('runs a GET on /graphql/stream that carries Apollo-Require-Preflight (a browser preflights it)', async () => {
+      const res = await rawRequest(`${stack.graphqlUrl}/stream?query=${encodeURIComponent('{ connections { id } }')}`, {
+        method: 'GET',
+        headers: { cookie: `sb_token=${await userA('agent')}`, accept: 'text/event-stream', 'apollo-require-preflight': 'true' },
+      });
+      expect({ status: res.status, contentType: res.headers['content-type'] }).toEqual({ status: 200, contentType: 'text/event-stream; charset=utf-8' });
+      expect(res.text).toContain(`event: next\ndata: ${JSON.stringify(CONNECTIONS_A)}\n\n`);
     });
 
     it('does not take an API key from the cookie (the cookie carries tokens only)', async () => {

@@ -13,6 +13,8 @@ import type { CallLiveEvent } from '../../src/live/events';
 import { liveConnectionsOpen, liveRefusals, liveSubscriptionsOpen } from '../../src/metrics';
 import { startIdentityProvider, type IdentityProvider } from '../../sim/idp';
 import { simulatorConnections } from '../../sim';
+import { rawRequest } from '../abuse/helpers';
+import { withoutRequestIds } from '../support/graphqlBody';
 import { subscribeWs } from '../support/graphqlWs';
 import { limitRefusal } from '../support/queryLimits';
 import { KEY_A, KEY_B, startStack, type Stack } from '../support/stack';
@@ -52,6 +54,36 @@ function screenPopEvent(callNativeId: string, opts: { agentNativeId?: string | n
           },
   };
 }
+
+interface RawSseStream {
+  req: http.ClientRequest;
+  res: http.IncomingMessage;
+  chunks: string[];
+  ended: () => boolean;
+}
+
+/** A graphql-sse stream of tenant A as a raw HTTP request, so the test decides when (and whether) to read it; added to `open`. */
+function openSseStream(stack: Stack, query: string, open: http.ClientRequest[]): Promise<RawSseStream> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(`${stack.graphqlUrl}/stream`);
+    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${KEY_A}` } }, (res) => {
+      const chunks: string[] = [];
+      let ended = false;
+      res.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+      res.on('end', () => (ended = true));
+      res.on('close', () => (ended = true));
+      res.on('error', () => (ended = true));
+      resolve({ req, res, chunks, ended: () => ended });
+    });
+    req.on('error', (err) => (open.includes(req) ? undefined : reject(err)));
+    open.push(req);
+    req.end(JSON.stringify({ query }));
+  });
+}
+
+/** How many subscriptions of `tenantId` listen to `topic` on the gateway's bus (in this process). */
+const busListeners = (stack: Stack, topic: 'callEvents' | 'agentPresence', tenantId = 'tenant-a') =>
+  stack.gateway.live.bus instanceof LocalBus ? stack.gateway.live.bus.listenerCount(tenantId, topic) : -1;
 
 describe('live subscriptions (graphql-ws, graphql-sse)', () => {
   let stack: Stack;
@@ -398,6 +430,96 @@ describe('live subscriptions: the per-tenant subscription cap', () => {
   });
 });
 
+describe('live subscriptions: the per-tenant subscription cap over graphql-sse', () => {
+  it('refuses the stream past maxSubscriptionsPerTenant in the accepted stream: one `next` with the error, then `complete`', async () => {
+    const stack = await startStack({
+      sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } },
+      server: { subscriptions: { maxSubscriptionsPerTenant: 2 } },
+    });
+    const client = createSseClient({ url: `${stack.graphqlUrl}/stream`, headers: { authorization: `Bearer ${KEY_A}` }, retryAttempts: 0 });
+    const subscribe = () => {
+      const sink = { events: [] as unknown[], errors: [] as unknown[], completed: false, dispose: () => undefined as void };
+      sink.dispose = client.subscribe({ query: CALLS }, { next: (v) => void sink.events.push(v), error: (e) => void sink.errors.push(e), complete: () => void (sink.completed = true) });
+      return sink;
+    };
+    const running = [subscribe(), subscribe()];
+    try {
+      await waitUntil('two streams listening', () => busListeners(stack, 'callEvents') === 2, 5_000);
+      const third = subscribe();
+      await waitUntil('the third was refused', () => third.completed, 5_000);
+      expect({ events: third.events, errors: third.errors }).toEqual({
+        events: [{ errors: [{ message: 'too many subscriptions on this tenant (max 2)', extensions: { code: 'RATE_LIMITED' } }] }],
+        errors: [],
+      });
+      expect(running.map((r) => ({ errors: r.errors, completed: r.completed }))).toEqual([
+        { errors: [], completed: false },
+        { errors: [], completed: false },
+      ]);
+      expect(busListeners(stack, 'callEvents')).toBe(2);
+    } finally {
+      for (const r of running) r.dispose();
+      client.dispose();
+      await stack.close();
+    }
+  });
+});
+
+/** The close codes a socket gets before its first subscription: 4403 for an origin its tenant does not allow, 4408 without `connection_init`. */
+describe('live subscriptions: origins per tenant and connection_init', () => {
+  let stack: Stack;
+  let wsUrl: string;
+  const sockets: WebSocket[] = [];
+  beforeAll(async () => {
+    stack = await startStack({
+      sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } },
+      // Tenant A has the server's origins (none); tenant B allows one page's.
+      server: { subscriptions: { connectionInitTimeoutMs: 300 } },
+      moreTenants: () => [{ id: 'tenant-b', apiKeys: [KEY_B], connections: [], cors: { origins: ['https://b.example'] } }],
+    });
+    wsUrl = stack.graphqlUrl.replace(/^http/, 'ws');
+  });
+  afterEach(() => {
+    for (const s of sockets.splice(0)) s.terminate();
+  });
+  afterAll(() => stack.close());
+
+  /** A raw graphql-ws socket: its first message (or null) and its close code and reason. */
+  const socket = (headers: Record<string, string> = {}) => {
+    const ws = new WebSocket(wsUrl, 'graphql-transport-ws', { headers });
+    sockets.push(ws);
+    const opened = new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    });
+    const firstMessage = new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    const init = (key: string) => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${key}` } }));
+    return { ws, opened, firstMessage, closed, init };
+  };
+
+  it("closes 4403 a socket from an origin another tenant allows (the upgrade passes) but the key's tenant does not", async () => {
+    const a = socket({ origin: 'https://b.example' });
+    await a.opened;
+    a.init(KEY_A);
+    expect(await a.closed).toEqual({ code: 4403, reason: 'this origin is not allowed for the tenant (tenants[].cors.origins)' });
+    // The same origin with tenant B's key is acknowledged.
+    const b = socket({ origin: 'https://b.example' });
+    await b.opened;
+    b.init(KEY_B);
+    expect(await b.firstMessage).toEqual({ type: 'connection_ack' });
+  });
+
+  it('closes 4408 a socket that sends no connection_init within connectionInitTimeoutMs', async () => {
+    const started = Date.now();
+    const s = socket();
+    await s.opened;
+    expect(await s.closed).toEqual({ code: 4408, reason: 'Connection initialisation timeout' });
+    // At the configured 300 ms, not graphql-ws's default 3 s.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
 /**
  * The query limits of a subscription document, over both transports, against what `/graphql` answers for the same
  * document. A subscription cannot run over HTTP, so each document holds two operations of equal measures, `S` (a
@@ -472,6 +594,46 @@ describe('live subscriptions at shutdown', () => {
     expect(closes).toEqual([1001]);
     expect(sink.errors).toHaveLength(1);
     await client.dispose();
+  });
+});
+
+describe('live subscriptions at shutdown over graphql-sse', () => {
+  it('ends an open stream, and answers a new /graphql/stream request while the gateway drains 503 SHUTTING_DOWN', async () => {
+    // A query held in flight by the simulator's latency keeps the gateway draining (within shutdownGraceMs) and its port open.
+    const stack = await startStack({ sims: { ameyo: { requestsPerSecond: 0 }, appsApi: { requestsPerSecond: 0 }, campaignApi: { requestsPerSecond: 0 } }, server: { shutdownGraceMs: 10_000 } });
+    const open: http.ClientRequest[] = [];
+    try {
+      const s = await openSseStream(stack, `subscription { callEvents(filter: { connectionIds: ["ameyo-a"] }) { type } }`, open);
+      expect(s.res.statusCode).toBe(200);
+      await waitUntil('the stream listens', () => busListeners(stack, 'callEvents') === 1, 5_000);
+      stack.sims.appsApi.setFaults({ latencyMs: 2_000 });
+      const inFlight = stack.gql(`{ agents(first: 1, filter: { connectionIds: ["apps-a"] }) { totalCount } }`);
+      await waitUntil('the simulator received the vendor read', () => stack.sims.appsApi.requests.length > 0, 5_000);
+      const closed = stack.gateway.close();
+      await waitUntil('the stream ended', () => s.ended(), 5_000);
+      expect(busListeners(stack, 'callEvents')).toBe(0);
+      const refused = await rawRequest(`${stack.graphqlUrl}/stream`, {
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${KEY_A}` },
+        body: JSON.stringify({ query: CALLS }),
+      });
+      expect({
+        status: refused.status,
+        retryAfter: refused.headers['retry-after'],
+        contentType: refused.headers['content-type'],
+        body: withoutRequestIds(JSON.parse(refused.text), String(refused.headers['x-request-id'])),
+      }).toEqual({
+        status: 503,
+        retryAfter: '1',
+        contentType: 'application/json; charset=utf-8',
+        body: { errors: [{ message: 'the gateway is shutting down; send the request again', extensions: { code: 'SHUTTING_DOWN' } }] },
+      });
+      // The query in flight still finishes, then the gateway closes.
+      expect((await inFlight).status).toBe(200);
+      await closed;
+    } finally {
+      for (const req of open) req.destroy();
+      await stack.close();
+    }
   });
 });
 
@@ -552,24 +714,7 @@ describe('graphql-sse: keep-alive, the connection cap and slow consumers', () =>
   });
   afterAll(() => stack.close());
 
-  /** A graphql-sse stream as a raw HTTP request, so the test decides when (and whether) to read it. */
-  function stream(query: string): Promise<{ req: http.ClientRequest; res: http.IncomingMessage; chunks: string[]; ended: () => boolean }> {
-    return new Promise((resolve, reject) => {
-      const url = new URL(`${stack.graphqlUrl}/stream`);
-      const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${KEY_A}` } }, (res) => {
-        const chunks: string[] = [];
-        let ended = false;
-        res.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
-        res.on('end', () => (ended = true));
-        res.on('close', () => (ended = true));
-        res.on('error', () => (ended = true));
-        resolve({ req, res, chunks, ended: () => ended });
-      });
-      req.on('error', (err) => (open.includes(req) ? undefined : reject(err)));
-      open.push(req);
-      req.end(JSON.stringify({ query }));
-    });
-  }
+  const stream = (query: string) => openSseStream(stack, query, open);
 
   const screenPop = (i: number, phone: string) => screenPopEvent(`sse-${i}`, { phone });
 

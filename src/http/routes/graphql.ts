@@ -141,6 +141,13 @@ async function writeApolloResult(req: http.IncomingMessage, res: http.ServerResp
   res.end();
 }
 
+/**
+ * When an operation's upstream work must be done (`RequestScope.deadlineAt`): `server.requestTimeoutMs` from now, or
+ * `server.uploads.timeoutMs` for a request that streams files. The rate limiter refuses a wait past it at once
+ * (RATE_LIMITED with `retryAfterMs`). The live transports give it to queries and mutations too (src/http/live.ts).
+ */
+export const requestDeadlineAt = (server: Config['server'], upload = false): number => Date.now() + (upload ? server.uploads.timeoutMs : server.requestTimeoutMs);
+
 export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
   const { apollo, auth, server, idempotency, imports, cors } = opts;
 
@@ -171,7 +178,7 @@ export function createGraphQLRoute(opts: GraphQLRouteOptions): Route {
 
     // 4. Apollo, in the tenant's scope (it keys the persisted-query cache, src/graphql/apq.ts: one tenant
     //    never sees another's hashes), with the request's deadline and the client's signal.
-    const scope = { deadlineAt: Date.now() + (multipart ? server.uploads.timeoutMs : server.requestTimeoutMs), signal: clientGone(res) };
+    const scope = { deadlineAt: requestDeadlineAt(server, multipart), signal: clientGone(res) };
     const result = await runInTenantScope(tenant.id, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: apolloRequest(req, target, body),
