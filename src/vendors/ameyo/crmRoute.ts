@@ -236,7 +236,7 @@ export function createAmeyoCrmRoutes(deps: VendorRouteDeps): Route[] {
     const sso = crm.crm.sso;
     try {
       if (parsed.command === 'logout') {
-        const ended = await store.end(crm.tenant.id, crm.connection.id, parsed.crmSessionId);
+        const ended = (await store.end(crm.tenant.id, crm.connection.id, parsed.crmSessionId)) !== null;
         log.info({ route: 'ameyoCrm', tenant: crm.tenant.id, connectionId: crm.connection.id, command: 'logout', ended }, 'CRM SSO');
         return ended ? sendJson(res, 200, ssoAnswer('success', CRM_MESSAGES.loggedOut)) : failed(res, 200, CRM_MESSAGES.badSession);
       }
