@@ -25,6 +25,7 @@ const SECRET_A = 'crm-secret-tenant-a-000001';
 const SECRET_X = 'crm-secret-tenant-a-crmfirst';
 const SECRET_B = 'crm-secret-tenant-b-000002';
 const SECRET_S = 'crm-secret-tenant-a-session-only';
+const SECRET_F = 'crm-secret-tenant-b-form-verifier';
 const AGENT_PASSWORD = 'agent-crm-password';
 const TEMPLATE = 'https://crm.example/pop/{page}?user={userId}&phone={phone}&queue={queueName}&crt={crtObjectId}';
 
@@ -39,25 +40,38 @@ const isoTimeBetween = (after: number, before: number) => ({
   toAsymmetricMatcher: () => `an ISO time from ${new Date(after).toISOString()} to ${new Date(before).toISOString()}`,
 });
 
-/** A tiny CRM SSO endpoint for tenant B's proxied verifier: `crm-pw` is every user's password. */
-async function startCrmSso(): Promise<{ url: string; bodies: unknown[]; close(): Promise<void> }> {
+/** What the fake tenant CRM received: the content type and the body exactly as sent. */
+interface CrmSsoRequest {
+  contentType: string | undefined;
+  body: string;
+}
+
+/**
+ * A tiny CRM SSO endpoint for tenant B's proxied verifiers, reading both of the document's bodies (JSON, or
+ * form-encoded `request=<json>`). Login: `crm-pw` is every user's password, its session is `their-<userId>`, the
+ * password `boom` answers 500.
+ */
+async function startCrmSso(): Promise<{ url: string; bodies: unknown[]; requests: CrmSsoRequest[]; close(): Promise<void> }> {
   const bodies: unknown[] = [];
+  const requests: CrmSsoRequest[] = [];
   const server = http.createServer((req, res) => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString('utf8')));
     req.on('end', () => {
-      const body = JSON.parse(text) as { password?: string };
+      requests.push({ contentType: req.headers['content-type'], body: text });
+      const json = req.headers['content-type'] === 'application/x-www-form-urlencoded' ? (new URLSearchParams(text).get('request') ?? '') : text;
+      const body = JSON.parse(json) as { command?: string; password?: string; userId?: string; crmSessionId?: string };
       bodies.push(body);
-      if (body.password === 'boom') {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        return res.end('down');
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body.password === 'crm-pw' ? { status: 'success', crmSessionId: 'their-own', message: '' } : { status: 'failed', message: 'no' }));
+      const answer = (status: number, value: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(value));
+      };
+      if (body.password === 'boom') return answer(500, 'down');
+      answer(200, body.password === 'crm-pw' ? { status: 'success', crmSessionId: `their-${body.userId}`, message: '' } : { status: 'failed', message: 'no' });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sso/login`, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sso/login`, bodies, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
@@ -176,6 +190,14 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
               baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
               credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
               crm: { urlSecret: SECRET_B, sso: { verifier: { url: crmSso.url } } },
+            },
+            {
+              id: 'ameyo-f',
+              vendor: 'ameyo',
+              ccId: AMEYO_SIM_DEFAULTS.ccId,
+              baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
+              credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
+              crm: { urlSecret: SECRET_F, sso: { verifier: { url: crmSso.url, encoding: 'form' } } },
             },
           ],
         },
@@ -404,6 +426,16 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
       status: 502,
       body: { status: 'failed', message: "the CRM's SSO endpoint did not answer" },
     });
+  });
+
+  it("a form-encoded verifier (encoding: form) receives exactly the document's request=<json>", async () => {
+    crmSso.requests.length = 0;
+    const url = ssoUrl('tenant-b', 'ameyo-f', SECRET_F);
+    const login = await sso(url, JSON.stringify({ password: 'crm-pw', userId: 'agent-f', command: 'login' }));
+    expect(login).toEqual({ status: 200, body: { status: 'success', crmSessionId: expect.stringMatching(/^crm-[A-Za-z0-9_-]{43}$/), message: 'logged in' } });
+    expect(crmSso.requests).toEqual([
+      { contentType: 'application/x-www-form-urlencoded', body: 'request=%7B%22password%22%3A%22crm-pw%22%2C%22userId%22%3A%22agent-f%22%2C%22command%22%3A%22login%22%7D' },
+    ]);
   });
 
   it('requireSession refuses key-only URLs; maxSessions bounds the live sessions of the tenant until one logs out', async () => {

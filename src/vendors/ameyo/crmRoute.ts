@@ -6,6 +6,9 @@
  *   GET  the same with `crmSessionId=<session>` instead of `key` (single sign-on)
  *   POST /ameyo/{tenant}/{connection}/sso?key=<urlSecret>   the SSO API: command=login | logout
  *
+ * With a proxied verifier (`crm.sso.verifier.url`) a login goes to the tenant's CRM SSO API in its configured
+ * encoding.
+ *
  * Ameyo cannot send our API key, so each call carries the connection's URL secret (compared in constant time)
  * or a live SSO session issued for that tenant's connection. The path names the tenant and connection, never a
  * secret; the query string is never logged (src/telemetry/httpServer.ts keeps the path only). A refused call
@@ -178,20 +181,20 @@ export function createAmeyoCrmRoutes(deps: VendorRouteDeps): Route[] {
     res.end(html);
   };
 
-  /** Checks `userId` and `password` with the connection's verifier; 'down' when a proxied CRM did not answer. */
-  const verify = async (crm: CrmConnection, userId: string, password: string): Promise<boolean | 'down'> => {
-    const verifier = crm.crm.sso!.verifier;
-    if (verifier.agents) {
-      const expected = Object.hasOwn(verifier.agents, userId) ? verifier.agents[userId]! : null;
-      // Compared even for an unknown user, so the time taken does not say which userIds exist.
-      const same = sameSecret(password, expected ?? '\u0000no agent');
-      return expected !== null && same;
-    }
+  /**
+   * Sends the tenant CRM's SSO API one request of the document's protocol, in the verifier's `encoding`: `json`, the
+   * JSON body; `form`, `application/x-www-form-urlencoded` `request=<the JSON>` (the document's two SSO samples).
+   * 'down' when it did not answer, answered 5xx, or answered a 2xx or 3xx that is not JSON; otherwise its JSON
+   * object (null for other JSON, or a 4xx that is not JSON).
+   */
+  const callCrmSso = async (crm: CrmConnection, verifier: { url: string; encoding: 'json' | 'form' }, payload: Record<string, string>): Promise<Record<string, unknown> | null | 'down'> => {
+    const json = JSON.stringify(payload);
+    const form = verifier.encoding === 'form';
     try {
-      const res = await request(verifier.url!, {
+      const res = await request(verifier.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ password, userId, command: 'login' }),
+        headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+        body: form ? new URLSearchParams({ request: json }).toString() : json,
         headersTimeout: crm.connection.timeouts.headersMs,
         bodyTimeout: crm.connection.timeouts.requestMs,
         signal: AbortSignal.timeout(crm.connection.timeouts.requestMs),
@@ -206,15 +209,32 @@ export function createAmeyoCrmRoutes(deps: VendorRouteDeps): Route[] {
         }
       }
       if (res.statusCode >= 500) return 'down';
+      let body: unknown;
       try {
-        const body = JSON.parse(text) as { status?: unknown };
-        return typeof body.status === 'string' && body.status.toLowerCase() === 'success';
+        body = JSON.parse(text);
       } catch {
-        return res.statusCode >= 400 ? false : 'down';
+        return res.statusCode >= 400 ? null : 'down';
       }
+      return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
     } catch {
       return 'down';
     }
+  };
+
+  const succeeded = (answer: Record<string, unknown> | null) => typeof answer?.['status'] === 'string' && answer['status'].toLowerCase() === 'success';
+
+  /** Checks `userId` and `password` with the connection's verifier; 'down' when a proxied CRM did not answer. */
+  const verify = async (crm: CrmConnection, userId: string, password: string): Promise<boolean | 'down'> => {
+    const verifier = crm.crm.sso!.verifier;
+    if (verifier.agents) {
+      const expected = Object.hasOwn(verifier.agents, userId) ? verifier.agents[userId]! : null;
+      // Compared even for an unknown user, so the time taken does not say which userIds exist.
+      const same = sameSecret(password, expected ?? '\u0000no agent');
+      return expected !== null && same;
+    }
+    const answer = await callCrmSso(crm, verifier, { password, userId, command: 'login' });
+    if (answer === 'down') return 'down';
+    return succeeded(answer);
   };
 
   const serveSso = async ({ req, res, target, log }: RouteRequest, m: RegExpExecArray) => {
