@@ -14,6 +14,7 @@ import { RedisIdempotencyRecords, STORE_UNREACHABLE_MESSAGE } from '../../src/st
 import { RedisResponses, SettledChannel } from '../../src/state/redis/responses';
 import { RedisCrmSessions } from '../../src/state/redis/crmSessions';
 import { RedisAgentLegs } from '../../src/state/redis/agentLegs';
+import { crmSessionHash, newCrmSessionId } from '../../src/state/crmSessions';
 import { waitUntil } from '../support/wait';
 import { agentLegsContract, apqContract, crmSessionsContract, idempotencyRecordsContract, POLICY, slotBudgetContract } from '../support/stateContract';
 
@@ -61,6 +62,29 @@ describe('Redis agent legs, what a fleet adds', () => {
     const two = new RedisAgentLegs(await connect(REDIS_URL, prefix));
     await one.record('t', 'c', 'agent1', { legId: 'leg-1', sessionId: 'sess-1' }, 60_000);
     expect(await two.find('t', 'c', 'agent1')).toMatchObject({ legId: 'leg-1', sessionId: 'sess-1' });
+  });
+});
+
+describe('Redis CRM sessions, what the stored value holds', () => {
+  it("keeps the tenant CRM's own session id sealed, and reads a value from before it as having none", async () => {
+    const conn = await connect();
+    const sessions = new RedisCrmSessions(conn);
+    const issued = await sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'agent1', upstreamSessionId: 'their-crm-session-0001' }, { ttlMs: 60_000, maxPerTenant: 10 });
+    if (issued.kind !== 'issued') throw new Error('expected a session');
+    const raw = await conn.client.get(`${conn.keyPrefix}t:crmsess:${crmSessionHash(issued.id)}`);
+    expect(raw).toEqual(expect.stringContaining('"u":"agent1"'));
+    expect(raw).not.toContain('their-crm-session-0001');
+    expect(await sessions.find('t', 'c', issued.id)).toMatchObject({ upstreamSessionId: 'their-crm-session-0001' });
+
+    // A session written before the field: {c, u, e} only.
+    const id = newCrmSessionId();
+    const hash = crmSessionHash(id);
+    const expiresAtMs = Date.now() + 60_000;
+    await conn.client.set(`${conn.keyPrefix}t:crmsess:${hash}`, JSON.stringify({ c: 'c', u: 'agent0', e: expiresAtMs }), 'PX', 60_000);
+    await conn.client.zadd(`${conn.keyPrefix}t:crmsess`, expiresAtMs, hash);
+    expect(await sessions.find('t', 'c', id)).toEqual({ tenantId: 't', connectionId: 'c', userId: 'agent0', expiresAtMs, upstreamSessionId: null });
+    expect(await sessions.end('t', 'c', id)).toEqual({ tenantId: 't', connectionId: 'c', userId: 'agent0', expiresAtMs, upstreamSessionId: null });
+    expect(await conn.client.zscore(`${conn.keyPrefix}t:crmsess`, hash)).toBeNull();
   });
 });
 

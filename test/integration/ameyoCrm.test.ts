@@ -25,6 +25,8 @@ const SECRET_A = 'crm-secret-tenant-a-000001';
 const SECRET_X = 'crm-secret-tenant-a-crmfirst';
 const SECRET_B = 'crm-secret-tenant-b-000002';
 const SECRET_S = 'crm-secret-tenant-a-session-only';
+const SECRET_F = 'crm-secret-tenant-b-form-verifier';
+const SECRET_C = 'crm-secret-tenant-c-one-session';
 const AGENT_PASSWORD = 'agent-crm-password';
 const TEMPLATE = 'https://crm.example/pop/{page}?user={userId}&phone={phone}&queue={queueName}&crt={crtObjectId}';
 
@@ -32,6 +34,8 @@ const MISSING = { status: 'failed', message: 'this CRM URL needs the connection 
 const BAD_KEY = { status: 'failed', message: 'the key is not valid for this CRM URL' };
 const BAD_SESSION = { status: 'failed', message: 'the crmSessionId is not valid (unknown, ended or expired)' };
 const BAD_LOGIN = { status: 'failed', message: 'invalid userId or password' };
+const LOGGED_OUT = { status: 'success', message: 'logged out' };
+const UPSTREAM_LOGOUT_FAILED = { status: 'failed', message: "logged out of the gateway, but the CRM's SSO endpoint did not end its own session" };
 
 /** Matches a DateTime (ISO 8601, UTC, as the schema serializes it) from `after` to `before` (epoch ms), both included. */
 const isoTimeBetween = (after: number, before: number) => ({
@@ -39,25 +43,42 @@ const isoTimeBetween = (after: number, before: number) => ({
   toAsymmetricMatcher: () => `an ISO time from ${new Date(after).toISOString()} to ${new Date(before).toISOString()}`,
 });
 
-/** A tiny CRM SSO endpoint for tenant B's proxied verifier: `crm-pw` is every user's password. */
-async function startCrmSso(): Promise<{ url: string; bodies: unknown[]; close(): Promise<void> }> {
+/** What the fake tenant CRM received: the content type and the body exactly as sent. */
+interface CrmSsoRequest {
+  contentType: string | undefined;
+  body: string;
+}
+
+/**
+ * A tiny CRM SSO endpoint for tenant B's proxied verifiers, reading both of the document's bodies (JSON, or
+ * form-encoded `request=<json>`). Login: `crm-pw` is every user's password, its session is `their-<userId>`, the
+ * password `boom` answers 500. Logout: `their-agent-down` answers 500, `their-agent-refused` `status: failed`.
+ */
+async function startCrmSso(): Promise<{ url: string; bodies: unknown[]; requests: CrmSsoRequest[]; close(): Promise<void> }> {
   const bodies: unknown[] = [];
+  const requests: CrmSsoRequest[] = [];
   const server = http.createServer((req, res) => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString('utf8')));
     req.on('end', () => {
-      const body = JSON.parse(text) as { password?: string };
+      requests.push({ contentType: req.headers['content-type'], body: text });
+      const json = req.headers['content-type'] === 'application/x-www-form-urlencoded' ? (new URLSearchParams(text).get('request') ?? '') : text;
+      const body = JSON.parse(json) as { command?: string; password?: string; userId?: string; crmSessionId?: string };
       bodies.push(body);
-      if (body.password === 'boom') {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        return res.end('down');
+      const answer = (status: number, value: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(value));
+      };
+      if (body.command === 'logout') {
+        if (body.crmSessionId === 'their-agent-down') return answer(500, 'down');
+        return answer(200, body.crmSessionId === 'their-agent-refused' ? { status: 'failed', message: 'no such session' } : { status: 'success', message: '' });
       }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body.password === 'crm-pw' ? { status: 'success', crmSessionId: 'their-own', message: '' } : { status: 'failed', message: 'no' }));
+      if (body.password === 'boom') return answer(500, 'down');
+      answer(200, body.password === 'crm-pw' ? { status: 'success', crmSessionId: `their-${body.userId}`, message: '' } : { status: 'failed', message: 'no' });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sso/login`, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sso/login`, bodies, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
@@ -176,6 +197,28 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
               baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
               credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
               crm: { urlSecret: SECRET_B, sso: { verifier: { url: crmSso.url } } },
+            },
+            {
+              id: 'ameyo-f',
+              vendor: 'ameyo',
+              ccId: AMEYO_SIM_DEFAULTS.ccId,
+              baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
+              credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
+              crm: { urlSecret: SECRET_F, sso: { verifier: { url: crmSso.url, encoding: 'form' } } },
+            },
+          ],
+        },
+        {
+          id: 'tenant-c',
+          apiKeys: ['test-key-tenant-c-crm'],
+          connections: [
+            {
+              id: 'ameyo-c',
+              vendor: 'ameyo',
+              ccId: AMEYO_SIM_DEFAULTS.ccId,
+              baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
+              credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
+              crm: { urlSecret: SECRET_C, sso: { verifier: { url: crmSso.url }, maxSessions: 1 } },
             },
           ],
         },
@@ -404,6 +447,84 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
       status: 502,
       body: { status: 'failed', message: "the CRM's SSO endpoint did not answer" },
     });
+  });
+
+  /** The gateway's log lines about SSO logouts of tenant B, from `since` (an index into `stack.logs`). */
+  const logoutLines = (since: number) =>
+    stack.logs
+      .slice(since)
+      .filter((l) => l['route'] === 'ameyoCrm' && l['command'] === 'logout' && l['tenant'] === 'tenant-b')
+      .map(({ level, msg, connectionId, ended, forwarded }) => ({ level, msg, connectionId, ended, forwarded }));
+
+  it("a form-encoded verifier (encoding: form) receives exactly the document's request=<json>, for the login and the forwarded logout", async () => {
+    crmSso.requests.length = 0;
+    const url = ssoUrl('tenant-b', 'ameyo-f', SECRET_F);
+    const login = await sso(url, JSON.stringify({ password: 'crm-pw', userId: 'agent-f', command: 'login' }));
+    expect(login).toEqual({ status: 200, body: { status: 'success', crmSessionId: expect.stringMatching(/^crm-[A-Za-z0-9_-]{43}$/), message: 'logged in' } });
+    expect(await sso(url, JSON.stringify({ command: 'logout', crmSessionId: login.body['crmSessionId'] }))).toEqual({ status: 200, body: LOGGED_OUT });
+    expect(crmSso.requests).toEqual([
+      { contentType: 'application/x-www-form-urlencoded', body: 'request=%7B%22password%22%3A%22crm-pw%22%2C%22userId%22%3A%22agent-f%22%2C%22command%22%3A%22login%22%7D' },
+      { contentType: 'application/x-www-form-urlencoded', body: 'request=%7B%22command%22%3A%22logout%22%2C%22crmSessionId%22%3A%22their-agent-f%22%7D' },
+    ]);
+  });
+
+  it("login then logout forwards the logout to the tenant's CRM with its own crmSessionId; ours is refused afterwards", async () => {
+    crmSso.requests.length = 0;
+    const since = stack.logs.length;
+    const url = ssoUrl('tenant-b', 'ameyo-a', SECRET_B);
+    const login = await sso(url, JSON.stringify({ password: 'crm-pw', userId: 'agent-b', command: 'login' }));
+    const crmSessionId = login.body['crmSessionId'] as string;
+    const page = `${pageUrl('tenant-b', 'ameyo-a', 'customer')}?crmSessionId=${crmSessionId}&userId=agent-b`;
+    expect((await get(page)).status).toBe(200);
+    expect(await sso(url, JSON.stringify({ command: 'logout', crmSessionId }))).toEqual({ status: 200, body: LOGGED_OUT });
+    expect(crmSso.requests).toEqual([
+      { contentType: 'application/json', body: '{"password":"crm-pw","userId":"agent-b","command":"login"}' },
+      { contentType: 'application/json', body: '{"command":"logout","crmSessionId":"their-agent-b"}' },
+    ]);
+    const again = await get(page);
+    expect([again.status, again.json()]).toEqual([403, BAD_SESSION]);
+    // A second logout finds nothing to end, and forwards nothing.
+    expect(await sso(url, JSON.stringify({ command: 'logout', crmSessionId }))).toEqual({ status: 200, body: BAD_SESSION });
+    expect(crmSso.requests).toHaveLength(2);
+    expect(logoutLines(since)).toEqual([
+      { level: 30, msg: 'CRM SSO', connectionId: 'ameyo-a', ended: true, forwarded: 'ok' },
+      { level: 30, msg: 'CRM SSO', connectionId: 'ameyo-a', ended: false, forwarded: 'none' },
+    ]);
+    expect(JSON.stringify(stack.logs)).not.toContain('their-agent-b');
+    expect(JSON.stringify(stack.logs)).not.toContain(crmSessionId);
+  });
+
+  it.each([
+    ['does not answer (500)', 'agent-down', 502, 'down'],
+    ['answers status failed', 'agent-refused', 200, 'refused'],
+  ] as const)("a forwarded logout the tenant's CRM %s still ends our session, and says the CRM's was not ended", async (_case, userId, status, forwarded) => {
+    crmSso.requests.length = 0;
+    const since = stack.logs.length;
+    const url = ssoUrl('tenant-b', 'ameyo-a', SECRET_B);
+    const login = await sso(url, JSON.stringify({ password: 'crm-pw', userId, command: 'login' }));
+    const crmSessionId = login.body['crmSessionId'] as string;
+    expect(await sso(url, JSON.stringify({ command: 'logout', crmSessionId }))).toEqual({ status, body: UPSTREAM_LOGOUT_FAILED });
+    expect(crmSso.requests.map((r) => r.body)).toEqual([`{"password":"crm-pw","userId":"${userId}","command":"login"}`, `{"command":"logout","crmSessionId":"their-${userId}"}`]);
+    const page = await get(`${pageUrl('tenant-b', 'ameyo-a', 'customer')}?crmSessionId=${crmSessionId}&userId=${userId}`);
+    expect([page.status, page.json()]).toEqual([403, BAD_SESSION]);
+    expect(logoutLines(since)).toEqual([{ level: 40, msg: "CRM SSO logout: the tenant CRM's session was not ended", connectionId: 'ameyo-a', ended: true, forwarded }]);
+    expect(JSON.stringify(stack.logs)).not.toContain(`their-${userId}`);
+    expect(JSON.stringify(stack.logs)).not.toContain(crmSessionId);
+  });
+
+  it("a login refused for maxSessions after the tenant's CRM accepted it ends the CRM's new session there", async () => {
+    crmSso.requests.length = 0;
+    const url = ssoUrl('tenant-c', 'ameyo-c', SECRET_C);
+    expect((await sso(url, JSON.stringify({ password: 'crm-pw', userId: 'agent-c1', command: 'login' }))).status).toBe(200);
+    expect(await sso(url, JSON.stringify({ password: 'crm-pw', userId: 'agent-c2', command: 'login' }))).toEqual({
+      status: 429,
+      body: { status: 'failed', message: 'too many CRM sessions for this tenant; log an agent out first' },
+    });
+    expect(crmSso.requests.map((r) => r.body)).toEqual([
+      '{"password":"crm-pw","userId":"agent-c1","command":"login"}',
+      '{"password":"crm-pw","userId":"agent-c2","command":"login"}',
+      '{"command":"logout","crmSessionId":"their-agent-c2"}',
+    ]);
   });
 
   it('requireSession refuses key-only URLs; maxSessions bounds the live sessions of the tenant until one logs out', async () => {

@@ -176,10 +176,20 @@ export function crmSessionsContract(name: string, make: () => MadeCrmSessions | 
       expect(issued.expiresAtMs).toBe(s.clock.now + 60_000);
       const other = await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'agent1' }, LIMITS);
       expect(other.kind === 'issued' && other.id).not.toBe(issued.id);
-      expect(await s.sessions.find('t', 'c', issued.id)).toEqual({ tenantId: 't', connectionId: 'c', userId: 'agent1', expiresAtMs: issued.expiresAtMs });
-      expect(await s.sessions.end('t', 'c', issued.id)).toBe(true);
+      const session = { tenantId: 't', connectionId: 'c', userId: 'agent1', expiresAtMs: issued.expiresAtMs, upstreamSessionId: null };
+      expect(await s.sessions.find('t', 'c', issued.id)).toEqual(session);
+      expect(await s.sessions.end('t', 'c', issued.id)).toEqual(session);
       expect(await s.sessions.find('t', 'c', issued.id)).toBeNull();
-      expect(await s.sessions.end('t', 'c', issued.id)).toBe(false);
+      expect(await s.sessions.end('t', 'c', issued.id)).toBeNull();
+    });
+
+    it("keeps the tenant CRM's own session id with the session: find and end answer it, end only once", async () => {
+      const issued = await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'agent1', upstreamSessionId: 'crm sess norah 123 434343' }, LIMITS);
+      if (issued.kind !== 'issued') throw new Error('expected a session');
+      const session = { tenantId: 't', connectionId: 'c', userId: 'agent1', expiresAtMs: issued.expiresAtMs, upstreamSessionId: 'crm sess norah 123 434343' };
+      expect(await s.sessions.find('t', 'c', issued.id)).toEqual(session);
+      expect(await Promise.all([s.sessions.end('t', 'c', issued.id), s.sessions.end('t', 'c', issued.id)])).toEqual(expect.arrayContaining([session, null]));
+      expect(await s.sessions.find('t', 'c', issued.id)).toBeNull();
     });
 
     it('never answers a session for another tenant or connection, nor ends it from there', async () => {
@@ -187,8 +197,8 @@ export function crmSessionsContract(name: string, make: () => MadeCrmSessions | 
       if (issued.kind !== 'issued') throw new Error('expected a session');
       expect(await s.sessions.find('u', 'c', issued.id)).toBeNull();
       expect(await s.sessions.find('t', 'd', issued.id)).toBeNull();
-      expect(await s.sessions.end('u', 'c', issued.id)).toBe(false);
-      expect(await s.sessions.end('t', 'd', issued.id)).toBe(false);
+      expect(await s.sessions.end('u', 'c', issued.id)).toBeNull();
+      expect(await s.sessions.end('t', 'd', issued.id)).toBeNull();
       expect(await s.sessions.find('t', 'c', issued.id)).not.toBeNull();
       expect(await s.sessions.find('t', 'c', 'crm-not-one-we-issued')).toBeNull();
     });
@@ -209,7 +219,7 @@ export function crmSessionsContract(name: string, make: () => MadeCrmSessions | 
       expect(await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'c' }, LIMITS)).toEqual({ kind: 'full' });
       expect((await s.sessions.issue({ tenantId: 'u', connectionId: 'c', userId: 'c' }, LIMITS)).kind).toBe('issued');
       if (a.kind !== 'issued') throw new Error('expected a session');
-      expect(await s.sessions.end('t', 'c', a.id)).toBe(true);
+      expect(await s.sessions.end('t', 'c', a.id)).toMatchObject({ userId: 'a' });
       expect((await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'c' }, LIMITS)).kind).toBe('issued');
       expect(await s.sessions.issue({ tenantId: 't', connectionId: 'c', userId: 'd' }, LIMITS)).toEqual({ kind: 'full' });
       s.clock.now += 60_000; // b and c (issued at +10 s) expire

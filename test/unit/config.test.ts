@@ -447,6 +447,13 @@ describe('Ameyo crm: the gateway as the CRM Ameyo calls (issue 17, items 3-4)', 
     expect(crmOf({ urlSecret: URL_SECRET, dispositionMode: 'crmFirst' }, { appServerToken: 'app-token' })).toMatchObject({ dispositionMode: 'crmFirst' });
   });
 
+  it("sends a proxied verifier the document's JSON body by default, or its form-encoded request=<json> with encoding: form", () => {
+    expect(crmOf({ urlSecret: URL_SECRET, sso: { verifier: { url: 'https://crm.example.com/sso' } } })).toMatchObject({ sso: { verifier: { url: 'https://crm.example.com/sso', encoding: 'json' } } });
+    expect(crmOf({ urlSecret: URL_SECRET, sso: { verifier: { url: 'https://crm.example.com/sso', encoding: 'form' } } })).toMatchObject({
+      sso: { verifier: { url: 'https://crm.example.com/sso', encoding: 'form' } },
+    });
+  });
+
   it.each<[string, unknown, string]>([
     ['a short secret', { urlSecret: 'short' }, '.urlSecret: must be at least 16 characters'],
     ['no secret', {}, '.urlSecret: is required (expected string)'],
@@ -459,6 +466,12 @@ describe('Ameyo crm: the gateway as the CRM Ameyo calls (issue 17, items 3-4)', 
     ['a template that is no URL', { urlSecret: URL_SECRET, pageTemplate: 'crm page {userId}' }, '.pageTemplate: expected an http(s) URL with {placeholders}'],
     ['both verifiers', { urlSecret: URL_SECRET, sso: { verifier: { url: 'https://crm.example.com/sso', agents: { a: AGENT_SECRET } } } }, '.sso.verifier: expected exactly one of url or agents'],
     ['no verifier', { urlSecret: URL_SECRET, sso: { verifier: {} } }, '.sso.verifier: expected exactly one of url or agents'],
+    ['an unknown encoding', { urlSecret: URL_SECRET, sso: { verifier: { url: 'https://crm.example.com/sso', encoding: 'xml' } } }, '.sso.verifier.encoding: expected one of "json" | "form"'],
+    [
+      'an encoding without url',
+      { urlSecret: URL_SECRET, sso: { verifier: { agents: { a: AGENT_SECRET }, encoding: 'form' } } },
+      '.sso.verifier.encoding: only allowed with url (how the login is sent to it)',
+    ],
     ['an empty agent secret', { urlSecret: URL_SECRET, sso: { verifier: { agents: { a: '' } } } }, '.sso.verifier.agents.a: must not be empty'],
     ['an unknown mode', { urlSecret: URL_SECRET, dispositionMode: 'dual' }, '.dispositionMode: expected one of "ameyo" | "crmFirst"'],
     ['crmFirst without appServerToken', { urlSecret: URL_SECRET, dispositionMode: 'crmFirst' }, '.dispositionMode: crmFirst needs appServerToken (the gateway disposes the call in Ameyo)'],

@@ -10,8 +10,9 @@ import { IdempotencyStore, runIdempotent } from '../../src/domain/idempotency';
 import { TenantApqCache } from '../../src/graphql/apq';
 import { LocalSlots } from '../../src/state/budget';
 import { SqliteIdempotencyRecords } from '../../src/state/sqliteIdempotency';
+import Database from 'better-sqlite3';
 import { SqliteAgentLegs } from '../../src/state/agentLegs';
-import { SqliteCrmSessions } from '../../src/state/crmSessions';
+import { crmSessionHash, newCrmSessionId, SqliteCrmSessions } from '../../src/state/crmSessions';
 import { agentLegsContract, apqContract, crmSessionsContract, idempotencyRecordsContract, POLICY, slotBudgetContract } from '../support/stateContract';
 
 idempotencyRecordsContract('in memory', () => {
@@ -66,16 +67,33 @@ describe('SQLite CRM sessions across a restart', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('finds a session issued before the file was opened again, and keeps only its hash', async () => {
+  it("finds a session issued before the file was opened again, and keeps only its hash and the CRM's own id sealed", async () => {
     const file = path.join(dir, 'state.sqlite');
     const first = new SqliteCrmSessions({ file });
-    const issued = await first.issue({ tenantId: 't', connectionId: 'c', userId: 'agent1' }, { ttlMs: 60_000, maxPerTenant: 10 });
+    const issued = await first.issue({ tenantId: 't', connectionId: 'c', userId: 'agent1', upstreamSessionId: 'their-crm-session-0001' }, { ttlMs: 60_000, maxPerTenant: 10 });
     first.close();
     if (issued.kind !== 'issued') throw new Error('expected a session');
     expect(readFileSync(file).includes(Buffer.from(issued.id))).toBe(false);
+    expect(readFileSync(file).includes(Buffer.from('their-crm-session-0001'))).toBe(false);
     const second = new SqliteCrmSessions({ file });
-    expect(await second.find('t', 'c', issued.id)).toMatchObject({ userId: 'agent1' });
+    expect(await second.find('t', 'c', issued.id)).toMatchObject({ userId: 'agent1', upstreamSessionId: 'their-crm-session-0001' });
     second.close();
+  });
+
+  it("reads a file from before the CRM's own session id: its sessions are found and ended, with none", async () => {
+    const file = path.join(dir, 'state.sqlite');
+    const id = newCrmSessionId();
+    const old = new Database(file);
+    old.exec(`CREATE TABLE crm_sessions (tenant TEXT NOT NULL, hash TEXT NOT NULL, connection TEXT NOT NULL, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (tenant, hash)) WITHOUT ROWID;
+      CREATE INDEX crm_sessions_expiry ON crm_sessions (tenant, expires_at);`);
+    old.prepare('INSERT INTO crm_sessions VALUES (?, ?, ?, ?, ?)').run('t', crmSessionHash(id), 'c', 'agent1', Date.now() + 60_000);
+    old.close();
+    const store = new SqliteCrmSessions({ file });
+    expect(await store.find('t', 'c', id)).toMatchObject({ userId: 'agent1', upstreamSessionId: null });
+    expect(await store.end('t', 'c', id)).toMatchObject({ userId: 'agent1', upstreamSessionId: null });
+    const issued = await store.issue({ tenantId: 't', connectionId: 'c', userId: 'agent2', upstreamSessionId: 'theirs' }, { ttlMs: 60_000, maxPerTenant: 10 });
+    expect(issued.kind === 'issued' && (await store.find('t', 'c', issued.id))).toMatchObject({ userId: 'agent2', upstreamSessionId: 'theirs' });
+    store.close();
   });
 });
 

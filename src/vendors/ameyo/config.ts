@@ -102,6 +102,9 @@ const pageTemplate = z.string().superRefine((t, ctx) => {
   }
 });
 
+/** Who checks an SSO login: the tenant CRM's SSO API (proxied, in the document's JSON or form body), or per-agent secrets. */
+export type AmeyoSsoVerifier = { url: string; encoding: 'json' | 'form'; agents?: undefined } | { agents: Record<string, string>; url?: undefined };
+
 /**
  * Ameyo's URL-based CRM integration with the gateway as the CRM (issue 17, items 3-4; README "Ameyo CRM
  * integration"). Checked field by field, so a message names the field and never prints a secret.
@@ -125,13 +128,22 @@ const ameyoCrm = z
         /** Checks an agent's `userId` and `password`: the tenant's own CRM SSO endpoint (proxied), or per-agent secrets. */
         verifier: z
           .object({
+            /** The tenant CRM's SSO API: logins are proxied to it, and logouts of the sessions it issued forwarded. */
             url: url.optional(),
+            /**
+             * How the gateway sends `url` the document's request (ameyo-crm-url-integration.txt, "sample json for sso"):
+             * `json` (default), `application/json` `{"password","userId","command"}`; `form`,
+             * `application/x-www-form-urlencoded` `request=<that JSON>`. Only with `url`.
+             */
+            encoding: z.enum(['json', 'form']).optional(),
             agents: z.record(z.string().min(1), secret).optional(),
           })
           .strict()
           .superRefine((v, ctx) => {
             if ((v.url === undefined) === (v.agents === undefined)) ctx.addIssue({ code: 'custom', message: 'expected exactly one of url or agents' });
-          }),
+            else if (v.encoding !== undefined && v.url === undefined) ctx.addIssue({ code: 'custom', path: ['encoding'], message: 'only allowed with url (how the login is sent to it)' });
+          })
+          .transform((v): AmeyoSsoVerifier => (v.url !== undefined ? { url: v.url, encoding: v.encoding ?? 'json' } : { agents: v.agents! })),
         /** How long a session lives. Default 43200 (12 h). */
         sessionTtlSeconds: z.number().int().positive().max(604_800).default(AMEYO_CRM_SESSION_TTL_SECONDS),
         /** Most live sessions per tenant. Default 10000. */

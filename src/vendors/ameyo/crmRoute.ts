@@ -6,6 +6,9 @@
  *   GET  the same with `crmSessionId=<session>` instead of `key` (single sign-on)
  *   POST /ameyo/{tenant}/{connection}/sso?key=<urlSecret>   the SSO API: command=login | logout
  *
+ * With a proxied verifier (`crm.sso.verifier.url`) a login goes to the tenant's CRM SSO API in its configured
+ * encoding; the `crmSessionId` the CRM answers is kept (sealed) with ours, and a logout of ours is forwarded to it.
+ *
  * Ameyo cannot send our API key, so each call carries the connection's URL secret (compared in constant time)
  * or a live SSO session issued for that tenant's connection. The path names the tenant and connection, never a
  * secret; the query string is never logged (src/telemetry/httpServer.ts keeps the path only). A refused call
@@ -54,6 +57,7 @@ export const CRM_MESSAGES = {
   ssoNotConfigured: 'single sign-on is not configured for this connection',
   badLogin: 'invalid userId or password',
   verifierDown: "the CRM's SSO endpoint did not answer",
+  upstreamLogoutFailed: "logged out of the gateway, but the CRM's SSO endpoint did not end its own session",
   full: 'too many CRM sessions for this tenant; log an agent out first',
   loggedIn: 'logged in',
   loggedOut: 'logged out',
@@ -190,20 +194,20 @@ export function createAmeyoCrmRoutes(deps: VendorRouteDeps): Route[] {
     res.end(html);
   };
 
-  /** Checks `userId` and `password` with the connection's verifier; 'down' when a proxied CRM did not answer. */
-  const verify = async (crm: CrmConnection, userId: string, password: string): Promise<boolean | 'down'> => {
-    const verifier = crm.crm.sso!.verifier;
-    if (verifier.agents) {
-      const expected = Object.hasOwn(verifier.agents, userId) ? verifier.agents[userId]! : null;
-      // Compared even for an unknown user, so the time taken does not say which userIds exist.
-      const same = sameSecret(password, expected ?? '\u0000no agent');
-      return expected !== null && same;
-    }
+  /**
+   * Sends the tenant CRM's SSO API one request of the document's protocol, in the verifier's `encoding`: `json`, the
+   * JSON body; `form`, `application/x-www-form-urlencoded` `request=<the JSON>` (the document's two SSO samples).
+   * 'down' when it did not answer, answered 5xx, or answered a 2xx or 3xx that is not JSON; otherwise its JSON
+   * object (null for other JSON, or a 4xx that is not JSON).
+   */
+  const callCrmSso = async (crm: CrmConnection, verifier: { url: string; encoding: 'json' | 'form' }, payload: Record<string, string>): Promise<Record<string, unknown> | null | 'down'> => {
+    const json = JSON.stringify(payload);
+    const form = verifier.encoding === 'form';
     try {
-      const res = await request(verifier.url!, {
+      const res = await request(verifier.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ password, userId, command: 'login' }),
+        headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+        body: form ? new URLSearchParams({ request: json }).toString() : json,
         headersTimeout: crm.connection.timeouts.headersMs,
         bodyTimeout: crm.connection.timeouts.requestMs,
         signal: AbortSignal.timeout(crm.connection.timeouts.requestMs),
@@ -218,15 +222,52 @@ export function createAmeyoCrmRoutes(deps: VendorRouteDeps): Route[] {
         }
       }
       if (res.statusCode >= 500) return 'down';
+      let body: unknown;
       try {
-        const body = JSON.parse(text) as { status?: unknown };
-        return typeof body.status === 'string' && body.status.toLowerCase() === 'success';
+        body = JSON.parse(text);
       } catch {
-        return res.statusCode >= 400 ? false : 'down';
+        return res.statusCode >= 400 ? null : 'down';
       }
+      return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
     } catch {
       return 'down';
     }
+  };
+
+  const succeeded = (answer: Record<string, unknown> | null) => typeof answer?.['status'] === 'string' && answer['status'].toLowerCase() === 'success';
+
+  /**
+   * Checks `userId` and `password` with the connection's verifier: `{ upstreamSessionId }` when they are right (the
+   * proxied CRM's own `crmSessionId`, null when it gave none or the verifier is per-agent secrets), false when they
+   * are not, 'down' when a proxied CRM did not answer.
+   */
+  const verify = async (crm: CrmConnection, userId: string, password: string): Promise<{ upstreamSessionId: string | null } | false | 'down'> => {
+    const verifier = crm.crm.sso!.verifier;
+    if (verifier.agents) {
+      const expected = Object.hasOwn(verifier.agents, userId) ? verifier.agents[userId]! : null;
+      // Compared even for an unknown user, so the time taken does not say which userIds exist.
+      const same = sameSecret(password, expected ?? '\u0000no agent');
+      return expected !== null && same ? { upstreamSessionId: null } : false;
+    }
+    const answer = await callCrmSso(crm, verifier, { password, userId, command: 'login' });
+    if (answer === 'down') return 'down';
+    if (!succeeded(answer)) return false;
+    const own = answer!['crmSessionId'];
+    return { upstreamSessionId: typeof own === 'string' && own !== '' ? own : null };
+  };
+
+  /**
+   * Ends the tenant CRM's own session of an SSO session we ended, as the document asks (ameyo-crm-url-integration.txt,
+   * security considerations: "ensure crm sessions are invalidated on ameyo logout via the logout command to avoid
+   * orphaned sessions"): `command=logout` with its `crmSessionId`, in the verifier's encoding. 'none' when there is
+   * nothing to forward (per-agent secrets, or a session the CRM gave no id for).
+   */
+  const forwardLogout = async (crm: CrmConnection, upstreamSessionId: string | null): Promise<'none' | 'ok' | 'refused' | 'down'> => {
+    const verifier = crm.crm.sso!.verifier;
+    if (!verifier.url || upstreamSessionId === null) return 'none';
+    const answer = await callCrmSso(crm, verifier, { command: 'logout', crmSessionId: upstreamSessionId });
+    if (answer === 'down') return 'down';
+    return succeeded(answer) ? 'ok' : 'refused';
   };
 
   const serveSso = async ({ req, res, target, log }: RouteRequest, m: RegExpExecArray) => {
@@ -248,9 +289,22 @@ export function createAmeyoCrmRoutes(deps: VendorRouteDeps): Route[] {
     const sso = crm.crm.sso;
     try {
       if (parsed.command === 'logout') {
+        // Ours ends first, whatever the tenant CRM answers: the session Ameyo carries is refused from now on, and a
+        // repeated or concurrent logout finds nothing, so the CRM's own session is forwarded once.
         const ended = await store.end(crm.tenant.id, crm.connection.id, parsed.crmSessionId);
-        log.info({ route: 'ameyoCrm', tenant: crm.tenant.id, connectionId: crm.connection.id, command: 'logout', ended }, 'CRM SSO');
-        return ended ? sendJson(res, 200, ssoAnswer('success', CRM_MESSAGES.loggedOut)) : failed(res, 200, CRM_MESSAGES.badSession);
+        const forwarded = ended ? await forwardLogout(crm, ended.upstreamSessionId) : 'none';
+        const line = { route: 'ameyoCrm', tenant: crm.tenant.id, connectionId: crm.connection.id, command: 'logout', ended: ended !== null, forwarded };
+        if (!ended) {
+          log.info(line, 'CRM SSO');
+          return failed(res, 200, CRM_MESSAGES.badSession);
+        }
+        if (forwarded === 'refused' || forwarded === 'down') {
+          log.warn(line, "CRM SSO logout: the tenant CRM's session was not ended");
+          // As for a login: a CRM that answered `failed` is answered in the body (200), one that did not answer 502.
+          return failed(res, forwarded === 'down' ? 502 : 200, CRM_MESSAGES.upstreamLogoutFailed);
+        }
+        log.info(line, 'CRM SSO');
+        return sendJson(res, 200, ssoAnswer('success', CRM_MESSAGES.loggedOut));
       }
       const ok = await verify(crm, parsed.userId, parsed.password);
       if (ok === 'down') return failed(res, 502, CRM_MESSAGES.verifierDown);
@@ -260,8 +314,16 @@ export function createAmeyoCrmRoutes(deps: VendorRouteDeps): Route[] {
         // refused logout: 200, so Ameyo's client reads the message instead of failing on the HTTP status.
         return failed(res, 200, CRM_MESSAGES.badLogin);
       }
-      const issued = await store.issue({ tenantId: crm.tenant.id, connectionId: crm.connection.id, userId: parsed.userId }, { ttlMs: sso.sessionTtlSeconds * 1000, maxPerTenant: sso.maxSessions });
-      if (issued.kind === 'full') return failed(res, 429, CRM_MESSAGES.full);
+      const issued = await store.issue(
+        { tenantId: crm.tenant.id, connectionId: crm.connection.id, userId: parsed.userId, upstreamSessionId: ok.upstreamSessionId },
+        { ttlMs: sso.sessionTtlSeconds * 1000, maxPerTenant: sso.maxSessions },
+      );
+      if (issued.kind === 'full') {
+        // Refused here after the tenant's CRM opened a session: ended there too, or nothing would.
+        const forwarded = await forwardLogout(crm, ok.upstreamSessionId);
+        log.info({ route: 'ameyoCrm', tenant: crm.tenant.id, connectionId: crm.connection.id, command: 'login', ok: false, full: true, forwarded }, 'CRM SSO');
+        return failed(res, 429, CRM_MESSAGES.full);
+      }
       log.info({ route: 'ameyoCrm', tenant: crm.tenant.id, connectionId: crm.connection.id, command: 'login', ok: true }, 'CRM SSO');
       return sendJson(res, 200, ssoAnswer('success', CRM_MESSAGES.loggedIn, issued.id), { 'cache-control': 'no-store' });
     } catch (err) {
