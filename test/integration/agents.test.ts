@@ -299,6 +299,28 @@ describe('rate limit: 1 request/second per connection', () => {
   }, 30_000);
 });
 
+/**
+ * Five `agent` reads sent at once on a 1 request/s connection with a 2,500 ms deadline: slots leave 1,050 ms apart, so
+ * those at 0, ~1,050 and ~2,100 ms fit and the 4th and 5th are refused at once with RATE_LIMITED, not after a wait.
+ */
+function expectDeadlineRefusals(stack: Stack, results: Array<{ data?: any; errors?: readonly any[] }>, started: number): void {
+  expect({ ok: results.filter((r) => r.data?.['agent']).length, limited: results.filter((r) => r.errors).length }).toEqual({ ok: 3, limited: 2 });
+  for (const r of results.filter((x) => x.errors)) {
+    expect(r.data).toEqual({ agent: null });
+    const [err] = r.errors!;
+    expect(err).toMatchObject({
+      message: "connection 'apps-a' is at its rate limit and the wait would pass the request's deadline; retry after retryAfterMs",
+      path: ['agent'],
+      extensions: { code: 'RATE_LIMITED', vendor: 'apps-api', connectionId: 'apps-a', retryable: true },
+    });
+    expect(err!.extensions!['retryAfterMs']).toBeGreaterThan(2_500);
+    expect(err!.extensions!['retryAfterMs']).toBeLessThanOrEqual(4_300);
+  }
+  // Refused at once, not after waiting out the deadline (without a deadline the 5th waits ~4.2 s and runs).
+  expect(Date.now() - started).toBeLessThan(2_500 + 500);
+  expect(stack.sims.appsApi.requests.map((r) => r.status)).toEqual([200, 200, 200]);
+}
+
 describe('rate limit: a wait past the deadline fails fast', () => {
   let stack: Stack;
   beforeAll(async () => {
@@ -310,25 +332,11 @@ describe('rate limit: a wait past the deadline fails fast', () => {
     const agents = stack.sims.appsApi.state.agents.slice(0, 5);
     const started = Date.now();
     const results = await Promise.all(agents.map((a) => stack.gql(`query($id: ID!) { agent(id: $id) { nativeId } }`, { variables: { id: encodeGlobalId('Agent', 'apps-a', String(a.id)) } })));
-    const ok = results.filter((r) => r.body.data?.['agent']);
-    const limited = results.filter((r) => r.body.errors);
-    // Slots leave 1,050 ms apart: at 0, ~1,050 and ~2,100 ms fit a 2,500 ms deadline; the 4th and 5th do not.
-    expect(ok).toHaveLength(3);
-    expect(limited).toHaveLength(2);
-    for (const r of limited) {
-      expect(r.body.data).toEqual({ agent: null });
-      const [err] = r.body.errors!;
-      expect(err).toMatchObject({
-        message: "connection 'apps-a' is at its rate limit and the wait would pass the request's deadline; retry after retryAfterMs",
-        path: ['agent'],
-        extensions: { code: 'RATE_LIMITED', vendor: 'apps-api', connectionId: 'apps-a', retryable: true },
-      });
-      expect(err!.extensions!['retryAfterMs']).toBeGreaterThan(2_500);
-      expect(err!.extensions!['retryAfterMs']).toBeLessThanOrEqual(4_300);
-    }
-    // Refused at once, not after waiting out the deadline.
-    expect(Date.now() - started).toBeLessThan(2_500 + 500);
-    expect(stack.sims.appsApi.requests.map((r) => r.status)).toEqual([200, 200, 200]);
+    expectDeadlineRefusals(
+      stack,
+      results.map((r) => r.body),
+      started,
+    );
   });
 });
 
@@ -357,24 +365,7 @@ describe('rate limit: a query over graphql-ws or graphql-sse fails fast at its d
       const agents = stack.sims.appsApi.state.agents.slice(0, 5);
       const started = Date.now();
       const results = await Promise.all(agents.map((a) => run(client, `query($id: ID!) { agent(id: $id) { nativeId } }`, { id: encodeGlobalId('Agent', 'apps-a', String(a.id)) })));
-      const ok = results.filter((r) => r.data?.['agent']);
-      const limited = results.filter((r) => r.errors);
-      // As over HTTP: slots at 0, ~1,050 and ~2,100 ms fit a 2,500 ms deadline; the 4th and 5th do not.
-      expect({ ok: ok.length, limited: limited.length }).toEqual({ ok: 3, limited: 2 });
-      for (const r of limited) {
-        expect(r.data).toEqual({ agent: null });
-        const [err] = r.errors!;
-        expect(err).toMatchObject({
-          message: "connection 'apps-a' is at its rate limit and the wait would pass the request's deadline; retry after retryAfterMs",
-          path: ['agent'],
-          extensions: { code: 'RATE_LIMITED', vendor: 'apps-api', connectionId: 'apps-a', retryable: true },
-        });
-        expect(err!.extensions!['retryAfterMs']).toBeGreaterThan(2_500);
-        expect(err!.extensions!['retryAfterMs']).toBeLessThanOrEqual(4_300);
-      }
-      // Refused at once, not after waiting for a slot (without a deadline the 5th waited ~4.2 s and ran).
-      expect(Date.now() - started).toBeLessThan(2_500 + 500);
-      expect(stack.sims.appsApi.requests.map((r) => r.status)).toEqual([200, 200, 200]);
+      expectDeadlineRefusals(stack, results, started);
     } finally {
       await client.dispose();
       await stack.close();

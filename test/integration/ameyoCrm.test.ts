@@ -171,6 +171,16 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
   /** Listeners of tenant A's call events on the gateway's bus: this file's own, and one per running subscription. */
   const callListeners = () => (stack.gateway.live.bus instanceof LocalBus ? stack.gateway.live.bus.listenerCount('tenant-a', 'callEvents') : -1);
 
+  /** An Ameyo connection of another tenant on the same simulator, with its own CRM settings. */
+  const ameyoOn = (sims: Stack['sims'], id: string, crm: Record<string, unknown>) => ({
+    id,
+    vendor: 'ameyo' as const,
+    ccId: AMEYO_SIM_DEFAULTS.ccId,
+    baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
+    credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
+    crm,
+  });
+
   beforeAll(async () => {
     crmSso = await startCrmSso();
     stack = await startStack({
@@ -190,37 +200,14 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
           id: 'tenant-b',
           apiKeys: ['test-key-tenant-b-crm'],
           connections: [
-            {
-              id: 'ameyo-a',
-              vendor: 'ameyo',
-              ccId: AMEYO_SIM_DEFAULTS.ccId,
-              baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
-              credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
-              crm: { urlSecret: SECRET_B, sso: { verifier: { url: crmSso.url } } },
-            },
-            {
-              id: 'ameyo-f',
-              vendor: 'ameyo',
-              ccId: AMEYO_SIM_DEFAULTS.ccId,
-              baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
-              credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
-              crm: { urlSecret: SECRET_F, sso: { verifier: { url: crmSso.url, encoding: 'form' } } },
-            },
+            ameyoOn(sims, 'ameyo-a', { urlSecret: SECRET_B, sso: { verifier: { url: crmSso.url } } }),
+            ameyoOn(sims, 'ameyo-f', { urlSecret: SECRET_F, sso: { verifier: { url: crmSso.url, encoding: 'form' } } }),
           ],
         },
         {
           id: 'tenant-c',
           apiKeys: ['test-key-tenant-c-crm'],
-          connections: [
-            {
-              id: 'ameyo-c',
-              vendor: 'ameyo',
-              ccId: AMEYO_SIM_DEFAULTS.ccId,
-              baseUrls: { cms: sims.ameyo.url, dataEngine: sims.ameyo.url, appServer: sims.ameyo.url },
-              credentials: { username: AMEYO_SIM_DEFAULTS.username, password: AMEYO_SIM_DEFAULTS.password },
-              crm: { urlSecret: SECRET_C, sso: { verifier: { url: crmSso.url }, maxSessions: 1 } },
-            },
-          ],
+          connections: [ameyoOn(sims, 'ameyo-c', { urlSecret: SECRET_C, sso: { verifier: { url: crmSso.url }, maxSessions: 1 } })],
         },
       ],
     });
