@@ -172,7 +172,7 @@ describe('Ameyo URL-based CRM integration, the gateway as the CRM', () => {
   const callListeners = () => (stack.gateway.live.bus instanceof LocalBus ? stack.gateway.live.bus.listenerCount('tenant-a', 'callEvents') : -1);
 
   /** An Ameyo connection of another tenant on the same simulator, with its own CRM settings. */
-  const ameyoOn = (sims: Stack['sims'], id: string, crm: Record<string, unknown>) => ({
+  const ameyoOn = <Crm>(sims: Stack['sims'], id: string, crm: Crm) => ({
     id,
     vendor: 'ameyo' as const,
     ccId: AMEYO_SIM_DEFAULTS.ccId,
