@@ -42,7 +42,7 @@ import type { CorsPolicy } from './cors';
 import { csrfRefusal } from './csrf';
 import { sendGraphQLError } from './respond';
 import type { Route, RouteRequest } from './router';
-import { requestDeadlineAt } from './routes/graphql';
+import { clientGone, requestDeadlineAt } from './routes/graphql';
 
 /** Close codes and reasons a client can get (README, "Live data"). */
 export const LIVE_CLOSE = {
@@ -111,6 +111,22 @@ interface SocketState {
   caller?: Caller;
   counted?: boolean;
   subscriptions: Set<string>;
+  /**
+   * The abort of each query or mutation running on the socket, by id, until its result is sent. The client's
+   * `complete` or its socket closing aborts it, as a closed HTTP request does (`clientGone`): upstream calls and
+   * rate-limit waits stop, and the connection's budget is not spent on an answer nobody reads.
+   */
+  operations: Map<string, AbortController>;
+}
+
+/** The id of a graphql-ws `complete` message, or null for any other message (or one that does not parse). */
+function completedIdOf(data: Buffer): string | null {
+  try {
+    const message = JSON.parse(data.toString('utf8')) as { type?: unknown; id?: unknown };
+    return message.type === 'complete' && typeof message.id === 'string' ? message.id : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Refusals made here (caps, parse, validation, limits): sent as they are, without their `http` extension. */
@@ -163,18 +179,26 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
   /**
    * A query or mutation has the deadline it has over HTTP, so a rate-limit wait past it fails fast (RATE_LIMITED)
    * instead of holding the operation without bound. A subscription has none: its events are resolved for as long as
-   * it runs (src/upstream/rateLimit.ts: a deadline beyond the timer range is no deadline).
+   * it runs (src/upstream/rateLimit.ts: a deadline beyond the timer range is no deadline). Only a query or mutation
+   * takes the client's abort (`signal`): each upstream call joins its signal to its own timeout (`AbortSignal.any`),
+   * which a signal living as long as a subscription would collect for hours; an ended subscription stops at its next
+   * event anyway.
    */
-  const contextFor = (caller: Caller, requestId: string, live: LiveServices, subscription: boolean): GatewayContext =>
-    createContext(caller.tenant, { deadlineAt: subscription ? Number.MAX_SAFE_INTEGER : requestDeadlineAt(server) }, logger.child({ reqId: requestId }), {
-      requestId,
-      principal: caller.principal,
-      limits: server.uploads,
-      publicBaseUrl: server.publicUrl ?? '',
-      idempotency: opts.idempotency,
-      imports: opts.imports,
-      live,
-    });
+  const contextFor = (caller: Caller, requestId: string, live: LiveServices, subscription: boolean, signal: AbortSignal | undefined): GatewayContext =>
+    createContext(
+      caller.tenant,
+      { deadlineAt: subscription ? Number.MAX_SAFE_INTEGER : requestDeadlineAt(server), ...(subscription || !signal ? {} : { signal }) },
+      logger.child({ reqId: requestId }),
+      {
+        requestId,
+        principal: caller.principal,
+        limits: server.uploads,
+        publicBaseUrl: server.publicUrl ?? '',
+        idempotency: opts.idempotency,
+        imports: opts.imports,
+        live,
+      },
+    );
 
   /** The refusal of a subscription document by the tenant's limits and caps, or its execution arguments. */
   const admit = (caller: Caller, payload: SubscribePayload, perConnection: number): { errors: GraphQLError[] } | { document: DocumentNode; subscription: boolean } => {
@@ -205,6 +229,7 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
   /** graphql-ws's `extra` is `{ socket, request }`; the rest of SocketState is added on first use. */
   const stateOf = (extra: Partial<SocketState>): SocketState => {
     extra.subscriptions ??= new Set();
+    extra.operations ??= new Map();
     return extra as SocketState;
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: server.maxBodyBytes });
@@ -235,6 +260,15 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
           state.socket.close(LIVE_CLOSE.tooManyConnections, tooManyConnectionsMessage(caps.maxConnectionsPerTenant));
           return false;
         }
+        // graphql-ws has no hook for a client's `complete` of a query or mutation still running (its onComplete runs
+        // once the operation has finished), so the message is read here too, to abort what the client no longer wants.
+        state.socket.on('message', (data: unknown) => {
+          if (!Buffer.isBuffer(data) || data.length > 256 || !data.includes('"complete"')) return;
+          const id = completedIdOf(data);
+          if (id === null) return;
+          state.operations.get(id)?.abort();
+          state.operations.delete(id);
+        });
         state.caller = caller;
         state.counted = true;
         counts.addConnection(caller.tenant.id, 1);
@@ -260,16 +294,19 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
           counts.addSubscription(caller.tenant.id, 1);
           liveSubscriptionsOpen.inc({ protocol: 'ws' });
         }
+        const abort = admitted.subscription ? undefined : new AbortController();
+        if (abort) state.operations.set(id, abort);
         return {
           schema,
           document: admitted.document,
           variableValues: payload.variables ?? {},
           operationName: payload.operationName ?? null,
-          contextValue: contextFor(caller, `ws-${++socketSeq}-${id}`, live, admitted.subscription),
+          contextValue: contextFor(caller, `ws-${++socketSeq}-${id}`, live, admitted.subscription, abort?.signal),
         };
       },
-      onNext: (ctx, _id, _payload, _args, result) => {
+      onNext: (ctx, id, _payload, _args, result) => {
         const state = stateOf(ctx.extra);
+        state.operations.delete(id); // a query's or mutation's one result: nothing is left to abort
         if (state.socket.bufferedAmount > caps.maxBufferedBytes) {
           liveRefusals.inc({ reason: 'slow_consumer' });
           state.socket.close(LIVE_CLOSE.slowConsumer, slowConsumerBytesMessage(state.socket.bufferedAmount));
@@ -279,6 +316,8 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
       onError: (_ctx, _id, _payload, errors) => format(errors),
       onComplete: (ctx, id) => {
         const state = stateOf(ctx.extra);
+        state.operations.get(id)?.abort();
+        state.operations.delete(id);
         if (state.subscriptions.delete(id) && state.caller) {
           counts.addSubscription(state.caller.tenant.id, -1);
           liveSubscriptionsOpen.dec({ protocol: 'ws' });
@@ -286,6 +325,8 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
       },
       onClose: (ctx) => {
         const state = stateOf(ctx.extra);
+        for (const abort of state.operations.values()) abort.abort();
+        state.operations.clear();
         if (!state.caller) return;
         for (const id of state.subscriptions) {
           state.subscriptions.delete(id);
@@ -326,6 +367,8 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
     caller: Caller;
     requestId: string;
     res: http.ServerResponse;
+    /** Aborted when the client goes away before the stream ended (`clientGone`, as on /graphql). */
+    gone: AbortSignal;
     /** graphql-sse's messages for the client; null before the handler answers, and once the stream is cut. */
     body: AsyncGenerator<string, void, undefined> | null;
     handed: number;
@@ -399,7 +442,7 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
         document: admitted.document,
         variableValues: params.variables ?? {},
         operationName: params.operationName ?? null,
-        contextValue: contextFor(stream.caller, stream.requestId, live, admitted.subscription) as SseContext,
+        contextValue: contextFor(stream.caller, stream.requestId, live, admitted.subscription, stream.gone) as SseContext,
       };
     },
     onNext: (_ctx, req, result) => {
@@ -458,7 +501,7 @@ export function createLiveTransports(opts: LiveTransportOptions): LiveTransports
           throw err;
         }
       }
-      const stream: SseStream = { caller, requestId, res, body: null, handed: 0, written: 0, cut: false, stopWaiting: () => undefined };
+      const stream: SseStream = { caller, requestId, res, gone: clientGone(res), body: null, handed: 0, written: 0, cut: false, stopWaiting: () => undefined };
       counts.addConnection(tenantId, 1);
       liveConnectionsOpen.inc({ protocol: 'sse' });
       streams.add(stream);

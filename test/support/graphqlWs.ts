@@ -1,10 +1,10 @@
 /** Not public API: a graphql-ws client on a test gateway, and a subscription's events collected for assertions. */
-import { createClient, type Client } from 'graphql-ws';
+import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /** A graphql-ws client for `gatewayUrl` (http://host:port) authenticated with `apiKey`; it never retries. Dispose it when done. */
-export function wsClientFor(gatewayUrl: string, apiKey: string): Client {
-  return createClient({ url: `${gatewayUrl.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${apiKey}` } });
+export function wsClientFor(gatewayUrl: string, apiKey: string, options: Partial<ClientOptions> = {}): Client {
+  return createClient({ url: `${gatewayUrl.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${apiKey}` }, ...options });
 }
 
 /** What a subscription delivered, in order. */

@@ -115,7 +115,7 @@ function apolloRequest(req: http.IncomingMessage, target: RequestTarget, body: u
 }
 
 /** Aborted when the client goes away before its answer is written: upstream calls and rate-limit waits stop. */
-function clientGone(res: http.ServerResponse): AbortSignal {
+export function clientGone(res: http.ServerResponse): AbortSignal {
   const abort = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) abort.abort();
