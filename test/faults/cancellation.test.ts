@@ -126,73 +126,65 @@ describe('a client that leaves', () => {
     await untilLatencyHasPassed(seenAt, LATENCY_MS); // timed on purpose: "no answer" shows only once the answer was due
     expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 0`]);
   });
-});
 
-/**
- * The same over the subscription transports, which also run queries: a graphql-ws client that closes its socket or
- * sends `complete` for the running query, and a graphql-sse stream whose request is abandoned.
- */
-describe('a client that leaves, over graphql-ws and graphql-sse', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startFaultStack(slowTimeouts);
-  });
-  afterAll(() => stack.close());
-  beforeEach(() => resetSims(stack));
-
-  const ameyo = () => stack.sims.ameyo;
-  /** The query over graphql-ws; `leave` ends it the given way. */
-  const wsRead = (how: 'complete' | 'close') => {
-    // The socket stays open after a `complete` (graphql-ws's lazy client would close it at once, which is the other case).
-    let socketClosed = false;
-    const client = wsClientFor(stack.gateway.url, KEY_A, { lazyCloseTimeout: 60_000, on: { closed: () => void (socketClosed = true) } });
-    const results: unknown[] = [];
-    const unsubscribe = client.subscribe({ query: AGENTS_OF, variables: { ids: ['ameyo-a'] } }, { next: (v) => void results.push(v), error: () => undefined, complete: () => undefined });
-    return {
-      results,
-      socketClosed: () => socketClosed,
-      leave: async () => (how === 'complete' ? unsubscribe() : await client.dispose()),
-      close: () => client.dispose(),
+  /**
+   * The same over the subscription transports, which also run queries: a graphql-ws client that closes its socket or
+   * sends `complete` for the running query, and a graphql-sse stream whose request is abandoned.
+   */
+  describe('over graphql-ws and graphql-sse', () => {
+    /** The query over graphql-ws; `leave` ends it the given way. */
+    const wsRead = (how: 'complete' | 'close') => {
+      // The socket stays open after a `complete` (graphql-ws's lazy client would close it at once, which is the other case).
+      let socketClosed = false;
+      const client = wsClientFor(stack.gateway.url, KEY_A, { lazyCloseTimeout: 60_000, on: { closed: () => void (socketClosed = true) } });
+      const results: unknown[] = [];
+      const unsubscribe = client.subscribe({ query: AGENTS_OF, variables: { ids: ['ameyo-a'] } }, { next: (v) => void results.push(v), error: () => undefined, complete: () => undefined });
+      return {
+        results,
+        socketClosed: () => socketClosed,
+        leave: async () => (how === 'complete' ? unsubscribe() : await client.dispose()),
+        close: () => client.dispose(),
+      };
     };
-  };
 
-  it('control: a graphql-ws client that stays gets the slow answer, and the simulator logs it answered', async () => {
-    ameyo().setFaults({ latencyMs: LATENCY_MS });
-    const read = wsRead('close');
-    await waitUntil('the answer arrived', () => read.results.length === 1, 5_000);
-    expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 200`]);
-    await read.close();
-  });
+    it('control: a graphql-ws client that stays gets the slow answer, and the simulator logs it answered', async () => {
+      ameyo().setFaults({ latencyMs: LATENCY_MS });
+      const read = wsRead('close');
+      await waitUntil('the answer arrived', () => read.results.length === 1, 5_000);
+      expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 200`]);
+      await read.close();
+    });
 
-  it.each(['complete', 'close'] as const)('graphql-ws, the client sends %s: the upstream request is cancelled', async (how) => {
-    ameyo().setFaults({ latencyMs: LATENCY_MS });
-    const read = wsRead(how);
-    await waitUntil('the vendor has the request', () => ameyo().requests.length === 1, 2_000);
-    const seenAt = Date.now();
-    await read.leave();
-    await untilLatencyHasPassed(seenAt, LATENCY_MS); // timed on purpose: "no answer" shows only once the answer was due
-    expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 0`]);
-    expect(read.results).toEqual([]);
-    expect(read.socketClosed()).toBe(how === 'close'); // after `complete` the socket is still open: the message alone did it
-    await read.close();
-  });
+    it.each(['complete', 'close'] as const)('graphql-ws, the client sends %s: the upstream request is cancelled', async (how) => {
+      ameyo().setFaults({ latencyMs: LATENCY_MS });
+      const read = wsRead(how);
+      await waitUntil('the vendor has the request', () => ameyo().requests.length === 1, 2_000);
+      const seenAt = Date.now();
+      await read.leave();
+      await untilLatencyHasPassed(seenAt, LATENCY_MS); // timed on purpose: "no answer" shows only once the answer was due
+      expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 0`]);
+      expect(read.results).toEqual([]);
+      expect(read.socketClosed()).toBe(how === 'close'); // after `complete` the socket is still open: the message alone did it
+      await read.close();
+    });
 
-  it('graphql-sse, the client abandons the stream: the upstream request is cancelled', async () => {
-    ameyo().setFaults({ latencyMs: LATENCY_MS });
-    const abort = new AbortController();
-    const response = fetch(`${stack.graphqlUrl}/stream`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${KEY_A}` },
-      body: JSON.stringify({ query: AGENTS_OF, variables: { ids: ['ameyo-a'] } }),
-      signal: abort.signal,
-    }).then((res) => res.text());
-    response.catch(() => undefined);
-    await waitUntil('the vendor has the request', () => ameyo().requests.length === 1, 2_000);
-    const seenAt = Date.now();
-    abort.abort();
-    await expect(response).rejects.toThrow(/abort/i);
-    await untilLatencyHasPassed(seenAt, LATENCY_MS); // timed on purpose: "no answer" shows only once the answer was due
-    expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 0`]);
+    it('graphql-sse, the client abandons the stream: the upstream request is cancelled', async () => {
+      ameyo().setFaults({ latencyMs: LATENCY_MS });
+      const abort = new AbortController();
+      const response = fetch(`${stack.graphqlUrl}/stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${KEY_A}` },
+        body: JSON.stringify({ query: AGENTS_OF, variables: { ids: ['ameyo-a'] } }),
+        signal: abort.signal,
+      }).then((res) => res.text());
+      response.catch(() => undefined);
+      await waitUntil('the vendor has the request', () => ameyo().requests.length === 1, 2_000);
+      const seenAt = Date.now();
+      abort.abort();
+      await expect(response).rejects.toThrow(/abort/i);
+      await untilLatencyHasPassed(seenAt, LATENCY_MS); // timed on purpose: "no answer" shows only once the answer was due
+      expect(logOf(ameyo())).toEqual([`${AMEYO_AGENTS} 0`]);
+    });
   });
 });
 
